@@ -1,0 +1,72 @@
+# Recovery Hub: `make demo` runs everything with demo data; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: help install demo test lint format migrate seed run worker beat vendor compose-check bench clean
+
+help:
+	@echo "make demo    install, migrate, seed the demo clinic, run web + Celery worker + beat"
+	@echo "make test    install and run the whole suite (ruff, checks, pytest, browser tests)"
+	@echo "make bench   latency and throughput of the main pages (see bench/README.md)"
+	@echo "make lint | format | migrate | seed | run | worker | beat | vendor | compose-check"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+# A laptop's .env: DEBUG on and a random secret key, made once. Production sets real values.
+.env:
+	@printf 'DEBUG=true\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "wrote .env (DEBUG=true, a random SECRET_KEY)"
+
+demo: install .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --clinics 2
+	PORT=$(PORT) ./scripts/demo.sh
+
+test: install
+	./scripts/test.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrate: install .env
+	$(PY) manage.py migrate
+
+seed: install .env
+	$(PY) manage.py seed_demo --clinics 2
+
+run: install .env
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+worker: install .env
+	$(VENV)/bin/celery -A recovery_hub worker -l info
+
+beat: install .env
+	$(VENV)/bin/celery -A recovery_hub beat -l info
+
+vendor:
+	./scripts/vendor-assets.sh
+
+compose-check:
+	docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"
+
+bench: install .env
+	$(PY) bench/run.py
+
+clean:
+	rm -rf var staticfiles .pytest_cache .ruff_cache

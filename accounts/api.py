@@ -1,0 +1,48 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.access import memberships_for
+from accounts.models import Membership, User
+from recovery_hub.api import api_membership
+
+
+class ClinicRoleSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="organization.id")
+    slug = serializers.CharField(source="organization.slug")
+    name = serializers.CharField(source="organization.name")
+    role = serializers.CharField()
+    role_label = serializers.CharField(source="get_role_display")
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+    preferred_name = serializers.CharField()
+    language = serializers.CharField()
+    time_zone = serializers.CharField()
+    current_clinic = ClinicRoleSerializer(allow_null=True)
+    clinics = ClinicRoleSerializer(many=True)
+
+
+class MeView(APIView):
+    """The signed-in user, the clinics they belong to and their role in each."""
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        user: User = request.user
+        memberships: list[Membership] = memberships_for(user)
+        data = {
+            "id": user.pk,
+            "email": user.email,
+            "full_name": user.full_name,
+            "preferred_name": user.preferred_name,
+            "language": user.language,
+            "time_zone": user.time_zone,
+            "current_clinic": api_membership(request, memberships),
+            "clinics": memberships,
+        }
+        return Response(MeSerializer(data).data)

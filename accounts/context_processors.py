@@ -1,0 +1,15 @@
+from django.http import HttpRequest
+
+from accounts.access import home_url_name
+from accounts.navigation import NAVIGATION
+
+
+def clinic(request: HttpRequest) -> dict[str, object]:
+    membership = getattr(request, "membership", None)
+    return {
+        "current_membership": membership,
+        "current_clinic": getattr(request, "clinic", None),
+        "clinic_memberships": getattr(request, "memberships", []),
+        "nav_items": NAVIGATION.get(membership.role, []) if membership else [],
+        "home_url_name": home_url_name(membership),
+    }

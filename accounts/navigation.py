@@ -1,0 +1,31 @@
+"""The navigation each role sees. Later features add their entries here."""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+
+
+NAVIGATION: dict[str, list[NavItem]] = {
+    Role.ADMIN: [
+        NavItem(_("Dashboard"), "reports:dashboard"),
+        NavItem(_("Clinic"), "accounts:clinic_list"),
+    ],
+    Role.CLINICIAN: [
+        NavItem(_("Caseload"), "patients:caseload"),
+    ],
+    Role.PATIENT: [
+        NavItem(_("My recovery"), "patients:patient_home"),
+    ],
+    Role.SUPPORTER: [
+        NavItem(_("How I can help"), "networks:supporter_home"),
+    ],
+}

@@ -1,0 +1,1 @@
+"""The support network around a patient (built in the support-network step)."""

@@ -1,0 +1,16 @@
+"""Every periodic task of Recovery Hub, in one place.
+
+django-celery-beat's DatabaseScheduler installs these entries at start-up (and keeps them in
+step when this file changes); admins can see them under "Periodic tasks" in the Django admin.
+"""
+
+from datetime import timedelta
+
+BEAT_SCHEDULE: dict[str, dict] = {
+    # Proves the worker and beat are alive; the admin dashboard shows the last beat.
+    "worker-heartbeat": {
+        "task": "recovery_hub.tasks.record_heartbeat",
+        "schedule": timedelta(seconds=60),
+        "options": {"expires": 55},
+    },
+}

@@ -1,0 +1,1 @@
+"""Reports run by clinic admins (built in the reports step)."""

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs the web server, a Celery worker and Celery beat together; Ctrl-C stops all three.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT="${PORT:-8000}"
+BIN=.venv/bin
+mkdir -p var/log
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping the web server, worker and beat..."
+  kill "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+"$BIN/celery" -A recovery_hub worker -l info --concurrency 2 >var/log/worker.log 2>&1 &
+pids+=($!)
+"$BIN/celery" -A recovery_hub beat -l info --pidfile= >var/log/beat.log 2>&1 &
+pids+=($!)
+"$BIN/python" manage.py runserver "127.0.0.1:${PORT}" --noreload &
+pids+=($!)
+
+cat <<MSG
+
+  Recovery Hub is running at http://127.0.0.1:${PORT}/
+  Celery worker and beat logs: var/log/worker.log, var/log/beat.log
+
+  Demo logins (password: recovery-demo, demo data only):
+    clinic admin        admin@demo.clinic
+    clinician           clinician@demo.clinic
+    person in recovery  patient@demo.clinic
+    family member       family@demo.clinic
+
+  Press Ctrl-C to stop all three.
+
+MSG
+wait -n "${pids[@]}"
+echo "A process exited; see var/log/ for details." >&2

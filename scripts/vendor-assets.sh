@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Refreshes static/vendor/ from the npm registry (run by `make vendor`; the result is committed so
+# that `make demo` and `make test` need neither Node.js nor the network for front-end assets).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm install --no-audit --no-fund --ignore-scripts >/dev/null
+dest=static/vendor
+rm -rf "$dest" && mkdir -p "$dest/bootstrap/css" "$dest/bootstrap/js" "$dest/htmx"
+cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map "$dest/bootstrap/css/"
+cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map "$dest/bootstrap/js/"
+cp node_modules/bootstrap/LICENSE "$dest/bootstrap/LICENSE"
+cp node_modules/htmx.org/dist/htmx.min.js "$dest/htmx/"
+cp node_modules/htmx.org/LICENSE "$dest/htmx/LICENSE"
+echo "vendored: bootstrap $(node -p "require('bootstrap/package.json').version"), htmx $(node -p "require('htmx.org/package.json').version")"
