@@ -6,11 +6,13 @@ step when this file changes); admins can see them under "Periodic tasks" in the 
 
 from datetime import timedelta
 
+from django.conf import settings
+
 BEAT_SCHEDULE: dict[str, dict] = {
     # Proves the worker and beat are alive; the admin dashboard shows the last beat.
     "worker-heartbeat": {
         "task": "recovery_hub.tasks.record_heartbeat",
-        "schedule": timedelta(seconds=60),
-        "options": {"expires": 55},
+        "schedule": timedelta(seconds=settings.HEARTBEAT_SECONDS),
+        "options": {"expires": max(settings.HEARTBEAT_SECONDS - 5, 1)},
     },
 }

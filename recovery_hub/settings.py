@@ -208,6 +208,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
+HEARTBEAT_SECONDS = env.int("HEARTBEAT_SECONDS", default=60)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

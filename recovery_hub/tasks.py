@@ -8,7 +8,7 @@ from recovery_hub.models import WorkerHeartbeat
 KEEP_HEARTBEATS_FOR = timedelta(days=2)
 
 
-@shared_task(bind=True, ignore_result=True, time_limit=30)
+@shared_task(bind=True, ignore_result=True, time_limit=30, soft_time_limit=25)
 def record_heartbeat(self) -> int:
     """Write a heartbeat row (the dashboard's "background jobs" tile) and prune old ones."""
     beat = WorkerHeartbeat.objects.create(hostname=self.request.hostname or "unknown")

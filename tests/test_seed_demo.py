@@ -1,0 +1,77 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import Membership, Organization, Role, User
+from patients.models import CareTeamMember, Patient, RecoveryDate
+from recovery_hub.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _snapshot() -> dict[str, int]:
+    return {
+        "clinics": Organization.objects.count(),
+        "users": User.objects.count(),
+        "memberships": Membership.objects.count(),
+        "patients": Patient.objects.count(),
+        "recovery_dates": RecoveryDate.objects.count(),
+        "care_team": CareTeamMember.objects.count(),
+    }
+
+
+def test_seed_demo_creates_a_clinic_with_every_role(capsys):
+    call_command("seed_demo")
+
+    clinic = Organization.objects.get(slug="demo")
+    roles = set(Membership.objects.filter(organization=clinic).values_list("role", flat=True))
+    assert roles == {Role.ADMIN, Role.CLINICIAN, Role.PATIENT, Role.SUPPORTER}
+    assert Membership.objects.filter(organization=clinic, role=Role.CLINICIAN).count() == 2
+    assert Patient.objects.filter(clinic=clinic).count() == 12
+    assert all(p.care_team.filter(is_primary=True).exists() for p in Patient.objects.all())
+    for email in ["admin", "clinician", "patient", "family"]:
+        assert User.objects.get(email=f"{email}@demo.clinic").check_password(DEMO_PASSWORD)
+    assert Patient.objects.get(user__email="patient@demo.clinic").clinic == clinic
+    out = capsys.readouterr().out
+    assert "clinician@demo.clinic" in out and DEMO_PASSWORD in out
+
+
+def test_seed_demo_is_safe_to_run_twice():
+    call_command("seed_demo", "--clinics", "2", "--patients", "5")
+    first = _snapshot()
+
+    call_command("seed_demo", "--clinics", "2", "--patients", "5")
+
+    assert _snapshot() == first
+
+
+def test_seed_demo_options_set_the_sizes():
+    call_command("seed_demo", "--clinics", "3", "--patients", "7")
+
+    assert Organization.objects.count() == 3
+    for clinic in Organization.objects.all():
+        assert clinic.patients.count() == 7
+
+
+def test_seed_demo_is_deterministic_for_a_seed():
+    call_command("seed_demo", "--patients", "6", "--seed", "11")
+    first = list(Patient.objects.order_by("mrn").values_list("legal_name", "recovery_start"))
+    Patient.objects.all().delete()
+
+    call_command("seed_demo", "--patients", "6", "--seed", "11")
+
+    assert (
+        list(Patient.objects.order_by("mrn").values_list("legal_name", "recovery_start")) == first
+    )
+
+
+def test_seed_demo_histories_keep_every_recovery_start():
+    call_command("seed_demo", "--patients", "12")
+
+    for patient in Patient.objects.all():
+        history = list(patient.recovery_dates.values_list("start_date", flat=True))
+        assert patient.recovery_start in history
+
+
+def test_seed_demo_rejects_nonsense_sizes():
+    with pytest.raises(CommandError):
+        call_command("seed_demo", "--patients", "0")
