@@ -1,0 +1,137 @@
+"""Latency and throughput of Recovery Hub's main pages against a local gunicorn (see README)."""
+
+import http.cookiejar
+import os
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+BASE = f"http://127.0.0.1:{PORT}"
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
+PATIENTS = os.environ.get("BENCH_PATIENTS", "200")
+PASSWORD = "recovery-demo"  # noqa: S105  (the demo clinic's password)
+
+ENV = {
+    **os.environ,
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
+    "SECURE_COOKIES": "false",
+    "READ_DOT_ENV": "false",
+    "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'var/bench.sqlite3'}"),
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def manage(*args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=ENV, check=True)
+
+
+def opener() -> urllib.request.OpenerDirector:
+    jar = http.cookiejar.CookieJar()
+    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+
+def sign_in(client: urllib.request.OpenerDirector, email: str) -> None:
+    page = client.open(f"{BASE}/accounts/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode(
+        {"login": email, "password": PASSWORD, "csrfmiddlewaretoken": token}
+    )
+    request = urllib.request.Request(
+        f"{BASE}/accounts/login/",
+        data=data.encode(),
+        headers={"Referer": f"{BASE}/accounts/login/"},
+    )
+    client.open(request).read()
+
+
+def timed_get(client: urllib.request.OpenerDirector, path: str, headers: dict) -> float:
+    start = time.perf_counter()
+    with client.open(urllib.request.Request(BASE + path, headers=headers)) as response:
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{path} answered {response.status}")
+    return time.perf_counter() - start
+
+
+def throughput(client_factory, path: str, headers: dict) -> float:
+    count = [0]
+    lock = threading.Lock()
+    stop_at = time.monotonic() + SECONDS
+
+    def run() -> None:
+        client = client_factory()
+        while time.monotonic() < stop_at:
+            timed_get(client, path, headers)
+            with lock:
+                count[0] += 1
+
+    threads = [threading.Thread(target=run) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return count[0] / SECONDS
+
+
+def main() -> None:
+    (ROOT / "var").mkdir(exist_ok=True)
+    manage("migrate", "--noinput", "-v0")
+    manage("seed_demo", "--patients", PATIENTS)
+    manage("collectstatic", "--noinput", "-v0")
+    token = subprocess.run(
+        [sys.executable, "manage.py", "create_api_token", "clinician@demo.clinic"],
+        cwd=ROOT, env=ENV, check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "recovery_hub.wsgi:application",
+         "--bind", f"127.0.0.1:{PORT}", "--workers", "2", "--log-level", "warning"],
+        cwd=ROOT, env=ENV,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{BASE}/healthz", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+
+        def clinician() -> urllib.request.OpenerDirector:
+            client = opener()
+            sign_in(client, "clinician@demo.clinic")
+            return client
+
+        targets = [
+            ("GET /healthz", opener, "/healthz", {}),
+            ("GET /caseload/ (clinician)", clinician, "/caseload/", {}),
+            ("GET /api/v1/me (token)", opener, "/api/v1/me", {"Authorization": f"Token {token}"}),
+        ]
+        print(
+            f"\n{PATIENTS} patients, {REQUESTS} sequential requests, {THREADS} threads x {SECONDS}s"
+        )
+        print(f"{'target':<32}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>9}")
+        for label, factory, path, headers in targets:
+            client = factory()
+            samples = sorted(timed_get(client, path, headers) for _ in range(REQUESTS))
+            q = statistics.quantiles(samples, n=100)
+            rate = throughput(factory, path, headers)
+            p50, p95, p99 = (q[i] * 1000 for i in (49, 94, 98))
+            print(f"{label:<32}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}{rate:>9.0f}")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
