@@ -7,12 +7,15 @@ BIN=.venv/bin
 mkdir -p var/log
 
 pids=()
+stopping=0
 stop() {
+  stopping=1
   trap - INT TERM EXIT
   echo
   echo "Stopping the web server, worker and beat..."
   kill "${pids[@]}" 2>/dev/null || true
-  wait 2>/dev/null || true
+  wait 2>/dev/null || true  # the worker finishes its current task before it exits
+  echo "Stopped."
 }
 trap stop INT TERM EXIT
 
@@ -37,5 +40,9 @@ cat <<MSG
   Press Ctrl-C to stop all three.
 
 MSG
-wait -n "${pids[@]}"
-echo "A process exited; see var/log/ for details." >&2
+status=0
+wait -n "${pids[@]}" || status=$?
+if [ "$stopping" -eq 0 ] && [ "$status" -ne 0 ] && [ "$status" -lt 128 ]; then
+  echo "A process exited with status $status; see var/log/ for details." >&2
+fi
+exit "$status"
