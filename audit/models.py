@@ -14,6 +14,7 @@ class Action(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Sign-in failed")
     CONSENT_CHANGE = "consent_change", _("Consent changed")
     CLINIC_SWITCH = "clinic_switch", _("Switched clinic")
+    EMERGENCY_ACCESS = "emergency_access", _("Emergency access to a chart")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -45,6 +46,14 @@ class AuditEvent(models.Model):
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    patient = models.ForeignKey(
+        "patients.Patient",
+        verbose_name=_("patient"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)

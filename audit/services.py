@@ -18,6 +18,7 @@ def audit_record(
     actor: User | None = None,
     clinic: Organization | None = None,
     target: models.Model | None = None,
+    patient: models.Model | None = None,
     details: dict | None = None,
 ) -> AuditEvent:
     """Write one audit event. Call it inside the transaction of the change it describes."""
@@ -30,6 +31,7 @@ def audit_record(
         action=action,
         actor=actor,
         clinic=clinic,
+        patient=patient,
         object_type=target._meta.label if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
         ip_address=_client_ip(request) if request is not None else None,

@@ -1,21 +1,395 @@
-from django.db.models import QuerySet
+"""Reads for the caseload, the chart and the journey: scoped, annotated and prefetched for the
+page that uses them, so the number of queries never grows with the data."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
-from patients.models import Patient
+from coping.models import CheckIn
+from patients.access import ChartAccess, _on_team
+from patients.milestones import milestones_between, next_milestone, reached_milestones
+from patients.models import (
+    Alert,
+    AlertSeverity,
+    AlertStatus,
+    Appointment,
+    AppointmentStatus,
+    CareTeamMember,
+    ClinicalNote,
+    Milestone,
+    Patient,
+    PatientStatus,
+    RecoveryDate,
+    Setback,
+)
+
+# Two local days in a row with no check-in (before today) count as missed.
+MISSED_CHECKIN_DAYS = 2
+
+SORTS = {
+    "name": ("legal_name", "pk"),
+    "-name": ("-legal_name", "-pk"),
+    "recovery": (F("recovery_start").asc(nulls_last=True), "pk"),
+    "-recovery": (F("recovery_start").desc(nulls_last=True), "pk"),
+    "last_checkin": (F("last_checkin").asc(nulls_first=True), "pk"),
+    "-last_checkin": (F("last_checkin").desc(nulls_last=True), "pk"),
+    "alerts": ("-open_alerts", "legal_name", "pk"),
+    "next_appointment": (F("next_appointment").asc(nulls_last=True), "pk"),
+}
 
 
-def caseload_for(*, clinician: User, clinic: Organization) -> QuerySet[Patient]:
-    """The patients of this clinic whose current care team includes the clinician."""
-    return (
-        Patient.objects.filter(
-            clinic=clinic, care_team__clinician=clinician, care_team__ended_on__isnull=True
-        )
-        .select_related("program")
-        .order_by("legal_name", "pk")
-        .distinct()
+@dataclass
+class PatientFilters:
+    q: str = ""
+    program: int | None = None
+    status: str = ""
+    has_alerts: bool = False
+    sort: str = "name"
+
+
+def with_chart_summary(qs: QuerySet[Patient]) -> QuerySet[Patient]:
+    """Annotate what a list of patients shows: last check-in, open alerts, next appointment."""
+    open_alerts = (
+        Alert.objects.filter(patient=OuterRef("pk"))
+        .exclude(status=AlertStatus.RESOLVED)
+        .order_by()
+        .values("patient")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    high_alerts = open_alerts.filter(severity=AlertSeverity.HIGH)
+    next_appointment = (
+        Appointment.objects.filter(
+            patient=OuterRef("pk"),
+            status=AppointmentStatus.SCHEDULED,
+            starts_at__gte=timezone.now(),
+        )
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+    last_checkin = (
+        CheckIn.objects.filter(patient=OuterRef("pk"))
+        .order_by("-local_date")
+        .values("local_date")[:1]
+    )
+    return qs.select_related("program").annotate(
+        open_alerts=Coalesce(Subquery(open_alerts, output_field=IntegerField()), Value(0)),
+        high_alerts=Coalesce(Subquery(high_alerts, output_field=IntegerField()), Value(0)),
+        next_appointment=Subquery(next_appointment),
+        last_checkin=Subquery(last_checkin),
+    )
+
+
+def filter_patients(qs: QuerySet[Patient], filters: PatientFilters) -> QuerySet[Patient]:
+    """Search by name or MRN, filter by program, status and open alerts, and sort."""
+    qs = with_chart_summary(qs)
+    if filters.q.strip():
+        term = filters.q.strip()
+        qs = qs.filter(
+            Q(legal_name__icontains=term)
+            | Q(preferred_name__icontains=term)
+            | Q(mrn__icontains=term)
+        )
+    if filters.program:
+        qs = qs.filter(program_id=filters.program)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.has_alerts:
+        qs = qs.filter(open_alerts__gt=0)
+    return qs.order_by(*SORTS.get(filters.sort, SORTS["name"]))
+
+
+def caseload_for(
+    *, clinician: User, clinic: Organization, filters: PatientFilters | None = None
+) -> QuerySet[Patient]:
+    """The patients of this clinic whose current care team includes the clinician."""
+    qs = Patient.objects.filter(clinic=clinic).filter(_on_team(clinician))
+    return filter_patients(qs, filters or PatientFilters())
 
 
 def patient_record_for(*, user: User, clinic: Organization) -> Patient | None:
     """The person-in-recovery record linked to this sign-in, in this clinic."""
     return Patient.objects.filter(user=user, clinic=clinic).select_related("program").first()
+
+
+@dataclass
+class AttentionItem:
+    patient_id: int
+    patient_name: str
+    text: str
+    severity: str = "info"
+    on: date | None = None
+
+
+@dataclass
+class NeedsAttention:
+    alerts: list[Alert] = field(default_factory=list)
+    alert_count: int = 0
+    milestones: list[AttentionItem] = field(default_factory=list)
+    missed_checkins: list[AttentionItem] = field(default_factory=list)
+    overdue_assessments: list[AttentionItem] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.alerts or self.milestones or self.missed_checkins or self.overdue_assessments
+        )
+
+
+AttentionSource = Callable[[QuerySet[Patient], NeedsAttention], None]
+# Later features (assessments) add what they consider overdue.
+ATTENTION_SOURCES: list[AttentionSource] = []
+
+ALERT_LIMIT = 10
+
+
+def needs_attention(*, clinician: User, clinic: Organization) -> NeedsAttention:
+    """The strip on top of the caseload: open alerts, milestones this week, missed check-ins,
+    overdue assessments, across the whole caseload (not just the page shown)."""
+    mine = Patient.objects.filter(clinic=clinic).filter(_on_team(clinician))
+    strip = NeedsAttention()
+    severity_order = Case(
+        When(severity=AlertSeverity.HIGH, then=0),
+        When(severity=AlertSeverity.MEDIUM, then=1),
+        default=2,
+    )
+    alerts = (
+        Alert.objects.filter(patient__in=mine)
+        .exclude(status=AlertStatus.RESOLVED)
+        .select_related("patient")
+        .order_by(severity_order, "-created_at")
+    )
+    strip.alerts = list(alerts[:ALERT_LIMIT])
+    strip.alert_count = len(strip.alerts) if len(strip.alerts) < ALERT_LIMIT else alerts.count()
+    last_checkin = (
+        CheckIn.objects.filter(patient=OuterRef("pk"))
+        .order_by("-local_date")
+        .values("local_date")[:1]
+    )
+    rows = mine.filter(status__in=[PatientStatus.ACTIVE, PatientStatus.INTAKE]).annotate(
+        last_checkin=Subquery(last_checkin)
+    )
+    for patient in rows.order_by("legal_name", "pk"):
+        today = patient.local_today()
+        for milestone in milestones_between(patient.recovery_start, today, today + timedelta(6)):
+            strip.milestones.append(
+                AttentionItem(
+                    patient.pk, patient.display_name, milestone.label, "success", milestone.date
+                )
+            )
+        if patient.status == PatientStatus.ACTIVE and missed_checkins(patient, today):
+            since = patient.last_checkin
+            text = (
+                _("no check-in since %(date)s") % {"date": since.strftime("%b %d")}
+                if since
+                else _("no check-ins yet")
+            )
+            strip.missed_checkins.append(
+                AttentionItem(patient.pk, patient.display_name, text, "warning", since)
+            )
+    for source in ATTENTION_SOURCES:
+        source(mine, strip)
+    strip.milestones.sort(key=lambda item: item.on)
+    return strip
+
+
+def missed_checkins(patient: Patient, today: date) -> bool:
+    """No check-in on each of the last MISSED_CHECKIN_DAYS local days before today."""
+    last = getattr(patient, "last_checkin", None)
+    first_expected = today - timedelta(days=MISSED_CHECKIN_DAYS)
+    if last is None:
+        return timezone.localtime(patient.created_at, patient_zone(patient)).date() <= (
+            first_expected
+        )
+    return last < first_expected
+
+
+def patient_zone(patient: Patient) -> ZoneInfo:
+    return ZoneInfo(patient.time_zone)
+
+
+# --- The chart --------------------------------------------------------------------------------
+
+
+def care_team_of(patient: Patient, *, include_past: bool = False) -> QuerySet[CareTeamMember]:
+    qs = patient.care_team.select_related("clinician")
+    return qs if include_past else qs.filter(ended_on__isnull=True)
+
+
+def upcoming_appointments(patient: Patient, *, limit: int | None = None) -> list[Appointment]:
+    qs = (
+        patient.appointments.filter(
+            starts_at__gte=timezone.now(), status=AppointmentStatus.SCHEDULED
+        )
+        .prefetch_related("staff_attendees")
+        .order_by("starts_at")
+    )
+    return list(qs[:limit] if limit else qs)
+
+
+def appointments_of(patient: Patient) -> QuerySet[Appointment]:
+    return patient.appointments.prefetch_related("staff_attendees").order_by("-starts_at")
+
+
+def alerts_of(patient: Patient) -> QuerySet[Alert]:
+    return patient.alerts.select_related("owner", "acknowledged_by", "resolved_by")
+
+
+def notes_of(patient: Patient) -> QuerySet[ClinicalNote]:
+    return patient.clinical_notes.select_related("author")
+
+
+@dataclass(frozen=True)
+class JourneyEvent:
+    day: date
+    kind: str  # checkin, milestone, setback, appointment, note, recovery_date, ...
+    title: str
+    body: str = ""
+    at: datetime | None = None
+    tone: str = "secondary"
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.day, self.at.timestamp() if self.at else 0.0)
+
+
+JourneySource = Callable[[Patient, ChartAccess], Iterable[JourneyEvent]]
+
+
+def _checkin_events(patient: Patient, access: ChartAccess) -> Iterable[JourneyEvent]:
+    for checkin in patient.checkins.order_by("-local_date"):
+        body = _("Mood %(mood)s · craving %(craving)s · stress %(stress)s") % {
+            "mood": checkin.mood,
+            "craving": checkin.craving,
+            "stress": checkin.stress,
+        }
+        if checkin.used_since_last:
+            body += " · " + _("reported use")
+        yield JourneyEvent(
+            checkin.local_date, "checkin", _("Daily check-in"), body,
+            tone="warning" if checkin.used_since_last or checkin.craving >= 8 else "info",
+        )  # fmt: skip
+
+
+def _milestone_events(patient: Patient, access: ChartAccess) -> Iterable[JourneyEvent]:
+    for milestone in reached_milestones(patient.recovery_start, patient.local_today()):
+        yield JourneyEvent(
+            milestone.date, "milestone",
+            _("%(label)s in recovery") % {"label": milestone.label}, tone="success",
+        )  # fmt: skip
+    for custom in Milestone.objects.filter(patient=patient):
+        yield JourneyEvent(custom.date, "milestone", custom.title, custom.note, tone="success")
+
+
+def _setback_events(patient: Patient, access: ChartAccess) -> Iterable[JourneyEvent]:
+    for setback in Setback.objects.filter(patient=patient):
+        parts = [setback.what_happened]
+        if setback.what_helped:
+            parts.append(_("What helped: %(text)s") % {"text": setback.what_helped})
+        if setback.plan_changes:
+            parts.append(_("Plan changes: %(text)s") % {"text": setback.plan_changes})
+        yield JourneyEvent(
+            setback.occurred_on, "setback", setback.get_kind_display(), "\n".join(parts),
+            tone="warning",
+        )  # fmt: skip
+
+
+def _recovery_date_events(patient: Patient, access: ChartAccess) -> Iterable[JourneyEvent]:
+    for entry in RecoveryDate.objects.filter(patient=patient):
+        yield JourneyEvent(
+            timezone.localtime(entry.recorded_at, patient_zone(patient)).date(),
+            "recovery_date",
+            _("Recovery start date set to %(date)s") % {"date": entry.start_date},
+            entry.reason,
+            at=entry.recorded_at,
+        )
+
+
+def _appointment_events(patient: Patient, access: ChartAccess) -> Iterable[JourneyEvent]:
+    zone = patient_zone(patient)
+    for appointment in patient.appointments.all():
+        local = timezone.localtime(appointment.starts_at, zone)
+        yield JourneyEvent(
+            local.date(), "appointment",
+            f"{appointment.label} ({appointment.get_status_display().lower()})",
+            appointment.location, at=appointment.starts_at, tone="primary",
+        )  # fmt: skip
+
+
+def _note_events(patient: Patient, access: ChartAccess) -> Iterable[JourneyEvent]:
+    if not access.can_read_notes:
+        return
+    zone = patient_zone(patient)
+    for note in notes_of(patient):
+        yield JourneyEvent(
+            timezone.localtime(note.created_at, zone).date(), "note",
+            _("Clinical note by %(author)s") % {"author": note.author.display_name}, note.body,
+            at=note.created_at,
+        )  # fmt: skip
+
+
+# Later features (assessments, coping-plan versions) add their own sources here.
+JOURNEY_SOURCES: list[JourneySource] = [
+    _checkin_events,
+    _milestone_events,
+    _setback_events,
+    _recovery_date_events,
+    _appointment_events,
+    _note_events,
+]
+
+
+def journey_for(patient: Patient, access: ChartAccess) -> list[JourneyEvent]:
+    """The patient's story: one timeline, newest first; a constant number of queries."""
+    events = [event for source in JOURNEY_SOURCES for event in source(patient, access)]
+    events.sort(key=lambda event: event.sort_key, reverse=True)
+    return events
+
+
+def chart_header(patient: Patient) -> dict[str, object]:
+    today = patient.local_today()
+    return {
+        "days_in_recovery": patient.days_in_recovery(today),
+        "next_milestone": next_milestone(patient.recovery_start, today),
+        "high_alerts": patient.alerts.filter(severity=AlertSeverity.HIGH)
+        .exclude(status=AlertStatus.RESOLVED)
+        .count(),
+        "age": _age(patient.date_of_birth, today),
+    }
+
+
+def _age(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def recovery_history(patient: Patient) -> QuerySet[RecoveryDate]:
+    return patient.recovery_dates.select_related("recorded_by", "setback")
+
+
+def prefetch_team(qs: QuerySet[Patient]) -> QuerySet[Patient]:
+    return qs.prefetch_related(
+        Prefetch(
+            "care_team",
+            queryset=CareTeamMember.objects.current().select_related("clinician"),
+            to_attr="current_team",
+        )
+    )

@@ -5,7 +5,12 @@ in the clinic chosen in the browser and a token user in their first clinic. A cl
 does not belong to answers 404.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -45,3 +50,14 @@ def api_clinic(request: Request) -> Organization:
     if membership is None:
         raise NotFound(_("You are not a member of any clinic."))
     return membership.organization
+
+
+@contextmanager
+def service_errors() -> Iterator[None]:
+    """Turn a service's ValidationError into DRF's: a 400 with field errors, never a 500."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise serializers.ValidationError(exc.message_dict) from None
+        raise serializers.ValidationError({"non_field_errors": exc.messages}) from None

@@ -8,6 +8,7 @@ from recovery_hub.health import healthz
 
 api_v1 = [
     path("me", MeView.as_view(), name="me"),
+    path("", include("patients.api_urls")),
 ]
 
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("", include("patients.urls")),
     path("", include("networks.urls")),
     path("", include("reports.urls")),
+    path("clinic/", include("recovery_hub.clinic_admin_urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
