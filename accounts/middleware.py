@@ -1,6 +1,8 @@
 from collections.abc import Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from accounts.access import SESSION_KEY, choose_membership, memberships_for
 
@@ -18,4 +20,12 @@ class ClinicMiddleware:
             request.memberships, request.session.get(SESSION_KEY)
         )
         request.clinic = request.membership.organization if request.membership else None
+        if request.user.is_authenticated:
+            # Times are stored in UTC and shown in the viewer's own zone.
+            try:
+                timezone.activate(ZoneInfo(request.user.time_zone))
+            except (ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
         return self.get_response(request)

@@ -1,22 +1,492 @@
+"""The clinician's caseload, intake, and the patient chart. Views parse, call one service or
+selector, and render; access is decided in patients/access.py."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
 from accounts.models import Role
-from patients.selectors import caseload_for, patient_record_for
+from audit.models import Action
+from audit.services import audit_record
+from patients import selectors, services
+from patients.access import ChartAccess, patient_for_staff
+from patients.forms import (
+    AlertResolveForm,
+    AppointmentForm,
+    CareTeamAddForm,
+    CaseloadFilterForm,
+    EmergencyAccessForm,
+    FindPatientForm,
+    IntakeForm,
+    MilestoneForm,
+    NoteForm,
+    PatientForm,
+    RecoveryStartForm,
+    SetbackForm,
+    StatusForm,
+    apply_service_errors,
+)
+from patients.models import Patient, PatientStatus, TeamRole
 
 CASELOAD_PAGE_SIZE = 25
+STAFF = (Role.ADMIN, Role.CLINICIAN)
+
+
+# --- Caseload and patient home ----------------------------------------------------------------
 
 
 @role_required(Role.CLINICIAN)
 def caseload(request: HttpRequest) -> HttpResponse:
-    patients = caseload_for(clinician=request.user, clinic=request.clinic)
+    form = CaseloadFilterForm(request.GET or None, clinic=request.clinic)
+    filters = selectors.PatientFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.PatientFilters(
+            q=data["q"],
+            program=data["program"].pk if data["program"] else None,
+            status=data["status"],
+            has_alerts=data["has_alerts"],
+            sort=data["sort"] or "name",
+        )
+    patients = selectors.caseload_for(
+        clinician=request.user, clinic=request.clinic, filters=filters
+    )
     page = Paginator(patients, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "patients/caseload.html", {"page": page})
+    for patient in page.object_list:
+        today = patient.local_today()
+        patient.next_milestone = selectors.next_milestone(patient.recovery_start, today)
+        patient.missed = patient.status == PatientStatus.ACTIVE and selectors.missed_checkins(
+            patient, today
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "form": form,
+        "filtered": any([filters.q, filters.program, filters.status, filters.has_alerts]),
+        "query": query.urlencode(),
+        "attention": selectors.needs_attention(clinician=request.user, clinic=request.clinic),
+    }
+    template = "patients/_caseload_table.html" if request.htmx else "patients/caseload.html"
+    return render(request, template, context)
 
 
 @role_required(Role.PATIENT)
 def patient_home(request: HttpRequest) -> HttpResponse:
-    patient = patient_record_for(user=request.user, clinic=request.clinic)
-    return render(request, "patients/patient_home.html", {"patient": patient})
+    patient = selectors.patient_record_for(user=request.user, clinic=request.clinic)
+    context: dict[str, object] = {"patient": patient}
+    if patient is not None:
+        today = patient.local_today()
+        context["next_milestone"] = selectors.next_milestone(patient.recovery_start, today)
+        context["appointments"] = selectors.upcoming_appointments(patient, limit=3)
+    return render(request, "patients/patient_home.html", context)
+
+
+# --- Intake and emergency access --------------------------------------------------------------
+
+
+@role_required(Role.CLINICIAN)
+def patient_new(request: HttpRequest) -> HttpResponse:
+    form = IntakeForm(
+        request.POST or None, clinic=request.clinic, initial={"primary_clinician": request.user}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient = _intake(request, form)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            primary = form.cleaned_data["primary_clinician"]
+            if primary == request.user:
+                messages.success(request, _("%(name)s was added to your caseload.")
+                                 % {"name": patient.display_name})  # fmt: skip
+                return redirect("patients:chart", patient.pk)
+            messages.success(request, _("%(name)s was added to the caseload of %(clinician)s.")
+                             % {"name": patient.display_name, "clinician": primary.display_name})  # fmt: skip
+            return redirect("patients:caseload")
+    return render(request, "patients/patient_form.html", {"form": form, "intake": True})
+
+
+def _intake(request: HttpRequest, form: IntakeForm) -> Patient:
+    with transaction.atomic():
+        patient = services.patient_create(
+            clinic=request.clinic,
+            actor=request.user,
+            request=request,
+            recovery_start=form.cleaned_data["recovery_start"],
+            **form.service_fields(),
+        )
+        services.care_team_add(
+            patient=patient,
+            clinician=form.cleaned_data["primary_clinician"],
+            team_role=TeamRole.PRIMARY_COUNSELOR,
+            is_primary=True,
+            actor=request.user,
+            request=request,
+        )
+    return patient
+
+
+@role_required(Role.CLINICIAN)
+def patient_find(request: HttpRequest) -> HttpResponse:
+    """A clinician outside the care team looks a patient up by exact MRN to take emergency
+    access; nothing but the name shows before the reason is given."""
+    form = FindPatientForm(request.GET or None)
+    found = None
+    if form.is_bound and form.is_valid():
+        found = Patient.objects.filter(
+            clinic=request.clinic, mrn__iexact=form.cleaned_data["mrn"].strip()
+        ).first()
+    return render(
+        request,
+        "patients/patient_find.html",
+        {"form": form, "found": found, "access_form": EmergencyAccessForm()},
+    )
+
+
+@role_required(Role.CLINICIAN)
+def emergency_access(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = get_object_or_404(Patient, clinic=request.clinic, pk=patient_id)
+    form = EmergencyAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.emergency_access_grant(
+                patient=patient, user=request.user, reason=form.cleaned_data["reason"],
+                request=request,
+            )  # fmt: skip
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.warning(
+                request,
+                _("Emergency access opened for 24 hours. The clinic's admins can see it."),
+            )
+            return redirect("patients:chart", patient.pk)
+    return render(
+        request,
+        "patients/patient_find.html",
+        {"form": FindPatientForm(), "found": patient, "access_form": form},
+    )
+
+
+# --- The chart --------------------------------------------------------------------------------
+
+
+def chart_view(*, write: bool = False, audit_view: bool = True) -> Callable:
+    """Open the patient through the access rules (404 outside them), audit the read, and hand
+    the view the patient and what the user may do on this chart."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @role_required(*STAFF)
+        @wraps(view)
+        def wrapper(request: HttpRequest, patient_id: int, *args: Any, **kwargs: Any) -> Any:
+            patient = patient_for_staff(request.membership, patient_id)
+            access = ChartAccess(request.membership, patient)
+            if write and not access.can_edit:
+                raise Http404
+            if audit_view and request.method == "GET":
+                audit_record(
+                    action=Action.VIEW, request=request, target=patient, patient=patient,
+                    details={"page": view.__name__},
+                )  # fmt: skip
+            return view(request, patient, access, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _chart(
+    request: HttpRequest, patient: Patient, access: ChartAccess, tab: str, **context: object
+) -> HttpResponse:
+    header = selectors.chart_header(patient)
+    context.update(patient=patient, access=access, tab=tab, **header)
+    return render(request, f"patients/chart_{tab}.html", context)
+
+
+@chart_view()
+def chart(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
+    return _chart(
+        request, patient, access, "overview",
+        care_team=selectors.care_team_of(patient),
+        appointments=selectors.upcoming_appointments(patient, limit=3),
+        alerts=selectors.alerts_of(patient).unresolved()[:5],
+        history=selectors.recovery_history(patient),
+        status_form=StatusForm(),
+        next_statuses=services.ALLOWED_STATUS_CHANGES.get(patient.status, set()),
+    )  # fmt: skip
+
+
+@chart_view()
+def chart_journey(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
+    return _chart(
+        request, patient, access, "journey", events=selectors.journey_for(patient, access)
+    )
+
+
+@chart_view()
+def chart_care_team(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
+    form = CareTeamAddForm(patient=patient) if access.can_edit else None
+    return _chart(
+        request, patient, access, "care_team",
+        members=selectors.care_team_of(patient, include_past=True), form=form,
+    )  # fmt: skip
+
+
+@chart_view(write=True)
+@require_POST
+def care_team_add(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
+    form = CareTeamAddForm(request.POST, patient=patient)
+    if form.is_valid():
+        try:
+            services.care_team_add(patient=patient, actor=request.user, request=request,
+                                   **form.cleaned_data)  # fmt: skip
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Added to the care team."))
+            return redirect("patients:care_team", patient.pk)
+    return _chart(
+        request, patient, access, "care_team",
+        members=selectors.care_team_of(patient, include_past=True), form=form,
+    )  # fmt: skip
+
+
+@chart_view(write=True)
+@require_POST
+def care_team_end(
+    request: HttpRequest, patient: Patient, access: ChartAccess, member_id: int
+) -> HttpResponse:
+    member = get_object_or_404(patient.care_team, pk=member_id)
+    try:
+        services.care_team_end(member=member, actor=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s has left the care team.")
+                         % {"name": member.clinician.display_name})  # fmt: skip
+    return redirect("patients:care_team", patient.pk)
+
+
+@chart_view(write=True)
+def patient_edit(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
+    form = PatientForm(request.POST or None, instance=patient, clinic=request.clinic)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.patient_update(patient=patient, actor=request.user, request=request,
+                                    **form.service_fields())  # fmt: skip
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("patients:chart", patient.pk)
+    return render(
+        request, "patients/patient_form.html", {"form": form, "patient": patient, "intake": False}
+    )
+
+
+@chart_view(write=True)
+@require_POST
+def patient_status(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.patient_set_status(patient=patient, status=form.cleaned_data["status"],
+                                        actor=request.user, request=request)  # fmt: skip
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Status is now %(status)s.")
+                             % {"status": patient.get_status_display()})  # fmt: skip
+    else:
+        messages.error(request, _("Choose a valid status."))
+    return redirect("patients:chart", patient.pk)
+
+
+@chart_view(write=True)
+def setback_new(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
+    form = SetbackForm(request.POST or None, initial={"occurred_on": patient.local_today()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.setback_record(
+                patient=patient, occurred_on=data["occurred_on"], kind=data["kind"],
+                what_happened=data["what_happened"], what_helped=data["what_helped"],
+                plan_changes=data["plan_changes"], new_recovery_start=data["new_recovery_start"],
+                actor=request.user, request=request,
+            )  # fmt: skip
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The setback is recorded in the journey."))
+            return redirect("patients:journey", patient.pk)
+    return _form_page(request, patient, _("Record a setback"), form)
+
+
+@chart_view(write=True)
+def recovery_start_edit(request: HttpRequest, patient: Patient, access: ChartAccess) -> Any:
+    form = RecoveryStartForm(request.POST or None, initial={"start_date": patient.recovery_start})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recovery_start_change(patient=patient, actor=request.user, request=request,
+                                           **form.cleaned_data)  # fmt: skip
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Recovery start date updated; the old one is kept."))
+            return redirect("patients:chart", patient.pk)
+    return _form_page(request, patient, _("Change the recovery start date"), form)
+
+
+@chart_view(write=True)
+def milestone_new(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
+    form = MilestoneForm(request.POST or None, initial={"date": patient.local_today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.milestone_create(patient=patient, actor=request.user, request=request,
+                                      **form.cleaned_data)  # fmt: skip
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Milestone added."))
+            return redirect("patients:journey", patient.pk)
+    return _form_page(request, patient, _("Add a milestone"), form)
+
+
+def _form_page(request: HttpRequest, patient: Patient, title: str, form: object) -> HttpResponse:
+    return render(
+        request, "patients/chart_form.html", {"patient": patient, "title": title, "form": form}
+    )
+
+
+@chart_view()
+def chart_appointments(request: HttpRequest, patient: Patient, access: ChartAccess) -> Any:
+    return _chart(request, patient, access, "appointments",
+                  appointments=selectors.appointments_of(patient))  # fmt: skip
+
+
+@chart_view(write=True)
+def appointment_new(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
+    form = AppointmentForm(request.POST or None, patient=patient)
+    if request.method == "POST" and form.is_valid():
+        starts_at, ends_at = form.times()
+        data = form.cleaned_data
+        try:
+            services.appointment_create(
+                patient=patient, kind=data["kind"], title=data["title"], starts_at=starts_at,
+                ends_at=ends_at, location=data["location"], video_url=data["video_url"],
+                staff_attendees=data["staff_attendees"], actor=request.user, request=request,
+            )  # fmt: skip
+        except ValidationError as error:
+            _appointment_errors(form, error)
+        else:
+            messages.success(request, _("Appointment scheduled."))
+            return redirect("patients:appointments", patient.pk)
+    return _form_page(request, patient, _("Schedule an appointment"), form)
+
+
+@chart_view(write=True)
+def appointment_edit(
+    request: HttpRequest, patient: Patient, access: ChartAccess, appointment_id: int
+) -> HttpResponse:
+    appointment = get_object_or_404(patient.appointments, pk=appointment_id)
+    form = AppointmentForm(
+        request.POST or None, patient=patient,
+        initial=AppointmentForm.initial_for(appointment, patient),
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        starts_at, ends_at = form.times()
+        data = form.cleaned_data
+        try:
+            services.appointment_update(
+                appointment=appointment, kind=data["kind"], title=data["title"],
+                starts_at=starts_at, ends_at=ends_at, location=data["location"],
+                video_url=data["video_url"], status=data["status"],
+                staff_attendees=data["staff_attendees"], actor=request.user, request=request,
+            )  # fmt: skip
+        except ValidationError as error:
+            _appointment_errors(form, error)
+        else:
+            messages.success(request, _("Appointment saved."))
+            return redirect("patients:appointments", patient.pk)
+    return _form_page(request, patient, _("Edit the appointment"), form)
+
+
+def _appointment_errors(form: AppointmentForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict") and "ends_at" in error.error_dict:
+        form.add_error("duration_minutes", error.error_dict.pop("ends_at"))
+    apply_service_errors(form, error)
+
+
+@chart_view()
+def chart_notes(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
+    if not access.can_read_notes:
+        raise Http404
+    form = NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.note_create(patient=patient, author=request.user, request=request,
+                                 body=form.cleaned_data["body"])  # fmt: skip
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Note saved."))
+            return redirect("patients:notes", patient.pk)
+    return _chart(request, patient, access, "notes", notes=selectors.notes_of(patient), form=form)
+
+
+@chart_view()
+def chart_alerts(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
+    return _chart(request, patient, access, "alerts", alerts=selectors.alerts_of(patient),
+                  resolve_form=AlertResolveForm())  # fmt: skip
+
+
+@chart_view(write=True)
+@require_POST
+def alert_acknowledge(
+    request: HttpRequest, patient: Patient, access: ChartAccess, alert_id: int
+) -> HttpResponse:
+    alert = get_object_or_404(selectors.alerts_of(patient), pk=alert_id)
+    try:
+        services.alert_acknowledge(alert=alert, actor=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    if request.htmx:
+        return render(request, "patients/_alert.html",
+                      {"alert": alert, "patient": patient, "access": access,
+                       "resolve_form": AlertResolveForm()})  # fmt: skip
+    if request.POST.get("next") == "caseload":
+        return redirect("patients:caseload")
+    return redirect("patients:alerts", patient.pk)
+
+
+@chart_view(write=True)
+@require_POST
+def alert_resolve(
+    request: HttpRequest, patient: Patient, access: ChartAccess, alert_id: int
+) -> HttpResponse:
+    alert = get_object_or_404(selectors.alerts_of(patient), pk=alert_id)
+    form = AlertResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.alert_resolve(alert=alert, actor=request.user, request=request,
+                                   comment=form.cleaned_data["comment"])  # fmt: skip
+        except ValidationError as error:
+            apply_service_errors(form, error)
+    if request.htmx:
+        return render(request, "patients/_alert.html",
+                      {"alert": alert, "patient": patient, "access": access,
+                       "resolve_form": form if form.errors else AlertResolveForm()})  # fmt: skip
+    if form.errors:
+        messages.error(request, _("Say how the alert was resolved."))
+    return redirect("patients:alerts", patient.pk)

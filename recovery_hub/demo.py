@@ -8,19 +8,31 @@ deterministic for a given random seed and day. Later features add their own seed
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, Role, User
+from coping.models import CheckIn
 from patients.models import (
+    AlertKind,
+    AlertSeverity,
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
     CareTeamMember,
+    ClinicalNote,
     Patient,
     PatientStatus,
     Program,
     RecoveryDate,
+    Setback,
+    SetbackKind,
     TeamRole,
 )
+from patients.services import alert_raise
 
 DEMO_PASSWORD = "recovery-demo"  # noqa: S105  (demo data only, printed for the reader)
 
@@ -109,7 +121,8 @@ def seed_patients(demo: DemoClinic, count: int, rng: random.Random, today: date)
     for position in range(count):
         mrn = f"{prefix}-{position + 1:04d}"
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-        days = rng.randint(3, 420)
+        # One person reaches 30 days in three days' time, so the week's milestones show.
+        days = 27 if position == 4 else rng.randint(3, 420)
         had_setback = rng.random() < 0.3
         birth = today - timedelta(days=rng.randint(19 * 365, 64 * 365))
         patient, created = Patient.objects.get_or_create(
@@ -135,10 +148,22 @@ def seed_patients(demo: DemoClinic, count: int, rng: random.Random, today: date)
             RecoveryDate.objects.create(
                 patient=patient, start_date=earlier, reason="Recovery start at intake"
             )
+            setback = Setback.objects.create(
+                patient=patient,
+                occurred_on=patient.recovery_start - timedelta(days=1),
+                kind=rng.choice([SetbackKind.LAPSE, SetbackKind.RELAPSE]),
+                what_happened=rng.choice(SETBACK_STORIES),
+                what_helped=rng.choice(WHAT_HELPED),
+                plan_changes=rng.choice(PLAN_CHANGES),
+                moved_recovery_start=True,
+                previous_recovery_start=earlier,
+                recorded_by=demo.clinicians[0],
+            )
             RecoveryDate.objects.create(
                 patient=patient,
                 start_date=patient.recovery_start,
                 reason="New start date after a setback, agreed with the care team",
+                setback=setback,
                 recorded_by=demo.clinicians[0],
             )
         else:
@@ -163,6 +188,105 @@ def seed_patients(demo: DemoClinic, count: int, rng: random.Random, today: date)
                 team_role=TeamRole.PRESCRIBER,
                 started_on=today - timedelta(days=days),
             )
+        if patient.status in (PatientStatus.ACTIVE, PatientStatus.INTAKE):
+            seed_chart_history(patient, primary, rng, trajectory=(position + 1) % 4)
+
+
+SETBACK_STORIES = [
+    "Drank at a family gathering after a tense conversation; called the counselor the next day.",
+    "Used once after a week of poor sleep and a lost shift at work.",
+    "A few days of use after a friend's funeral; reached out to a sponsor to restart.",
+]
+WHAT_HELPED = [
+    "Calling a sponsor, going to a meeting the same evening.",
+    "Talking it through in individual session; sister stayed over for two nights.",
+    "Returning to the morning routine and the walking group.",
+]
+PLAN_CHANGES = [
+    "Added an evening check-in call on weekends.",
+    "Avoid the old neighbourhood route home; take the bus line instead.",
+    "Started a sleep routine; prescriber review booked.",
+]
+NOTES = [
+    "Engaged and reflective in session. Practised urge surfing; plans to use it at work.",
+    "Reports better sleep. Family therapy discussed; partner willing to attend.",
+    "Stress high around housing. Referred to case manager for housing support.",
+    "Reviewed early warning signs together and updated the crisis contacts.",
+]
+
+
+def seed_chart_history(
+    patient: Patient, clinician: User, rng: random.Random, *, trajectory: int
+) -> None:
+    """About two months of check-ins, a few sessions, notes, and alerts for struggles.
+
+    trajectory 0 steady, 1 improving, 2 struggling lately, 3 stopped checking in."""
+    today = patient.local_today()
+    zone = ZoneInfo(patient.time_zone)
+    start = max(patient.recovery_start or today, today - timedelta(days=60))
+    checkins = []
+    day = start
+    while day <= today - timedelta(days=1 if trajectory != 3 else 4):
+        progress = (day - start).days / max((today - start).days, 1)
+        if trajectory == 1:
+            mood, craving = 4 + round(4 * progress), 7 - round(5 * progress)
+        elif trajectory == 2:
+            mood, craving = 7 - round(4 * progress), 2 + round(7 * progress)
+        else:
+            mood, craving = 7, 2
+        if rng.random() < 0.85:
+            checkins.append(
+                CheckIn(
+                    patient=patient,
+                    local_date=day,
+                    mood=min(10, max(0, mood + rng.randint(-1, 1))),
+                    craving=min(10, max(0, craving + rng.randint(-1, 1))),
+                    stress=min(10, max(0, 10 - mood + rng.randint(-1, 1))),
+                    sleep_hours=Decimal(rng.choice(["5.5", "6", "6.5", "7", "7.5", "8"])),
+                    entered_by=patient.user,
+                )
+            )
+        day += timedelta(days=1)
+    CheckIn.objects.bulk_create(checkins)
+    if trajectory == 2 and checkins:
+        last = CheckIn.objects.filter(patient=patient).order_by("-local_date").first()
+        last.craving = 9
+        last.save(update_fields=["craving"])
+        alert_raise(
+            patient=patient, kind=AlertKind.HIGH_CRAVING, severity=AlertSeverity.MEDIUM,
+            message=f"Craving 9 of 10 in the check-in of {last.local_date:%b %d}.",
+            source=f"checkin:{last.pk}",
+        )  # fmt: skip
+    if trajectory == 3:
+        alert_raise(
+            patient=patient, kind=AlertKind.MISSED_CHECKINS, severity=AlertSeverity.MEDIUM,
+            message="No check-in for three days in a row.", source=f"missed:{today:%Y-%m-%d}",
+        )  # fmt: skip
+    for weeks_ago in (3, 2, 1):
+        when = datetime.combine(today - timedelta(weeks=weeks_ago), time(10, 0), tzinfo=zone)
+        _appointment(
+            patient, clinician, AppointmentKind.INDIVIDUAL, when, AppointmentStatus.ATTENDED
+        )
+    upcoming = datetime.combine(today + timedelta(days=rng.randint(1, 6)), time(15, 0), tzinfo=zone)
+    kind = rng.choice(
+        [AppointmentKind.INDIVIDUAL, AppointmentKind.GROUP, AppointmentKind.TELEHEALTH]
+    )
+    _appointment(patient, clinician, kind, upcoming, AppointmentStatus.SCHEDULED)
+    for text in rng.sample(NOTES, 2):
+        ClinicalNote.objects.create(patient=patient, author=clinician, body=text)
+
+
+def _appointment(
+    patient: Patient, clinician: User, kind: str, starts_at: datetime, status: str
+) -> None:
+    online = kind == AppointmentKind.TELEHEALTH
+    appointment = Appointment.objects.create(
+        clinic=patient.clinic, patient=patient, kind=kind, starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=50), status=status,
+        location="" if online else "Room 2, main building",
+        video_url="https://video.example.org/room/demo" if online else "",
+    )  # fmt: skip
+    appointment.staff_attendees.add(clinician)
 
 
 def seed_people_logins(demo: DemoClinic, index: int) -> None:

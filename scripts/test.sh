@@ -14,6 +14,8 @@ export SECURE_COOKIES=false
 export DJANGO_ALLOW_ASYNC_UNSAFE=true   # Playwright's sync API beside pytest-django's live_server
 export DJANGO_SETTINGS_MODULE=recovery_hub.settings
 export READ_DOT_ENV=false               # a laptop's .env never changes what the suite tests
+# A test database of this run's own, so two runs on one machine never drop each other's.
+export TEST_DATABASE_NAME="${TEST_DATABASE_NAME:-test_recovery_hub_$$}"
 
 database="${DATABASE_URL:-sqlite (var/test-db.sqlite3)}"
 broker="${REDIS_URL:-embedded filesystem broker (var/broker)}"
