@@ -111,8 +111,9 @@ def patient_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("%(name)s was added to your caseload.")
                                  % {"name": patient.display_name})  # fmt: skip
                 return redirect("patients:chart", patient.pk)
-            messages.success(request, _("%(name)s was added to the caseload of %(clinician)s.")
-                             % {"name": patient.display_name, "clinician": primary.display_name})  # fmt: skip
+            text = _("%(name)s was added to the caseload of %(clinician)s.")
+            names = {"name": patient.display_name, "clinician": primary.display_name}
+            messages.success(request, text % names)
             return redirect("patients:caseload")
     return render(request, "patients/patient_form.html", {"form": form, "intake": True})
 

@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -51,7 +51,7 @@ def test_clinician_creates_a_patient_and_joins_the_care_team(client, clinic, tea
     [
         ("mrn", "HRB-0001", "already has this record number"),
         ("mrn", "hrb-0001", "already has this record number"),
-        ("date_of_birth", (date.today() + timedelta(days=1)).isoformat(), "must be in the past"),
+        ("date_of_birth", "2999-01-01", "must be in the past"),
         ("date_of_birth", "not-a-date", "Enter a valid date"),
         ("time_zone", "Mars/Olympus_Mons", "Select a valid choice"),
         ("legal_name", "", "This field is required"),

@@ -101,7 +101,7 @@ def test_day_milestones_count_days_from_the_start():
 
 def test_a_range_that_crosses_the_leap_day_counts_it():
     # 2028 is a leap year: 30 days after 10 Feb is 11 Mar, not 12 Mar.
-    thirty = [m for m in recovery_milestones(date(2028, 2, 10)) if m.key == "30d"][0]
+    thirty = next(m for m in recovery_milestones(date(2028, 2, 10)) if m.key == "30d")
     assert thirty.date == date(2028, 3, 11)
 
 
