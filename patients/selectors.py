@@ -21,6 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
@@ -318,7 +319,7 @@ def _recovery_date_events(patient: Patient, access: ChartAccess) -> Iterable[Jou
         yield JourneyEvent(
             timezone.localtime(entry.recorded_at, patient_zone(patient)).date(),
             "recovery_date",
-            _("Recovery start date set to %(date)s") % {"date": entry.start_date},
+            _("Recovery start date set to %(date)s") % {"date": date_format(entry.start_date)},
             entry.reason,
             at=entry.recorded_at,
         )

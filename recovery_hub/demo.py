@@ -188,6 +188,12 @@ def seed_patients(demo: DemoClinic, count: int, rng: random.Random, today: date)
                 team_role=TeamRole.PRESCRIBER,
                 started_on=today - timedelta(days=days),
             )
+        # Each recovery date was recorded on the day it took effect.
+        for entry in RecoveryDate.objects.filter(patient=patient):
+            recorded = datetime.combine(
+                entry.start_date, time(12, 0), tzinfo=ZoneInfo(patient.time_zone)
+            )
+            RecoveryDate.objects.filter(pk=entry.pk).update(recorded_at=recorded)
         if patient.status in (PatientStatus.ACTIVE, PatientStatus.INTAKE):
             seed_chart_history(patient, primary, rng, trajectory=(position + 1) % 4)
 
@@ -272,8 +278,11 @@ def seed_chart_history(
         [AppointmentKind.INDIVIDUAL, AppointmentKind.GROUP, AppointmentKind.TELEHEALTH]
     )
     _appointment(patient, clinician, kind, upcoming, AppointmentStatus.SCHEDULED)
-    for text in rng.sample(NOTES, 2):
-        ClinicalNote.objects.create(patient=patient, author=clinician, body=text)
+    for weeks_ago, text in zip((2, 1), rng.sample(NOTES, 2), strict=True):
+        note = ClinicalNote.objects.create(patient=patient, author=clinician, body=text)
+        # Written right after that week's session (auto_now_add needs an update to backdate).
+        written = datetime.combine(today - timedelta(weeks=weeks_ago), time(11, 0), tzinfo=zone)
+        ClinicalNote.objects.filter(pk=note.pk).update(created_at=written)
 
 
 def _appointment(
