@@ -1,7 +1,9 @@
+from decimal import Decimal
 from zoneinfo import available_timezones
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -91,8 +93,39 @@ class Organization(models.Model):
         _("time zone"), max_length=64, default="America/New_York", choices=timezone_choices
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    local_emergency_number = models.CharField(
+        _("local emergency number"), max_length=20, default="911"
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Clinic settings: the thresholds of the automatic alerts and reminders.
+    craving_alert_threshold = models.PositiveSmallIntegerField(
+        _("alert when craving is at least"),
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    brs_drop_alert = models.DecimalField(
+        _("alert when the BRS score falls by at least"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.50"),
+        validators=[MinValueValidator(Decimal("0.10")), MaxValueValidator(Decimal("4.00"))],
+    )
+    score_rise_alert = models.PositiveSmallIntegerField(
+        _("alert when a PHQ-9 or GAD-7 total rises by at least"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(27)],
+    )
+    missed_checkin_days = models.PositiveSmallIntegerField(
+        _("missed check-ins: local days in a row without one"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(14)],
+    )
+    milestone_heads_up_days = models.PositiveSmallIntegerField(
+        _("milestone heads-up: days before"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(14)],
+    )
 
     class Meta:
         verbose_name = _("clinic")

@@ -29,6 +29,8 @@ class CheckIn(models.Model):
     used_since_last = models.BooleanField(_("any use since the last check-in"), default=False)
     use_details = models.CharField(_("what was used"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Plan strategies used today: [{"id": ..., "text": ...}], a snapshot of the plan's wording.
+    strategies_used = models.JSONField(_("coping strategies used"), default=list, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -53,3 +55,137 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient} {self.local_date}"
+
+
+class StrategyCategory(models.TextChoices):
+    STRESS = "stress_management", _("Stress management")
+    TRIGGERS = "trigger_management", _("Trigger management")
+    ROUTINE = "routine", _("Routine")
+    PHYSICAL = "physical_activity", _("Physical activity")
+    RELATIONSHIPS = "healthy_relationships", _("Healthy relationships")
+    SKILLS = "skill_development", _("Skill development")
+    PROFESSIONAL = "professional_guidance", _("Professional guidance")
+
+
+class TriggerCategory(models.TextChoices):
+    PEOPLE = "people", _("People")
+    PLACES = "places", _("Places")
+    EMOTIONS = "emotions", _("Emotions")
+    SITUATIONS = "situations", _("Situations")
+    PHYSICAL = "physical", _("Physical")
+
+
+class Strategy(models.Model):
+    """A plain-language coping strategy in the clinic's library; clinicians pick from it."""
+
+    clinic = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="strategies"
+    )
+    category = models.CharField(_("category"), max_length=30, choices=StrategyCategory.choices)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("how to do it"))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("coping strategy")
+        verbose_name_plural = _("coping strategy library")
+        ordering = ["category", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "category", "title"], name="coping_strategy_unique_title"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CopingPlan(models.Model):
+    """One plan per patient; its content lives in versions, newest is current."""
+
+    patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="coping_plan")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("coping plan")
+        verbose_name_plural = _("coping plans")
+
+    def __str__(self) -> str:
+        return f"{self.patient}"
+
+
+class CopingPlanVersion(models.Model):
+    """An immutable snapshot of the whole plan. Every save writes a new one."""
+
+    plan = models.ForeignKey(CopingPlan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    content = models.JSONField(_("content"))
+    change_summary = models.CharField(_("what changed"), max_length=300, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    restored_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("saved"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("coping plan version")
+        verbose_name_plural = _("coping plan versions")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="coping_plan_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} v{self.number}"
+
+
+class Assessment(models.Model):
+    """A completed instrument, saved with its answers and its published score."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="assessments")
+    instrument = models.CharField(_("instrument"), max_length=20)
+    answers = models.JSONField(_("answers"))
+    total = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+    band = models.CharField(_("band"), max_length=30)
+    flags = models.JSONField(_("flags"), default=list, blank=True)
+    local_date = models.DateField(_("day"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    on_behalf = models.BooleanField(_("entered by a clinician"), default=False)
+    created_at = models.DateTimeField(_("taken"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["patient", "instrument", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.total} ({self.local_date})"
+
+
+class AssessmentSchedule(models.Model):
+    """How often a patient completes an instrument; defaults come from the instrument."""
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="assessment_schedules"
+    )
+    instrument = models.CharField(_("instrument"), max_length=20)
+    interval_days = models.PositiveSmallIntegerField(_("every (days)"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("assessment schedule")
+        verbose_name_plural = _("assessment schedules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "instrument"], name="coping_schedule_one_per_instrument"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} {self.instrument} every {self.interval_days}d"

@@ -97,9 +97,13 @@ class Patient(models.Model):
         if self.date_of_birth and self.date_of_birth >= timezone.localdate():
             raise ValidationError({"date_of_birth": _("The date of birth must be in the past.")})
 
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
     def local_today(self) -> date:
         """Today in the patient's own time zone: "today" for a patient is their local day."""
-        return timezone.localdate(timezone=ZoneInfo(self.time_zone))
+        return timezone.localdate(timezone=self.zone)
 
     def days_in_recovery(self, today: date | None = None) -> int | None:
         if self.recovery_start is None:

@@ -84,9 +84,7 @@ def test_brs_mean_and_bands(answers, total, band):
     assert result.band == band
 
 
-@pytest.mark.parametrize(
-    ("total", "band"), [(10, "low"), (46, "low"), (47, "high"), (60, "high")]
-)
+@pytest.mark.parametrize(("total", "band"), [(10, "low"), (46, "low"), (47, "high"), (60, "high")])
 def test_barc10_bands(total, band):
     result = score("barc10", _answers(10, total, 6, minimum=1))
 
@@ -123,10 +121,7 @@ def test_every_instrument_has_its_published_item_count():
 
 
 def test_importable_without_django_settings():
-    code = (
-        "from coping.instruments import score; r = score('gad7', [1]*7); "
-        "print(r.total, r.band)"
-    )
+    code = "from coping.instruments import score; r = score('gad7', [1]*7); print(r.total, r.band)"
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": "."}
 
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
