@@ -9,6 +9,7 @@ from recovery_hub.health import healthz
 api_v1 = [
     path("me", MeView.as_view(), name="me"),
     path("", include("patients.api_urls")),
+    path("", include("coping.api_urls")),
 ]
 
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("clinics/", include("accounts.urls")),
     path("", include("patients.urls")),
     path("", include("networks.urls")),
+    path("", include("coping.urls")),
     path("", include("reports.urls")),
     path("clinic/", include("recovery_hub.clinic_admin_urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

@@ -1,0 +1,3 @@
+"""Coping plan pages (editor, versions, compare, restore, print, wallet card, library)."""
+
+urlpatterns: list = []
