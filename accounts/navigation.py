@@ -17,7 +17,10 @@ class NavItem:
 NAVIGATION: dict[str, list[NavItem]] = {
     Role.ADMIN: [
         NavItem(_("Dashboard"), "reports:dashboard"),
-        NavItem(_("Clinic"), "accounts:clinic_list"),
+        NavItem(_("Patients"), "clinic_admin:patients"),
+        NavItem(_("Programs"), "clinic_admin:programs"),
+        NavItem(_("Staff"), "clinic_admin:staff"),
+        NavItem(_("Emergency access"), "clinic_admin:emergency_access"),
     ],
     Role.CLINICIAN: [
         NavItem(_("Caseload"), "patients:caseload"),

@@ -528,20 +528,34 @@ def program_save(
     *, clinic: Organization, actor: User, program: Program | None = None,
     request: HttpRequest | None = None, **fields: object,
 ) -> Program:  # fmt: skip
-    program = program or Program(clinic=clinic)
-    for name in ("name", "description", "is_active"):
-        if name in fields:
-            setattr(program, name, fields[name])
-    program.name = (program.name or "").strip()
-    duplicate = Program.objects.filter(clinic=clinic, name__iexact=program.name)
-    if program.pk:
+    if program is not None and program.clinic_id != clinic.pk:
+        raise ValidationError({"program": _("This program belongs to another clinic.")})
+    name = str(fields.get("name", program.name if program else "") or "").strip()
+    max_length = Program._meta.get_field("name").max_length
+    duplicate = Program.objects.filter(clinic=clinic, name__iexact=name)
+    if program is not None:
         duplicate = duplicate.exclude(pk=program.pk)
-    if not program.name:
+    if not name:
         raise ValidationError({"name": _("Give the program a name.")})
+    if len(name) > max_length:
+        raise ValidationError(
+            {"name": _("Keep the name under %(n)s characters.") % {"n": max_length}}
+        )
     if duplicate.exists():
         raise ValidationError({"name": _("This clinic already has a program with this name.")})
+    program = program or Program(clinic=clinic)
     created = program.pk is None
-    program.save()
+    program.name = name
+    for field in ("description", "is_active"):
+        if field in fields:
+            setattr(program, field, fields[field])
+    try:
+        with transaction.atomic():
+            program.save()
+    except IntegrityError:  # two admins saving the same name at the same moment
+        raise ValidationError(
+            {"name": _("This clinic already has a program with this name.")}
+        ) from None
     audit_record(
         action=Action.CREATE if created else Action.UPDATE, request=request, actor=actor,
         clinic=clinic, target=program,

@@ -72,3 +72,60 @@ def member(role: str, clinic: Organization, **user_fields: object) -> User:
     user = UserFactory(**user_fields)
     MembershipFactory(user=user, organization=clinic, role=role)
     return user
+
+
+class EmergencyAccessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "patients.EmergencyAccess"
+
+    patient = factory.SubFactory(PatientFactory)
+    user = factory.SubFactory(UserFactory)
+    reason = "Crisis call after hours; the care team could not be reached."
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=24))
+
+
+# --- Chart rows for the API tests (appended; models named by label like the factory above) ---
+
+
+class SetbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "patients.Setback"
+
+    patient = factory.SubFactory(PatientFactory)
+    occurred_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
+    kind = "lapse"
+    what_happened = "Had a drink at a family gathering."
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "patients.Milestone"
+
+    patient = factory.SubFactory(PatientFactory)
+    kind = "personal_goal"
+    title = "Ran a 5k"
+    date = factory.LazyFunction(timezone.localdate)
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "patients.Appointment"
+
+    patient = factory.SubFactory(PatientFactory)
+    clinic = factory.SelfAttribute("patient.clinic")
+    kind = "individual"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=2))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=1))
+    location = "Room 2"
+
+
+class AlertFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "patients.Alert"
+
+    patient = factory.SubFactory(PatientFactory)
+    clinic = factory.SelfAttribute("patient.clinic")
+    kind = "high_craving"
+    severity = "medium"
+    message = "Craving 9 of 10 in today's check-in."
+    source = factory.Sequence(lambda n: f"checkin:{n}")

@@ -1,0 +1,36 @@
+"""Forms of the clinic admin's staff pages. They parse input; the rules live in services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+
+STAFF_ROLE_CHOICES = [(Role.CLINICIAN, Role.CLINICIAN.label), (Role.ADMIN, Role.ADMIN.label)]
+
+
+class StaffInviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("The invitation, with a link to choose a password, goes to this address."),
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    role = forms.ChoiceField(label=_("Role"), choices=STAFF_ROLE_CHOICES, initial=Role.CLINICIAN)
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class MembershipRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=STAFF_ROLE_CHOICES)
+
+
+class SetActiveForm(forms.Form):
+    """`active=1` reactivates, `active=0` deactivates (a membership, a program); anything else
+    is an error."""
+
+    active = forms.TypedChoiceField(
+        label=_("Active"),
+        choices=[("1", _("Active")), ("0", _("Deactivated"))],
+        coerce=lambda value: value == "1",
+    )

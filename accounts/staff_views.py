@@ -1,0 +1,125 @@
+"""The clinic admin's staff pages: who works here, invitations, roles and deactivation."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import role_required
+from accounts.forms import MembershipRoleForm, SetActiveForm, StaffInviteForm
+from accounts.models import STAFF_ROLES, Membership, Organization, Role
+from accounts.services import membership_change_role, membership_set_active, staff_invite
+
+STAFF_PAGE_SIZE = 50
+
+
+def staff_of(clinic: Organization) -> QuerySet[Membership]:
+    """The clinic's admins and clinicians, active or not, with their user loaded."""
+    return (
+        Membership.objects.filter(organization=clinic, role__in=STAFF_ROLES)
+        .select_related("user")
+        .order_by("-is_active", "user__full_name", "user__email", "pk")
+    )
+
+
+def staff_membership(clinic: Organization, membership_id: int) -> Membership:
+    """A staff membership of this clinic; 404 for anything else (another clinic, a patient's or
+    a supporter's membership)."""
+    return get_object_or_404(staff_of(clinic).select_related("organization"), pk=membership_id)
+
+
+def form_errors_from(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the field it names, else on the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@role_required(Role.ADMIN)
+def staff(request: HttpRequest) -> HttpResponse:
+    page = Paginator(staff_of(request.clinic), STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "clinic_admin/staff.html",
+        {"page": page, "roles": MembershipRoleForm.base_fields["role"].choices},
+    )
+
+
+@role_required(Role.ADMIN)
+def staff_invite_view(request: HttpRequest) -> HttpResponse:
+    form = StaffInviteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = staff_invite(
+                clinic=request.clinic, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s was added and an invitation was sent to %(email)s.")
+                % {"name": membership.user.display_name, "email": membership.user.email},
+            )
+            return redirect("clinic_admin:staff")
+    return render(request, "clinic_admin/staff_invite.html", {"form": form})
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def staff_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = staff_membership(request.clinic, membership_id)
+    form = MembershipRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose clinic admin or clinician."))
+        return redirect("clinic_admin:staff")
+    try:
+        membership_change_role(
+            membership=membership, role=form.cleaned_data["role"], actor=request.user,
+            request=request,
+        )  # fmt: skip
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is now: %(role)s.")
+            % {"name": membership.user.display_name, "role": membership.get_role_display()},
+        )
+        if membership.user_id == request.user.pk and membership.role != Role.ADMIN:
+            return redirect("home")  # no longer an admin: the staff page would answer 404
+    return redirect("clinic_admin:staff")
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def staff_active(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = staff_membership(request.clinic, membership_id)
+    form = SetActiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether to deactivate or reactivate."))
+        return redirect("clinic_admin:staff")
+    try:
+        membership_set_active(
+            membership=membership, is_active=form.cleaned_data["active"], actor=request.user,
+            request=request,
+        )  # fmt: skip
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        name = membership.user.display_name
+        if membership.is_active:
+            message = _("%(name)s can work in this clinic again.") % {"name": name}
+        else:
+            message = _("%(name)s was deactivated and can no longer open this clinic's pages.") % {
+                "name": name
+            }
+        messages.success(request, message)
+    return redirect("clinic_admin:staff")
