@@ -76,7 +76,9 @@ class ChartAccess:
         self.patient = patient
         is_clinician = membership.role == Role.CLINICIAN
         self.on_team = is_clinician and is_on_care_team(membership.user, patient)
-        self.emergency = is_clinician and not self.on_team
+        self.emergency = (
+            is_clinician and not self.on_team and has_emergency_access(membership.user, patient)
+        )
         self.is_admin = membership.role == Role.ADMIN
 
     @property

@@ -204,13 +204,16 @@ class AppointmentForm(forms.Form):
         label=_("Status"), choices=AppointmentStatus.choices, initial=AppointmentStatus.SCHEDULED
     )
 
-    def __init__(self, *args: object, patient: Patient, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, patient: Patient, appointment: object = None, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.patient = patient
         team = CareTeamMember.objects.current().filter(patient=patient).values("clinician")
-        self.fields["staff_attendees"].queryset = User.objects.filter(pk__in=team).order_by(
-            "full_name"
-        )
+        people = User.objects.filter(pk__in=team)
+        if appointment is not None:  # someone who has left the team stays on the record
+            people = people | User.objects.filter(pk__in=appointment.staff_attendees.values("pk"))
+        self.fields["staff_attendees"].queryset = people.distinct().order_by("full_name")
         self.fields["staff_attendees"].label_from_instance = lambda user: user.display_name
         self.fields["start_time"].help_text = _("In the patient's time zone (%(zone)s).") % {
             "zone": patient.time_zone

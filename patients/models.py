@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -82,7 +83,7 @@ class Patient(models.Model):
         verbose_name_plural = _("patients")
         ordering = ["legal_name"]
         constraints = [
-            models.UniqueConstraint(fields=["clinic", "mrn"], name="patients_patient_unique_mrn")
+            models.UniqueConstraint("clinic", Lower("mrn"), name="patients_patient_unique_mrn_ci")
         ]
 
     def __str__(self) -> str:

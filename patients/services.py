@@ -25,11 +25,14 @@ from patients.models import (
     ClinicalNote,
     EmergencyAccess,
     Milestone,
+    MilestoneKind,
     Patient,
     PatientStatus,
     Program,
     RecoveryDate,
     Setback,
+    SetbackKind,
+    TeamRole,
 )
 
 PATIENT_FIELDS = (
@@ -62,7 +65,9 @@ def _check_patient(patient: Patient) -> None:
             _check_time_zone(patient.time_zone)
         except ValidationError as exc:
             errors.update(exc.message_dict)
-    if patient.date_of_birth and patient.date_of_birth >= timezone.localdate():
+    if patient.date_of_birth and patient.date_of_birth >= timezone.localdate(
+        timezone=_zone(patient)
+    ):
         errors["date_of_birth"] = [_("The date of birth must be in the past.")]
     if patient.program_id and patient.program.clinic_id != patient.clinic_id:
         errors["program"] = [_("Choose one of this clinic's programs.")]
@@ -127,6 +132,8 @@ def patient_update(
     *, patient: Patient, actor: User, request: HttpRequest | None = None, **fields: object
 ) -> Patient:
     changed = []
+    if isinstance(fields.get("mrn"), str):
+        fields["mrn"] = fields["mrn"].strip()
     for name, value in fields.items():
         if name in PATIENT_FIELDS and name != "status" and getattr(patient, name) != value:
             setattr(patient, name, value)
@@ -189,19 +196,27 @@ def care_team_add(
 ) -> CareTeamMember:
     if not _active_clinician(patient.clinic, clinician):
         raise ValidationError({"clinician": _("Choose a clinician of this clinic.")})
+    if team_role not in TeamRole.values:
+        raise ValidationError({"team_role": _("Choose a role on the team.")})
     if CareTeamMember.objects.current().filter(patient=patient, clinician=clinician).exists():
         raise ValidationError({"clinician": _("This clinician is already on the care team.")})
     if is_primary:
         CareTeamMember.objects.current().filter(patient=patient, is_primary=True).update(
             is_primary=False
         )
-    member = CareTeamMember.objects.create(
-        patient=patient,
-        clinician=clinician,
-        team_role=team_role,
-        is_primary=is_primary,
-        started_on=started_on or timezone.localdate(),
-    )
+    try:
+        with transaction.atomic():
+            member = CareTeamMember.objects.create(
+                patient=patient,
+                clinician=clinician,
+                team_role=team_role,
+                is_primary=is_primary,
+                started_on=started_on or timezone.localdate(),
+            )
+    except IntegrityError:  # a concurrent add took the seat or the primary flag first
+        raise ValidationError(
+            {"clinician": _("The care team changed meanwhile; reload and try again.")}
+        ) from None
     audit_record(
         action=Action.CREATE, request=request, actor=actor, clinic=patient.clinic, target=member,
         patient=patient,
@@ -222,6 +237,8 @@ def care_team_end(
         raise ValidationError({"ended_on": _("This person has already left the care team.")})
     if ended_on < member.started_on:
         raise ValidationError({"ended_on": _("The end date cannot be before the start date.")})
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": _("The end date cannot be in the future.")})
     member.ended_on = ended_on
     member.is_primary = False
     member.save(update_fields=["ended_on", "is_primary"])
@@ -280,6 +297,8 @@ def setback_record(
     errors = {}
     if occurred_on > today:
         errors["occurred_on"] = [_("The date cannot be in the future.")]
+    if kind not in SetbackKind.values:
+        errors["kind"] = [_("Choose lapse or relapse.")]
     if not what_happened.strip():
         errors["what_happened"] = [_("Describe what happened, in the person's own words.")]
     if new_recovery_start is not None and not (occurred_on <= new_recovery_start <= today):
@@ -326,6 +345,8 @@ def milestone_create(
     note: str = "",
     request: HttpRequest | None = None,
 ) -> Milestone:
+    if kind not in MilestoneKind.values:
+        raise ValidationError({"kind": _("Choose a kind of milestone.")})
     if not title.strip():
         raise ValidationError({"title": _("Give the milestone a name.")})
     milestone = Milestone.objects.create(
@@ -340,9 +361,13 @@ def milestone_create(
 
 def _check_appointment(
     patient: Patient, kind: str, starts_at: datetime, ends_at: datetime, video_url: str,
-    attendees: Iterable[User],
+    attendees: Iterable[User], already_attending: Iterable[int] = (),
 ) -> None:  # fmt: skip
+    """Attendees newly added must be on the current care team; someone who has since left the
+    team stays on an existing appointment's record."""
     errors: dict[str, list[str]] = {}
+    if kind not in AppointmentKind.values:
+        errors["kind"] = [_("Choose a kind of appointment.")]
     if ends_at <= starts_at:
         errors["ends_at"] = [_("The end must be after the start.")]
     elif ends_at - starts_at > timedelta(hours=12):
@@ -354,7 +379,8 @@ def _check_appointment(
         .filter(patient=patient)
         .values_list("clinician_id", flat=True)
     )
-    if any(user.pk not in team for user in attendees):
+    kept = set(already_attending)
+    if any(user.pk not in team and user.pk not in kept for user in attendees):
         errors["staff_attendees"] = [_("Attendees must be on the patient's care team.")]
     if errors:
         raise ValidationError(errors)
@@ -401,14 +427,11 @@ def appointment_update(
     for name, value in fields.items():
         if name in editable:
             setattr(appointment, name, value)
-    attendees = (
-        list(staff_attendees)
-        if staff_attendees is not None
-        else list(appointment.staff_attendees.all())
-    )
+    current = list(appointment.staff_attendees.all())
+    attendees = list(staff_attendees) if staff_attendees is not None else current
     _check_appointment(
         appointment.patient, appointment.kind, appointment.starts_at, appointment.ends_at,
-        appointment.video_url, attendees,
+        appointment.video_url, attendees, already_attending=[user.pk for user in current],
     )  # fmt: skip
     if appointment.status not in AppointmentStatus.values:
         raise ValidationError({"status": _("Choose a valid status.")})

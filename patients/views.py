@@ -402,7 +402,7 @@ def appointment_edit(
 ) -> HttpResponse:
     appointment = get_object_or_404(patient.appointments, pk=appointment_id)
     form = AppointmentForm(
-        request.POST or None, patient=patient,
+        request.POST or None, patient=patient, appointment=appointment,
         initial=AppointmentForm.initial_for(appointment, patient),
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():

@@ -239,6 +239,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "PatientStatusEnum": "patients.models.PatientStatus",
+        "AppointmentStatusEnum": "patients.models.AppointmentStatus",
+        "AlertStatusEnum": "patients.models.AlertStatus",
+        "SetbackKindEnum": "patients.models.SetbackKind",
+        "MilestoneKindEnum": "patients.models.MilestoneKind",
+        "AppointmentKindEnum": "patients.models.AppointmentKind",
+        "AlertKindEnum": "patients.models.AlertKind",
+    },
 }
 
 # --- Forms and UI ---------------------------------------------------------------------------

@@ -223,3 +223,40 @@ def test_journey_is_one_timeline_newest_first(client, patient, team_clinician):
     page = client.get(reverse("patients:journey", args=[patient.pk])).content.decode()
 
     assert page.index("Group session") < page.index("Daily check-in")
+
+
+def test_an_appointment_stays_editable_after_an_attendee_leaves_the_team(
+    client, clinic, patient, team_clinician
+):
+    from patients.models import TeamRole
+    from patients.services import care_team_add, care_team_end
+
+    prescriber = member(Role.CLINICIAN, clinic)
+    seat = care_team_add(patient=patient, clinician=prescriber, team_role=TeamRole.PRESCRIBER,
+                         actor=team_clinician)  # fmt: skip
+    client.force_login(team_clinician)
+    client.post(reverse("patients:appointment_new", args=[patient.pk]),
+                _appointment(patient, staff_attendees=[prescriber.pk]))  # fmt: skip
+    care_team_end(member=seat, actor=team_clinician)
+
+    response = client.post(
+        reverse("patients:appointment_edit", args=[patient.pk, Appointment.objects.get().pk]),
+        _appointment(patient, status="attended", staff_attendees=[prescriber.pk]),
+    )
+
+    assert response.status_code == 302
+    assert Appointment.objects.get().status == "attended"
+
+
+def test_a_care_team_seat_cannot_end_in_the_future(patient, team_clinician):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from patients.services import care_team_end
+
+    seat = patient.care_team.get()
+    with pytest.raises(ValidationError):
+        care_team_end(member=seat, actor=team_clinician,
+                      ended_on=timezone.localdate() + timedelta(days=3))  # fmt: skip
+    seat.refresh_from_db()
+    assert seat.ended_on is None

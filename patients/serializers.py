@@ -1,0 +1,400 @@
+"""Serializers of the patients API: they parse and shape data; the rules live in services.py.
+
+Inputs that name other objects (a program, a clinician, staff attendees) are limited to the
+request's clinic, so an id from another clinic reads exactly like an id that does not exist.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import Membership, Organization, User
+from patients.models import (
+    Alert,
+    AlertStatus,
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    CareTeamMember,
+    Milestone,
+    Patient,
+    PatientStatus,
+    Program,
+    Setback,
+    TeamRole,
+)
+from patients.selectors import SORTS
+
+CLINIC_CONTEXT_KEY = "clinic"
+TIME_ZONE_HELP = _("IANA time zone name, such as America/Chicago.")
+
+
+def _clinic_of(serializer: serializers.Serializer) -> Organization | None:
+    return serializer.context.get(CLINIC_CONTEXT_KEY)
+
+
+def clinic_members(clinic: Organization | None) -> QuerySet[User]:
+    """People with an active membership in the clinic (any role); the services check the role."""
+    if clinic is None:
+        return User.objects.none()
+    return User.objects.filter(
+        pk__in=Membership.objects.active().filter(organization=clinic).values("user_id")
+    )
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ClinicMemberField(serializers.PrimaryKeyRelatedField):
+    """A user id, looked up among the clinic's members only (no leak about other clinics)."""
+
+    default_error_messages = {
+        "does_not_exist": _("Choose a member of this clinic's staff."),
+        "incorrect_type": _("Give the person's id (a whole number)."),
+    }
+
+    def get_queryset(self) -> QuerySet[User]:
+        return clinic_members(_clinic_of(self.root))
+
+
+class ClinicProgramField(serializers.PrimaryKeyRelatedField):
+    default_error_messages = {
+        "does_not_exist": _("Choose one of this clinic's programs."),
+        "incorrect_type": _("Give the program's id (a whole number)."),
+    }
+
+    def get_queryset(self) -> QuerySet[Program]:
+        clinic = _clinic_of(self.root)
+        return Program.objects.filter(clinic=clinic) if clinic else Program.objects.none()
+
+
+# --- Patients ---------------------------------------------------------------------------------
+
+
+class PatientFilterSerializer(serializers.Serializer):
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text=_("Name or MRN contains.")
+    )
+    program = serializers.IntegerField(required=False, min_value=1, help_text=_("Program id."))
+    status = serializers.ChoiceField(
+        choices=PatientStatus.choices, required=False, allow_blank=True
+    )
+    has_alerts = serializers.BooleanField(
+        required=False, default=False, help_text=_("Only patients with unresolved alerts.")
+    )
+    sort = serializers.ChoiceField(choices=sorted(SORTS), required=False, default="name")
+
+
+class PatientSerializer(serializers.ModelSerializer):
+    """A patient as the API shows it. Clinical notes are never part of it."""
+
+    display_name = serializers.CharField(read_only=True)
+    time_zone = serializers.CharField(read_only=True, help_text=TIME_ZONE_HELP)
+    program_name = serializers.CharField(source="program.name", read_only=True, default=None)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    days_in_recovery = serializers.SerializerMethodField()
+    open_alerts = serializers.IntegerField(read_only=True, default=None)
+    high_alerts = serializers.IntegerField(read_only=True, default=None)
+    next_appointment = serializers.DateTimeField(read_only=True, default=None)
+    last_checkin = serializers.DateField(read_only=True, default=None)
+
+    class Meta:
+        model = Patient
+        fields = (
+            "id",
+            "mrn",
+            "legal_name",
+            "preferred_name",
+            "display_name",
+            "pronouns",
+            "date_of_birth",
+            "time_zone",
+            "preferred_language",
+            "phone",
+            "email",
+            "program",
+            "program_name",
+            "status",
+            "status_label",
+            "recovery_start",
+            "days_in_recovery",
+            "open_alerts",
+            "high_alerts",
+            "next_appointment",
+            "last_checkin",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = fields
+
+    def get_days_in_recovery(self, patient: Patient) -> int | None:
+        return patient.days_in_recovery()
+
+
+class PatientUpdateSerializer(serializers.ModelSerializer):
+    """What a clinician on the care team may change. The recovery start date moves only with a
+    setback (or its own history entry), so it is not part of this form."""
+
+    # Validated by the service, which names a real zone in its message (a choice list of 600).
+    time_zone = serializers.CharField(max_length=64, required=False, help_text=TIME_ZONE_HELP)
+    program = ClinicProgramField(required=False, allow_null=True)
+
+    class Meta:
+        model = Patient
+        fields = (
+            "mrn",
+            "legal_name",
+            "preferred_name",
+            "pronouns",
+            "date_of_birth",
+            "time_zone",
+            "preferred_language",
+            "phone",
+            "email",
+            "program",
+            "status",
+        )
+
+
+class PatientCreateSerializer(PatientUpdateSerializer):
+    add_me_to_care_team = serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text=_("Add the clinician creating the record as primary counselor."),
+    )
+
+    class Meta(PatientUpdateSerializer.Meta):
+        fields = (*PatientUpdateSerializer.Meta.fields, "recovery_start", "add_me_to_care_team")
+
+
+# --- Care team --------------------------------------------------------------------------------
+
+
+class CareTeamMemberSerializer(serializers.ModelSerializer):
+    clinician_name = serializers.CharField(source="clinician.display_name", read_only=True)
+    team_role_label = serializers.CharField(source="get_team_role_display", read_only=True)
+    is_current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CareTeamMember
+        fields = (
+            "id",
+            "clinician",
+            "clinician_name",
+            "team_role",
+            "team_role_label",
+            "is_primary",
+            "started_on",
+            "ended_on",
+            "is_current",
+        )
+        read_only_fields = fields
+
+    def get_is_current(self, member: CareTeamMember) -> bool:
+        return member.ended_on is None
+
+
+class CareTeamAddSerializer(serializers.Serializer):
+    clinician = ClinicMemberField()
+    team_role = serializers.ChoiceField(choices=TeamRole.choices)
+    is_primary = serializers.BooleanField(required=False, default=False)
+    started_on = serializers.DateField(required=False)
+
+
+class CareTeamEndSerializer(serializers.Serializer):
+    ended_on = serializers.DateField(required=False, help_text=_("Defaults to today."))
+
+
+# --- Setbacks and milestones ------------------------------------------------------------------
+
+
+class SetbackSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    recorded_by_name = serializers.CharField(
+        source="recorded_by.display_name", read_only=True, default=None
+    )
+    new_recovery_start = serializers.DateField(
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text=_("Restart the recovery count from this date (between the setback and today)."),
+    )
+
+    class Meta:
+        model = Setback
+        fields = (
+            "id",
+            "occurred_on",
+            "kind",
+            "kind_label",
+            "what_happened",
+            "what_helped",
+            "plan_changes",
+            "new_recovery_start",
+            "moved_recovery_start",
+            "previous_recovery_start",
+            "recorded_by",
+            "recorded_by_name",
+            "recorded_at",
+        )
+        read_only_fields = (
+            "moved_recovery_start",
+            "previous_recovery_start",
+            "recorded_by",
+            "recorded_at",
+        )
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Milestone
+        fields = ("id", "kind", "kind_label", "title", "date", "note", "created_by", "created_at")
+        read_only_fields = ("created_by", "created_at")
+
+
+class ComputedMilestoneSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text=_('Stable name, such as "30d" or "1y".'))
+    label = serializers.CharField()
+    date = serializers.DateField()
+    days = serializers.IntegerField(help_text=_("Days in recovery on that date."))
+    years = serializers.IntegerField()
+    reached = serializers.BooleanField()
+
+
+class MilestoneOverviewSerializer(serializers.Serializer):
+    recovery_start = serializers.DateField(allow_null=True)
+    today = serializers.DateField(help_text=_("Today in the patient's time zone."))
+    computed = ComputedMilestoneSerializer(many=True)
+    custom = MilestoneSerializer(many=True)
+
+
+# --- Appointments -----------------------------------------------------------------------------
+
+
+class AppointmentFilterSerializer(serializers.Serializer):
+    patient = serializers.IntegerField(required=False, min_value=1, help_text=_("Patient id."))
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # "from" is a Python keyword, so these two are added here rather than as attributes.
+        fields = super().get_fields()
+        fields["from"] = serializers.DateField(
+            required=False, help_text=_("Starting on or after this day (clinic time zone).")
+        )
+        fields["to"] = serializers.DateField(
+            required=False, help_text=_("Starting on or before this day (clinic time zone).")
+        )
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        first: date | None = attrs.get("from")
+        last: date | None = attrs.get("to")
+        if first and last and last < first:
+            raise serializers.ValidationError({"to": _("The end day cannot be before the start.")})
+        return attrs
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    patient_name = serializers.CharField(source="patient.display_name", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    staff_attendees = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Appointment
+        fields = (
+            "id",
+            "patient",
+            "patient_name",
+            "kind",
+            "kind_label",
+            "title",
+            "starts_at",
+            "ends_at",
+            "location",
+            "video_url",
+            "status",
+            "status_label",
+            "staff_attendees",
+            "created_by",
+            "created_at",
+        )
+        read_only_fields = fields
+
+
+class AppointmentUpdateSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=AppointmentKind.choices)
+    status = serializers.ChoiceField(choices=AppointmentStatus.choices, required=False)
+    staff_attendees = ClinicMemberField(many=True, required=False)
+
+    class Meta:
+        model = Appointment
+        fields = (
+            "kind",
+            "title",
+            "starts_at",
+            "ends_at",
+            "location",
+            "video_url",
+            "status",
+            "staff_attendees",
+        )
+
+
+class AppointmentCreateSerializer(AppointmentUpdateSerializer):
+    # An id only: the view opens the patient through the access rules (404 when outside).
+    patient = serializers.IntegerField(min_value=1)
+
+    class Meta(AppointmentUpdateSerializer.Meta):
+        fields = ("patient", *(f for f in AppointmentUpdateSerializer.Meta.fields if f != "status"))
+
+
+# --- Alerts -----------------------------------------------------------------------------------
+
+
+class AlertFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=AlertStatus.choices, required=False, allow_blank=True)
+    patient = serializers.IntegerField(required=False, min_value=1, help_text=_("Patient id."))
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    patient_name = serializers.CharField(source="patient.display_name", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    severity_label = serializers.CharField(source="get_severity_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    owner_name = serializers.CharField(source="owner.display_name", read_only=True, default=None)
+
+    class Meta:
+        model = Alert
+        fields = (
+            "id",
+            "patient",
+            "patient_name",
+            "kind",
+            "kind_label",
+            "severity",
+            "severity_label",
+            "status",
+            "status_label",
+            "message",
+            "owner",
+            "owner_name",
+            "created_at",
+            "acknowledged_at",
+            "acknowledged_by",
+            "resolved_at",
+            "resolved_by",
+            "resolution_comment",
+        )
+        read_only_fields = fields
+
+
+class AlertResolveSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        max_length=2000, help_text=_("How the alert was resolved (required).")
+    )
