@@ -1,7 +1,17 @@
 from django.urls import include, path
 
+from coping import views
+
 app_name = "coping"
 
 urlpatterns = [
+    path("my-recovery/check-in/", views.my_checkin, name="my_checkin"),
+    path("patients/<int:patient_id>/checkins/", views.checkins, name="checkins"),
+    path("patients/<int:patient_id>/checkins/new/", views.checkin_new, name="checkin_new"),
+    path(
+        "patients/<int:patient_id>/assessments/<slug:instrument>/new/",
+        views.assessment_new,
+        name="assessment_new",
+    ),
     path("", include("coping.plan_urls")),
 ]

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -40,6 +40,11 @@ from patients.models import Patient, PatientStatus, TeamRole
 
 CASELOAD_PAGE_SIZE = 25
 STAFF = (Role.ADMIN, Role.CLINICIAN)
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The form data of a POST, even an empty one (so it shows its errors), else None."""
+    return request.POST if request.method == "POST" else None
 
 
 # --- Caseload and patient home ----------------------------------------------------------------
@@ -86,9 +91,14 @@ def patient_home(request: HttpRequest) -> HttpResponse:
     patient = selectors.patient_record_for(user=request.user, clinic=request.clinic)
     context: dict[str, object] = {"patient": patient}
     if patient is not None:
+        from coping import selectors as coping_selectors
+
         today = patient.local_today()
         context["next_milestone"] = selectors.next_milestone(patient.recovery_start, today)
         context["appointments"] = selectors.upcoming_appointments(patient, limit=3)
+        context["checked_in_today"] = patient.checkins.filter(local_date=today).exists()
+        context["streak"] = coping_selectors.streak(patient, today)
+        context["due"] = [d for d in coping_selectors.schedule_for(patient, today) if d.due_today]
     return render(request, "patients/patient_home.html", context)
 
 
@@ -98,7 +108,7 @@ def patient_home(request: HttpRequest) -> HttpResponse:
 @role_required(Role.CLINICIAN)
 def patient_new(request: HttpRequest) -> HttpResponse:
     form = IntakeForm(
-        request.POST or None, clinic=request.clinic, initial={"primary_clinician": request.user}
+        posted(request), clinic=request.clinic, initial={"primary_clinician": request.user}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -158,7 +168,7 @@ def patient_find(request: HttpRequest) -> HttpResponse:
 @role_required(Role.CLINICIAN)
 def emergency_access(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_object_or_404(Patient, clinic=request.clinic, pk=patient_id)
-    form = EmergencyAccessForm(request.POST or None)
+    form = EmergencyAccessForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.emergency_access_grant(
@@ -281,7 +291,7 @@ def care_team_end(
 
 @chart_view(write=True)
 def patient_edit(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
-    form = PatientForm(request.POST or None, instance=patient, clinic=request.clinic)
+    form = PatientForm(posted(request), instance=patient, clinic=request.clinic)
     if request.method == "POST" and form.is_valid():
         try:
             services.patient_update(patient=patient, actor=request.user, request=request,
@@ -316,7 +326,7 @@ def patient_status(request: HttpRequest, patient: Patient, access: ChartAccess) 
 
 @chart_view(write=True)
 def setback_new(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
-    form = SetbackForm(request.POST or None, initial={"occurred_on": patient.local_today()})
+    form = SetbackForm(posted(request), initial={"occurred_on": patient.local_today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -336,7 +346,7 @@ def setback_new(request: HttpRequest, patient: Patient, access: ChartAccess) -> 
 
 @chart_view(write=True)
 def recovery_start_edit(request: HttpRequest, patient: Patient, access: ChartAccess) -> Any:
-    form = RecoveryStartForm(request.POST or None, initial={"start_date": patient.recovery_start})
+    form = RecoveryStartForm(posted(request), initial={"start_date": patient.recovery_start})
     if request.method == "POST" and form.is_valid():
         try:
             services.recovery_start_change(patient=patient, actor=request.user, request=request,
@@ -351,7 +361,7 @@ def recovery_start_edit(request: HttpRequest, patient: Patient, access: ChartAcc
 
 @chart_view(write=True)
 def milestone_new(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
-    form = MilestoneForm(request.POST or None, initial={"date": patient.local_today()})
+    form = MilestoneForm(posted(request), initial={"date": patient.local_today()})
     if request.method == "POST" and form.is_valid():
         try:
             services.milestone_create(patient=patient, actor=request.user, request=request,
@@ -378,7 +388,7 @@ def chart_appointments(request: HttpRequest, patient: Patient, access: ChartAcce
 
 @chart_view(write=True)
 def appointment_new(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
-    form = AppointmentForm(request.POST or None, patient=patient)
+    form = AppointmentForm(posted(request), patient=patient)
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.times()
         data = form.cleaned_data
@@ -402,7 +412,7 @@ def appointment_edit(
 ) -> HttpResponse:
     appointment = get_object_or_404(patient.appointments, pk=appointment_id)
     form = AppointmentForm(
-        request.POST or None, patient=patient, appointment=appointment,
+        posted(request), patient=patient, appointment=appointment,
         initial=AppointmentForm.initial_for(appointment, patient),
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
@@ -433,7 +443,7 @@ def _appointment_errors(form: AppointmentForm, error: ValidationError) -> None:
 def chart_notes(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
     if not access.can_read_notes:
         raise Http404
-    form = NoteForm(request.POST or None)
+    form = NoteForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.note_create(patient=patient, author=request.user, request=request,

@@ -11,6 +11,6 @@ cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap
 cp node_modules/bootstrap/LICENSE "$dest/bootstrap/LICENSE"
 cp node_modules/htmx.org/dist/htmx.min.js "$dest/htmx/"
 cp node_modules/htmx.org/LICENSE "$dest/htmx/LICENSE"
-cp node_modules/chart.js/dist/chart.umd.min.js "$dest/chartjs/chart.umd.min.js"
+cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map "$dest/chartjs/"
 cp node_modules/chart.js/LICENSE.md "$dest/chartjs/LICENSE.md"
 echo "vendored: bootstrap $(node -p "require('bootstrap/package.json').version"), htmx $(node -p "require('htmx.org/package.json').version"), chart.js $(node -p "JSON.parse(require('fs').readFileSync('node_modules/chart.js/package.json')).version")"

@@ -4,3 +4,11 @@ document.addEventListener("DOMContentLoaded", () => {
   const invalid = document.querySelector(".is-invalid");
   if (invalid) invalid.focus();
 });
+
+// Show each 0-10 slider's value next to it as it moves.
+document.addEventListener("input", (event) => {
+  const input = event.target;
+  if (input.type !== "range") return;
+  const output = input.closest(".scale")?.querySelector("[data-scale-output]");
+  if (output) output.textContent = input.value;
+});

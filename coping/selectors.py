@@ -1,0 +1,152 @@
+"""Reads for check-ins and assessments: trends, streaks and what is due. Each is one or two
+queries whatever the length of the history."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext as _
+
+from coping.instruments import INSTRUMENTS, Instrument
+from coping.models import Assessment, AssessmentSchedule, CheckIn
+from patients.models import Patient, PatientStatus
+from patients.selectors import ATTENTION_SOURCES, AttentionItem, NeedsAttention
+
+TREND_RANGES = (30, 90)
+
+
+def checkin_series(patient: Patient, days: int, today: date | None = None) -> list[dict]:
+    """Daily mood, craving and stress over the last `days` local days, oldest first."""
+    today = today or patient.local_today()
+    rows = (
+        CheckIn.objects.filter(patient=patient, local_date__gt=today - timedelta(days=days))
+        .order_by("local_date")
+        .values("local_date", "mood", "craving", "stress", "sleep_hours", "used_since_last")
+    )
+    return [
+        {
+            "date": row["local_date"].isoformat(),
+            "mood": row["mood"],
+            "craving": row["craving"],
+            "stress": row["stress"],
+            "sleep": float(row["sleep_hours"]) if row["sleep_hours"] is not None else None,
+            "use": row["used_since_last"],
+        }
+        for row in rows
+    ]
+
+
+def recent_checkins(patient: Patient, limit: int = 14) -> list[CheckIn]:
+    return list(patient.checkins.select_related("entered_by").order_by("-local_date")[:limit])
+
+
+def streak(patient: Patient, today: date | None = None) -> int:
+    """Local days in a row with a check-in, ending today (or yesterday, if today's is still to
+    come)."""
+    today = today or patient.local_today()
+    days = set(
+        CheckIn.objects.filter(
+            patient=patient, local_date__gt=today - timedelta(days=800)
+        ).values_list("local_date", flat=True)
+    )
+    day = today if today in days else today - timedelta(days=1)
+    count = 0
+    while day in days:
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+def assessment_series(patient: Patient) -> dict[str, list[dict]]:
+    """Each instrument's scores over time, oldest first."""
+    series: dict[str, list[dict]] = defaultdict(list)
+    rows = (
+        Assessment.objects.filter(patient=patient)
+        .order_by("created_at", "id")
+        .values("instrument", "local_date", "total", "band")
+    )
+    for row in rows:
+        series[row["instrument"]].append(
+            {"date": row["local_date"].isoformat(), "total": float(row["total"]),
+             "band": row["band"]}
+        )  # fmt: skip
+    return dict(series)
+
+
+@dataclass(frozen=True)
+class Due:
+    instrument: Instrument
+    interval_days: int
+    last: date | None
+    next_due: date
+    overdue: bool
+    due_today: bool
+
+
+def _due(instrument: Instrument, interval: int, last: date | None, start: date, today: date) -> Due:
+    next_due = (last or start) + timedelta(days=interval if last else 0)
+    return Due(instrument, interval, last, next_due, next_due < today, next_due <= today)
+
+
+def schedule_for(patient: Patient, today: date | None = None) -> list[Due]:
+    """When each instrument is next due for this patient (defaults unless the care team set a
+    schedule): PHQ-9 and GAD-7 every 14 days, BRS and BARC-10 every 30."""
+    today = today or patient.local_today()
+    overrides = {s.instrument: s for s in AssessmentSchedule.objects.filter(patient=patient)}
+    last = dict(
+        Assessment.objects.filter(patient=patient)
+        .values("instrument")
+        .annotate(last=Max("local_date"))
+        .values_list("instrument", "last")
+    )
+    start = patient.created_at.astimezone(patient.zone).date()
+    result = []
+    for slug, instrument in INSTRUMENTS.items():
+        schedule = overrides.get(slug)
+        if schedule is not None and not schedule.is_active:
+            continue
+        interval = schedule.interval_days if schedule else instrument.default_interval_days
+        result.append(_due(instrument, interval, last.get(slug), start, today))
+    return result
+
+
+def _overdue_assessments(patients: QuerySet[Patient], strip: NeedsAttention) -> None:
+    """The caseload strip's "overdue assessments", for active patients (a constant number of
+    queries: one for the patients with their last dates, one for the schedules)."""
+    last_dates = {
+        slug: Subquery(
+            Assessment.objects.filter(patient=OuterRef("pk"), instrument=slug)
+            .order_by("-local_date")
+            .values("local_date")[:1]
+        )
+        for slug in INSTRUMENTS
+    }
+    active = patients.filter(status=PatientStatus.ACTIVE).annotate(
+        **{f"last_{slug}": query for slug, query in last_dates.items()}
+    )
+    overrides: dict[int, dict[str, AssessmentSchedule]] = defaultdict(dict)
+    for schedule in AssessmentSchedule.objects.filter(patient__in=patients):
+        overrides[schedule.patient_id][schedule.instrument] = schedule
+    for patient in active.order_by("legal_name", "pk"):
+        today = patient.local_today()
+        start = patient.created_at.astimezone(patient.zone).date()
+        late = []
+        for slug, instrument in INSTRUMENTS.items():
+            schedule = overrides[patient.pk].get(slug)
+            if schedule is not None and not schedule.is_active:
+                continue
+            interval = schedule.interval_days if schedule else instrument.default_interval_days
+            due = _due(instrument, interval, getattr(patient, f"last_{slug}"), start, today)
+            if due.overdue:
+                late.append(instrument.short_name)
+        if late:
+            strip.overdue_assessments.append(
+                AttentionItem(patient.pk, patient.display_name,
+                              _("%(list)s overdue") % {"list": ", ".join(late)}, "warning")
+            )  # fmt: skip
+
+
+def register_attention() -> None:
+    if _overdue_assessments not in ATTENTION_SOURCES:
+        ATTENTION_SOURCES.append(_overdue_assessments)

@@ -1,0 +1,149 @@
+"""Daily check-ins, assessments and trends, for the person in recovery and their care team."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.access import role_required
+from accounts.models import Role
+from audit.models import Action
+from audit.services import audit_record
+from coping import selectors, services
+from coping.access import CopingAccess, coping_patient, own_patient_record
+from coping.forms import AssessmentForm, CheckInForm
+from coping.instruments import INSTRUMENTS
+from patients.forms import apply_service_errors
+from patients.models import Patient
+from patients.selectors import chart_header
+from patients.views import posted
+
+PEOPLE = (Role.ADMIN, Role.CLINICIAN, Role.PATIENT)
+
+
+def coping_view(*, write: bool = False) -> Callable:
+    """Resolve the patient through coping access (404 outside it), refuse writes to readers,
+    audit reads, and hand the view the patient and the access."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @role_required(*PEOPLE)
+        @wraps(view)
+        def wrapper(request: HttpRequest, patient_id: int, *args: Any, **kwargs: Any) -> Any:
+            patient = coping_patient(request.membership, patient_id)
+            access = CopingAccess(request.membership, patient)
+            if write and not access.can_edit:
+                raise Http404
+            if request.method == "GET":
+                audit_record(
+                    action=Action.VIEW, request=request, target=patient, patient=patient,
+                    details={"page": view.__name__},
+                )  # fmt: skip
+            return view(request, patient, access, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _render(
+    request: HttpRequest, template: str, patient: Patient, access: CopingAccess, **context: Any
+) -> HttpResponse:
+    """Staff see coping pages inside the chart; the person in recovery in their own layout."""
+    if access.is_staff:
+        context.update(chart_header(patient), access=access.chart, tab="checkins",
+                       base_template="patients/_chart_base.html")  # fmt: skip
+    else:
+        context.update(access=access, base_template="coping/_patient_base.html")
+    context.update(patient=patient, coping=access)
+    return render(request, template, context)
+
+
+@coping_view()
+def checkins(request: HttpRequest, patient: Patient, access: CopingAccess) -> HttpResponse:
+    days = 90 if request.GET.get("days") == "90" else 30
+    return _render(
+        request, "coping/checkins.html", patient, access,
+        days=days,
+        series=selectors.checkin_series(patient, days),
+        recent=selectors.recent_checkins(patient),
+        streak=selectors.streak(patient),
+        assessments=selectors.assessment_series(patient),
+        schedule=selectors.schedule_for(patient),
+        instruments=INSTRUMENTS,
+        bands={slug: [{"slug": b.slug, "low": b.low, "high": b.high} for b in i.bands]
+               for slug, i in INSTRUMENTS.items()},
+    )  # fmt: skip
+
+
+def _checkin(request: HttpRequest, patient: Patient, access: CopingAccess) -> HttpResponse:
+    strategies = services.plan_strategies(patient)
+    form = CheckInForm(posted(request), strategies=strategies)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _checkin_row, created = services.checkin_submit(
+                patient=patient, actor=request.user, request=request, **form.service_values()
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Thank you for checking in.") if created else _("Today's check-in is updated."),
+            )
+            return redirect("coping:checkins", patient.pk)
+    today = patient.checkins.filter(local_date=patient.local_today()).first()
+    return _render(request, "coping/checkin_form.html", patient, access, form=form, today=today)
+
+
+@coping_view(write=True)
+def checkin_new(request: HttpRequest, patient: Patient, access: CopingAccess) -> HttpResponse:
+    return _checkin(request, patient, access)
+
+
+@role_required(Role.PATIENT)
+def my_checkin(request: HttpRequest) -> HttpResponse:
+    patient = own_patient_record(request.membership)
+    if request.method == "GET":
+        audit_record(action=Action.VIEW, request=request, target=patient, patient=patient,
+                     details={"page": "my_checkin"})  # fmt: skip
+    return _checkin(request, patient, CopingAccess(request.membership, patient))
+
+
+@coping_view(write=True)
+def assessment_new(
+    request: HttpRequest, patient: Patient, access: CopingAccess, instrument: str
+) -> HttpResponse:
+    if instrument not in INSTRUMENTS:
+        raise Http404
+    form = AssessmentForm(posted(request), instrument=INSTRUMENTS[instrument])
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.assessment_submit(
+                patient=patient, instrument=instrument, answers=form.answers(),
+                actor=request.user, request=request,
+            )  # fmt: skip
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            band = INSTRUMENTS[instrument].band_for(float(assessment.total)).label
+            messages.success(request, _("%(name)s saved: %(total)s, %(band)s.") % {
+                "name": INSTRUMENTS[instrument].short_name,
+                "total": _number(assessment.total), "band": _(band).lower(),
+            })  # fmt: skip
+            return redirect("coping:checkins", patient.pk)
+    return _render(request, "coping/assessment_form.html", patient, access, form=form,
+                   instrument=INSTRUMENTS[instrument])  # fmt: skip
+
+
+def _number(value: object) -> str:
+    text = f"{value}"
+    return text[:-3] if text.endswith(".00") else text
+
+
+# The caseload's "needs attention" strip learns about overdue assessments from this app.
+selectors.register_attention()

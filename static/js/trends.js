@@ -1,0 +1,88 @@
+// Draws the check-in and assessment trends with Chart.js from data the page embeds as JSON
+// (json_script); every chart also has a table alternative in the page.
+(function () {
+  "use strict";
+
+  function readJSON(id) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  var COLORS = { mood: "#0a7d32", craving: "#b02a37", stress: "#b35900", score: "#0a58ca" };
+
+  function checkinChart(canvas, series) {
+    var labels = JSON.parse(canvas.dataset.labels);
+    var days = series.map(function (row) { return row.date; });
+    var dataset = function (key) {
+      return {
+        label: labels[key],
+        data: series.map(function (row) { return row[key]; }),
+        borderColor: COLORS[key],
+        backgroundColor: COLORS[key],
+        tension: 0.25,
+        pointRadius: 2,
+      };
+    };
+    return new window.Chart(canvas, {
+      type: "line",
+      data: { labels: days, datasets: [dataset("mood"), dataset("craving"), dataset("stress")] },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        scales: { y: { min: 0, max: 10, ticks: { stepSize: 2 } } },
+      },
+    });
+  }
+
+  function assessmentChart(canvas, points, bands) {
+    var days = points.map(function (p) { return p.date; });
+    var datasets = [{
+      label: canvas.dataset.name,
+      data: points.map(function (p) { return p.total; }),
+      borderColor: COLORS.score,
+      backgroundColor: COLORS.score,
+      pointRadius: 3,
+    }];
+    // Band boundaries as dashed lines: the lower bound of every band but the first.
+    (bands || []).slice(1).forEach(function (band) {
+      datasets.push({
+        label: band.slug,
+        data: days.map(function () { return band.low; }),
+        borderColor: "#6c757d",
+        borderDash: [4, 4],
+        borderWidth: 1,
+        pointRadius: 0,
+      });
+    });
+    return new window.Chart(canvas, {
+      type: "line",
+      data: { labels: days, datasets: datasets },
+      options: {
+        animation: false,
+        plugins: { legend: { labels: { filter: function (item) { return item.datasetIndex === 0; } } } },
+      },
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!window.Chart) return;
+    var series = readJSON("checkin-series") || [];
+    var assessments = readJSON("assessment-series") || {};
+    var bands = readJSON("assessment-bands") || {};
+    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      if (canvas.dataset.chart === "checkins" && series.length) {
+        canvas.chart = checkinChart(canvas, series);
+      } else if (canvas.dataset.chart === "assessment") {
+        var slug = canvas.dataset.instrument;
+        if ((assessments[slug] || []).length) {
+          canvas.chart = assessmentChart(canvas, assessments[slug], bands[slug]);
+          canvas.dataset.drawn = "true";
+        } else {
+          canvas.setAttribute("aria-label", canvas.dataset.name);
+          canvas.insertAdjacentHTML("afterend", "");
+        }
+      }
+    });
+  });
+
+})();
