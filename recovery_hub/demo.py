@@ -5,6 +5,7 @@ deterministic for a given random seed and day. Later features add their own seed
 `SEED_STEPS`.
 """
 
+import copy
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +16,9 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, Role, User
-from coping.models import CheckIn
+from coping.instruments import INSTRUMENTS, Instrument, score
+from coping.models import Assessment, CheckIn
+from coping.services import plan_save
 from patients.models import (
     AlertKind,
     AlertSeverity,
@@ -224,12 +227,13 @@ NOTES = [
 def seed_chart_history(
     patient: Patient, clinician: User, rng: random.Random, *, trajectory: int
 ) -> None:
-    """About two months of check-ins, a few sessions, notes, and alerts for struggles.
+    """Months of check-ins and assessments, a coping plan, a few sessions, notes, and alerts
+    for struggles.
 
     trajectory 0 steady, 1 improving, 2 struggling lately, 3 stopped checking in."""
     today = patient.local_today()
     zone = ZoneInfo(patient.time_zone)
-    start = max(patient.recovery_start or today, today - timedelta(days=60))
+    start = max(patient.recovery_start or today, today - timedelta(days=120))
     checkins = []
     day = start
     while day <= today - timedelta(days=1 if trajectory != 3 else 4):
@@ -268,6 +272,8 @@ def seed_chart_history(
             patient=patient, kind=AlertKind.MISSED_CHECKINS, severity=AlertSeverity.MEDIUM,
             message="No check-in for three days in a row.", source=f"missed:{today:%Y-%m-%d}",
         )  # fmt: skip
+    seed_assessments(patient, rng, trajectory=trajectory, since=start, today=today)
+    seed_coping_plan(patient, clinician, rng)
     for weeks_ago in (3, 2, 1):
         when = datetime.combine(today - timedelta(weeks=weeks_ago), time(10, 0), tzinfo=zone)
         _appointment(
@@ -283,6 +289,118 @@ def seed_chart_history(
         # Written right after that week's session (auto_now_add needs an update to backdate).
         written = datetime.combine(today - timedelta(weeks=weeks_ago), time(11, 0), tzinfo=zone)
         ClinicalNote.objects.filter(pk=note.pk).update(created_at=written)
+
+
+def seed_assessments(
+    patient: Patient, rng: random.Random, *, trajectory: int, since: date, today: date
+) -> None:
+    """PHQ-9 and GAD-7 every two weeks, BRS and BARC-10 monthly, following the trajectory."""
+    rows = []
+    for slug in ("phq9", "gad7", "brs", "barc10"):
+        instrument = INSTRUMENTS[slug]
+        day = since
+        while day <= today - timedelta(days=2):
+            progress = (day - since).days / max((today - since).days, 1)
+            # 0 is "doing well" and 1 "struggling", whatever the direction of the scale.
+            strain = {0: 0.2, 1: 0.7 - 0.5 * progress, 2: 0.2 + 0.6 * progress, 3: 0.4}[trajectory]
+            answers = _answers(instrument, strain, rng)
+            result = score(slug, answers)
+            rows.append(
+                Assessment(
+                    patient=patient, instrument=slug, answers=answers,
+                    total=Decimal(str(result.total)), band=result.band,
+                    flags=sorted(result.flags), local_date=day, entered_by=patient.user,
+                )
+            )  # fmt: skip
+            day += timedelta(days=instrument.default_interval_days)
+    rows.sort(key=lambda row: row.local_date)
+    Assessment.objects.bulk_create(rows)
+    self_harm = [row for row in rows if row.flags]
+    if self_harm:
+        latest = Assessment.objects.filter(patient=patient, flags__contains=["self_harm"]).last()
+        alert_raise(
+            patient=patient, kind=AlertKind.SELF_HARM, severity=AlertSeverity.HIGH,
+            message="PHQ-9 item 9 was answered above 0. Reach out today and review the "
+            "crisis plan.",
+            source=f"assessment:{latest.pk}",
+        )  # fmt: skip
+
+
+def _answers(instrument: Instrument, strain: float, rng: random.Random) -> list[int]:
+    low, high = instrument.minimum, instrument.maximum
+    answers = []
+    for number in range(1, len(instrument.items) + 1):
+        worse = strain + rng.uniform(-0.15, 0.15)
+        # Higher answers mean more distress on PHQ-9 and GAD-7, more resilience on BRS and
+        # BARC-10 (except BRS's reverse-scored items).
+        towards_high = worse if not instrument.higher_is_better else 1 - worse
+        if number in instrument.reverse_items:
+            towards_high = 1 - towards_high
+        value = round(low + (high - low) * min(max(towards_high, 0), 1))
+        if instrument.slug == "phq9" and number == 9:
+            value = 1 if strain > 0.75 else 0
+        answers.append(value)
+    return answers
+
+
+PLAN_TEMPLATE = {
+    "triggers": [
+        {"category": "places", "description": "Driving past my old bar on the way home",
+         "intensity": 4, "how_i_manage": "Take the bus line instead", "shareable": True},
+        {"category": "emotions", "description": "Feeling lonely on Sunday evenings",
+         "intensity": 3, "how_i_manage": "Call my sister or go to the evening meeting"},
+        {"category": "people", "description": "Old friends who still use", "intensity": 5,
+         "how_i_manage": "Say no and leave; text my sponsor"},
+    ],
+    "warning_signs": [
+        {"text": "Skipping meals and staying up late", "shareable": True},
+        {"text": "Not answering my phone", "shareable": True},
+        {"text": "Telling myself one drink would not matter"},
+    ],
+    "strategies": [
+        {"category": "stress_management", "text": "Box breathing for four rounds",
+         "shareable": True},
+        {"category": "routine", "text": "Same wake-up time every day, even on weekends"},
+        {"category": "physical_activity", "text": "A 20-minute walk after dinner",
+         "shareable": True},
+        {"category": "healthy_relationships", "text": "Sunday call with my sister"},
+        {"category": "professional_guidance", "text": "Weekly session with my counselor"},
+    ],
+    "routine": [
+        {"start": "07:00", "end": "07:30", "activity": "Breakfast and check-in"},
+        {"start": "18:30", "end": "19:00", "activity": "Walk after dinner", "shareable": True},
+        {"start": "22:30", "end": "", "activity": "Phone away, lights out"},
+    ],
+    "reasons": [
+        {"text": "Being present for my kids", "shareable": True},
+        {"text": "Feeling healthy and clear-headed"},
+    ],
+    "people": [
+        {"name": "Pat (sister)", "relationship": "family", "phone": "555-0142",
+         "shareable": True},
+        {"name": "Kim (sponsor)", "relationship": "sponsor", "phone": "555-0177"},
+    ],
+    "crisis_plan": {
+        "steps": ["Stop and breathe; remove myself from the situation",
+                  "Call my sponsor or my sister", "Go to the evening meeting or the clinic",
+                  "If I am not safe, call or text 988 or the emergency number"],
+        "people": [{"name": "Kim (sponsor)", "phone": "555-0177"},
+                   {"name": "Clinic after-hours line", "phone": "555-0100"}],
+        "include_988": True, "local_emergency_number": "911", "shareable": True,
+    },
+}  # fmt: skip
+
+
+def seed_coping_plan(patient: Patient, clinician: User, rng: random.Random) -> None:
+    """A plan written at intake with the counselor, then a later change by the person."""
+    first = copy.deepcopy(PLAN_TEMPLATE)
+    first["warning_signs"] = first["warning_signs"][:2]
+    version = plan_save(patient=patient, content=first, actor=clinician,
+                        change_summary="First plan, written together at intake")  # fmt: skip
+    second = copy.deepcopy(version.content)
+    second["warning_signs"].append({"text": "Telling myself one drink would not matter"})
+    plan_save(patient=patient, content=second, actor=patient.user or clinician,
+              change_summary="Added a warning sign I noticed")  # fmt: skip
 
 
 def _appointment(

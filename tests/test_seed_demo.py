@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from accounts.models import Membership, Organization, Role, User
 from patients.models import CareTeamMember, Patient, RecoveryDate
@@ -53,9 +54,10 @@ def test_seed_demo_options_set_the_sizes():
 
 
 def test_seed_demo_is_deterministic_for_a_seed():
-    call_command("seed_demo", "--patients", "6", "--seed", "11")
-    first = list(Patient.objects.order_by("mrn").values_list("legal_name", "recovery_start"))
-    Patient.objects.all().delete()
+    with transaction.atomic():
+        call_command("seed_demo", "--patients", "6", "--seed", "11")
+        first = list(Patient.objects.order_by("mrn").values_list("legal_name", "recovery_start"))
+        transaction.set_rollback(True)  # start again from an empty database
 
     call_command("seed_demo", "--patients", "6", "--seed", "11")
 
@@ -75,3 +77,18 @@ def test_seed_demo_histories_keep_every_recovery_start():
 def test_seed_demo_rejects_nonsense_sizes():
     with pytest.raises(CommandError):
         call_command("seed_demo", "--patients", "0")
+
+
+def test_seed_demo_gives_months_of_check_ins_assessments_and_a_plan():
+    from coping.models import Assessment, CheckIn, CopingPlanVersion
+    from patients.models import Alert, Appointment, ClinicalNote
+
+    call_command("seed_demo", "--patients", "8")
+
+    active = Patient.objects.filter(status="active")
+    assert CheckIn.objects.filter(patient__in=active).count() > 8 * 30
+    instruments = set(Assessment.objects.values_list("instrument", flat=True))
+    assert instruments == {"phq9", "gad7", "brs", "barc10"}
+    assert CopingPlanVersion.objects.filter(number=2).count() >= 5
+    assert Appointment.objects.exists() and ClinicalNote.objects.exists()
+    assert Alert.objects.filter(kind="self_harm").exists()  # a struggling person, flagged
