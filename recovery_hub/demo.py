@@ -315,9 +315,12 @@ def seed_assessments(
             day += timedelta(days=instrument.default_interval_days)
     rows.sort(key=lambda row: row.local_date)
     Assessment.objects.bulk_create(rows)
-    self_harm = [row for row in rows if row.flags]
-    if self_harm:
-        latest = Assessment.objects.filter(patient=patient, flags__contains=["self_harm"]).last()
+    flagged = [
+        a for a in Assessment.objects.filter(patient=patient, instrument="phq9").order_by("id")
+        if "self_harm" in a.flags
+    ]  # fmt: skip
+    if flagged:
+        latest = flagged[-1]
         alert_raise(
             patient=patient, kind=AlertKind.SELF_HARM, severity=AlertSeverity.HIGH,
             message="PHQ-9 item 9 was answered above 0. Reach out today and review the "
