@@ -32,7 +32,10 @@ def _sleep(value: object, errors: dict[str, list[str]]) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        hours = Decimal(str(value)).quantize(Decimal("0.1"))
+        hours = Decimal(str(value))
+        if not hours.is_finite():
+            raise ValueError(value)
+        hours = hours.quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError):
         errors["sleep_hours"] = [_("Hours of sleep must be a number.")]
         return None
@@ -73,11 +76,11 @@ def checkin_submit(
         "stress": _scale(stress, "stress", errors),
         "sleep_hours": _sleep(sleep_hours, errors),
         "used_since_last": bool(used_since_last),
-        "use_details": (use_details or "").strip()[:200] if used_since_last else "",
-        "note": (note or "").strip()[:2000],
+        "use_details": str(use_details or "").strip()[:200] if used_since_last else "",
+        "note": str(note or "").strip()[:2000],
     }
     plan = {item["id"]: item["text"] for item in plan_strategies(patient)}
-    unknown = [s for s in strategies_used if s not in plan]
+    unknown = [s for s in strategies_used if not isinstance(s, str) or s not in plan]
     if unknown:
         errors["strategies_used"] = [_("Choose strategies from the coping plan.")]
     if errors:
@@ -140,7 +143,7 @@ def assessment_submit(
     at: datetime | None = None,
     request: HttpRequest | None = None,
 ) -> Assessment:
-    if instrument not in INSTRUMENTS:
+    if not isinstance(instrument, str) or instrument not in INSTRUMENTS:
         raise ValidationError({"instrument": _("Choose one of the instruments.")})
     try:
         result = score(instrument, answers)

@@ -224,3 +224,11 @@ def test_an_edited_item_keeps_its_id_and_shows_as_changed(patient, person):
         ("Skipping meals", "Skipping meals often", "changed")
     ]
     assert v2.content["warning_signs"][0]["id"] == v1.content["warning_signs"][0]["id"]
+
+
+@pytest.mark.parametrize("sleep", ["NaN", "Infinity", "-Infinity"])
+def test_sleep_that_is_not_a_finite_number_is_a_field_error(patient, person, sleep):
+    with pytest.raises(ValidationError) as error:
+        _checkin(patient, person, None, sleep_hours=sleep)
+
+    assert "sleep_hours" in error.value.message_dict

@@ -1,0 +1,258 @@
+"""REST API of the coping app: a patient's daily check-ins, assessments and coping plan, mounted
+under /api/v1/patients/{id}/.
+
+Every view opens the patient through coping.access.coping_patient in the clinic the request acts
+in (recovery_hub.api.api_membership): the person in recovery (their own record), the care team
+and clinicians with emergency access read and write; clinic admins read (403 on writes);
+supporters and everyone else get 404. Reading is audited here; writes are audited by the
+services, which hold the rules (one check-in per local day, scoring, alerts, plan versions).
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import Membership
+from audit.models import Action
+from audit.services import audit_record
+from coping.access import CopingAccess, coping_patient
+from coping.models import Assessment, CheckIn, CopingPlanVersion
+from coping.serializers import (
+    AssessmentFilterSerializer,
+    AssessmentSerializer,
+    AssessmentSubmitSerializer,
+    CheckInSerializer,
+    CheckInSubmitSerializer,
+    CurrentPlanSerializer,
+    PlanSaveSerializer,
+    PlanVersionDetailSerializer,
+    PlanVersionSerializer,
+)
+from coping.services import (
+    assessment_submit,
+    checkin_submit,
+    current_version,
+    plan_content_or_empty,
+    plan_save,
+)
+from patients.models import Patient
+from recovery_hub.api import api_membership, service_errors
+
+READ_ONLY_MESSAGE = _(
+    "Clinic admins can read a patient's check-ins, assessments and coping plan but not change them."
+)
+
+
+class CopingPatientView(generics.GenericAPIView):
+    """Opens the patient of the URL (`id`) for the user, and the helpers every view shares."""
+
+    def membership(self) -> Membership | None:
+        if not hasattr(self, "_membership"):
+            membership = api_membership(self.request)
+            if membership is not None:
+                membership.user = self.request.user  # the same person: saves a query
+            self._membership = membership
+        return self._membership
+
+    def open_patient(self) -> Patient:
+        """The patient if the user may read their coping data; 404 otherwise."""
+        membership = self.membership()
+        patient = coping_patient(membership, self.kwargs["id"])
+        if membership is not None and patient.clinic_id == membership.organization_id:
+            patient.clinic = membership.organization  # already loaded: saves a query
+        return patient
+
+    def editable_patient(self) -> Patient:
+        """The patient if the user may also write; 403 for clinic admins, who only read."""
+        patient = self.open_patient()
+        if not CopingAccess(self.membership(), patient).can_edit:
+            raise PermissionDenied(READ_ONLY_MESSAGE)
+        return patient
+
+    def audit_view(self, patient: Patient, api: str, **details: object) -> None:
+        """Reading a patient's coping data is audited, like opening the chart."""
+        audit_record(
+            action=Action.VIEW, request=self.request, clinic=patient.clinic, target=patient,
+            patient=patient, details={"api": api, **details},
+        )  # fmt: skip
+
+    def parse(self, serializer_class: type, data: Any) -> dict[str, Any]:
+        """Validate input with `serializer_class` (400 with field errors) and return its data."""
+        serializer = serializer_class(data=data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def paginated(self, queryset: QuerySet, serializer_class: type | None = None) -> Response:
+        page = self.paginate_queryset(queryset)
+        serializer_class = serializer_class or self.get_serializer_class()
+        data = serializer_class(page, many=True, context=self.get_serializer_context()).data
+        return self.get_paginated_response(data)
+
+
+# --- Check-ins --------------------------------------------------------------------------------
+
+
+class CheckInListView(CopingPatientView):
+    """Daily check-ins, newest first. POST submits today's, in the patient's own time zone: it
+    creates the day's check-in (201) or updates it if there is one already (200)."""
+
+    serializer_class = CheckInSerializer
+
+    @extend_schema(responses=CheckInSerializer(many=True))
+    def get(self, request: Request, id: int) -> Response:
+        patient = self.open_patient()
+        checkins: QuerySet[CheckIn] = patient.checkins.order_by("-local_date", "-id")
+        response = self.paginated(checkins)
+        self.audit_view(patient, "checkins")
+        return response
+
+    @extend_schema(
+        request=CheckInSubmitSerializer,
+        responses={
+            201: OpenApiResponse(CheckInSerializer, description=_("Today's check-in, created.")),
+            200: OpenApiResponse(CheckInSerializer, description=_("Today's check-in, updated.")),
+        },
+    )
+    def post(self, request: Request, id: int) -> Response:
+        patient = self.editable_patient()
+        fields = self.parse(CheckInSubmitSerializer, request.data)
+        with service_errors():
+            checkin, created = checkin_submit(
+                patient=patient, actor=request.user, request=request, **fields
+            )
+        return Response(
+            CheckInSerializer(checkin).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+# --- Assessments ------------------------------------------------------------------------------
+
+
+class AssessmentListView(CopingPatientView):
+    """Completed assessments (PHQ-9, GAD-7, BRS, BARC-10), newest first; `?instrument=` keeps
+    one instrument. POST scores answers as published and raises the alerts they call for."""
+
+    serializer_class = AssessmentSerializer
+
+    @extend_schema(
+        parameters=[AssessmentFilterSerializer], responses=AssessmentSerializer(many=True)
+    )
+    def get(self, request: Request, id: int) -> Response:
+        patient = self.open_patient()
+        filters = self.parse(AssessmentFilterSerializer, request.query_params)
+        assessments: QuerySet[Assessment] = patient.assessments.order_by("-created_at", "-id")
+        if filters.get("instrument"):
+            assessments = assessments.filter(instrument=filters["instrument"])
+        response = self.paginated(assessments)
+        self.audit_view(patient, "assessments")
+        return response
+
+    @extend_schema(request=AssessmentSubmitSerializer, responses={201: AssessmentSerializer})
+    def post(self, request: Request, id: int) -> Response:
+        patient = self.editable_patient()
+        fields = self.parse(AssessmentSubmitSerializer, request.data)
+        with service_errors():
+            assessment = assessment_submit(
+                patient=patient, actor=request.user, request=request, **fields
+            )
+        return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
+
+
+# --- Coping plan ------------------------------------------------------------------------------
+
+
+def current_plan_data(patient: Patient, version: CopingPlanVersion | None) -> dict[str, Any]:
+    """The current plan as CurrentPlanSerializer shows it; an empty plan before the first save."""
+    if version is None:
+        return {
+            "version": None,
+            "content": plan_content_or_empty(patient),
+            "change_summary": "",
+            "author": None,
+            "author_name": None,
+            "created_at": None,
+            "restored_from": None,
+        }
+    return {
+        "version": version.number,
+        "content": version.content,
+        "change_summary": version.change_summary,
+        "author": version.author_id,
+        "author_name": version.author.display_name if version.author else None,
+        "created_at": version.created_at,
+        "restored_from": version.restored_from.number if version.restored_from else None,
+    }
+
+
+class CopingPlanView(CopingPatientView):
+    """The current coping plan. PUT (or POST) saves the whole plan as a new version; earlier
+    versions never change."""
+
+    serializer_class = CurrentPlanSerializer
+    parser_classes = [JSONParser]  # the plan is a nested document: form encodings cannot carry it
+
+    @extend_schema(responses=CurrentPlanSerializer)
+    def get(self, request: Request, id: int) -> Response:
+        patient = self.open_patient()
+        data = CurrentPlanSerializer(current_plan_data(patient, current_version(patient))).data
+        self.audit_view(patient, "coping-plan")
+        return Response(data)
+
+    @extend_schema(request=PlanSaveSerializer, responses={201: CurrentPlanSerializer})
+    def put(self, request: Request, id: int) -> Response:
+        return self.save(request)
+
+    @extend_schema(request=PlanSaveSerializer, responses={201: CurrentPlanSerializer})
+    def post(self, request: Request, id: int) -> Response:
+        return self.save(request)
+
+    def save(self, request: Request) -> Response:
+        patient = self.editable_patient()
+        fields = self.parse(PlanSaveSerializer, request.data)
+        with service_errors():
+            version = plan_save(patient=patient, actor=request.user, request=request, **fields)
+        data = CurrentPlanSerializer(current_plan_data(patient, version)).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+def plan_versions(patient: Patient) -> QuerySet[CopingPlanVersion]:
+    return (
+        CopingPlanVersion.objects.filter(plan__patient=patient)
+        .select_related("author", "restored_from")
+        .order_by("-number")
+    )
+
+
+class PlanVersionListView(CopingPatientView):
+    """Every saved version of the plan, newest first (without content)."""
+
+    serializer_class = PlanVersionSerializer
+
+    @extend_schema(responses=PlanVersionSerializer(many=True))
+    def get(self, request: Request, id: int) -> Response:
+        patient = self.open_patient()
+        response = self.paginated(plan_versions(patient))
+        self.audit_view(patient, "coping-plan-versions")
+        return response
+
+
+class PlanVersionDetailView(CopingPatientView):
+    """One saved version of the plan, with its content."""
+
+    serializer_class = PlanVersionDetailSerializer
+
+    @extend_schema(responses=PlanVersionDetailSerializer)
+    def get(self, request: Request, id: int, number: int) -> Response:
+        patient = self.open_patient()
+        version = get_object_or_404(plan_versions(patient), number=number)
+        self.audit_view(patient, "coping-plan-version", version=version.number)
+        return Response(PlanVersionDetailSerializer(version).data)
