@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.models import Organization, Role
 
 STAFF_ROLE_CHOICES = [(Role.CLINICIAN, Role.CLINICIAN.label), (Role.ADMIN, Role.ADMIN.label)]
 
@@ -34,3 +34,20 @@ class SetActiveForm(forms.Form):
         choices=[("1", _("Active")), ("0", _("Deactivated"))],
         coerce=lambda value: value == "1",
     )
+
+
+class ClinicSettingsForm(forms.ModelForm):
+    """The thresholds of the automatic alerts and reminders, and the local emergency number."""
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "phone",
+            "local_emergency_number",
+            "craving_alert_threshold",
+            "brs_drop_alert",
+            "score_rise_alert",
+            "missed_checkin_days",
+            "milestone_heads_up_days",
+        ]

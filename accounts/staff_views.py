@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
-from accounts.forms import MembershipRoleForm, SetActiveForm, StaffInviteForm
+from accounts.forms import ClinicSettingsForm, MembershipRoleForm, SetActiveForm, StaffInviteForm
 from accounts.models import STAFF_ROLES, Membership, Organization, Role
 from accounts.services import membership_change_role, membership_set_active, staff_invite
+from audit.models import Action
+from audit.services import audit_record
 
 STAFF_PAGE_SIZE = 50
 
@@ -123,3 +126,18 @@ def staff_active(request: HttpRequest, membership_id: int) -> HttpResponse:
             }
         messages.success(request, message)
     return redirect("clinic_admin:staff")
+
+
+@role_required(Role.ADMIN)
+def clinic_settings(request: HttpRequest) -> HttpResponse:
+    """The clinic's own settings: alert thresholds, reminders, the local emergency number."""
+    clinic = Organization.objects.get(pk=request.clinic.pk)
+    form = ClinicSettingsForm(request.POST if request.method == "POST" else None, instance=clinic)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            audit_record(action=Action.UPDATE, request=request, target=clinic,
+                         details={"fields": form.changed_data})  # fmt: skip
+        messages.success(request, _("Clinic settings saved."))
+        return redirect("clinic_admin:settings")
+    return render(request, "clinic_admin/settings.html", {"form": form})

@@ -98,3 +98,9 @@ class AssessmentForm(forms.Form):
 
     def answers(self) -> list[int]:
         return [self.cleaned_data[f"item_{n}"] for n in range(1, len(self.instrument.items) + 1)]
+
+
+class ScheduleForm(forms.Form):
+    instrument = forms.CharField(widget=forms.HiddenInput)
+    interval_days = forms.IntegerField(label=_("Every (days)"), min_value=1, max_value=365)
+    is_active = forms.BooleanField(label=_("Active"), required=False)

@@ -2,16 +2,24 @@
 queries whatever the length of the history."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from coping.instruments import INSTRUMENTS, Instrument
-from coping.models import Assessment, AssessmentSchedule, CheckIn
+from coping.models import Assessment, AssessmentSchedule, CheckIn, CopingPlanVersion
 from patients.models import Patient, PatientStatus
-from patients.selectors import ATTENTION_SOURCES, AttentionItem, NeedsAttention
+from patients.selectors import (
+    ATTENTION_SOURCES,
+    JOURNEY_SOURCES,
+    AttentionItem,
+    JourneyEvent,
+    NeedsAttention,
+)
 
 TREND_RANGES = (30, 90)
 
@@ -147,6 +155,37 @@ def _overdue_assessments(patients: QuerySet[Patient], strip: NeedsAttention) -> 
             )  # fmt: skip
 
 
-def register_attention() -> None:
+def _assessment_events(patient: Patient, access: object) -> Iterable[JourneyEvent]:
+    for assessment in Assessment.objects.filter(patient=patient).order_by("-created_at"):
+        instrument = INSTRUMENTS.get(assessment.instrument)
+        if instrument is None:
+            continue
+        band = gettext(instrument.band_for(float(assessment.total)).label)
+        total = f"{assessment.total:.2f}" if instrument.mean else f"{int(assessment.total)}"
+        yield JourneyEvent(
+            assessment.local_date, "assessment", instrument.short_name,
+            _("Score %(total)s (%(band)s)") % {"total": total, "band": band.lower()},
+            at=assessment.created_at,
+            tone="danger" if assessment.flags else "info",
+        )  # fmt: skip
+
+
+def _plan_events(patient: Patient, access: object) -> Iterable[JourneyEvent]:
+    versions = CopingPlanVersion.objects.filter(plan__patient=patient).select_related("author")
+    for version in versions:
+        author = version.author.display_name if version.author else _("someone")
+        yield JourneyEvent(
+            version.created_at.astimezone(patient.zone).date(), "plan",
+            _("Coping plan version %(n)s by %(author)s") % {"n": version.number,
+                                                             "author": author},
+            version.change_summary, at=version.created_at, tone="success",
+        )  # fmt: skip
+
+
+def register() -> None:
+    """Teach the caseload strip and the chart's journey about this app's data (idempotent)."""
     if _overdue_assessments not in ATTENTION_SOURCES:
         ATTENTION_SOURCES.append(_overdue_assessments)
+    for source in (_assessment_events, _plan_events):
+        if source not in JOURNEY_SOURCES:
+            JOURNEY_SOURCES.append(source)

@@ -15,7 +15,14 @@ from accounts.models import User
 from audit.models import Action
 from audit.services import audit_record
 from coping.instruments import INSTRUMENTS, score
-from coping.models import Assessment, CheckIn, CopingPlan, CopingPlanVersion, Strategy
+from coping.models import (
+    Assessment,
+    AssessmentSchedule,
+    CheckIn,
+    CopingPlan,
+    CopingPlanVersion,
+    Strategy,
+)
 from coping.plan import empty_plan, normalize_plan
 from patients.models import AlertKind, AlertSeverity, Patient
 from patients.services import alert_raise
@@ -266,3 +273,34 @@ def plan_content_or_empty(patient: Patient) -> dict:
     if version is not None:
         return version.content
     return empty_plan(patient.clinic.local_emergency_number)
+
+
+@transaction.atomic
+def assessment_schedule_set(
+    *,
+    patient: Patient,
+    instrument: str,
+    interval_days: int,
+    is_active: bool,
+    actor: User,
+    request: HttpRequest | None = None,
+) -> AssessmentSchedule:
+    """How often this patient completes an instrument (the care team decides)."""
+    if not isinstance(instrument, str) or instrument not in INSTRUMENTS:
+        raise ValidationError({"instrument": _("Choose one of the instruments.")})
+    if (
+        isinstance(interval_days, bool)
+        or not isinstance(interval_days, int)
+        or not (1 <= interval_days <= 365)
+    ):
+        raise ValidationError({"interval_days": _("Choose every 1 to 365 days.")})
+    schedule, _created = AssessmentSchedule.objects.update_or_create(
+        patient=patient, instrument=instrument,
+        defaults={"interval_days": interval_days, "is_active": is_active},
+    )  # fmt: skip
+    audit_record(
+        action=Action.UPDATE, request=request, actor=actor, clinic=patient.clinic,
+        target=schedule, patient=patient,
+        details={"instrument": instrument, "interval_days": interval_days, "active": is_active},
+    )  # fmt: skip
+    return schedule

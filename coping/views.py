@@ -16,7 +16,7 @@ from audit.models import Action
 from audit.services import audit_record
 from coping import selectors, services
 from coping.access import CopingAccess, coping_patient, own_patient_record
-from coping.forms import AssessmentForm, CheckInForm
+from coping.forms import AssessmentForm, CheckInForm, ScheduleForm
 from coping.instruments import INSTRUMENTS
 from patients.forms import apply_service_errors
 from patients.models import Patient
@@ -145,5 +145,34 @@ def _number(value: object) -> str:
     return text[:-3] if text.endswith(".00") else text
 
 
+@coping_view(write=True)
+def schedule_set(request: HttpRequest, patient: Patient, access: CopingAccess) -> HttpResponse:
+    """The care team changes how often a questionnaire is due (POST only)."""
+    if request.method != "POST" or not access.is_staff:
+        raise Http404
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assessment_schedule_set(patient=patient, actor=request.user,
+                                             request=request, **form.cleaned_data)  # fmt: skip
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Schedule saved."))
+    else:
+        messages.error(request, _("Choose every 1 to 365 days."))
+    return redirect("coping:checkins", patient.pk)
+
+
+@role_required(Role.PATIENT)
+def my_progress(request: HttpRequest) -> HttpResponse:
+    return redirect("coping:checkins", own_patient_record(request.membership).pk)
+
+
+@role_required(Role.PATIENT)
+def my_plan(request: HttpRequest) -> HttpResponse:
+    return redirect("coping:plan", own_patient_record(request.membership).pk)
+
+
 # The caseload's "needs attention" strip learns about overdue assessments from this app.
-selectors.register_attention()
+selectors.register()

@@ -98,6 +98,7 @@ def patient_home(request: HttpRequest) -> HttpResponse:
         context["appointments"] = selectors.upcoming_appointments(patient, limit=3)
         context["checked_in_today"] = patient.checkins.filter(local_date=today).exists()
         context["streak"] = coping_selectors.streak(patient, today)
+        context["series"] = coping_selectors.checkin_series(patient, 30, today)
         context["due"] = [d for d in coping_selectors.schedule_for(patient, today) if d.due_today]
     return render(request, "patients/patient_home.html", context)
 

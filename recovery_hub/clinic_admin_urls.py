@@ -18,4 +18,5 @@ urlpatterns = [
     path("staff/<int:membership_id>/active/", staff_views.staff_active, name="staff_active"),
     path("patients/", program_views.patients, name="patients"),
     path("emergency-access/", program_views.emergency_access, name="emergency_access"),
+    path("settings/", staff_views.clinic_settings, name="settings"),
 ]

@@ -211,3 +211,22 @@ def test_trend_and_journey_query_counts_do_not_grow(
         journey = client.get(reverse("patients:journey", args=[patient.pk]))
 
     assert trend.status_code == journey.status_code == 200
+
+
+def test_the_care_team_changes_how_often_a_questionnaire_is_due(client, patient, team_clinician,
+                                                                person):  # fmt: skip
+    from coping.models import AssessmentSchedule
+
+    client.force_login(team_clinician)
+    url = reverse("coping:schedule", args=[patient.pk])
+
+    client.post(url, {"instrument": "phq9", "interval_days": "7", "is_active": "on"})
+    bad = client.post(url, {"instrument": "phq9", "interval_days": "0", "is_active": "on"})
+
+    assert bad.status_code == 302
+    assert AssessmentSchedule.objects.get().interval_days == 7
+    page = client.get(reverse("coping:checkins", args=[patient.pk])).content.decode()
+    assert 'value="7"' in page
+    client.force_login(person)  # the person in recovery sees, but does not set, the schedule
+    client.post(url, {"instrument": "phq9", "interval_days": "60", "is_active": "on"})
+    assert AssessmentSchedule.objects.get().interval_days == 7
