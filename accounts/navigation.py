@@ -21,12 +21,18 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("Programs"), "clinic_admin:programs"),
         NavItem(_("Staff"), "clinic_admin:staff"),
         NavItem(_("Emergency access"), "clinic_admin:emergency_access"),
+        NavItem(_("Strategy library"), "coping:library"),
+        NavItem(_("Settings"), "clinic_admin:settings"),
     ],
     Role.CLINICIAN: [
         NavItem(_("Caseload"), "patients:caseload"),
+        NavItem(_("Strategy library"), "coping:library"),
     ],
     Role.PATIENT: [
         NavItem(_("My recovery"), "patients:patient_home"),
+        NavItem(_("Check in"), "coping:my_checkin"),
+        NavItem(_("My progress"), "coping:my_progress"),
+        NavItem(_("My coping plan"), "coping:my_plan"),
     ],
     Role.SUPPORTER: [
         NavItem(_("How I can help"), "networks:supporter_home"),

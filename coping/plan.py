@@ -91,11 +91,16 @@ def normalize_plan(content: object) -> dict:
             continue
         if len(items) > MAX_ITEMS:
             section_errors.append(_("At most %(n)s items.") % {"n": MAX_ITEMS})
+        seen: set[str] = set()
         for raw in items[:MAX_ITEMS]:
             if not isinstance(raw, dict):
                 section_errors.append(_("Each item must be an object."))
                 continue
-            item = {"id": _item_id(raw), "shareable": bool(raw.get("shareable", False))}
+            item_id = _item_id(raw)
+            if item_id in seen:  # a copied item becomes a new one, so diffs stay truthful
+                item_id = uuid.uuid4().hex
+            seen.add(item_id)
+            item = {"id": item_id, "shareable": bool(raw.get("shareable", False))}
             item.update(_normalize_item(section, raw, section_errors))
             plan[section].append(item)
         if section_errors:

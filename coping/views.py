@@ -172,7 +172,3 @@ def my_progress(request: HttpRequest) -> HttpResponse:
 @role_required(Role.PATIENT)
 def my_plan(request: HttpRequest) -> HttpResponse:
     return redirect("coping:plan", own_patient_record(request.membership).pk)
-
-
-# The caseload's "needs attention" strip learns about overdue assessments from this app.
-selectors.register()
