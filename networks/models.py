@@ -1,1 +1,319 @@
-"""The support network around a patient (built in the support-network step)."""
+"""The support network around a patient: contacts, invitations, consents (42 CFR Part 2
+elements), help tasks, encouragement and reach-outs."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from patients.models import Patient
+
+
+class Relationship(models.TextChoices):
+    PARENT = "parent", _("Parent")
+    PARTNER = "partner", _("Partner")
+    SIBLING = "sibling", _("Sibling")
+    CHILD = "child", _("Child")
+    OTHER_FAMILY = "other_family", _("Other family")
+    FRIEND = "friend", _("Friend")
+    PEER = "peer", _("Peer in recovery")
+    SPONSOR = "sponsor", _("Sponsor")
+    PROFESSIONAL = "professional", _("Professional")
+    COMMUNITY = "community", _("Community")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("Text message")
+    IN_APP = "in_app", _("In the app")
+
+
+class ContactStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    REMOVED = "removed", _("Removed")
+
+
+class Offer(models.TextChoices):
+    CAR = "car", _("Has a car for rides")
+    WEEKDAY_EVENINGS = "weekday_evenings", _("Free on weekday evenings")
+    WEEKENDS = "weekends", _("Free at weekends")
+    MEALS = "meals", _("Can cook or bring meals")
+    COMPANY = "company", _("Can keep company")
+    CALLS = "calls", _("Available for calls")
+
+
+class SupportContact(models.Model):
+    """Someone in the patient's network. Removing keeps the row and its history; a removed
+    contact sees nothing."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=200)
+    relationship = models.CharField(_("relationship"), max_length=20, choices=Relationship.choices)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    preferred_channel = models.CharField(
+        _("preferred channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ContactStatus.choices, default=ContactStatus.INVITED
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supporter account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="support_contacts",
+    )
+    offers = models.JSONField(_("what I can offer"), default=list, blank=True)
+    playbook_step = models.TextField(_("when I'm struggling, how this person can help"), blank=True)
+    reach_out_weekday = models.PositiveSmallIntegerField(
+        _("reach-out day"), null=True, blank=True, help_text=_("0 is Monday, 6 is Sunday.")
+    )
+    reach_out_time = models.TimeField(_("reach-out time"), null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("support contact")
+        verbose_name_plural = _("support contacts")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "user"],
+                condition=models.Q(user__isnull=False) & ~models.Q(status="removed"),
+                name="networks_contact_one_per_supporter",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_relationship_display()})"
+
+
+class Invitation(models.Model):
+    """A signed, single-use link to join as a supporter; it expires after seven days. Resending
+    makes a new nonce, which retires the earlier link."""
+
+    VALID_DAYS = 7
+
+    contact = models.ForeignKey(
+        SupportContact, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email"))
+    nonce = models.CharField(max_length=32, unique=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.contact.patient_id}"
+
+
+class Scope(models.TextChoices):
+    MILESTONES = "milestones", _("Milestones to celebrate")
+    CHECKIN_SUMMARY = "checkin_summary", _("A weekly summary of how I am doing (no numbers)")
+    COPING_PLAN = "coping_plan", _("The parts of my coping plan I mark shareable")
+    APPOINTMENTS = "appointments", _("Sessions I invite them to")
+    HELP_TASKS = "help_tasks", _("How they can help (tasks)")
+
+
+class ExpiryEvent(models.TextChoices):
+    NONE = "", _("No event")
+    DISCHARGE = "discharge", _("When I am discharged")
+
+
+class SignatureMethod(models.TextChoices):
+    IN_APP = "in_app", _("Signed in the app by the patient")
+    PAPER = "paper", _("Paper form signed by the patient, recorded by a clinician")
+
+
+def consent_upload_to(instance: "Consent", filename: str) -> str:
+    return f"consents/{instance.clinic_id}/{instance.patient_id}/{filename}"
+
+
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def update(self, **kwargs: object) -> int:
+        allowed = {"revoked_at", "revoked_by", "revocation_reason", "superseded_by",
+                   "superseded_at"}  # fmt: skip
+        if set(kwargs) - allowed:
+            raise TypeError("Consents are never edited: a change is a new consent.")
+        return super().update(**kwargs)
+
+
+class Consent(models.Model):
+    """A written consent to disclose, with the elements of 42 CFR Part 2 § 2.31: the patient,
+    who discloses (the clinic), to whom (the contact), what (scopes), why (purpose), until when
+    (a date or an event), and the patient's signature and date. Never edited: a change is a
+    new consent that supersedes this one; revocable at any time."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="consents")
+    clinic = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("disclosed by"),
+        on_delete=models.PROTECT,
+        related_name="consents",
+    )
+    contact = models.ForeignKey(
+        SupportContact, verbose_name=_("recipient"), on_delete=models.CASCADE,
+        related_name="consents",
+    )  # fmt: skip
+    scopes = models.JSONField(_("what may be shared"))
+    purpose = models.CharField(_("purpose"), max_length=300)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    expires_on_event = models.CharField(
+        _("or expires at"), max_length=20, choices=ExpiryEvent.choices, blank=True, default=""
+    )
+    signature_method = models.CharField(
+        _("signature"), max_length=10, choices=SignatureMethod.choices
+    )
+    signed_name = models.CharField(_("signed as"), max_length=200)
+    signed_at = models.DateTimeField(_("signed"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    paper_form = models.FileField(_("signed paper form"), upload_to=consent_upload_to, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revocation_reason = models.CharField(_("why revoked"), max_length=300, blank=True)
+    superseded_by = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="supersedes"
+    )
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-signed_at", "-id"]
+        indexes = [models.Index(fields=["contact", "revoked_at", "superseded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.contact} {', '.join(self.scopes)}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            update = set(kwargs.get("update_fields") or ())
+            lifecycle = {"revoked_at", "revoked_by", "revocation_reason", "superseded_by",
+                         "superseded_at"}  # fmt: skip
+            if not update or update - lifecycle:
+                raise ValidationError("Consents are never edited: a change is a new consent.")
+        super().save(*args, **kwargs)
+
+
+class HelpKind(models.TextChoices):
+    RIDE = "ride", _("A ride")
+    MEAL = "meal", _("A meal")
+    COMPANY = "company", _("Company on a hard evening")
+    SESSION = "session", _("Come to a session with me")
+    CALL = "call", _("A call")
+    OTHER = "other", _("Something else")
+
+
+class HelpStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLAIMED = "claimed", _("Claimed")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class HelpTask(models.Model):
+    """ "How you can help": open, claimed by one supporter, done (or released back to open)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="help_tasks")
+    kind = models.CharField(_("kind"), max_length=20, choices=HelpKind.choices)
+    title = models.CharField(_("what would help"), max_length=200)
+    details = models.TextField(_("details"), blank=True)
+    due_on = models.DateField(_("by"), null=True, blank=True)
+    weekly = models.BooleanField(_("every week"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=HelpStatus.choices, default=HelpStatus.OPEN
+    )
+    claimed_by = models.ForeignKey(
+        SupportContact, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks"
+    )
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("help task")
+        verbose_name_plural = _("help tasks")
+        ordering = [models.F("due_on").asc(nulls_last=True), "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Encouragement(models.Model):
+    MAX_LENGTH = 280
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="encouragements")
+    contact = models.ForeignKey(
+        SupportContact, on_delete=models.CASCADE, related_name="encouragements"
+    )
+    message = models.CharField(_("message"), max_length=MAX_LENGTH)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("encouragement")
+        verbose_name_plural = _("encouragements")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.message[:40]
+
+
+class ReachOutChannel(models.TextChoices):
+    CALL = "call", _("Call")
+    VISIT = "visit", _("Visit")
+    MESSAGE = "message", _("Message")
+
+
+class ReachOut(models.Model):
+    """A supporter's own log of reaching out; the note is for the care team only."""
+
+    contact = models.ForeignKey(SupportContact, on_delete=models.CASCADE, related_name="reach_outs")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="reach_outs")
+    channel = models.CharField(_("how"), max_length=10, choices=ReachOutChannel.choices)
+    happened_on = models.DateField(_("when"))
+    note = models.CharField(_("note for the care team"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reach-out")
+        verbose_name_plural = _("reach-outs")
+        ordering = ["-happened_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.contact} {self.channel} {self.happened_on}"

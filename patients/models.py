@@ -276,6 +276,12 @@ class Appointment(models.Model):
         blank=True,
         related_name="appointments_attending",
     )
+    network_attendees = models.ManyToManyField(
+        "networks.SupportContact",
+        verbose_name=_("supporters invited"),
+        blank=True,
+        related_name="appointments",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

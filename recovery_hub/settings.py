@@ -186,6 +186,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# The address people use to reach the app; links in emails sent outside a request use it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Recovery Hub <no-reply@localhost>")
 
 # --- Celery ---------------------------------------------------------------------------------

@@ -1,0 +1,225 @@
+"""Reads of the support network. Everything a supporter sees is built here, from
+`consented_scopes()` only: a section whose scope is not granted is not even computed."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organization, User
+from coping.models import Assessment, CheckIn
+from coping.services import current_version
+from networks.consent import consented_scopes
+from networks.models import (
+    Consent,
+    ContactStatus,
+    Encouragement,
+    HelpStatus,
+    HelpTask,
+    ReachOut,
+    SupportContact,
+)
+from patients.milestones import MilestoneDate, milestones_between
+from patients.models import Appointment, AppointmentStatus, Patient
+
+MILESTONE_WINDOW_DAYS = 60
+
+
+def contacts_of_supporter(user: User, clinic: Organization) -> QuerySet[SupportContact]:
+    """The people this supporter supports at this clinic (removed contacts see nothing)."""
+    return (
+        SupportContact.objects.filter(user=user, patient__clinic=clinic)
+        .exclude(status=ContactStatus.REMOVED)
+        .select_related("patient")
+        .order_by("patient__legal_name", "pk")
+    )
+
+
+def contact_for_supporter(user: User, clinic: Organization, patient_id: object) -> SupportContact:
+    """This supporter's contact row for the patient; 404 if they do not support them here."""
+    try:
+        pk = int(patient_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    contact = contacts_of_supporter(user, clinic).filter(patient_id=pk).first()
+    if contact is None:
+        raise Http404
+    return contact
+
+
+@dataclass
+class CheckinSummary:
+    """Measures made safe to share: a band and a direction in plain words, never a number,
+    an answer or a note."""
+
+    band: str  # "steady", "improving" or "extra_support"
+    days_checked_in: int
+
+    @property
+    def label(self) -> str:
+        return {
+            "steady": _("Steady"),
+            "improving": _("Improving"),
+            "extra_support": _("Could use extra support"),
+        }[self.band]
+
+    @property
+    def arrow(self) -> str:
+        return {"steady": "→", "improving": "↗", "extra_support": "↘"}[self.band]
+
+    @property
+    def sentence(self) -> str:
+        return {
+            "steady": _("Things have been fairly steady this week."),
+            "improving": _("This week has been going better than the one before."),
+            "extra_support": _("This week has been harder. A little extra support would help."),
+        }[self.band]
+
+
+def checkin_summary(patient: Patient, today: date | None = None) -> CheckinSummary:
+    today = today or patient.local_today()
+    rows = list(
+        CheckIn.objects.filter(
+            patient=patient, local_date__gt=today - timedelta(days=14)
+        ).values_list("local_date", "mood", "craving", "stress", "used_since_last")
+    )
+    week_start = today - timedelta(days=7)
+
+    def wellbeing(subset: list[tuple]) -> float | None:
+        if not subset:
+            return None
+        return sum(mood - (craving + stress) / 2 for _d, mood, craving, stress, _u in subset) / len(
+            subset
+        )
+
+    this_week = [r for r in rows if r[0] > week_start]
+    last_week = [r for r in rows if r[0] <= week_start]
+    now, before = wellbeing(this_week), wellbeing(last_week)
+    heavy_bands = {"moderate", "moderately_severe", "severe"}
+    recent_heavy = Assessment.objects.filter(
+        patient=patient, instrument__in=["phq9", "gad7"], band__in=heavy_bands,
+        local_date__gt=today - timedelta(days=14),
+    ).exists()  # fmt: skip
+    if (
+        recent_heavy
+        or any(r[4] for r in this_week)
+        or (now is not None and now < 0)
+        or (now is not None and before is not None and now < before - 1.5)
+        or len(this_week) <= 2
+    ):
+        band = "extra_support"
+    elif now is not None and before is not None and now > before + 1.0:
+        band = "improving"
+    else:
+        band = "steady"
+    return CheckinSummary(band=band, days_checked_in=len(this_week))
+
+
+@dataclass
+class SupporterView:
+    """What one supporter sees about one patient, section by consented section."""
+
+    contact: SupportContact
+    scopes: frozenset[str]
+    milestones: list[MilestoneDate] = field(default_factory=list)
+    celebrate: MilestoneDate | None = None
+    summary: CheckinSummary | None = None
+    plan: dict | None = None
+    playbook_step: str = ""
+    appointments: list[Appointment] = field(default_factory=list)
+    open_tasks: list[HelpTask] = field(default_factory=list)
+    my_tasks: list[HelpTask] = field(default_factory=list)
+    my_reach_outs: list[ReachOut] = field(default_factory=list)
+
+    @property
+    def patient(self) -> Patient:
+        return self.contact.patient
+
+    @property
+    def first_name(self) -> str:
+        return self.patient.display_name.split(" ")[0]
+
+    @property
+    def shares_anything(self) -> bool:
+        return bool(self.scopes)
+
+
+def supporter_view(contact: SupportContact, today: date | None = None) -> SupporterView:
+    """Only the sections the patient consented to, computed now (a revocation applies to the
+    very next request)."""
+    scopes = consented_scopes(contact)
+    view = SupporterView(contact=contact, scopes=scopes)
+    if not scopes:
+        return view
+    patient = contact.patient
+    today = today or patient.local_today()
+    if "milestones" in scopes:
+        view.milestones = milestones_between(
+            patient.recovery_start, today, today + timedelta(days=MILESTONE_WINDOW_DAYS)
+        )[:3]
+        view.celebrate = next(
+            (m for m in view.milestones if m.date <= today + timedelta(days=7)), None
+        )
+    if "checkin_summary" in scopes:
+        view.summary = checkin_summary(patient, today)
+    if "coping_plan" in scopes:
+        from coping.plan import shareable_items
+
+        version = current_version(patient)
+        view.plan = shareable_items(version.content) if version else None
+        view.playbook_step = contact.playbook_step
+    if "appointments" in scopes:
+        view.appointments = list(
+            Appointment.objects.filter(
+                patient=patient, network_attendees=contact, status=AppointmentStatus.SCHEDULED,
+                starts_at__gte=timezone.now(),
+            ).order_by("starts_at")[:10]
+        )  # fmt: skip
+    if "help_tasks" in scopes:
+        tasks = HelpTask.objects.filter(patient=patient).filter(
+            Q(status=HelpStatus.OPEN) | Q(status=HelpStatus.CLAIMED, claimed_by=contact)
+        )
+        for task in tasks:
+            (view.my_tasks if task.claimed_by_id == contact.pk else view.open_tasks).append(task)
+    view.my_reach_outs = list(contact.reach_outs.order_by("-happened_on", "-id")[:10])
+    return view
+
+
+def encouragements_for_patient(patient: Patient, *, include_hidden: bool = False) -> QuerySet:
+    qs = Encouragement.objects.filter(patient=patient).select_related("contact")
+    return qs if include_hidden else qs.filter(hidden_at__isnull=True)
+
+
+def network_of(patient: Patient) -> list[SupportContact]:
+    """The clinician's network view: every contact with status, current consent, last
+    reach-out and tasks claimed and done (a constant number of queries)."""
+    contacts = (
+        SupportContact.objects.filter(patient=patient)
+        .annotate(
+            last_reach_out=Max("reach_outs__happened_on"),
+            tasks_claimed=Count("tasks", filter=Q(tasks__status=HelpStatus.CLAIMED), distinct=True),
+            tasks_done=Count("tasks", filter=Q(tasks__status=HelpStatus.DONE), distinct=True),
+        )
+        .prefetch_related(
+            Prefetch(
+                "consents",
+                queryset=Consent.objects.filter(
+                    revoked_at__isnull=True, superseded_at__isnull=True
+                ).order_by("-signed_at"),
+                to_attr="open_consents",
+            )
+        )
+        .order_by("status", "name", "pk")
+    )
+    result = []
+    soon = patient.local_today() + timedelta(days=14)
+    for contact in contacts:
+        contact.current = contact.open_consents[0] if contact.open_consents else None
+        contact.expiring_soon = bool(
+            contact.current and contact.current.expires_on and contact.current.expires_on <= soon
+        )
+        result.append(contact)
+    return result

@@ -1,0 +1,488 @@
+"""Writes of the support network. Each runs in one transaction, validates its rule (raising
+ValidationError with field names) and writes its audit event."""
+
+import secrets
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, Role, User
+from audit.models import Action
+from audit.services import audit_record
+from networks.consent import ALL_SCOPES, consented_scopes
+from networks.models import (
+    Channel,
+    Consent,
+    ContactStatus,
+    Encouragement,
+    ExpiryEvent,
+    HelpKind,
+    HelpStatus,
+    HelpTask,
+    Invitation,
+    Offer,
+    ReachOut,
+    ReachOutChannel,
+    Relationship,
+    SignatureMethod,
+    SupportContact,
+)
+from patients.models import Patient
+
+INVITE_SALT = "networks.invitation"
+CONTACT_FIELDS = ("name", "relationship", "email", "phone", "preferred_channel", "language",
+                  "playbook_step", "reach_out_weekday", "reach_out_time", "offers")  # fmt: skip
+
+
+def _audit(action: str, request: HttpRequest | None, actor: User | None, patient: Patient,
+           target: object, **details: object) -> None:  # fmt: skip
+    audit_record(action=action, request=request, actor=actor, clinic=patient.clinic,
+                 target=target, patient=patient, details=details)  # fmt: skip
+
+
+def _check_contact(contact: SupportContact) -> None:
+    errors: dict[str, list[str]] = {}
+    if not contact.name.strip():
+        errors["name"] = [_("Give the person's name.")]
+    if contact.relationship not in Relationship.values:
+        errors["relationship"] = [_("Choose a relationship.")]
+    if contact.preferred_channel not in Channel.values:
+        errors["preferred_channel"] = [_("Choose a channel.")]
+    if contact.preferred_channel == Channel.EMAIL and not contact.email:
+        errors["email"] = [_("An email address is needed to reach them by email.")]
+    if contact.preferred_channel == Channel.SMS and not contact.phone:
+        errors["phone"] = [_("A phone number is needed to reach them by text message.")]
+    if contact.language not in dict(settings.LANGUAGES):
+        errors["language"] = [_("Choose a language.")]
+    if not isinstance(contact.offers, list) or any(o not in Offer.values for o in contact.offers):
+        errors["offers"] = [_("Choose from the listed offers.")]
+    weekday = contact.reach_out_weekday
+    if weekday is not None and (isinstance(weekday, bool) or weekday not in range(7)):
+        errors["reach_out_weekday"] = [_("Choose a day of the week.")]
+    if errors:
+        raise ValidationError(errors)
+    contact.name = contact.name.strip()
+    contact.email = (contact.email or "").strip().lower()
+
+
+@transaction.atomic
+def contact_add(
+    *, patient: Patient, actor: User, request: HttpRequest | None = None, **fields: object
+) -> SupportContact:
+    contact = SupportContact(
+        patient=patient, added_by=actor, **{k: v for k, v in fields.items() if k in CONTACT_FIELDS}
+    )
+    _check_contact(contact)
+    contact.save()
+    _audit(Action.CREATE, request, actor, patient, contact)
+    return contact
+
+
+@transaction.atomic
+def contact_update(
+    *, contact: SupportContact, actor: User, request: HttpRequest | None = None,
+    **fields: object,
+) -> SupportContact:  # fmt: skip
+    if contact.status == ContactStatus.REMOVED:
+        raise ValidationError({"status": _("This person was removed from the network.")})
+    for name, value in fields.items():
+        if name in CONTACT_FIELDS:
+            setattr(contact, name, value)
+    _check_contact(contact)
+    contact.save()
+    _audit(Action.UPDATE, request, actor, contact.patient, contact, fields=sorted(fields))
+    return contact
+
+
+@transaction.atomic
+def contact_set_status(
+    *, contact: SupportContact, status: str, actor: User, request: HttpRequest | None = None
+) -> SupportContact:
+    """Pause, resume or remove. Removing keeps the history and ends every consent at once."""
+    allowed = {
+        ContactStatus.INVITED: {ContactStatus.REMOVED},
+        ContactStatus.ACTIVE: {ContactStatus.PAUSED, ContactStatus.REMOVED},
+        ContactStatus.PAUSED: {ContactStatus.ACTIVE, ContactStatus.REMOVED},
+    }
+    if status not in allowed.get(contact.status, set()):
+        raise ValidationError({"status": _("That change is not possible for this person now.")})
+    contact.status = status
+    now = timezone.now()
+    if status == ContactStatus.REMOVED:
+        contact.removed_at = now
+        contact.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
+        for consent in contact.consents.filter(revoked_at__isnull=True, superseded_at__isnull=True):
+            consent.revoked_at, consent.revoked_by = now, actor
+            consent.revocation_reason = _("Removed from the network")
+            consent.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+        HelpTask.objects.filter(claimed_by=contact, status=HelpStatus.CLAIMED).update(
+            status=HelpStatus.OPEN, claimed_by=None, claimed_at=None
+        )
+    contact.save(update_fields=["status", "removed_at"])
+    _audit(Action.UPDATE, request, actor, contact.patient, contact, status=status)
+    return contact
+
+
+# --- Invitations ------------------------------------------------------------------------------
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=INVITE_SALT)
+
+
+class InvitationProblem(Exception):
+    """Why an invitation link cannot be used: "invalid", "expired", "used" or "revoked"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The invitation a link points at, or InvitationProblem saying why it cannot be used."""
+    try:
+        data = signing.loads(token, salt=INVITE_SALT)
+        invitation = Invitation.objects.select_related("contact__patient__clinic").get(
+            pk=int(data["i"]), nonce=str(data["n"])
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError, Invitation.DoesNotExist):
+        raise InvitationProblem("invalid") from None
+    if invitation.accepted_at is not None:
+        raise InvitationProblem("used")
+    if invitation.revoked_at is not None or invitation.contact.status == ContactStatus.REMOVED:
+        raise InvitationProblem("revoked")
+    if invitation.expires_at <= timezone.now():
+        raise InvitationProblem("expired")
+    return invitation
+
+
+@transaction.atomic
+def invitation_send(
+    *, contact: SupportContact, actor: User, request: HttpRequest | None = None
+) -> Invitation:
+    """Invite (or invite again) by email; an earlier link stops working."""
+    if contact.status == ContactStatus.REMOVED:
+        raise ValidationError({"contact": _("This person was removed from the network.")})
+    if not contact.email:
+        raise ValidationError({"email": _("Add an email address to send an invitation.")})
+    now = timezone.now()
+    contact.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    invitation = Invitation.objects.create(
+        contact=contact, email=contact.email, nonce=secrets.token_hex(16), sent_by=actor,
+        expires_at=now + timedelta(days=Invitation.VALID_DAYS),
+    )  # fmt: skip
+    path = reverse("networks:invitation", args=[invitation_token(invitation)])
+    link = request.build_absolute_uri(path) if request is not None else f"{settings.SITE_URL}{path}"
+    transaction.on_commit(lambda: _send_invitation_email(invitation.pk, link))
+    _audit(Action.CREATE, request, actor, contact.patient, invitation)
+    return invitation
+
+
+def _send_invitation_email(invitation_id: int, link: str) -> None:
+    invitation = Invitation.objects.select_related("contact__patient__clinic").get(pk=invitation_id)
+    contact = invitation.contact
+    with translation.override(contact.language):
+        context = {"contact": contact, "link": link, "days": Invitation.VALID_DAYS,
+                   "first_name": contact.patient.display_name.split(" ")[0]}  # fmt: skip
+        # Minimum disclosure: no clinic name, diagnosis or treatment in the subject.
+        subject = _("%(name)s invited you to their support network") % {
+            "name": context["first_name"]
+        }
+        body = render_to_string("networks/email/invitation.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+
+
+@transaction.atomic
+def invitation_revoke(
+    *, invitation: Invitation, actor: User, request: HttpRequest | None = None
+) -> Invitation:
+    if invitation.accepted_at is not None:
+        raise ValidationError({"invitation": _("This invitation was already accepted.")})
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    _audit(Action.UPDATE, request, actor, invitation.contact.patient, invitation, revoked=True)
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(
+    *, invitation: Invitation, user: User, request: HttpRequest | None = None
+) -> SupportContact:
+    """Link the invitee's account to the contact (one login may support several patients, in
+    several clinics) and give them a supporter membership of the patient's clinic."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise InvitationProblem("used")
+    contact = SupportContact.objects.select_for_update().get(pk=invitation.contact_id)
+    patient = contact.patient
+    if patient.user_id == user.pk:
+        raise ValidationError({"invitation": _("You cannot join your own support network.")})
+    if (
+        SupportContact.objects.filter(patient=patient, user=user)
+        .exclude(pk=contact.pk)
+        .exclude(status=ContactStatus.REMOVED)
+        .exists()
+    ):
+        raise ValidationError({"invitation": _("You already support this person.")})
+    membership = Membership.objects.filter(user=user, organization_id=patient.clinic_id).first()
+    if membership is None:
+        Membership.objects.create(user=user, organization_id=patient.clinic_id,
+                                  role=Role.SUPPORTER)  # fmt: skip
+    elif membership.role != Role.SUPPORTER:
+        raise ValidationError(
+            {"invitation": _("This account already has another role at this clinic; accept the "
+                             "invitation with a personal email address.")}
+        )  # fmt: skip
+    elif not membership.is_active:
+        membership.is_active = True
+        membership.save(update_fields=["is_active"])
+    invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    contact.user = user
+    if contact.status == ContactStatus.INVITED:
+        contact.status = ContactStatus.ACTIVE
+    contact.save(update_fields=["user", "status"])
+    _audit(Action.UPDATE, request, user, patient, contact, accepted=True)
+    return contact
+
+
+# --- Consent ----------------------------------------------------------------------------------
+
+
+def current_consent(contact: SupportContact) -> Consent | None:
+    return (
+        contact.consents.filter(revoked_at__isnull=True, superseded_at__isnull=True)
+        .order_by("-signed_at", "-id")
+        .first()
+    )
+
+
+@transaction.atomic
+def consent_grant(
+    *,
+    contact: SupportContact,
+    actor: User,
+    scopes: list[str],
+    purpose: str,
+    signed_name: str,
+    signature_method: str,
+    expires_on: date | None = None,
+    expires_on_event: str = "",
+    paper_form: UploadedFile | None = None,
+    request: HttpRequest | None = None,
+) -> Consent:
+    """A new consent for this contact; the one in force, if any, is superseded (never edited).
+    The patient signs in the app; a clinician records a paper form the patient signed."""
+    patient = contact.patient
+    errors: dict[str, list[str]] = {}
+    chosen = list(dict.fromkeys(scopes or []))
+    if not chosen or any(s not in ALL_SCOPES for s in chosen):
+        errors["scopes"] = [_("Choose at least one thing to share.")]
+    if not (purpose or "").strip():
+        errors["purpose"] = [_("Say why this is shared, for example: to support my recovery.")]
+    if expires_on is not None and expires_on <= patient.local_today():
+        errors["expires_on"] = [_("The end date must be after today.")]
+    if expires_on_event not in ExpiryEvent.values:
+        errors["expires_on_event"] = [_("Choose an event.")]
+    if expires_on is None and not expires_on_event:
+        errors["expires_on"] = [_("Give an end date or an event that ends this consent.")]
+    if not (signed_name or "").strip():
+        errors["signed_name"] = [_("Type the patient's full name as the signature.")]
+    if signature_method == SignatureMethod.IN_APP:
+        if actor.pk != patient.user_id:
+            errors["signature_method"] = [_("Only the patient can sign in the app.")]
+    elif signature_method == SignatureMethod.PAPER:
+        if actor.pk == patient.user_id:
+            errors["signature_method"] = [_("Sign in the app instead.")]
+        if paper_form is None:
+            errors["paper_form"] = [_("Attach the signed paper form.")]
+    else:
+        errors["signature_method"] = [_("Choose how the consent was signed.")]
+    if contact.status == ContactStatus.REMOVED:
+        errors["contact"] = [_("This person was removed from the network.")]
+    if errors:
+        raise ValidationError(errors)
+    SupportContact.objects.select_for_update().get(pk=contact.pk)  # one consent change at a time
+    previous = current_consent(contact)
+    now = timezone.now()
+    consent = Consent.objects.create(
+        patient=patient, clinic=patient.clinic, contact=contact, scopes=sorted(chosen),
+        purpose=purpose.strip()[:300], expires_on=expires_on, expires_on_event=expires_on_event,
+        signature_method=signature_method, signed_name=signed_name.strip()[:200], signed_at=now,
+        recorded_by=actor, paper_form=paper_form or "",
+    )  # fmt: skip
+    if previous is not None:
+        previous.superseded_by, previous.superseded_at = consent, now
+        previous.save(update_fields=["superseded_by", "superseded_at"])
+    _audit(Action.CONSENT_CHANGE, request, actor, patient, consent, granted=sorted(chosen),
+           supersedes=previous.pk if previous else None)  # fmt: skip
+    return consent
+
+
+@transaction.atomic
+def consent_revoke(
+    *, consent: Consent, actor: User, reason: str = "", request: HttpRequest | None = None
+) -> Consent:
+    if consent.revoked_at is not None:
+        raise ValidationError({"consent": _("This consent was already revoked.")})
+    if consent.superseded_at is not None:
+        raise ValidationError({"consent": _("A newer consent replaced this one.")})
+    consent.revoked_at, consent.revoked_by = timezone.now(), actor
+    consent.revocation_reason = (reason or "").strip()[:300]
+    consent.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    _audit(Action.CONSENT_CHANGE, request, actor, consent.patient, consent, revoked=True)
+    return consent
+
+
+# --- Help tasks, encouragement, reach-outs ---------------------------------------------------
+
+
+def _require_scope(contact: SupportContact, scope: str) -> None:
+    if scope not in consented_scopes(contact):
+        raise ValidationError({"scope": _("This is not shared with you.")})
+
+
+@transaction.atomic
+def help_task_create(
+    *, patient: Patient, actor: User, kind: str, title: str, details: str = "",
+    due_on: date | None = None, weekly: bool = False, request: HttpRequest | None = None,
+) -> HelpTask:  # fmt: skip
+    errors = {}
+    if kind not in HelpKind.values:
+        errors["kind"] = [_("Choose what kind of help.")]
+    if not (title or "").strip():
+        errors["title"] = [_("Say what would help.")]
+    if due_on is not None and due_on < patient.local_today():
+        errors["due_on"] = [_("The date cannot be in the past.")]
+    if weekly and due_on is None:
+        errors["due_on"] = [_("A weekly task needs a first date.")]
+    if errors:
+        raise ValidationError(errors)
+    task = HelpTask.objects.create(
+        patient=patient, kind=kind, title=title.strip()[:200], details=(details or "").strip(),
+        due_on=due_on, weekly=bool(weekly), created_by=actor,
+    )  # fmt: skip
+    _audit(Action.CREATE, request, actor, patient, task)
+    return task
+
+
+def help_task_claim(
+    *, task: HelpTask, contact: SupportContact, request: HttpRequest | None = None
+) -> HelpTask:
+    """One claim wins: a conditional update on the open task, checked by its row count."""
+    _require_scope(contact, "help_tasks")
+    with transaction.atomic():
+        claimed = HelpTask.objects.filter(
+            pk=task.pk, patient_id=contact.patient_id, status=HelpStatus.OPEN
+        ).update(status=HelpStatus.CLAIMED, claimed_by=contact, claimed_at=timezone.now())
+        if claimed != 1:
+            raise ValidationError({"task": _("Someone else has just claimed this. Thank you!")})
+        task.refresh_from_db()
+        _audit(Action.UPDATE, request, contact.user, task.patient, task, claimed=True)
+    return task
+
+
+def help_task_release(
+    *, task: HelpTask, contact: SupportContact, request: HttpRequest | None = None
+) -> HelpTask:
+    _require_scope(contact, "help_tasks")
+    with transaction.atomic():
+        released = HelpTask.objects.filter(
+            pk=task.pk, status=HelpStatus.CLAIMED, claimed_by=contact
+        ).update(status=HelpStatus.OPEN, claimed_by=None, claimed_at=None)
+        if released != 1:
+            raise ValidationError({"task": _("Only the person who claimed this can release it.")})
+        task.refresh_from_db()
+        _audit(Action.UPDATE, request, contact.user, task.patient, task, released=True)
+    return task
+
+
+@transaction.atomic
+def help_task_done(
+    *, task: HelpTask, actor: User, contact: SupportContact | None = None,
+    request: HttpRequest | None = None,
+) -> HelpTask:  # fmt: skip
+    """Mark done (the supporter who claimed it, the patient or the care team). A weekly task
+    opens again for the next week."""
+    if contact is not None:
+        _require_scope(contact, "help_tasks")
+        updated = HelpTask.objects.filter(
+            pk=task.pk, status=HelpStatus.CLAIMED, claimed_by=contact
+        ).update(status=HelpStatus.DONE, done_at=timezone.now())
+    else:
+        updated = HelpTask.objects.filter(
+            pk=task.pk, status__in=[HelpStatus.OPEN, HelpStatus.CLAIMED]
+        ).update(status=HelpStatus.DONE, done_at=timezone.now())
+    if updated != 1:
+        raise ValidationError({"task": _("This task is not open for you to finish.")})
+    task.refresh_from_db()
+    if task.weekly and task.due_on:
+        HelpTask.objects.create(
+            patient=task.patient, kind=task.kind, title=task.title, details=task.details,
+            due_on=task.due_on + timedelta(days=7), weekly=True, created_by=task.created_by,
+        )  # fmt: skip
+    _audit(Action.UPDATE, request, actor, task.patient, task, done=True)
+    return task
+
+
+@transaction.atomic
+def encouragement_send(
+    *, contact: SupportContact, message: str, request: HttpRequest | None = None
+) -> Encouragement:
+    if not consented_scopes(contact):
+        raise ValidationError({"message": _("This is not shared with you.")})
+    text = (message or "").strip()
+    if not text:
+        raise ValidationError({"message": _("Write a few words first.")})
+    if len(text) > Encouragement.MAX_LENGTH:
+        raise ValidationError({"message": _("Keep it under %(n)s characters.")
+                                          % {"n": Encouragement.MAX_LENGTH}})  # fmt: skip
+    note = Encouragement.objects.create(patient=contact.patient, contact=contact, message=text)
+    _audit(Action.CREATE, request, contact.user, contact.patient, note)
+    return note
+
+
+@transaction.atomic
+def encouragement_hide(
+    *, encouragement: Encouragement, actor: User, request: HttpRequest | None = None
+) -> Encouragement:
+    encouragement.hidden_at, encouragement.hidden_by = timezone.now(), actor
+    encouragement.save(update_fields=["hidden_at", "hidden_by"])
+    _audit(Action.UPDATE, request, actor, encouragement.patient, encouragement, hidden=True)
+    return encouragement
+
+
+@transaction.atomic
+def reach_out_log(
+    *, contact: SupportContact, channel: str, happened_on: date, note: str = "",
+    request: HttpRequest | None = None,
+) -> ReachOut:  # fmt: skip
+    if contact.status != ContactStatus.ACTIVE:
+        raise ValidationError({"contact": _("You are not active in this network.")})
+    errors = {}
+    if channel not in ReachOutChannel.values:
+        errors["channel"] = [_("Choose call, visit or message.")]
+    if happened_on > contact.patient.local_today() + timedelta(days=1):
+        errors["happened_on"] = [_("The date cannot be in the future.")]
+    if errors:
+        raise ValidationError(errors)
+    entry = ReachOut.objects.create(
+        contact=contact, patient=contact.patient, channel=channel, happened_on=happened_on,
+        note=(note or "").strip()[:500],
+    )  # fmt: skip
+    _audit(Action.CREATE, request, contact.user, contact.patient, entry)
+    return entry
