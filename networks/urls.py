@@ -1,9 +1,8 @@
-from django.urls import path
-
-from networks import views
+from django.urls import include, path
 
 app_name = "networks"
 
 urlpatterns = [
-    path("support/", views.supporter_home, name="supporter_home"),
+    path("", include("networks.supporter_urls")),
+    path("", include("networks.manage_urls")),
 ]

@@ -10,6 +10,7 @@ api_v1 = [
     path("me", MeView.as_view(), name="me"),
     path("", include("patients.api_urls")),
     path("", include("coping.api_urls")),
+    path("", include("networks.api_urls")),
 ]
 
 urlpatterns = [
