@@ -13,12 +13,31 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, Role, User
 from coping.instruments import INSTRUMENTS, Instrument, score
 from coping.models import Assessment, CheckIn
 from coping.services import plan_save
+from networks.consent import consented_scopes
+from networks.models import (
+    Consent,
+    ContactStatus,
+    Encouragement,
+    ExpiryEvent,
+    HelpKind,
+    HelpStatus,
+    HelpTask,
+    Offer,
+    ReachOut,
+    ReachOutChannel,
+    Relationship,
+    Scope,
+    SignatureMethod,
+    SupportContact,
+)
+from networks.services import consent_grant, consent_revoke
 from patients.models import (
     AlertKind,
     AlertSeverity,
@@ -446,9 +465,174 @@ def seed_shared_supporter(demos: list[DemoClinic]) -> None:
         _member(family, demos[1].clinic, Role.SUPPORTER)
 
 
+CONTACT_NAMES = [
+    ("Maria", Relationship.PARENT), ("Sam", Relationship.PARTNER), ("Alex", Relationship.SIBLING),
+    ("Jordan", Relationship.FRIEND), ("Chris", Relationship.PEER), ("Dev", Relationship.SPONSOR),
+    ("Taylor", Relationship.CHILD), ("Robin", Relationship.OTHER_FAMILY),
+    ("Father Luis", Relationship.COMMUNITY), ("Dr. Ama Boateng", Relationship.PROFESSIONAL),
+]  # fmt: skip
+PLAYBOOK = [
+    "Call me within 15 minutes and just listen.",
+    "Suggest a walk around the park together.",
+    "Come over and have dinner with me.",
+    "Drive me to the evening meeting.",
+    "Text me a reminder of why I started.",
+]
+TASKS = [
+    (HelpKind.RIDE, "A ride to Thursday's group session", ["car"]),
+    (HelpKind.MEAL, "Bring dinner on Sunday evening", ["meals"]),
+    (HelpKind.COMPANY, "Company on Friday evening", ["company"]),
+    (HelpKind.CALL, "A call on Tuesday night", ["calls"]),
+    (HelpKind.SESSION, "Come to family therapy with me", ["weekday_evenings"]),
+]
+ENCOURAGEMENT = [
+    "So proud of you. One day at a time.",
+    "Thinking of you today. Call me anytime.",
+    "You've got this, and you've got us.",
+]
+SCOPE_MIXES = [
+    ["milestones", "help_tasks"],
+    ["milestones", "checkin_summary", "coping_plan", "help_tasks"],
+    ["milestones"],
+    ["appointments", "help_tasks", "milestones"],
+    ["checkin_summary", "coping_plan"],
+]
+
+
+def _consent(contact: SupportContact, scopes: list[str], clinician: User) -> Consent:
+    """Signed in the app by the person when they have a login, else recorded from paper."""
+    patient = contact.patient
+    if patient.user_id:
+        return consent_grant(
+            contact=contact, actor=patient.user, scopes=scopes, purpose="To support my recovery",
+            signed_name=patient.legal_name, signature_method=SignatureMethod.IN_APP,
+            expires_on_event=ExpiryEvent.DISCHARGE,
+        )  # fmt: skip
+    return consent_grant(
+        contact=contact, actor=clinician, scopes=scopes, purpose="To support my recovery",
+        signed_name=patient.legal_name, signature_method=SignatureMethod.PAPER,
+        expires_on_event=ExpiryEvent.DISCHARGE,
+        paper_form=ContentFile(b"%PDF-1.4 demo consent form", name="consent.pdf"),
+    )  # fmt: skip
+
+
+def seed_networks(demos: list[DemoClinic], rng: random.Random, today: date) -> None:
+    """3 to 8 contacts per person with a mix of scopes, one expired and one revoked consent;
+    the demo family member supports two people here (different scopes) and one elsewhere."""
+    for index, demo in enumerate(demos):
+        clinician = demo.clinicians[0]
+        domain = _domain(index)
+        logins = {u.email: u for u in demo.supporters}
+        for position, patient in enumerate(demo.patients):
+            if patient.contacts.exists():
+                continue  # seeded before
+            family_name = patient.legal_name.split(" ")[-1]
+            picks = rng.sample(CONTACT_NAMES, rng.randint(3, 8))
+            contacts = []
+            for number, (first, relationship) in enumerate(picks):
+                last = number == len(picks) - 1  # the newest is still to accept
+                contact = SupportContact.objects.create(
+                    patient=patient, name=f"{first} {family_name}", relationship=relationship,
+                    email=f"{first.split(' ')[-1].lower()}.{patient.pk}.{number}@example.org",
+                    status=ContactStatus.INVITED if last else ContactStatus.ACTIVE,
+                    offers=rng.sample([o.value for o in Offer], 2),
+                    playbook_step=rng.choice(PLAYBOOK), added_by=clinician,
+                    reach_out_weekday=6, reach_out_time=time(19, 0),
+                )  # fmt: skip
+                contacts.append(contact)
+            if position < 2:
+                # The demo logins: family supports the first two people, with different scopes;
+                # friend and sponsor support the first.
+                emails = [f"family@{domain}"] + ([f"friend@{domain}", f"sponsor@{domain}"]
+                                                  if position == 0 else [])  # fmt: skip
+                for contact, email in zip(contacts, emails, strict=False):
+                    contact.user = logins[email]
+                    contact.name = logins[email].full_name
+                    contact.email = email
+                    contact.status = ContactStatus.ACTIVE
+                    contact.save()
+            active = [c for c in contacts if c.status == ContactStatus.ACTIVE]
+            for number, contact in enumerate(active):
+                if position == 0 and number == 0:
+                    scopes = list(Scope.values)  # family sees everything the person shares
+                elif position == 1 and number == 0:
+                    scopes = ["milestones", "checkin_summary"]
+                else:
+                    scopes = rng.choice(SCOPE_MIXES)
+                _consent(contact, scopes, clinician)
+            if position == 2 and len(active) >= 2:
+                _seed_ended_consents(active[-2], active[-1], clinician, today)
+            _seed_help(patient, active, rng, today, clinician)
+    seed_family_elsewhere(demos)
+
+
+def _seed_ended_consents(
+    expired_for: SupportContact, revoked_for: SupportContact, clinician: User, today: date
+) -> None:
+    """One consent that ran out on its date, one the person revoked."""
+    for consent in expired_for.consents.filter(revoked_at__isnull=True):
+        consent.revoked_at, consent.revoked_by = timezone.now(), clinician
+        consent.revocation_reason = "Replaced by a dated consent"
+        consent.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    Consent.objects.create(
+        patient=expired_for.patient, clinic=expired_for.patient.clinic, contact=expired_for,
+        scopes=["milestones"], purpose="For the family weekend", expires_on=today - timedelta(3),
+        signature_method=SignatureMethod.PAPER, signed_name=expired_for.patient.legal_name,
+        signed_at=timezone.now() - timedelta(days=30), recorded_by=clinician,
+        paper_form=ContentFile(b"%PDF-1.4 demo consent form", name="consent.pdf"),
+    )  # fmt: skip
+    current = revoked_for.consents.filter(revoked_at__isnull=True).first()
+    if current is not None:
+        consent_revoke(consent=current, actor=clinician, reason="The person asked to stop sharing")
+
+
+def _seed_help(
+    patient: Patient, active: list[SupportContact], rng: random.Random, today: date,
+    clinician: User,
+) -> None:  # fmt: skip
+    helpers = [c for c in active if "help_tasks" in consented_scopes(c)]
+    for number, (kind, title, _offers) in enumerate(rng.sample(TASKS, 3)):
+        task = HelpTask.objects.create(
+            patient=patient, kind=kind, title=title, due_on=today + timedelta(days=2 + number),
+            weekly=number == 0, created_by=clinician,
+        )  # fmt: skip
+        if number == 1 and helpers:
+            task.status, task.claimed_by = HelpStatus.CLAIMED, helpers[0]
+            task.claimed_at = timezone.now()
+            task.save(update_fields=["status", "claimed_by", "claimed_at"])
+    for contact in active[:2]:
+        if consented_scopes(contact):
+            Encouragement.objects.create(patient=patient, contact=contact,
+                                         message=rng.choice(ENCOURAGEMENT))  # fmt: skip
+            ReachOut.objects.create(
+                contact=contact, patient=patient, channel=ReachOutChannel.CALL,
+                happened_on=today - timedelta(days=rng.randint(1, 6)),
+            )  # fmt: skip
+    invited = [c for c in active if "appointments" in consented_scopes(c)]
+    upcoming = patient.appointments.filter(starts_at__gte=timezone.now()).first()
+    if upcoming is not None and invited:
+        upcoming.network_attendees.add(invited[0])
+
+
+def seed_family_elsewhere(demos: list[DemoClinic]) -> None:
+    """family@demo.clinic also supports a person at the second clinic: one login, two clinics."""
+    if len(demos) < 2 or not demos[1].patients:
+        return
+    family = User.objects.get(email="family@demo.clinic")
+    patient = demos[1].patients[0]
+    contact = SupportContact.objects.filter(patient=patient, user=family).first()
+    if contact is None:
+        contact = SupportContact.objects.create(
+            patient=patient, name=family.full_name, relationship=Relationship.FRIEND,
+            email=family.email, user=family, status=ContactStatus.ACTIVE,
+            added_by=demos[1].clinicians[0],
+        )  # fmt: skip
+        _consent(contact, ["milestones", "help_tasks"], demos[1].clinicians[0])
+
+
 SeedStep = Callable[[list[DemoClinic], random.Random, date], None]
-# Later features append their own steps (coping plans, networks, ...).
-SEED_STEPS: list[SeedStep] = []
+# Later features append their own steps.
+SEED_STEPS: list[SeedStep] = [seed_networks]
 
 
 def seed_demo(*, clinics: int = 1, patients: int = 12, seed: int = 42) -> list[DemoClinic]:

@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Membership, Organization, Role, User
 from patients.models import CareTeamMember, Patient, RecoveryDate
@@ -92,3 +93,19 @@ def test_seed_demo_gives_months_of_check_ins_assessments_and_a_plan():
     assert CopingPlanVersion.objects.filter(number=2).count() >= 5
     assert Appointment.objects.exists() and ClinicalNote.objects.exists()
     assert Alert.objects.filter(kind="self_harm").exists()  # a struggling person, flagged
+
+
+def test_seed_demo_gives_every_person_a_network_with_a_mix_of_consents():
+    from networks.consent import consented_scopes
+    from networks.models import Consent, SupportContact
+
+    call_command("seed_demo", "--clinics", "2", "--patients", "6")
+
+    for patient in Patient.objects.all():
+        assert 3 <= patient.contacts.count() <= 8
+    assert Consent.objects.filter(revoked_at__isnull=False, superseded_at__isnull=True).exists()
+    assert Consent.objects.filter(expires_on__lt=timezone.localdate()).exists()
+    family = SupportContact.objects.filter(user__email="family@demo.clinic")
+    here = [consented_scopes(c) for c in family.filter(patient__clinic__slug="demo")]
+    assert len(here) == 2 and here[0] != here[1] and all(here)
+    assert family.filter(patient__clinic__slug="demo-2").exists()
