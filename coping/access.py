@@ -5,7 +5,11 @@ write), clinic admins (read). Supporters and everyone of another clinic get 404:
 may see of the plan goes through networks' consent rules, never through these views.
 """
 
-from django.http import Http404
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
 
 from accounts.models import Membership, Role
 from patients.access import ChartAccess, patient_for_staff
@@ -53,3 +57,32 @@ def own_patient_record(membership: Membership | None) -> Patient:
     if patient is None:
         raise Http404
     return patient
+
+
+def patient_page(*, write: bool = False) -> Callable[[Callable[..., HttpResponse]], Callable]:
+    """For pages about one patient that the patient and their care team share (progress, the
+    coping plan, the network): open the patient through the rules above (404 outside them),
+    refuse writes to those who only read, audit every page view, and hand the view the patient
+    and the access."""
+    from accounts.access import role_required
+    from audit.models import Action
+    from audit.services import audit_record
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @role_required(Role.PATIENT, Role.CLINICIAN, Role.ADMIN)
+        @wraps(view)
+        def wrapper(request: HttpRequest, patient_id: int, *args: Any, **kwargs: Any) -> Any:
+            patient = coping_patient(request.membership, patient_id)
+            access = CopingAccess(request.membership, patient)
+            if write and not access.can_edit:
+                raise Http404
+            if request.method == "GET":
+                audit_record(
+                    action=Action.VIEW, request=request, target=patient, patient=patient,
+                    details={"page": view.__name__},
+                )  # fmt: skip
+            return view(request, patient, access, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

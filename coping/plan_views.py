@@ -3,13 +3,12 @@ the wallet card; and the clinic's strategy library. Views parse, call one servic
 who may do what is decided in coping/access.py."""
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,10 +16,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
 from accounts.models import Role
-from audit.models import Action
-from audit.services import audit_record
 from coping import library as strategy_library
-from coping.access import CopingAccess, coping_patient
+from coping.access import CopingAccess, patient_page
 from coping.models import CopingPlanVersion, Strategy, StrategyCategory, TriggerCategory
 from coping.plan import SECTION_LABELS, DiffRow, plan_diff
 from coping.plan_forms import CompareForm, PlanEditor, StrategyForm
@@ -38,28 +35,7 @@ CHANGE_LABELS = {
 }
 
 
-def plan_view(*, write: bool = False) -> Callable[[PlanView], PlanView]:
-    """Open the patient through the coping access rules (404 outside them), refuse writes to
-    those who only read, audit every page view, and hand the view the patient and the access."""
-
-    def decorator(view: PlanView) -> PlanView:
-        @role_required(Role.PATIENT, Role.CLINICIAN, Role.ADMIN)
-        @wraps(view)
-        def wrapper(request: HttpRequest, patient_id: int, *args: Any, **kwargs: Any) -> Any:
-            patient = coping_patient(request.membership, patient_id)
-            access = CopingAccess(request.membership, patient)
-            if write and not access.can_edit:
-                raise Http404
-            if request.method == "GET":
-                audit_record(
-                    action=Action.VIEW, request=request, target=patient, patient=patient,
-                    details={"page": view.__name__},
-                )  # fmt: skip
-            return view(request, patient, access, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+plan_view = patient_page  # open, check, audit: see coping.access.patient_page
 
 
 def _page(

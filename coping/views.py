@@ -1,7 +1,5 @@
 """Daily check-ins, assessments and trends, for the person in recovery and their care team."""
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +13,7 @@ from accounts.models import Role
 from audit.models import Action
 from audit.services import audit_record
 from coping import selectors, services
-from coping.access import CopingAccess, coping_patient, own_patient_record
+from coping.access import CopingAccess, own_patient_record, patient_page
 from coping.forms import AssessmentForm, CheckInForm, ScheduleForm
 from coping.instruments import INSTRUMENTS
 from patients.forms import apply_service_errors
@@ -26,28 +24,7 @@ from patients.views import posted
 PEOPLE = (Role.ADMIN, Role.CLINICIAN, Role.PATIENT)
 
 
-def coping_view(*, write: bool = False) -> Callable:
-    """Resolve the patient through coping access (404 outside it), refuse writes to readers,
-    audit reads, and hand the view the patient and the access."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @role_required(*PEOPLE)
-        @wraps(view)
-        def wrapper(request: HttpRequest, patient_id: int, *args: Any, **kwargs: Any) -> Any:
-            patient = coping_patient(request.membership, patient_id)
-            access = CopingAccess(request.membership, patient)
-            if write and not access.can_edit:
-                raise Http404
-            if request.method == "GET":
-                audit_record(
-                    action=Action.VIEW, request=request, target=patient, patient=patient,
-                    details={"page": view.__name__},
-                )  # fmt: skip
-            return view(request, patient, access, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+coping_view = patient_page  # open, check, audit: see coping.access.patient_page
 
 
 def _render(
