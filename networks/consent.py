@@ -5,7 +5,7 @@ Every supporter-facing selector, page, email and API response goes through
 on the very next one.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -16,6 +16,20 @@ from patients.models import PatientStatus
 ALL_SCOPES = frozenset({"milestones", "checkin_summary", "coping_plan", "appointments",
                         "help_tasks"})  # fmt: skip
 ENDED_STATUSES = (PatientStatus.DISCHARGED, PatientStatus.ALUMNI)
+
+
+def consent_state(consent: Consent, today: date, patient_status: str) -> str:
+    """ "active", "expired", "revoked" or "superseded": revocation and supersession are recorded
+    facts; expiry is read from the date (the patient's local day) or the event."""
+    if consent.revoked_at is not None:
+        return "revoked"
+    if consent.superseded_at is not None:
+        return "superseded"
+    if consent.expires_on is not None and consent.expires_on < today:
+        return "expired"
+    if consent.expires_on_event == ExpiryEvent.DISCHARGE and patient_status in ENDED_STATUSES:
+        return "expired"
+    return "active"
 
 
 def consents_in_force(contact: SupportContact, at: datetime | None = None) -> QuerySet[Consent]:

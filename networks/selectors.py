@@ -55,7 +55,7 @@ class CheckinSummary:
     """Measures made safe to share: a band and a direction in plain words, never a number,
     an answer or a note."""
 
-    band: str  # "steady", "improving" or "extra_support"
+    band: str  # "steady", "improving", "extra_support", or "quiet" (too few check-ins to tell)
     days_checked_in: int
 
     @property
@@ -64,11 +64,12 @@ class CheckinSummary:
             "steady": _("Steady"),
             "improving": _("Improving"),
             "extra_support": _("Could use extra support"),
+            "quiet": _("Not enough check-ins this week to tell"),
         }[self.band]
 
     @property
     def arrow(self) -> str:
-        return {"steady": "→", "improving": "↗", "extra_support": "↘"}[self.band]
+        return {"steady": "→", "improving": "↗", "extra_support": "↘", "quiet": "·"}[self.band]
 
     @property
     def sentence(self) -> str:
@@ -76,6 +77,9 @@ class CheckinSummary:
             "steady": _("Things have been fairly steady this week."),
             "improving": _("This week has been going better than the one before."),
             "extra_support": _("This week has been harder. A little extra support would help."),
+            "quiet": _(
+                "There have not been many check-ins this week. A friendly hello is always welcome."
+            ),
         }[self.band]
 
 
@@ -108,9 +112,10 @@ def checkin_summary(patient: Patient, today: date | None = None) -> CheckinSumma
         or any(r[4] for r in this_week)
         or (now is not None and now < 0)
         or (now is not None and before is not None and now < before - 1.5)
-        or len(this_week) <= 2
     ):
         band = "extra_support"
+    elif len(this_week) <= 2:
+        band = "quiet"  # too few check-ins to say; silence is not read as struggling
     elif now is not None and before is not None and now > before + 1.0:
         band = "improving"
     else:

@@ -323,7 +323,8 @@ def consent_grant(
         patient=patient, clinic=patient.clinic, contact=contact, scopes=sorted(chosen),
         purpose=purpose.strip()[:300], expires_on=expires_on, expires_on_event=expires_on_event,
         signature_method=signature_method, signed_name=signed_name.strip()[:200], signed_at=now,
-        recorded_by=actor, paper_form=paper_form or "",
+        recorded_by=actor,
+        paper_form=(paper_form or "") if signature_method == SignatureMethod.PAPER else "",
     )  # fmt: skip
     if previous is not None:
         previous.superseded_by, previous.superseded_at = consent, now

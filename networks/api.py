@@ -1,0 +1,410 @@
+"""REST API of the support network, mounted under /api/v1/.
+
+- /patients/{id}/contacts/ and /contacts/{id}/consents/: the patient's own record and the care
+  team (and clinicians with emergency access) read and write, clinic admins read (403 on
+  writes); everyone else gets 404. A contact is opened through its patient
+  (coping.access.coping_patient), so another clinic's or another patient's contact is a 404.
+- /patients/{id}/help-tasks/: the same for the patient and the staff. A supporter reaches it
+  through their own contact row for that patient (networks.selectors.contact_for_supporter)
+  and only while the patient shares `help_tasks` with them: without that scope the list is a
+  404, as if there were nothing there. Claim and release are a supporter's; done is the
+  supporter who claimed the task, the patient or the care team.
+- /supporter/patients/: a supporter's view of the people they support in the current clinic,
+  built from networks.selectors.supporter_view only (so from consented_scopes only). Anyone
+  who is not a supporter in that clinic gets 404.
+
+Reading patient data is audited here; the services audit their writes and hold the rules.
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import Membership, Role
+from audit.models import Action
+from audit.services import audit_record
+from coping.access import CopingAccess, coping_patient
+from networks import services
+from networks.consent import consented_scopes
+from networks.models import Consent, HelpStatus, HelpTask, SupportContact
+from networks.selectors import contact_for_supporter, contacts_of_supporter, network_of
+from networks.selectors import supporter_view as build_supporter_view
+from networks.serializers import (
+    ConsentGrantSerializer,
+    ConsentRevokeSerializer,
+    ConsentSerializer,
+    ContactCreateSerializer,
+    ContactSerializer,
+    HelpTaskFilterSerializer,
+    HelpTaskSerializer,
+    SupporterHelpTaskSerializer,
+    SupporterPatientSerializer,
+)
+from patients.models import Patient
+from recovery_hub.api import api_membership, service_errors
+
+READ_ONLY_MESSAGE = _(
+    "Clinic admins can read a patient's support network but not change it. The person in "
+    "recovery or their care team makes changes."
+)
+SUPPORTERS_DO_NOT_ADD_TASKS = _(
+    "Supporters can claim the tasks the person in recovery shares, but not add them."
+)
+ONLY_SUPPORTERS_CLAIM = _("Only a supporter can claim or release a task.")
+
+HELP_TASK_FOR_ROLE = PolymorphicProxySerializer(
+    component_name="HelpTaskForRole",
+    serializers=[HelpTaskSerializer, SupporterHelpTaskSerializer],
+    resource_type_field_name=None,
+)
+
+
+class NetworkView(generics.GenericAPIView):
+    """The membership the request acts through, and the helpers every view shares."""
+
+    def membership(self) -> Membership | None:
+        if not hasattr(self, "_membership"):
+            membership = api_membership(self.request)
+            if membership is not None:
+                membership.user = self.request.user  # the same person: saves a query
+            self._membership = membership
+        return self._membership
+
+    def is_supporter(self) -> bool:
+        membership = self.membership()
+        return membership is not None and membership.role == Role.SUPPORTER
+
+    def open_patient(self, patient_id: object) -> Patient:
+        """The patient if the user may read their network: themself, the care team, emergency
+        access and clinic admins; 404 for everyone else (supporters included)."""
+        membership = self.membership()
+        patient = coping_patient(membership, patient_id)
+        if membership is not None and patient.clinic_id == membership.organization_id:
+            patient.clinic = membership.organization  # already loaded: saves a query
+        return patient
+
+    def check_can_edit(self, patient: Patient) -> None:
+        """403 for clinic admins, who only read."""
+        if not CopingAccess(self.membership(), patient).can_edit:
+            raise PermissionDenied(READ_ONLY_MESSAGE)
+
+    def editable_patient(self, patient_id: object) -> Patient:
+        patient = self.open_patient(patient_id)
+        self.check_can_edit(patient)
+        return patient
+
+    def audit_view(self, patient: Patient, api: str, **details: object) -> None:
+        """Reading the network of a patient is audited, like opening the chart."""
+        audit_record(
+            action=Action.VIEW, request=self.request, clinic=patient.clinic, target=patient,
+            patient=patient, details={"api": api, **details},
+        )  # fmt: skip
+
+    def parse(self, serializer_class: type, data: Any) -> dict[str, Any]:
+        """Validate input with `serializer_class` (400 with field errors) and return its data."""
+        serializer = serializer_class(data=data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def paginated(
+        self, rows: QuerySet | list, serializer_class: type | None = None, **context: Any
+    ) -> Response:
+        page = self.paginate_queryset(rows)
+        serializer_class = serializer_class or self.get_serializer_class()
+        context = {**self.get_serializer_context(), **context}
+        data = serializer_class(page, many=True, context=context).data
+        return self.get_paginated_response(data)
+
+
+# --- Contacts ---------------------------------------------------------------------------------
+
+
+class ContactListView(NetworkView):
+    """The patient's support network with each person's consent in force. POST adds someone;
+    with `invite: true` an invitation is emailed too (both or neither)."""
+
+    serializer_class = ContactSerializer
+
+    @extend_schema(responses=ContactSerializer(many=True))
+    def get(self, request: Request, id: int) -> Response:
+        patient = self.open_patient(id)
+        response = self.paginated(network_of(patient))
+        self.audit_view(patient, "contacts")
+        return response
+
+    @extend_schema(request=ContactCreateSerializer, responses={201: ContactSerializer})
+    def post(self, request: Request, id: int) -> Response:
+        patient = self.editable_patient(id)
+        fields = self.parse(ContactCreateSerializer, request.data)
+        invite = fields.pop("invite")
+        with service_errors(), transaction.atomic():
+            contact = services.contact_add(
+                patient=patient, actor=request.user, request=request, **fields
+            )
+            if invite:
+                services.invitation_send(contact=contact, actor=request.user, request=request)
+        return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+
+
+# --- Consents ---------------------------------------------------------------------------------
+
+
+class ContactScopedView(NetworkView):
+    """Opens the contact of the URL through its patient's access; 404 outside it."""
+
+    serializer_class = ConsentSerializer
+
+    def open_contact(self, contact_id: object) -> SupportContact:
+        membership = self.membership()
+        if membership is None:
+            raise NotFound
+        contact = (
+            SupportContact.objects.filter(patient__clinic_id=membership.organization_id)
+            .filter(pk=contact_id)
+            .first()
+        )
+        if contact is None:
+            raise NotFound
+        contact.patient = self.open_patient(contact.patient_id)
+        return contact
+
+    def consent_context(self, contact: SupportContact) -> dict[str, Any]:
+        """What every consent's state is read against, computed once for the page."""
+        patient = contact.patient
+        return {"today": patient.local_today(), "patient_status": patient.status}
+
+    def consent_data(self, consent: Consent, contact: SupportContact) -> dict[str, Any]:
+        consent = Consent.objects.select_related("recorded_by").get(pk=consent.pk)
+        return ConsentSerializer(consent, context=self.consent_context(contact)).data
+
+
+class ConsentListView(ContactScopedView):
+    """Every consent given for this person, newest first, with what became of each (in force,
+    ended by its date or event, revoked, replaced). POST records a new consent, which replaces
+    the one in force: the patient signs in the app (JSON), or a clinician records a signed
+    paper form (multipart/form-data with `paper_form`, a PDF, JPEG or PNG up to 5 MB)."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(responses=ConsentSerializer(many=True))
+    def get(self, request: Request, id: int) -> Response:
+        contact = self.open_contact(id)
+        consents = contact.consents.select_related("recorded_by").order_by("-signed_at", "-id")
+        response = self.paginated(consents, **self.consent_context(contact))
+        self.audit_view(contact.patient, "consents", contact=contact.pk)
+        return response
+
+    @extend_schema(request=ConsentGrantSerializer, responses={201: ConsentSerializer})
+    def post(self, request: Request, id: int) -> Response:
+        contact = self.open_contact(id)
+        self.check_can_edit(contact.patient)
+        fields = self.parse(ConsentGrantSerializer, request.data)
+        with service_errors():
+            consent = services.consent_grant(
+                contact=contact, actor=request.user, request=request, **fields
+            )
+        return Response(self.consent_data(consent, contact), status=status.HTTP_201_CREATED)
+
+
+class ConsentRevokeView(ContactScopedView):
+    """Revoke a consent in force; it stops the very next request of the supporter."""
+
+    @extend_schema(request=ConsentRevokeSerializer, responses=ConsentSerializer)
+    def post(self, request: Request, id: int, consent_id: int) -> Response:
+        contact = self.open_contact(id)
+        self.check_can_edit(contact.patient)
+        consent = get_object_or_404(contact.consents.all(), pk=consent_id)
+        consent.patient, consent.contact = contact.patient, contact
+        fields = self.parse(ConsentRevokeSerializer, request.data)
+        with service_errors():
+            consent = services.consent_revoke(
+                consent=consent, actor=request.user, request=request, **fields
+            )
+        return Response(self.consent_data(consent, contact))
+
+
+# --- Help tasks -------------------------------------------------------------------------------
+
+
+def tasks_for_supporter(contact: SupportContact) -> QuerySet[HelpTask]:
+    """What a supporter may see of the task list: the open tasks and those they claimed, as in
+    their own view (networks.selectors.supporter_view); never who else claimed what."""
+    return HelpTask.objects.filter(patient_id=contact.patient_id).filter(
+        Q(status=HelpStatus.OPEN) | Q(status=HelpStatus.CLAIMED, claimed_by=contact)
+    )
+
+
+class HelpTaskScopedView(NetworkView):
+    serializer_class = HelpTaskSerializer
+
+    def supporter_contact(self, patient_id: object) -> SupportContact:
+        """The supporter's own contact row for this patient in this clinic; 404 otherwise."""
+        membership = self.membership()
+        return contact_for_supporter(self.request.user, membership.organization, patient_id)
+
+    def audit_supporter_view(self, contact: SupportContact, api: str) -> None:
+        audit_record(
+            action=Action.VIEW, request=self.request, clinic=self.membership().organization,
+            target=contact.patient, patient=contact.patient, details={"api": api},
+        )  # fmt: skip
+
+    def task_data(self, task: HelpTask) -> dict[str, Any]:
+        if self.is_supporter():
+            return SupporterHelpTaskSerializer(task).data
+        task = HelpTask.objects.select_related("claimed_by").get(pk=task.pk)
+        return HelpTaskSerializer(task).data
+
+
+class HelpTaskListView(HelpTaskScopedView):
+    """How the network can help. The patient and the care team see every task (`status`
+    keeps one state) and add tasks; a supporter sees the open tasks and those they claimed,
+    only while the patient shares `help_tasks` with them (404 otherwise)."""
+
+    @extend_schema(
+        parameters=[HelpTaskFilterSerializer],
+        responses=PolymorphicProxySerializer(
+            component_name="HelpTaskForRole",
+            serializers=[HelpTaskSerializer, SupporterHelpTaskSerializer],
+            resource_type_field_name=None,
+            many=True,
+        ),
+    )
+    def get(self, request: Request, id: int) -> Response:
+        if self.is_supporter():
+            contact = self.supporter_contact(id)
+            if "help_tasks" not in consented_scopes(contact):
+                raise NotFound
+            response = self.paginated(tasks_for_supporter(contact), SupporterHelpTaskSerializer)
+            self.audit_supporter_view(contact, "help-tasks")
+            return response
+        patient = self.open_patient(id)
+        filters = self.parse(HelpTaskFilterSerializer, request.query_params)
+        tasks = patient.help_tasks.select_related("claimed_by")
+        if filters.get("status"):
+            tasks = tasks.filter(status=filters["status"])
+        response = self.paginated(tasks)
+        self.audit_view(patient, "help-tasks")
+        return response
+
+    @extend_schema(request=HelpTaskSerializer, responses={201: HelpTaskSerializer})
+    def post(self, request: Request, id: int) -> Response:
+        if self.is_supporter():
+            contact = self.supporter_contact(id)
+            if "help_tasks" not in consented_scopes(contact):
+                raise NotFound
+            raise PermissionDenied(SUPPORTERS_DO_NOT_ADD_TASKS)
+        patient = self.editable_patient(id)
+        fields = self.parse(HelpTaskSerializer, request.data)
+        with service_errors():
+            task = services.help_task_create(
+                patient=patient, actor=request.user, request=request, **fields
+            )
+        return Response(self.task_data(task), status=status.HTTP_201_CREATED)
+
+
+class HelpTaskActionView(HelpTaskScopedView):
+    """A supporter claims, releases or finishes a task of the person they support; the patient
+    and the care team can mark any open or claimed task done. The services check the consent
+    (`help_tasks`) and the task's state: a refusal is a 400 saying why."""
+
+    def run_for_supporter(self, task: HelpTask, contact: SupportContact) -> HelpTask:
+        raise NotImplementedError
+
+    def supporter_may_only(self) -> bool:
+        """Claim and release are a supporter's alone; done is also the patient's and staff's."""
+        return True
+
+    @extend_schema(request=None, responses=HELP_TASK_FOR_ROLE)
+    def post(self, request: Request, id: int, task_id: int) -> Response:
+        if self.is_supporter():
+            contact = self.supporter_contact(id)
+            # Every task of the patient, so a task someone else has just claimed answers
+            # "already claimed" (400) rather than "not found".
+            task = get_object_or_404(
+                HelpTask.objects.filter(patient_id=contact.patient_id), pk=task_id
+            )
+            task.patient = contact.patient
+            with service_errors():
+                task = self.run_for_supporter(task, contact)
+            return Response(self.task_data(task))
+        patient = self.open_patient(id)
+        if self.supporter_may_only():
+            raise PermissionDenied(ONLY_SUPPORTERS_CLAIM)
+        self.check_can_edit(patient)
+        task = get_object_or_404(patient.help_tasks.all(), pk=task_id)
+        task.patient = patient
+        with service_errors():
+            task = services.help_task_done(
+                task=task, actor=request.user, contact=None, request=request
+            )
+        return Response(self.task_data(task))
+
+
+class HelpTaskClaimView(HelpTaskActionView):
+    """Claim an open task (supporters only). When two claim at once, one wins and the other
+    gets a 400."""
+
+    def run_for_supporter(self, task: HelpTask, contact: SupportContact) -> HelpTask:
+        return services.help_task_claim(task=task, contact=contact, request=self.request)
+
+
+class HelpTaskReleaseView(HelpTaskActionView):
+    """Give back a task you claimed, so someone else can take it (supporters only)."""
+
+    def run_for_supporter(self, task: HelpTask, contact: SupportContact) -> HelpTask:
+        return services.help_task_release(task=task, contact=contact, request=self.request)
+
+
+class HelpTaskDoneView(HelpTaskActionView):
+    """Mark a task done: the supporter who claimed it, the patient or the care team (clinic
+    admins read only). A weekly task opens again for the next week."""
+
+    def supporter_may_only(self) -> bool:
+        return False
+
+    def run_for_supporter(self, task: HelpTask, contact: SupportContact) -> HelpTask:
+        return services.help_task_done(
+            task=task, actor=self.request.user, contact=contact, request=self.request
+        )
+
+
+# --- The supporter's view ---------------------------------------------------------------------
+
+
+class SupporterPatientListView(NetworkView):
+    """For a supporter: the people they support in the current clinic (`X-Clinic` chooses),
+    each with only what that person consented to share. A key whose scope is not granted is
+    absent; with no consent in force there is only `patient` and `scopes: []`. Not a supporter
+    in this clinic: 404."""
+
+    serializer_class = SupporterPatientSerializer
+
+    @extend_schema(responses=SupporterPatientSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        if not self.is_supporter():
+            raise NotFound
+        clinic = self.membership().organization
+        page = self.paginate_queryset(contacts_of_supporter(request.user, clinic))
+        # One view per person supported: the page is short (a supporter supports a few
+        # people), and each view is computed from the consent in force at this very request.
+        views = []
+        for contact in page:
+            contact.patient.clinic = clinic  # already loaded: saves a query
+            views.append(build_supporter_view(contact))
+        for view in views:
+            audit_record(
+                action=Action.VIEW, request=request, clinic=clinic, target=view.patient,
+                patient=view.patient,
+                details={"api": "supporter-patients", "scopes": sorted(view.scopes)},
+            )  # fmt: skip
+        data = SupporterPatientSerializer(views, many=True).data
+        return self.get_paginated_response(data)
