@@ -33,6 +33,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("Check in"), "coping:my_checkin"),
         NavItem(_("My progress"), "coping:my_progress"),
         NavItem(_("My coping plan"), "coping:my_plan"),
+        NavItem(_("My network"), "networks:my_network"),
     ],
     Role.SUPPORTER: [
         NavItem(_("How I can help"), "networks:supporter_home"),

@@ -175,6 +175,8 @@ def supporter_view(contact: SupportContact, today: date | None = None) -> Suppor
 
         version = current_version(patient)
         view.plan = shareable_items(version.content) if version else None
+        for trigger in (view.plan or {}).get("triggers", []):
+            trigger.pop("intensity", None)  # no numbers reach a supporter
         view.playbook_step = contact.playbook_step
     if "appointments" in scopes:
         view.appointments = list(

@@ -98,7 +98,11 @@ def contact_update(
     for name, value in fields.items():
         if name in CONTACT_FIELDS:
             setattr(contact, name, value)
-    _check_contact(contact)
+    try:
+        _check_contact(contact)
+    except ValidationError:
+        contact.refresh_from_db()  # nothing refused stays on the object
+        raise
     contact.save()
     _audit(Action.UPDATE, request, actor, contact.patient, contact, fields=sorted(fields))
     return contact
@@ -177,6 +181,8 @@ def invitation_send(
         raise ValidationError({"contact": _("This person was removed from the network.")})
     if not contact.email:
         raise ValidationError({"email": _("Add an email address to send an invitation.")})
+    if contact.user_id is not None:
+        raise ValidationError({"contact": _("This person has already joined.")})
     now = timezone.now()
     contact.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=now
@@ -461,6 +467,8 @@ def encouragement_send(
 def encouragement_hide(
     *, encouragement: Encouragement, actor: User, request: HttpRequest | None = None
 ) -> Encouragement:
+    if encouragement.hidden_at is not None:
+        return encouragement  # already hidden: keep who hid it first
     encouragement.hidden_at, encouragement.hidden_by = timezone.now(), actor
     encouragement.save(update_fields=["hidden_at", "hidden_by"])
     _audit(Action.UPDATE, request, actor, encouragement.patient, encouragement, hidden=True)
@@ -472,8 +480,8 @@ def reach_out_log(
     *, contact: SupportContact, channel: str, happened_on: date, note: str = "",
     request: HttpRequest | None = None,
 ) -> ReachOut:  # fmt: skip
-    if contact.status != ContactStatus.ACTIVE:
-        raise ValidationError({"contact": _("You are not active in this network.")})
+    if not consented_scopes(contact):
+        raise ValidationError({"contact": _("This is not shared with you.")})
     errors = {}
     if channel not in ReachOutChannel.values:
         errors["channel"] = [_("Choose call, visit or message.")]

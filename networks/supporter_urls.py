@@ -6,5 +6,21 @@ from networks import views
 
 urlpatterns = [
     path("support/", views.supporter_home, name="supporter_home"),
-    path("invite/<str:token>/", views.supporter_home, name="invitation"),
+    path("support/<int:patient_id>/", views.supporter_patient, name="supporter_patient"),
+    path(
+        "support/<int:patient_id>/tasks/<int:task_id>/claim/", views.task_claim, name="task_claim"
+    ),
+    path(
+        "support/<int:patient_id>/tasks/<int:task_id>/release/",
+        views.task_release,
+        name="task_release",
+    ),
+    path("support/<int:patient_id>/tasks/<int:task_id>/done/", views.task_done, name="task_done"),
+    path(
+        "support/<int:patient_id>/encouragement/",
+        views.encouragement_send,
+        name="encouragement_send",
+    ),
+    path("support/<int:patient_id>/reach-outs/", views.reach_out_log, name="reach_out_log"),
+    path("invite/<str:token>/", views.invitation, name="invitation"),
 ]

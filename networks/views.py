@@ -1,10 +1,284 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""The supporter portal and the invitation link. Views parse, call one service or selector, and
+render; what a supporter may see is decided by `consented_scopes()` inside the selectors, and a
+page renders only the sections the `SupporterView` holds."""
 
-from accounts.access import role_required
-from accounts.models import Role
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import SESSION_KEY, role_required
+from accounts.models import Role, User
+from audit.models import Action
+from audit.services import audit_record
+from coping.plan import SECTION_LABELS, item_line
+from networks import selectors, services
+from networks.consent import contacts_sharing_now
+from networks.forms import EncouragementForm, InvitationSignupForm, ReachOutForm
+from networks.models import HelpTask, Invitation, SupportContact
+from patients.forms import apply_service_errors
+from patients.models import Patient
+
+# Shown after warning signs and the crisis plan, in this order.
+PLAN_SECTIONS = ("strategies", "reasons", "routine", "people", "triggers")
+PROBLEM_STATUS = {"invalid": 200, "expired": 410, "used": 410, "revoked": 410}
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    return request.POST if request.method == "POST" else None
+
+
+def first_name(patient: Patient) -> str:
+    """Only the first name: the least a supporter (or an invitee) needs to know who it is."""
+    return patient.display_name.split(" ")[0]
+
+
+# --- Supporter home ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SupportCard:
+    contact: SupportContact
+    first_name: str
+    shares_anything: bool
 
 
 @role_required(Role.SUPPORTER)
 def supporter_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "networks/supporter_home.html")
+    contacts = list(selectors.contacts_of_supporter(request.user, request.clinic))
+    sharing = contacts_sharing_now(contacts)
+    cards = [
+        SupportCard(contact, first_name(contact.patient), contact.pk in sharing)
+        for contact in contacts
+    ]
+    audit_record(action=Action.VIEW, request=request, clinic=request.clinic,
+                 details={"page": "supporter_home"})  # fmt: skip
+    return render(request, "networks/supporter_home.html", {"cards": cards})
+
+
+# --- One patient's page -----------------------------------------------------------------------
+
+
+def supporter_plan_line(section: str, item: dict) -> str:
+    """An item as a supporter reads it: a trigger without its intensity (no numbers)."""
+    if section == "triggers":
+        line = item["description"]
+        return line + (f" — {item['how_i_manage']}" if item.get("how_i_manage") else "")
+    return item_line(section, item)
+
+
+def plan_sections(plan: dict | None) -> list[tuple[str, list[str]]]:
+    if not plan:
+        return []
+    return [
+        (str(SECTION_LABELS[section]), [supporter_plan_line(section, i) for i in plan[section]])
+        for section in PLAN_SECTIONS
+        if plan.get(section)
+    ]
+
+
+def patient_url(contact: SupportContact, anchor: str = "") -> str:
+    url = reverse("networks:supporter_patient", args=[contact.patient_id])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def patient_page(
+    request: HttpRequest,
+    contact: SupportContact,
+    *,
+    encouragement_form: EncouragementForm | None = None,
+    reach_out_form: ReachOutForm | None = None,
+) -> HttpResponse:
+    view = selectors.supporter_view(contact)
+    patient = contact.patient
+    if not view.shares_anything:  # the forms are not on the page: say why nothing was saved
+        for form in filter(None, (encouragement_form, reach_out_form)):
+            for text in (text for errors in form.errors.values() for text in errors):
+                messages.warning(request, text)
+    # The contact was found within the current clinic, so request.clinic is the patient's.
+    audit_record(action=Action.VIEW, request=request, clinic=request.clinic, target=contact,
+                 patient=patient)  # fmt: skip
+    plan = view.plan or {}
+    context = {
+        "view": view,
+        "patient": patient,
+        "first_name": view.first_name,
+        "plan_sections": plan_sections(view.plan),
+        "warning_signs": plan.get("warning_signs", []),
+        "crisis": (plan.get("crisis_plan") or [None])[0],
+        "encouragement_form": encouragement_form or EncouragementForm(),
+        "reach_out_form": reach_out_form
+        or ReachOutForm(initial={"happened_on": patient.local_today()}),
+    }
+    return render(request, "networks/supporter_patient.html", context)
+
+
+@role_required(Role.SUPPORTER)
+def supporter_patient(request: HttpRequest, patient_id: int) -> HttpResponse:
+    contact = selectors.contact_for_supporter(request.user, request.clinic, patient_id)
+    return patient_page(request, contact)
+
+
+@role_required(Role.SUPPORTER)
+@require_POST
+def encouragement_send(request: HttpRequest, patient_id: int) -> HttpResponse:
+    contact = selectors.contact_for_supporter(request.user, request.clinic, patient_id)
+    form = EncouragementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.encouragement_send(
+                contact=contact, message=form.cleaned_data["message"], request=request
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Your message is on its way to %(name)s.")
+                             % {"name": first_name(contact.patient)})  # fmt: skip
+            return redirect(patient_url(contact, "encouragement"))
+    return patient_page(request, contact, encouragement_form=form)
+
+
+@role_required(Role.SUPPORTER)
+@require_POST
+def reach_out_log(request: HttpRequest, patient_id: int) -> HttpResponse:
+    contact = selectors.contact_for_supporter(request.user, request.clinic, patient_id)
+    form = ReachOutForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reach_out_log(contact=contact, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Thank you. Your reach-out is in your log."))
+            return redirect(patient_url(contact, "reach-outs"))
+    return patient_page(request, contact, reach_out_form=form)
+
+
+def task_action(
+    request: HttpRequest, patient_id: int, task_id: int,
+    act: Callable[[HelpTask, SupportContact], object], thanks: str,
+) -> HttpResponse:  # fmt: skip
+    """Run one help-task service; its refusal (someone else claimed it first, the sharing
+    ended) comes back as a message on the page, never as an error page."""
+    contact = selectors.contact_for_supporter(request.user, request.clinic, patient_id)
+    task = get_object_or_404(HelpTask, pk=task_id, patient_id=contact.patient_id)
+    try:
+        act(task, contact)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.warning(request, text)
+    else:
+        messages.success(request, thanks)
+    return redirect(patient_url(contact, "section-help_tasks"))
+
+
+@role_required(Role.SUPPORTER)
+@require_POST
+def task_claim(request: HttpRequest, patient_id: int, task_id: int) -> HttpResponse:
+    def claim(task: HelpTask, contact: SupportContact) -> object:
+        return services.help_task_claim(task=task, contact=contact, request=request)
+
+    return task_action(request, patient_id, task_id, claim, _("Thank you for taking this on."))
+
+
+@role_required(Role.SUPPORTER)
+@require_POST
+def task_release(request: HttpRequest, patient_id: int, task_id: int) -> HttpResponse:
+    def release(task: HelpTask, contact: SupportContact) -> object:
+        return services.help_task_release(task=task, contact=contact, request=request)
+
+    thanks = _("No problem. Someone else can pick this up now.")
+    return task_action(request, patient_id, task_id, release, thanks)
+
+
+@role_required(Role.SUPPORTER)
+@require_POST
+def task_done(request: HttpRequest, patient_id: int, task_id: int) -> HttpResponse:
+    def done(task: HelpTask, contact: SupportContact) -> object:
+        return services.help_task_done(task=task, actor=request.user, contact=contact,
+                                       request=request)  # fmt: skip
+
+    return task_action(request, patient_id, task_id, done, _("Thank you for your help."))
+
+
+# --- Invitation link --------------------------------------------------------------------------
+
+
+def invitation_problem(request: HttpRequest, reason: str) -> HttpResponse:
+    return render(request, "networks/invitation_problem.html", {"reason": reason},
+                  status=PROBLEM_STATUS.get(reason, 200))  # fmt: skip
+
+
+def welcome(request: HttpRequest, contact: SupportContact) -> HttpResponse:
+    """Act in the patient's clinic from now on, and open the patient's page."""
+    request.session[SESSION_KEY] = contact.patient.clinic_id
+    messages.success(request, _("Welcome. You are now part of %(name)s's support network.")
+                     % {"name": first_name(contact.patient)})  # fmt: skip
+    return redirect(patient_url(contact))
+
+
+def sign_up_and_accept(
+    request: HttpRequest, invitation: Invitation, form: InvitationSignupForm
+) -> SupportContact:
+    """A new account and the accepted invitation, both or neither."""
+    patient = invitation.contact.patient
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email=invitation.email,
+            password=form.cleaned_data["password1"],
+            full_name=form.cleaned_data["full_name"].strip(),
+            language=invitation.contact.language,
+            time_zone=patient.clinic.time_zone,
+        )
+        contact = services.invitation_accept(invitation=invitation, user=user, request=request)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return contact
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invite = services.invitation_from_token(token)
+    except services.InvitationProblem as problem:
+        return invitation_problem(request, problem.reason)
+    patient = invite.contact.patient
+    context: dict[str, object] = {"invitation": invite, "first_name": first_name(patient)}
+    try:
+        if request.user.is_authenticated:
+            if request.method == "POST":
+                try:
+                    contact = services.invitation_accept(
+                        invitation=invite, user=request.user, request=request
+                    )
+                except ValidationError as error:
+                    context["errors"] = error.messages
+                else:
+                    return welcome(request, contact)
+        elif User.objects.filter(email__iexact=invite.email).exists():
+            context["account_exists"] = True
+        else:
+            form = InvitationSignupForm(posted(request), email=invite.email)
+            context["form"] = form
+            if request.method == "POST" and form.is_valid():
+                try:
+                    contact = sign_up_and_accept(request, invite, form)
+                except ValidationError as error:
+                    apply_service_errors(form, error)
+                except IntegrityError:  # the same address signed up a moment ago
+                    form.add_error(None, _("An account with this email address already "
+                                           "exists. Sign in to accept."))  # fmt: skip
+                else:
+                    return welcome(request, contact)
+    except services.InvitationProblem as problem:  # accepted a moment ago, in another tab
+        return invitation_problem(request, problem.reason)
+    if request.method == "GET":
+        audit_record(action=Action.VIEW, request=request, clinic=patient.clinic, target=invite,
+                     patient=patient)  # fmt: skip
+    return render(request, "networks/invitation.html", context)

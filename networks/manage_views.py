@@ -1,0 +1,603 @@
+"""The network pages of the person in recovery and their care team: the people around them,
+invitations, consents, "view as this supporter", help tasks and encouragement moderation.
+
+Who may do what is coping/access.py's rule: the patient themself and the care team (or a
+clinician with emergency access) read and write, clinic admins read, everyone else gets 404.
+Views parse, call one service or selector, and render; every rule lives in networks/services.py.
+"""
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.access import role_required
+from accounts.models import Role
+from coping.access import CopingAccess, own_patient_record, patient_page
+from coping.plan import SECTION_LABELS
+from networks import selectors, services
+from networks.consent import consent_state, consents_in_force
+from networks.manage_forms import (
+    ConsentForm,
+    ConsentRevokeForm,
+    ContactForm,
+    HelpTaskForm,
+    StatusForm,
+)
+from networks.models import (
+    Consent,
+    ContactStatus,
+    Encouragement,
+    ExpiryEvent,
+    HelpKind,
+    HelpStatus,
+    HelpTask,
+    Invitation,
+    Offer,
+    Relationship,
+    Scope,
+    SupportContact,
+)
+from patients import selectors as patient_selectors
+from patients.forms import apply_service_errors
+from patients.models import Patient
+
+NetworkView = Callable[..., HttpResponse]
+RECENT_ENCOURAGEMENTS = 20
+RECENT_DONE_TASKS = 20
+
+# The picture groups people the way a person would describe their circle.
+PICTURE_GROUPS: list[tuple[Promise, set[str]]] = [
+    (gettext_lazy("Family"), {Relationship.PARENT, Relationship.PARTNER, Relationship.SIBLING,
+                              Relationship.CHILD, Relationship.OTHER_FAMILY}),
+    (gettext_lazy("Friends"), {Relationship.FRIEND}),
+    (gettext_lazy("Recovery community"), {Relationship.PEER, Relationship.SPONSOR,
+                                          Relationship.COMMUNITY}),
+    (gettext_lazy("Professionals"), {Relationship.PROFESSIONAL}),
+]  # fmt: skip
+
+# Who fits a task: the offers that make a person a natural first ask for each kind of help.
+FITTING_OFFERS: dict[str, set[str]] = {
+    HelpKind.RIDE: {Offer.CAR},
+    HelpKind.MEAL: {Offer.MEALS},
+    HelpKind.COMPANY: {Offer.COMPANY, Offer.WEEKDAY_EVENINGS, Offer.WEEKENDS},
+    HelpKind.SESSION: {Offer.COMPANY, Offer.WEEKDAY_EVENINGS, Offer.WEEKENDS},
+    HelpKind.CALL: {Offer.CALLS},
+}
+
+STATUS_DONE = {
+    ContactStatus.PAUSED: gettext_lazy(
+        "%(name)s is paused: they see nothing until you resume them."
+    ),
+    ContactStatus.ACTIVE: gettext_lazy("%(name)s is active again."),
+    ContactStatus.REMOVED: gettext_lazy(
+        "%(name)s was removed from the network. Their consents ended; the history is kept."
+    ),
+}
+
+
+network_view = patient_page  # open, check, audit: see coping.access.patient_page
+
+
+def _page(
+    request: HttpRequest, patient: Patient, access: CopingAccess, template: str, **context: Any
+) -> HttpResponse:
+    """Staff see the page inside the chart; the person in recovery in a plain layout."""
+    context.update(patient=patient, network_access=access, tab="network")
+    if access.is_staff:
+        context.update(
+            layout="patients/_chart_base.html",
+            access=access.chart,
+            **patient_selectors.chart_header(patient),
+        )
+    else:
+        context["layout"] = "networks/manage_patient_base.html"
+    return render(request, template, context)
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    return request.POST if request.method == "POST" else None
+
+
+def _contact(patient: Patient, contact_id: int) -> SupportContact:
+    """A contact of this (already access-checked) patient; 404 for anyone else's."""
+    contact = get_object_or_404(SupportContact.objects.filter(patient=patient), pk=contact_id)
+    contact.patient = patient  # spare the services a query for what we already hold
+    return contact
+
+
+def _to_network(patient: Patient) -> HttpResponse:
+    return redirect("networks:network", patient.pk)
+
+
+def _error(request: HttpRequest, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+# --- What a consent means now ----------------------------------------------------------------
+
+
+def _describe_consent(contact: SupportContact, patient: Patient, today: date) -> None:
+    """Mark a contact from network_of() with what its open consent means today, without a
+    query: the same rule as networks.consent.consents_in_force, on the prefetched row."""
+    consent = getattr(contact, "current", None)
+    scopes = consent.scopes if consent else []
+    contact.scope_labels = [Scope(s).label for s in scopes if s in Scope.values]
+    contact.consent_ended = bool(
+        consent and consent_state(consent, today, patient.status) == "expired"
+    )
+    contact.consent_in_force = consent is not None and not contact.consent_ended
+    contact.sharing_now = contact.consent_in_force and contact.status == ContactStatus.ACTIVE
+    contact.shares_tasks = contact.sharing_now and "help_tasks" in scopes
+
+
+def _pending_invitations(patient: Patient) -> dict[int, Invitation]:
+    """The newest unanswered invitation of each contact (one query for the whole network)."""
+    pending: dict[int, Invitation] = {}
+    now = timezone.now()
+    invitations = Invitation.objects.filter(
+        contact__patient=patient, accepted_at__isnull=True, revoked_at__isnull=True
+    ).order_by("-created_at", "-id")
+    for invitation in invitations:
+        invitation.is_expired = invitation.expires_at <= now
+        pending.setdefault(invitation.contact_id, invitation)
+    return pending
+
+
+# --- The picture of the network --------------------------------------------------------------
+
+
+@dataclass
+class PictureNode:
+    contact: SupportContact
+    x: float
+    y: float
+    initials: str
+
+    @property
+    def label_y(self) -> float:
+        return round(self.y + 31, 1)
+
+    @property
+    def short_name(self) -> str:
+        return self.contact.name.split(" ")[0][:14]
+
+
+@dataclass
+class PictureGroup:
+    label: str
+    x: float
+    y: float
+    anchor: str
+    nodes: list[PictureNode] = field(default_factory=list)
+
+
+@dataclass
+class NetworkPicture:
+    width: int
+    height: int
+    cx: float
+    cy: float
+    patient_initials: str
+    groups: list[PictureGroup]
+    count: int
+    show_names: bool
+
+
+def _initials(name: str) -> str:
+    return "".join(word[0] for word in name.split()[:2]).upper() or "?"
+
+
+def network_picture(patient: Patient, contacts: list[SupportContact]) -> NetworkPicture:
+    """The patient at the centre and the people around them on a circle, each relationship
+    group in its own arc (one empty place between groups), labelled outside the circle."""
+    shown = [c for c in contacts if c.status != ContactStatus.REMOVED]
+    grouped = [
+        (label, [c for c in shown if c.relationship in members])
+        for label, members in PICTURE_GROUPS
+    ]
+    grouped = [(label, members) for label, members in grouped if members]
+    places = len(shown) + len(grouped)
+    radius = max(110.0, places * 40 / (2 * math.pi))
+    margin_x, margin_y = 210, 60  # room for the group labels
+    width, height = round(2 * (radius + margin_x)), round(2 * (radius + margin_y))
+    cx, cy = width / 2, height / 2
+
+    def point(place: float, r: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * place / max(places, 1)
+        return round(cx + r * math.cos(angle), 1), round(cy + r * math.sin(angle), 1)
+
+    groups, place = [], 0
+    for label, members in grouped:
+        place += 1  # the gap that separates this group from the one before
+        first = place
+        nodes = []
+        for contact in members:
+            x, y = point(place, radius)
+            nodes.append(PictureNode(contact=contact, x=x, y=y, initials=_initials(contact.name)))
+            place += 1
+        middle = (first + place - 1) / 2
+        lx, ly = point(middle, radius + 36)
+        if ly > cy + radius / 3:  # below the circle: clear the names under the nodes
+            lx, ly = point(middle, radius + 52)
+        anchor = "middle" if abs(lx - cx) < 20 else ("start" if lx > cx else "end")
+        groups.append(PictureGroup(label=str(label), x=lx, y=ly, anchor=anchor, nodes=nodes))
+    return NetworkPicture(
+        width=width, height=height, cx=cx, cy=cy,
+        patient_initials=_initials(patient.display_name), groups=groups, count=len(shown),
+        show_names=len(shown) <= 16,
+    )  # fmt: skip
+
+
+# --- The network page ------------------------------------------------------------------------
+
+
+@network_view()
+def network(request: HttpRequest, patient: Patient, access: CopingAccess) -> HttpResponse:
+    contacts = selectors.network_of(patient)
+    today = patient.local_today()
+    pending = _pending_invitations(patient)
+    for contact in contacts:
+        _describe_consent(contact, patient, today)
+        contact.pending_invitation = pending.get(contact.pk)
+    # The care team moderates, so it sees what was hidden; the person in recovery does not.
+    encouragements = selectors.encouragements_for_patient(
+        patient, include_hidden=access.is_staff
+    ).select_related("hidden_by")[:RECENT_ENCOURAGEMENTS]
+    return _page(
+        request, patient, access, "networks/manage_network.html",
+        contacts=contacts, picture=network_picture(patient, contacts),
+        encouragements=list(encouragements), soon_days=14,
+    )  # fmt: skip
+
+
+@role_required(Role.PATIENT)
+def my_network(request: HttpRequest) -> HttpResponse:
+    return redirect("networks:network", own_patient_record(request.membership).pk)
+
+
+# --- Adding and changing a contact -----------------------------------------------------------
+
+
+@network_view(write=True)
+def contact_new(request: HttpRequest, patient: Patient, access: CopingAccess) -> HttpResponse:
+    form = ContactForm(_posted(request), adding=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            # Adding and inviting succeed together or not at all.
+            with transaction.atomic():
+                contact = services.contact_add(
+                    patient=patient, actor=request.user, request=request, **form.service_fields()
+                )
+                invited = form.cleaned_data["invite_now"]
+                if invited:
+                    services.invitation_send(contact=contact, actor=request.user, request=request)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            text = (
+                _("%(name)s was added and an invitation is on its way to %(email)s.")
+                if invited
+                else _("%(name)s was added to the network.")
+            )
+            messages.success(request, text % {"name": contact.name, "email": contact.email})
+            return _to_network(patient)
+    return _page(request, patient, access, "networks/manage_contact_form.html", form=form)
+
+
+@network_view(write=True)
+def contact_edit(
+    request: HttpRequest, patient: Patient, access: CopingAccess, contact_id: int
+) -> HttpResponse:
+    contact = _contact(patient, contact_id)
+    initial = {name: getattr(contact, name) for name in ContactForm.base_fields}
+    form = ContactForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_update(
+                contact=contact, actor=request.user, request=request, **form.service_fields()
+            )
+        except ValidationError as error:
+            contact.refresh_from_db()
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Changes to %(name)s were saved.") % {"name": contact.name})
+            return _to_network(patient)
+    return _page(
+        request, patient, access, "networks/manage_contact_form.html", form=form, contact=contact
+    )
+
+
+@network_view(write=True)
+def contact_status(
+    request: HttpRequest, patient: Patient, access: CopingAccess, contact_id: int
+) -> HttpResponse:
+    """POST pauses, resumes or removes; GET asks to confirm a removal first."""
+    contact = _contact(patient, contact_id)
+    if request.method != "POST":
+        if contact.status == ContactStatus.REMOVED:
+            return _to_network(patient)
+        return _page(
+            request, patient, access, "networks/manage_contact_remove.html", contact=contact
+        )
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose pause, resume or remove."))
+        return _to_network(patient)
+    status = form.cleaned_data["status"]
+    try:
+        services.contact_set_status(
+            contact=contact, status=status, actor=request.user, request=request
+        )
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, STATUS_DONE[status] % {"name": contact.name})
+    return _to_network(patient)
+
+
+# --- Invitations -----------------------------------------------------------------------------
+
+
+@network_view(write=True)
+@require_POST
+def contact_invite(
+    request: HttpRequest, patient: Patient, access: CopingAccess, contact_id: int
+) -> HttpResponse:
+    contact = _contact(patient, contact_id)
+    try:
+        invitation = services.invitation_send(contact=contact, actor=request.user, request=request)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(
+            request,
+            _("An invitation was sent to %(email)s. The link works for %(days)s days; any "
+              "earlier link no longer works.")
+            % {"email": invitation.email, "days": Invitation.VALID_DAYS},
+        )  # fmt: skip
+    return _to_network(patient)
+
+
+@network_view(write=True)
+@require_POST
+def invitation_revoke(
+    request: HttpRequest, patient: Patient, access: CopingAccess, contact_id: int,
+    invitation_id: int,
+) -> HttpResponse:  # fmt: skip
+    contact = _contact(patient, contact_id)
+    invitation = get_object_or_404(contact.invitations.all(), pk=invitation_id)
+    if invitation.revoked_at is not None:
+        messages.info(request, _("This invitation was already withdrawn."))
+        return _to_network(patient)
+    try:
+        services.invitation_revoke(invitation=invitation, actor=request.user, request=request)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(
+            request, _("The invitation to %(name)s was withdrawn.") % {"name": contact.name}
+        )
+    return _to_network(patient)
+
+
+# --- Consent ---------------------------------------------------------------------------------
+
+
+@network_view()
+def consent(
+    request: HttpRequest, patient: Patient, access: CopingAccess, contact_id: int
+) -> HttpResponse:
+    """The consent in force, its history, and (for those who may) a new consent: the patient
+    signs in the app, the care team records the paper form the patient signed."""
+    if request.method == "POST" and not access.can_edit:
+        raise Http404
+    contact = _contact(patient, contact_id)
+    consents = list(
+        contact.consents.select_related("recorded_by", "revoked_by").order_by("-signed_at", "-id")
+    )
+    current = next((c for c in consents if c.revoked_at is None and c.superseded_at is None), None)
+    form = None
+    if access.can_edit:
+        form = ConsentForm(
+            _posted(request), request.FILES or None, initial=_consent_initial(current, patient),
+            signer="patient" if access.is_patient else "staff", recipient=contact.name,
+        )  # fmt: skip
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.consent_grant(
+                    contact=contact, actor=request.user, request=request, **form.service_fields()
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The consent was recorded. %(name)s sees what it allows from now on.")
+                    % {"name": contact.name},
+                )
+                return redirect("networks:consent", patient.pk, contact.pk)
+    in_force = current is not None and consents_in_force(contact).filter(pk=current.pk).exists()
+    for item in consents:
+        item.scope_labels = [Scope(s).label for s in item.scopes if s in Scope.values]
+    return _page(
+        request, patient, access, "networks/manage_consent.html",
+        contact=contact, current=current, current_in_force=in_force,
+        history=[c for c in consents if c is not current], form=form,
+        revoke_form=ConsentRevokeForm(), clinic=patient.clinic,
+    )  # fmt: skip
+
+
+def _consent_initial(current: Consent | None, patient: Patient) -> dict[str, object]:
+    """A change starts from the open consent: tick one more box rather than start over."""
+    if current is None:
+        return {}
+    ends = current.expires_on
+    return {
+        "scopes": current.scopes,
+        "purpose": current.purpose,
+        "expires_on": ends if ends and ends > patient.local_today() else None,
+        "until_discharge": current.expires_on_event == ExpiryEvent.DISCHARGE,
+    }
+
+
+@network_view(write=True)
+@require_POST
+def consent_revoke(
+    request: HttpRequest, patient: Patient, access: CopingAccess, contact_id: int,
+    consent_id: int,
+) -> HttpResponse:  # fmt: skip
+    contact = _contact(patient, contact_id)
+    consent = get_object_or_404(contact.consents.all(), pk=consent_id)
+    form = ConsentRevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Keep the reason under 300 characters."))
+        return redirect("networks:consent", patient.pk, contact.pk)
+    try:
+        services.consent_revoke(
+            consent=consent, actor=request.user, reason=form.cleaned_data["reason"],
+            request=request,
+        )  # fmt: skip
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(
+            request,
+            _("The consent was revoked. %(name)s no longer sees what it allowed.")
+            % {"name": contact.name},
+        )
+    return redirect("networks:consent", patient.pk, contact.pk)
+
+
+# --- View as this supporter ------------------------------------------------------------------
+
+
+@network_view()
+def contact_preview(
+    request: HttpRequest, patient: Patient, access: CopingAccess, contact_id: int
+) -> HttpResponse:
+    """Exactly what this supporter sees now, built by the supporter's own selector, read-only."""
+    contact = _contact(patient, contact_id)
+    view = selectors.supporter_view(contact)
+    plan_sections = []
+    if view.plan:
+        plan_sections = [
+            {"name": name, "label": SECTION_LABELS[name], "items": items}
+            for name, items in view.plan.items()
+            if items and name in SECTION_LABELS
+        ]
+    return _page(
+        request, patient, access, "networks/manage_preview.html",
+        contact=contact, view=view, plan_sections=plan_sections,
+    )  # fmt: skip
+
+
+# --- Help tasks ------------------------------------------------------------------------------
+
+
+def _suggestions(task: HelpTask, candidates: list[SupportContact]) -> list[SupportContact]:
+    """Active people whose offers fit this kind of help, the least asked first."""
+    wanted = FITTING_OFFERS.get(task.kind)
+    if not wanted:
+        return []
+    fitting = [c for c in candidates if wanted & set(c.offers or [])]
+    return sorted(fitting, key=lambda c: (c.tasks_claimed, c.name.lower(), c.pk))
+
+
+@network_view()
+def help_tasks(request: HttpRequest, patient: Patient, access: CopingAccess) -> HttpResponse:
+    if request.method == "POST" and not access.can_edit:
+        raise Http404
+    form = HelpTaskForm(_posted(request)) if access.can_edit else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            task = services.help_task_create(
+                patient=patient, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("“%(title)s” was added.") % {"title": task.title})
+            return redirect("networks:help_tasks", patient.pk)
+    tasks = HelpTask.objects.filter(patient=patient).select_related("claimed_by")
+    current = list(tasks.filter(status__in=[HelpStatus.OPEN, HelpStatus.CLAIMED]))
+    done = list(
+        tasks.filter(status=HelpStatus.DONE).order_by("-done_at", "-id")[:RECENT_DONE_TASKS]
+    )
+    today = patient.local_today()
+    candidates = []
+    for contact in selectors.network_of(patient):
+        if contact.status == ContactStatus.ACTIVE:
+            _describe_consent(contact, patient, today)
+            contact.offer_labels = [Offer(o).label for o in contact.offers if o in Offer.values]
+            candidates.append(contact)
+    open_tasks = [t for t in current if t.status == HelpStatus.OPEN]
+    for task in open_tasks:
+        task.suggestions = _suggestions(task, candidates)
+    return _page(
+        request, patient, access, "networks/manage_help_tasks.html",
+        form=form, open_tasks=open_tasks,
+        claimed_tasks=[t for t in current if t.status == HelpStatus.CLAIMED],
+        done_tasks=done, candidates=sorted(candidates, key=lambda c: (-c.tasks_claimed, c.name)),
+    )  # fmt: skip
+
+
+@network_view(write=True)
+@require_POST
+def help_task_done(
+    request: HttpRequest, patient: Patient, access: CopingAccess, task_id: int
+) -> HttpResponse:
+    task = get_object_or_404(HelpTask.objects.filter(patient=patient), pk=task_id)
+    try:
+        services.help_task_done(task=task, actor=request.user, contact=None, request=request)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        if task.weekly and task.due_on:
+            messages.success(
+                request,
+                _("“%(title)s” is done. Next week's is open for %(date)s.")
+                % {"title": task.title, "date": date_format(task.due_on + timedelta(days=7))},
+            )
+        else:
+            messages.success(request, _("“%(title)s” is done.") % {"title": task.title})
+    return redirect("networks:help_tasks", patient.pk)
+
+
+# --- Encouragement moderation ----------------------------------------------------------------
+
+
+@network_view(write=True)
+@require_POST
+def encouragement_hide(
+    request: HttpRequest, patient: Patient, access: CopingAccess, encouragement_id: int
+) -> HttpResponse:
+    encouragement = get_object_or_404(
+        Encouragement.objects.filter(patient=patient), pk=encouragement_id
+    )
+    if encouragement.hidden_at is not None:
+        messages.info(request, _("This message was already hidden."))
+        return _to_network(patient)
+    try:
+        services.encouragement_hide(
+            encouragement=encouragement, actor=request.user, request=request
+        )
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("The message is hidden."))
+    return redirect(f"{reverse('networks:network', args=[patient.pk])}#encouragements")
