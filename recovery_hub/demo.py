@@ -545,9 +545,12 @@ def seed_networks(demos: list[DemoClinic], rng: random.Random, today: date) -> N
                 # friend and sponsor support the first.
                 emails = [f"family@{domain}"] + ([f"friend@{domain}", f"sponsor@{domain}"]
                                                   if position == 0 else [])  # fmt: skip
+                relation = {"family": Relationship.SIBLING, "friend": Relationship.FRIEND,
+                            "sponsor": Relationship.SPONSOR}  # fmt: skip
                 for contact, email in zip(contacts, emails, strict=False):
                     contact.user = logins[email]
                     contact.name = logins[email].full_name
+                    contact.relationship = relation[email.split("@")[0]]
                     contact.email = email
                     contact.status = ContactStatus.ACTIVE
                     contact.save()
