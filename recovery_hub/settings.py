@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "networks",
     "coping",
     "reports",
+    "resources",
+    "events",
 ]
 
 MIDDLEWARE = [

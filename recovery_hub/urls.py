@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("coping.urls")),
     path("", include("reports.urls")),
     path("clinic/", include("recovery_hub.clinic_admin_urls")),
+    path("resources/", include("resources.urls")),
+    path("events/", include("events.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
