@@ -81,3 +81,18 @@ class InvitationSignupForm(forms.Form):
             except ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class WellbeingForm(forms.Form):
+    holding_up = forms.TypedChoiceField(
+        label=_("How are you holding up?"),
+        choices=[(1, _("1 · struggling")), (2, "2"), (3, "3"), (4, "4"), (5, _("5 · doing well"))],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    has_support = forms.TypedChoiceField(
+        label=_("Do you have support yourself?"),
+        choices=[("yes", _("Yes")), ("no", _("Not really"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )

@@ -3,11 +3,13 @@
 from django.urls import path
 
 from networks import manage_views as views
+from networks import setback_views
 
 NETWORK = "patients/<int:patient_id>/network/"
 CONTACT = NETWORK + "<int:contact_id>/"
 
 urlpatterns = [
+    path("my-recovery/setback/", setback_views.my_setback, name="my_setback"),
     path("my-recovery/network/", views.my_network, name="my_network"),
     path(NETWORK, views.network, name="network"),
     path(NETWORK + "new/", views.contact_new, name="contact_new"),

@@ -317,3 +317,57 @@ class ReachOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact} {self.channel} {self.happened_on}"
+
+
+class SetbackNotice(models.Model):
+    """A supporter the patient chose to tell about a setback. They see guidance on how to
+    respond, never the details."""
+
+    setback = models.ForeignKey(
+        "patients.Setback", on_delete=models.CASCADE, related_name="notices"
+    )
+    contact = models.ForeignKey(
+        SupportContact, on_delete=models.CASCADE, related_name="setback_notices"
+    )
+    created_at = models.DateTimeField(_("told"), auto_now_add=True)
+    seen_at = models.DateTimeField(_("seen"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("setback notice")
+        verbose_name_plural = _("setback notices")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["setback", "contact"], name="networks_notice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} told of setback {self.setback_id}"
+
+
+class SupporterWellbeing(models.Model):
+    """A supporter's own monthly check-in: private to them and the care team."""
+
+    contact = models.ForeignKey(SupportContact, on_delete=models.CASCADE, related_name="wellbeing")
+    month = models.DateField(_("month"))  # the first day of the month
+    holding_up = models.PositiveSmallIntegerField(_("how I am holding up (1 to 5)"))
+    has_support = models.BooleanField(_("I have support myself"))
+    created_at = models.DateTimeField(_("answered"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supporter wellbeing check-in")
+        verbose_name_plural = _("supporter wellbeing check-ins")
+        ordering = ["-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "month"], name="networks_wellbeing_monthly"),
+            models.CheckConstraint(
+                condition=models.Q(holding_up__gte=1, holding_up__lte=5),
+                name="networks_wellbeing_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} {self.month:%Y-%m}"
+
+    @property
+    def low(self) -> bool:
+        return self.holding_up <= 2 or not self.has_support

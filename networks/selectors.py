@@ -4,7 +4,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from networks.models import (
     HelpTask,
     ReachOut,
     SupportContact,
+    SupporterWellbeing,
 )
 from patients.milestones import MilestoneDate, milestones_between
 from patients.models import Appointment, AppointmentStatus, Patient
@@ -203,9 +204,12 @@ def encouragements_for_patient(patient: Patient, *, include_hidden: bool = False
 def network_of(patient: Patient) -> list[SupportContact]:
     """The clinician's network view: every contact with status, current consent, last
     reach-out and tasks claimed and done (a constant number of queries)."""
+    latest_wellbeing = SupporterWellbeing.objects.filter(contact=OuterRef("pk")).order_by("-month")
     contacts = (
         SupportContact.objects.filter(patient=patient)
         .annotate(
+            wellbeing_holding_up=Subquery(latest_wellbeing.values("holding_up")[:1]),
+            wellbeing_has_support=Subquery(latest_wellbeing.values("has_support")[:1]),
             last_reach_out=Max("reach_outs__happened_on"),
             tasks_claimed=Count("tasks", filter=Q(tasks__status=HelpStatus.CLAIMED), distinct=True),
             tasks_done=Count("tasks", filter=Q(tasks__status=HelpStatus.DONE), distinct=True),
@@ -225,6 +229,9 @@ def network_of(patient: Patient) -> list[SupportContact]:
     soon = patient.local_today() + timedelta(days=14)
     for contact in contacts:
         contact.current = contact.open_consents[0] if contact.open_consents else None
+        contact.wellbeing_low = contact.wellbeing_holding_up is not None and (
+            contact.wellbeing_holding_up <= 2 or not contact.wellbeing_has_support
+        )
         contact.expiring_soon = bool(
             contact.current and contact.current.expires_on and contact.current.expires_on <= soon
         )

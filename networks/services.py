@@ -34,10 +34,13 @@ from networks.models import (
     ReachOut,
     ReachOutChannel,
     Relationship,
+    SetbackNotice,
     SignatureMethod,
     SupportContact,
+    SupporterWellbeing,
 )
-from patients.models import Patient
+from patients.models import AlertKind, AlertSeverity, Patient, Setback
+from patients.services import alert_raise
 
 INVITE_SALT = "networks.invitation"
 CONTACT_FIELDS = ("name", "relationship", "email", "phone", "preferred_channel", "language",
@@ -492,6 +495,76 @@ def reach_out_log(
     entry = ReachOut.objects.create(
         contact=contact, patient=contact.patient, channel=channel, happened_on=happened_on,
         note=(note or "").strip()[:500],
+    )  # fmt: skip
+    _audit(Action.CREATE, request, contact.user, contact.patient, entry)
+    return entry
+
+
+# --- Setbacks without shame, and supporters' own wellbeing -------------------------------------
+
+
+@transaction.atomic
+def setback_share(
+    *,
+    setback: Setback,
+    actor: User,
+    tell_care_team: bool,
+    contacts: list[SupportContact] = (),
+    request: HttpRequest | None = None,
+) -> list[SetbackNotice]:
+    """After a setback the person chooses who is told: nobody, the care team, named supporters.
+    The care team gets an alert that says a setback was shared; supporters get guidance on how
+    to respond, never the details."""
+    patient = setback.patient
+    if actor.pk != patient.user_id:
+        raise ValidationError({"contacts": _("Only the person in recovery chooses who is told.")})
+    chosen = list(contacts)
+    if any(c.patient_id != patient.pk or not consented_scopes(c) for c in chosen):
+        raise ValidationError(
+            {"contacts": _("Choose people in your network who can see what you share.")}
+        )
+    if tell_care_team:
+        alert_raise(
+            patient=patient, kind=AlertKind.SETBACK_SHARED, severity=AlertSeverity.MEDIUM,
+            message=_("%(name)s shared a setback (%(day)s) and would like support.")
+            % {"name": patient.display_name, "day": setback.occurred_on.isoformat()},
+            source=f"setback:{setback.pk}",
+        )  # fmt: skip
+    notices = [
+        SetbackNotice.objects.get_or_create(setback=setback, contact=contact)[0]
+        for contact in chosen
+    ]
+    _audit(Action.UPDATE, request, actor, patient, setback, told_care_team=tell_care_team,
+           told_contacts=[c.pk for c in chosen])  # fmt: skip
+    return notices
+
+
+def recent_setback_notices(contact: SupportContact, days: int = 30) -> list[SetbackNotice]:
+    """Setbacks this supporter was told about lately (only while they still see something)."""
+    if not consented_scopes(contact):
+        return []
+    since = timezone.now() - timedelta(days=days)
+    return list(contact.setback_notices.filter(created_at__gte=since).order_by("-created_at"))
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+@transaction.atomic
+def wellbeing_submit(
+    *, contact: SupportContact, holding_up: int, has_support: bool,
+    request: HttpRequest | None = None,
+) -> SupporterWellbeing:  # fmt: skip
+    """The supporter's own monthly check-in (a second answer the same month updates it)."""
+    if contact.status != ContactStatus.ACTIVE:
+        raise ValidationError({"contact": _("You are not active in this network.")})
+    if isinstance(holding_up, bool) or not isinstance(holding_up, int) or not 1 <= holding_up <= 5:
+        raise ValidationError({"holding_up": _("Choose from 1 to 5.")})
+    month = month_start(timezone.localdate())
+    entry, _created = SupporterWellbeing.objects.update_or_create(
+        contact=contact, month=month,
+        defaults={"holding_up": holding_up, "has_support": bool(has_support)},
     )  # fmt: skip
     _audit(Action.CREATE, request, contact.user, contact.patient, entry)
     return entry

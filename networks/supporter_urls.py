@@ -22,5 +22,6 @@ urlpatterns = [
         name="encouragement_send",
     ),
     path("support/<int:patient_id>/reach-outs/", views.reach_out_log, name="reach_out_log"),
+    path("support/<int:patient_id>/wellbeing/", views.wellbeing_submit, name="wellbeing"),
     path("invite/<str:token>/", views.invitation, name="invitation"),
 ]

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,7 @@ from audit.services import audit_record
 from coping.plan import SECTION_LABELS, item_line
 from networks import selectors, services
 from networks.consent import contacts_sharing_now
-from networks.forms import EncouragementForm, InvitationSignupForm, ReachOutForm
+from networks.forms import EncouragementForm, InvitationSignupForm, ReachOutForm, WellbeingForm
 from networks.models import HelpTask, Invitation, SupportContact
 from patients.forms import apply_service_errors
 from patients.models import Patient
@@ -96,6 +97,7 @@ def patient_page(
     *,
     encouragement_form: EncouragementForm | None = None,
     reach_out_form: ReachOutForm | None = None,
+    wellbeing_form: WellbeingForm | None = None,
 ) -> HttpResponse:
     view = selectors.supporter_view(contact)
     patient = contact.patient
@@ -117,8 +119,35 @@ def patient_page(
         "encouragement_form": encouragement_form or EncouragementForm(),
         "reach_out_form": reach_out_form
         or ReachOutForm(initial={"happened_on": patient.local_today()}),
+        "setback_notices": services.recent_setback_notices(contact),
+        "wellbeing": contact.wellbeing.filter(
+            month=services.month_start(timezone.localdate())
+        ).first(),
+        "wellbeing_form": wellbeing_form or WellbeingForm(),
     }
     return render(request, "networks/supporter_patient.html", context)
+
+
+@role_required(Role.SUPPORTER)
+@require_POST
+def wellbeing_submit(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The supporter's own monthly two-question check-in."""
+    contact = selectors.contact_for_supporter(request.user, request.clinic, patient_id)
+    form = WellbeingForm(request.POST)
+    if form.is_valid():
+        try:
+            entry = services.wellbeing_submit(contact=contact, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            if entry.low:
+                text = _("Thank you for telling us. Supporting someone is hard work: the family "
+                         "resources below are for you.")  # fmt: skip
+                messages.info(request, text)
+            else:
+                messages.success(request, _("Thank you. Look after yourself too."))
+            return redirect(patient_url(contact, "wellbeing"))
+    return patient_page(request, contact, wellbeing_form=form)
 
 
 @role_required(Role.SUPPORTER)

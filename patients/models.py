@@ -332,6 +332,7 @@ class AlertKind(models.TextChoices):
     RESILIENCE_DROP = "resilience_drop", _("Falling resilience score")
     SCORE_RISE = "score_rise", _("Rising depression or anxiety score")
     HELP_REQUESTED = "help_requested", _("Asked for help")
+    SETBACK_SHARED = "setback_shared", _("Shared a setback")
     OTHER = "other", _("Other")
 
 
