@@ -22,11 +22,15 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("Staff"), "clinic_admin:staff"),
         NavItem(_("Emergency access"), "clinic_admin:emergency_access"),
         NavItem(_("Strategy library"), "coping:library"),
+        NavItem(_("Resources"), "resources:article_manage"),
+        NavItem(_("Events"), "events:index"),
         NavItem(_("Settings"), "clinic_admin:settings"),
     ],
     Role.CLINICIAN: [
         NavItem(_("Caseload"), "patients:caseload"),
         NavItem(_("Strategy library"), "coping:library"),
+        NavItem(_("Resources"), "resources:article_list"),
+        NavItem(_("Events"), "events:index"),
     ],
     Role.PATIENT: [
         NavItem(_("My recovery"), "patients:patient_home"),
@@ -34,8 +38,12 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("My progress"), "coping:my_progress"),
         NavItem(_("My coping plan"), "coping:my_plan"),
         NavItem(_("My network"), "networks:my_network"),
+        NavItem(_("Resources"), "resources:article_list"),
+        NavItem(_("Events and stories"), "events:index"),
     ],
     Role.SUPPORTER: [
         NavItem(_("How I can help"), "networks:supporter_home"),
+        NavItem(_("Resources"), "resources:article_list"),
+        NavItem(_("Events and stories"), "events:index"),
     ],
 }

@@ -1,0 +1,94 @@
+"""Demo workshops, RSVPs and published stories for `manage.py seed_demo` (safe to run twice)."""
+
+import random
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from events.models import (
+    DisplayNameChoice,
+    Event,
+    EventInvitation,
+    EventKind,
+    Rsvp,
+    Story,
+    StoryStatus,
+)
+from events.services import byline_for, consent_text_for
+from networks.models import ContactStatus, SupportContact
+
+STORIES = [
+    (
+        "The morning I asked for help",
+        DisplayNameChoice.ANONYMOUS,
+        "For years I told myself I had it under control. The morning I finally called the "
+        "clinic, my hands were shaking. Nobody judged me. Ninety days later I still go to "
+        "group every Tuesday, and I sleep through the night again.",
+    ),
+    (
+        "Small steps, every day",
+        DisplayNameChoice.FIRST_NAME,
+        "What helped most was making my days smaller: one check-in, one walk, one phone call "
+        "to my sister. Some days were hard, and I had a setback in the spring. My care team "
+        "helped me see it as part of the road, not the end of it.",
+    ),
+]
+
+
+def _at(clinic_tz: str, day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour, 0), tzinfo=ZoneInfo(clinic_tz))
+
+
+def seed_events(demos: list, rng: random.Random, today: date) -> None:
+    for demo in demos:
+        clinic, staff = demo.clinic, demo.clinicians[0]
+        invitees = demo.patients[:3]
+        plans = [
+            (EventKind.FAMILY_WORKSHOP, "Family education workshop: understanding recovery",
+             today + timedelta(days=7 - today.weekday() + 1), 18, "Community room, 2nd floor", 20),
+            (EventKind.ALUMNI_GATHERING, "Alumni gathering",
+             today + timedelta(days=35), 17, "Riverside Park pavilion", None),
+        ]  # fmt: skip
+        for kind, title, day, hour, place, capacity in plans:
+            event, _created = Event.objects.get_or_create(
+                clinic=clinic, title=title,
+                defaults={
+                    "kind": kind, "starts_at": _at(clinic.time_zone, day, hour),
+                    "ends_at": _at(clinic.time_zone, day, hour + 2), "place": place,
+                    "capacity": capacity, "created_by": staff,
+                    "description": "Open to people in recovery and the people who support them.",
+                },
+            )  # fmt: skip
+            for patient in invitees:
+                EventInvitation.objects.get_or_create(
+                    event=event, patient=patient, defaults={"invited_by": staff}
+                )
+            contacts = SupportContact.objects.filter(
+                patient__in=invitees, status=ContactStatus.ACTIVE, user__isnull=False
+            )
+            for contact in contacts:
+                EventInvitation.objects.get_or_create(
+                    event=event, contact=contact, defaults={"invited_by": staff}
+                )
+            answers = [Rsvp.YES, Rsvp.MAYBE, Rsvp.NO, Rsvp.YES]
+            for invitation in event.invitations.filter(rsvp=Rsvp.PENDING).order_by("pk")[:4]:
+                invitation.rsvp = rng.choice(answers)
+                invitation.responded_at = timezone.now()
+                invitation.save(update_fields=["rsvp", "responded_at"])
+        for patient, (title, choice, body) in zip(demo.patients[3:5], STORIES, strict=False):
+            if Story.objects.filter(patient=patient, title=title).exists():
+                continue
+            story = Story(
+                patient=patient, title=title, body=body, display_name_choice=choice,
+                created_by=patient.user,
+            )  # fmt: skip
+            now = timezone.now()
+            story.byline = byline_for(story)
+            story.consent_text = consent_text_for(story)
+            story.consent_signed_name = patient.legal_name
+            story.consented_at = now - timedelta(days=3)
+            story.status = StoryStatus.PUBLISHED
+            story.published_at = now - timedelta(days=2)
+            story.published_by = staff
+            story.save()

@@ -1,0 +1,75 @@
+"""Reads of the events app, scoped and loaded for the page that uses them (constant queries)."""
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Membership, Organization
+from events.access import my_invitations_filter
+from events.models import Event, EventInvitation, Rsvp, Story, StoryStatus
+from patients.models import Patient
+
+
+def my_invitations(membership: Membership) -> QuerySet[EventInvitation]:
+    """Invitations to upcoming (or ongoing) events for this patient or supporter."""
+    return (
+        EventInvitation.objects.filter(my_invitations_filter(membership))
+        .filter(event__ends_at__gte=timezone.now())
+        .select_related("event")
+        .annotate(
+            yes_count=Count("event__invitations", filter=Q(event__invitations__rsvp=Rsvp.YES))
+        )
+        .order_by("event__starts_at", "pk")
+    )
+
+
+def events_for_staff(clinic: Organization, *, upcoming_only: bool = False) -> QuerySet[Event]:
+    qs = Event.objects.filter(clinic=clinic).annotate(
+        invited=Count("invitations"),
+        yes=Count("invitations", filter=Q(invitations__rsvp=Rsvp.YES)),
+        no=Count("invitations", filter=Q(invitations__rsvp=Rsvp.NO)),
+        maybe=Count("invitations", filter=Q(invitations__rsvp=Rsvp.MAYBE)),
+        pending=Count("invitations", filter=Q(invitations__rsvp=Rsvp.PENDING)),
+    )
+    if upcoming_only:
+        qs = qs.filter(ends_at__gte=timezone.now())
+    return qs.order_by("-starts_at", "pk")
+
+
+def invitations_of_event(event: Event) -> QuerySet[EventInvitation]:
+    return event.invitations.select_related("patient", "contact__patient").order_by("rsvp", "pk")
+
+
+def inviteable_patients(clinic: Organization) -> QuerySet[Patient]:
+    return Patient.objects.filter(clinic=clinic).order_by("legal_name", "pk")
+
+
+def published_stories(clinic: Organization) -> QuerySet[Story]:
+    """What every member of the clinic may read: published stories, with nothing that names
+    the patient (only the byline fixed at consent is used)."""
+    return (
+        Story.objects.filter(patient__clinic=clinic, status=StoryStatus.PUBLISHED)
+        .only("pk", "title", "body", "byline", "display_name_choice", "published_at", "patient_id")
+        .order_by("-published_at", "-pk")
+    )
+
+
+def stories_of_patient(patient: Patient) -> QuerySet[Story]:
+    return Story.objects.filter(patient=patient).order_by("-updated_at", "-pk")
+
+
+def stories_for_review(clinic: Organization) -> QuerySet[Story]:
+    """Consented stories waiting to be published, and published ones (shown by byline only)."""
+    return Story.objects.filter(
+        patient__clinic=clinic, status__in=[StoryStatus.SUBMITTED, StoryStatus.PUBLISHED]
+    ).order_by("-status", "-updated_at", "-pk")
+
+
+def drafts_started_by(clinic: Organization, user_id: int) -> QuerySet[Story]:
+    """Drafts this staff member wrote for patients to approve."""
+    return (
+        Story.objects.filter(patient__clinic=clinic, created_by_id=user_id)
+        .exclude(patient__user_id=user_id)
+        .filter(status=StoryStatus.DRAFT)
+        .select_related("patient")
+        .order_by("-updated_at", "-pk")
+    )
