@@ -109,6 +109,10 @@ def plan(request: HttpRequest, patient: Patient, access: CopingAccess) -> HttpRe
     context: dict[str, Any] = {"version": version}
     if version is not None:
         context["plan"] = plan_display(version.content)
+    # The playbook: one step per person in the network; each supporter sees only their own.
+    context["playbook"] = list(
+        patient.contacts.exclude(status="removed").exclude(playbook_step="").order_by("name")
+    )
     return _page(request, patient, access, "coping/plan.html", **context)
 
 

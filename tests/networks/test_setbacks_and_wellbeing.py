@@ -134,3 +134,25 @@ def test_the_care_team_sees_when_a_supporter_may_need_support(
 
     assert 'data-testid="supporter-strain"' in staff_page
     assert 'data-testid="supporter-strain"' not in own_page
+
+
+def test_the_plan_shows_each_persons_playbook_step_and_a_supporter_sees_only_theirs(
+    client, patient, person, contact, supporter, team_clinician
+):
+    from coping.services import plan_save
+    from networks.services import contact_update
+
+    plan_save(patient=patient, content={"warning_signs": [{"text": "Isolating"}]}, actor=person)
+    contact_update(contact=contact, actor=person, playbook_step="Call me within 15 minutes")
+    other = contact_add(patient=patient, actor=person, name="Kim", relationship="sponsor",
+                        email="kim@example.org", playbook_step="Take me to a meeting")  # fmt: skip
+    _grant(contact, person, scopes=("coping_plan",))
+
+    client.force_login(person)
+    plan = client.get(reverse("coping:plan", args=[patient.pk])).content.decode()
+    client.force_login(supporter)
+    portal = client.get(reverse("networks:supporter_patient", args=[patient.pk])).content.decode()
+
+    assert "Call me within 15 minutes" in plan and "Take me to a meeting" in plan
+    assert "Call me within 15 minutes" in portal and "Take me to a meeting" not in portal
+    assert other.pk
