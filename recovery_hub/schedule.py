@@ -15,4 +15,10 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": timedelta(seconds=settings.HEARTBEAT_SECONDS),
         "options": {"expires": max(settings.HEARTBEAT_SECONDS - 5, 1)},
     },
+    # The outbox's safety net: nothing stranded by a broker outage or a killed worker.
+    "notifications-sweep": {
+        "task": "notifications.tasks.sweep_outbox",
+        "schedule": timedelta(minutes=2),
+        "options": {"expires": 110},
+    },
 }

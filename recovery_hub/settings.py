@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "reports",
     "resources",
     "events",
+    "notifications",
 ]
 
 MIDDLEWARE = [

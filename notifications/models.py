@@ -1,0 +1,90 @@
+"""The outbox: one row per message, recipient and channel. Every message the system sends goes
+through it."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("Text message")
+    IN_APP = "in_app", _("In the app")
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped")
+
+
+class Kind(models.TextChoices):
+    INVITATION = "invitation", _("Invitation to a support network")
+    CHECKIN_REMINDER = "checkin_reminder", _("Daily check-in reminder")
+    MILESTONE_HEADS_UP = "milestone_heads_up", _("Milestone coming up")
+    MILESTONE_DAY = "milestone_day", _("Milestone today")
+    HEARTBEAT = "heartbeat", _("System message")
+
+
+class Notification(models.Model):
+    """What, to whom, by which channel, when; and what became of it."""
+
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    occurrence = models.CharField(_("occurrence"), max_length=120)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    clinic = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="notifications",
+    )  # fmt: skip
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="notifications",
+    )  # fmt: skip
+    recipient_contact = models.ForeignKey(
+        "networks.SupportContact", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="notifications",
+    )  # fmt: skip
+    recipient_key = models.CharField(_("recipient"), max_length=120)
+    address = models.CharField(_("address"), max_length=254, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("text"))
+    html_body = models.TextField(_("HTML"), blank=True)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    due_at = models.DateTimeField(_("due"), db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    reason = models.CharField(_("why skipped or failed"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    provider_message_id = models.CharField(_("provider id"), max_length=200, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-due_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "occurrence", "recipient_key", "channel"],
+                name="notifications_once_per_recipient_and_channel",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_key} ({self.channel}, {self.status})"
+
+    @property
+    def message_id(self) -> str:
+        """Stable per row, so a re-send is recognised as the same message."""
+        return f"<notification-{self.pk}@recovery-hub>"

@@ -1,0 +1,225 @@
+"""Writing to the outbox and sending from it.
+
+- `enqueue()` writes a row inside the caller's transaction; the idempotency key (kind,
+  occurrence, recipient, channel) is a unique constraint, so asking twice plans once. Dispatch is
+  queued with `transaction.on_commit`.
+- `send_one()` claims a row with a conditional update (pending to sending) before sending: two
+  workers, one send. Transient failures go back to pending with exponential backoff; permanent
+  ones are marked failed with the error.
+- `sweep()` re-queues rows stranded in pending (broker down) or in sending (worker killed).
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from smtplib import SMTPException, SMTPRecipientsRefused
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from notifications.models import Channel, Notification, Status
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+BACKOFF_BASE_SECONDS = 60
+STUCK_AFTER = timedelta(minutes=10)
+
+
+class PermanentFailure(Exception):
+    """The message cannot be delivered however often it is tried."""
+
+
+@dataclass(frozen=True)
+class Message:
+    kind: str
+    occurrence: str
+    channel: str
+    recipient_key: str
+    address: str
+    body: str
+    subject: str = ""
+    html_body: str = ""
+    link: str = ""
+    language: str = "en"
+
+
+def enqueue(
+    message: Message,
+    *,
+    due_at: datetime | None = None,
+    clinic: object = None,
+    patient: object = None,
+    recipient_user: object = None,
+    recipient_contact: object = None,
+) -> Notification | None:
+    """Plan one message; None if this very message was planned before."""
+    try:
+        with transaction.atomic():
+            row = Notification.objects.create(
+                kind=message.kind, occurrence=message.occurrence, channel=message.channel,
+                recipient_key=message.recipient_key, address=message.address,
+                subject=message.subject[:200], body=message.body, html_body=message.html_body,
+                link=message.link, language=message.language, due_at=due_at or timezone.now(),
+                clinic=clinic, patient=patient, recipient_user=recipient_user,
+                recipient_contact=recipient_contact,
+            )  # fmt: skip
+    except IntegrityError:
+        return None
+    if row.due_at <= timezone.now():
+        transaction.on_commit(lambda: queue_dispatch(row.pk))
+    return row
+
+
+def queue_dispatch(notification_id: int) -> None:
+    """Hand the row to a worker; if the broker is down the row waits for the sweeper."""
+    from notifications.tasks import dispatch_notification
+
+    try:
+        dispatch_notification.apply_async(args=[notification_id], retry=False)
+    except Exception:  # the broker is unreachable: nothing is lost, the sweep sends it later
+        logger.warning("broker unavailable; notification %s waits for the sweep", notification_id)
+
+
+def claim(notification_id: int) -> Notification | None:
+    """Pending and due to sending, by a conditional update: exactly one worker wins."""
+    now = timezone.now()
+    won = Notification.objects.filter(
+        pk=notification_id, status=Status.PENDING, due_at__lte=now
+    ).update(status=Status.SENDING, claimed_at=now)
+    if won != 1:
+        return None
+    return Notification.objects.get(pk=notification_id)
+
+
+def send_one(notification_id: int) -> str:
+    """Claim and send one row; returns "sent", "failed", "retried" or "skipped"."""
+    row = claim(notification_id)
+    if row is None:
+        return "skipped"
+    reason = still_wanted(row)
+    if reason:
+        _finish(row, Status.SKIPPED, reason=reason)
+        return "skipped"
+    try:
+        provider_id = CHANNELS[row.channel](row)
+    except PermanentFailure as exc:
+        _finish(row, Status.FAILED, error=str(exc))
+        return "failed"
+    except Exception as exc:  # transient: try again later, up to a cap
+        attempts = row.attempts + 1
+        if attempts >= MAX_ATTEMPTS:
+            _finish(row, Status.FAILED, error=repr(exc), attempts=attempts)
+            return "failed"
+        delay = timedelta(seconds=BACKOFF_BASE_SECONDS * 2 ** (attempts - 1))
+        Notification.objects.filter(pk=row.pk).update(
+            status=Status.PENDING, attempts=attempts, last_error=repr(exc)[:2000],
+            due_at=timezone.now() + delay, claimed_at=None,
+        )  # fmt: skip
+        return "retried"
+    _finish(row, Status.SENT, provider_id=provider_id or "")
+    return "sent"
+
+
+def _finish(row: Notification, status: str, *, reason: str = "", error: str = "",
+            attempts: int | None = None, provider_id: str = "") -> None:  # fmt: skip
+    Notification.objects.filter(pk=row.pk).update(
+        status=status, reason=reason[:300], last_error=error[:2000],
+        attempts=attempts if attempts is not None else row.attempts + 1,
+        sent_at=timezone.now() if status == Status.SENT else None,
+        provider_message_id=provider_id[:200],
+    )  # fmt: skip
+
+
+def still_wanted(row: Notification) -> str:
+    """Why a planned message must not go out any more (empty when it still should): a revoked
+    consent, a removed contact or a discharged patient cancels it."""
+    from networks.consent import consented_scopes
+    from networks.models import ContactStatus
+    from patients.models import PatientStatus
+
+    if row.recipient_contact_id is not None:
+        contact = row.recipient_contact
+        if contact.status == ContactStatus.REMOVED:
+            return "The contact was removed from the network."
+        scope = SCOPE_OF_KIND.get(row.kind)
+        if scope and scope not in consented_scopes(contact):
+            return "No consent in force for this any more."
+    ended = (PatientStatus.DISCHARGED, PatientStatus.ALUMNI)
+    if (
+        row.patient_id is not None
+        and row.kind in PATIENT_ACTIVE_KINDS
+        and row.patient.status in ended
+    ):
+        return "The patient was discharged."
+    return ""
+
+
+SCOPE_OF_KIND = {"milestone_heads_up": "milestones", "milestone_day": "milestones"}
+PATIENT_ACTIVE_KINDS = {"checkin_reminder", "milestone_heads_up", "milestone_day"}
+
+
+def _send_email(row: Notification) -> str:
+    if not row.address:
+        raise PermanentFailure("No email address.")
+    unsubscribe = f"{settings.SITE_URL}/notifications/unsubscribe/{row.pk}/"
+    email = EmailMultiAlternatives(
+        subject=row.subject, body=row.body, to=[row.address],
+        headers={
+            "Message-ID": row.message_id,
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )  # fmt: skip
+    if row.html_body:
+        email.attach_alternative(row.html_body, "text/html")
+    try:
+        email.send(fail_silently=False)
+    except SMTPRecipientsRefused as exc:
+        raise PermanentFailure(f"Recipient refused: {exc}") from exc
+    except (SMTPException, OSError):
+        raise  # transient: the caller retries with backoff
+    return row.message_id
+
+
+def _send_in_app(row: Notification) -> str:
+    return f"in-app-{row.pk}"
+
+
+def _send_sms(row: Notification) -> str:
+    """Development backend: the text goes to the log. A provider adapter comes with SMS."""
+    if not row.address:
+        raise PermanentFailure("No phone number.")
+    logger.info("SMS to %s: %s", row.address, row.body)
+    return f"console-{row.pk}"
+
+
+CHANNELS = {Channel.EMAIL: _send_email, Channel.IN_APP: _send_in_app, Channel.SMS: _send_sms}
+
+
+def dispatch_due(limit: int = 500) -> dict[str, int]:
+    """Send what is due now (the `reminders_dispatch` command and the periodic sweep)."""
+    counts = {"sent": 0, "failed": 0, "retried": 0, "skipped": 0}
+    due = Notification.objects.filter(status=Status.PENDING, due_at__lte=timezone.now())
+    for pk in due.order_by("due_at", "pk").values_list("pk", flat=True)[:limit]:
+        counts[send_one(pk)] += 1
+    return counts
+
+
+def sweep() -> int:
+    """Rows stuck in sending (a worker died after claiming) go back to pending; due pending rows
+    (the broker was down at commit) are queued again. Returns how many were re-queued."""
+    now = timezone.now()
+    Notification.objects.filter(status=Status.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
+        status=Status.PENDING, claimed_at=None
+    )
+    stranded = Notification.objects.filter(
+        Q(status=Status.PENDING) & Q(due_at__lte=now)
+    ).values_list("pk", flat=True)[:1000]
+    ids = list(stranded)
+    for pk in ids:
+        queue_dispatch(pk)
+    return len(ids)
