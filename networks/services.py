@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -196,13 +195,15 @@ def invitation_send(
     )  # fmt: skip
     path = reverse("networks:invitation", args=[invitation_token(invitation)])
     link = request.build_absolute_uri(path) if request is not None else f"{settings.SITE_URL}{path}"
-    transaction.on_commit(lambda: _send_invitation_email(invitation.pk, link))
+    _enqueue_invitation(invitation, link)
     _audit(Action.CREATE, request, actor, contact.patient, invitation)
     return invitation
 
 
-def _send_invitation_email(invitation_id: int, link: str) -> None:
-    invitation = Invitation.objects.select_related("contact__patient__clinic").get(pk=invitation_id)
+def _enqueue_invitation(invitation: Invitation, link: str) -> None:
+    """Through the outbox, in the invitee's language, written in the same transaction."""
+    from notifications.outbox import Message, enqueue
+
     contact = invitation.contact
     with translation.override(contact.language):
         context = {"contact": contact, "link": link, "days": Invitation.VALID_DAYS,
@@ -212,7 +213,14 @@ def _send_invitation_email(invitation_id: int, link: str) -> None:
             "name": context["first_name"]
         }
         body = render_to_string("networks/email/invitation.txt", context)
-    send_mail(subject, body, None, [invitation.email])
+    enqueue(
+        Message(
+            kind="invitation", occurrence=f"invitation:{invitation.pk}", channel="email",
+            recipient_key=f"contact:{contact.pk}", address=invitation.email, subject=subject,
+            body=body, link=link, language=contact.language,
+        ),
+        clinic=contact.patient.clinic, patient=contact.patient, recipient_contact=contact,
+    )  # fmt: skip
 
 
 @transaction.atomic

@@ -25,6 +25,11 @@ class Kind(models.TextChoices):
     CHECKIN_REMINDER = "checkin_reminder", _("Daily check-in reminder")
     MILESTONE_HEADS_UP = "milestone_heads_up", _("Milestone coming up")
     MILESTONE_DAY = "milestone_day", _("Milestone today")
+    APPOINTMENT_24H = "appointment_24h", _("Appointment tomorrow")
+    APPOINTMENT_1H = "appointment_1h", _("Appointment in an hour")
+    HELP_TASK_DUE = "help_task_due", _("Help task due tomorrow")
+    ASSESSMENT_DUE = "assessment_due", _("Questionnaire due")
+    MISSED_CHECKINS = "missed_checkins", _("Missed check-ins")
     HEARTBEAT = "heartbeat", _("System message")
 
 
@@ -88,3 +93,52 @@ class Notification(models.Model):
     def message_id(self) -> str:
         """Stable per row, so a re-send is recognised as the same message."""
         return f"<notification-{self.pk}@recovery-hub>"
+
+
+def default_channels() -> dict[str, list[str]]:
+    """Every kind by email and in the app, until the person says otherwise."""
+    return {kind: [Channel.EMAIL.value, Channel.IN_APP.value] for kind in Kind.values}
+
+
+class NotificationPreference(models.Model):
+    """What one person wants to receive, and by which channels. No row means the defaults."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )  # fmt: skip
+    channels = models.JSONField(_("channels per kind"), default=default_channels, blank=True)
+    quiet_hours_start = models.TimeField(_("quiet hours from"), null=True, blank=True)
+    quiet_hours_end = models.TimeField(_("quiet hours until"), null=True, blank=True)
+    paused = models.BooleanField(_("pause all notifications"), default=False)
+    unsubscribed_kinds = models.JSONField(_("unsubscribed kinds"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"preferences of user {self.user_id}"
+
+
+class ContactOptOut(models.Model):
+    """A support contact without an account said "no more of these" from an email link."""
+
+    contact = models.ForeignKey(
+        "networks.SupportContact", on_delete=models.CASCADE, related_name="notification_opt_outs"
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact opt-out")
+        verbose_name_plural = _("contact opt-outs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "kind"], name="notifications_contact_opt_out_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"contact {self.contact_id} opted out of {self.kind}"

@@ -75,7 +75,11 @@ def enqueue(
 
 
 def queue_dispatch(notification_id: int) -> None:
-    """Hand the row to a worker; if the broker is down the row waits for the sweeper."""
+    """Hand the row to a worker; if the broker is down the row waits for the sweeper. (With
+    NOTIFICATIONS_INLINE_DISPATCH, used by the unit tests, the row is sent in this process.)"""
+    if settings.NOTIFICATIONS_INLINE_DISPATCH:
+        send_one(notification_id)
+        return
     from notifications.tasks import dispatch_notification
 
     try:

@@ -188,6 +188,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+if EMAIL_CONFIG.get("EMAIL_FILE_PATH") and not EMAIL_CONFIG["EMAIL_FILE_PATH"].startswith("/"):
+    # filemail:///var/mail means /var/mail (django-environ drops the leading slash).
+    EMAIL_CONFIG["EMAIL_FILE_PATH"] = "/" + EMAIL_CONFIG["EMAIL_FILE_PATH"]
 vars().update(EMAIL_CONFIG)
 # The address people use to reach the app; links in emails sent outside a request use it.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -218,6 +221,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 HEARTBEAT_SECONDS = env.int("HEARTBEAT_SECONDS", default=60)
+# Send outbox rows in the web process instead of through a worker (unit tests only).
+NOTIFICATIONS_INLINE_DISPATCH = env.bool("NOTIFICATIONS_INLINE_DISPATCH", default=False)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -34,6 +34,13 @@ def _fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _outbox_sends_in_process(settings) -> None:
+    # Unit tests send outbox rows in-process; the worker tests turn this off and deliver
+    # through a real Celery worker and broker.
+    settings.NOTIFICATIONS_INLINE_DISPATCH = True
+
+
 @pytest.fixture
 def clinic():
     return OrganizationFactory(name="Harbor Recovery Center", slug="harbor")

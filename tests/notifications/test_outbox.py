@@ -61,9 +61,10 @@ def test_a_claimed_row_cannot_be_claimed_again():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_at_once_send_once():
+def test_two_workers_at_once_send_once(settings):
     if connection.vendor != "postgresql":
         pytest.skip("row-level races need PostgreSQL (CI runs it)")
+    settings.NOTIFICATIONS_INLINE_DISPATCH = False  # the two threads below are the workers
     row = enqueue(_message())
     barrier = threading.Barrier(2)
     results: list[str] = []
@@ -104,7 +105,8 @@ def test_a_transient_failure_retries_with_backoff_then_fails(settings, monkeypat
     assert row.status == Status.FAILED and "connection lost" in row.last_error
 
 
-def test_the_sweep_requeues_a_row_stranded_by_a_killed_worker():
+def test_the_sweep_requeues_a_row_stranded_by_a_killed_worker(settings):
+    settings.NOTIFICATIONS_INLINE_DISPATCH = False  # the sweep hands the row to the broker
     row = enqueue(_message())
     outbox.claim(row.pk)  # the worker dies here
     Notification.objects.filter(pk=row.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
