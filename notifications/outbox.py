@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from notifications.models import Channel, Notification, Status
+from notifications.preferences import quiet_until, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +109,13 @@ def send_one(notification_id: int) -> str:
     if reason:
         _finish(row, Status.SKIPPED, reason=reason)
         return "skipped"
+    if row.recipient_user_id is not None:
+        later = quiet_until(row.recipient_user, timezone.now())
+        if later is not None:  # quiet hours defer, never drop
+            Notification.objects.filter(pk=row.pk).update(
+                status=Status.PENDING, due_at=later, claimed_at=None
+            )
+            return "deferred"
     try:
         provider_id = CHANNELS[row.channel](row)
     except PermanentFailure as exc:
@@ -162,14 +170,22 @@ def still_wanted(row: Notification) -> str:
     return ""
 
 
-SCOPE_OF_KIND = {"milestone_heads_up": "milestones", "milestone_day": "milestones"}
-PATIENT_ACTIVE_KINDS = {"checkin_reminder", "milestone_heads_up", "milestone_day"}
+SCOPE_OF_KIND = {
+    "milestone_heads_up": "milestones",
+    "milestone_day": "milestones",
+    "appointment_24h": "appointments",
+    "appointment_1h": "appointments",
+    "help_task_due": "help_tasks",
+}
+PATIENT_ACTIVE_KINDS = {
+    "checkin_reminder", "milestone_heads_up", "milestone_day", "assessment_due", "missed_checkins",
+}  # fmt: skip
 
 
 def _send_email(row: Notification) -> str:
     if not row.address:
         raise PermanentFailure("No email address.")
-    unsubscribe = f"{settings.SITE_URL}/notifications/unsubscribe/{row.pk}/"
+    unsubscribe = unsubscribe_url(row)
     email = EmailMultiAlternatives(
         subject=row.subject, body=row.body, to=[row.address],
         headers={
@@ -206,7 +222,7 @@ CHANNELS = {Channel.EMAIL: _send_email, Channel.IN_APP: _send_in_app, Channel.SM
 
 def dispatch_due(limit: int = 500) -> dict[str, int]:
     """Send what is due now (the `reminders_dispatch` command and the periodic sweep)."""
-    counts = {"sent": 0, "failed": 0, "retried": 0, "skipped": 0}
+    counts = {"sent": 0, "failed": 0, "retried": 0, "skipped": 0, "deferred": 0}
     due = Notification.objects.filter(status=Status.PENDING, due_at__lte=timezone.now())
     for pk in due.order_by("due_at", "pk").values_list("pk", flat=True)[:limit]:
         counts[send_one(pk)] += 1

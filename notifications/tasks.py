@@ -13,3 +13,14 @@ def dispatch_notification(notification_id: int) -> str:
 def sweep_outbox() -> int:
     """Re-queue what is stranded: rows stuck in sending, and due rows nobody queued."""
     return outbox.sweep()
+
+
+@shared_task(ignore_result=True, time_limit=240, soft_time_limit=220)
+def plan_reminders() -> str:
+    """The minute planner: what is due in the last hour goes into the outbox (once)."""
+    from django.utils import timezone
+
+    from notifications.planner import plan
+
+    tally = plan(timezone.now())
+    return f"planned={tally.planned} skipped={tally.skipped}"

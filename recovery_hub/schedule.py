@@ -15,10 +15,17 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": timedelta(seconds=settings.HEARTBEAT_SECONDS),
         "options": {"expires": max(settings.HEARTBEAT_SECONDS - 5, 1)},
     },
-    # The outbox's safety net: nothing stranded by a broker outage or a killed worker.
+    # Reminders: plan what is due (milestones, check-ins, appointments, help tasks, ...).
+    "reminders-plan": {
+        "task": "notifications.tasks.plan_reminders",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
+    # The outbox's safety net, and the sender of rows planned for later: what is due and not
+    # yet queued (a broker outage, a killed worker, a future due time) goes to a worker.
     "notifications-sweep": {
         "task": "notifications.tasks.sweep_outbox",
-        "schedule": timedelta(minutes=2),
-        "options": {"expires": 110},
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
     },
 }

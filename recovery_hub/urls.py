@@ -25,6 +25,7 @@ urlpatterns = [
     path("clinic/", include("recovery_hub.clinic_admin_urls")),
     path("resources/", include("resources.urls")),
     path("events/", include("events.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

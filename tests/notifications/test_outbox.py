@@ -131,3 +131,23 @@ def test_revocation_after_planning_cancels_with_a_reason(contact, person):
     row.refresh_from_db()
     assert row.status == Status.SKIPPED and "consent" in row.reason
     assert mail.outbox == []
+
+
+def test_quiet_hours_defer_and_never_drop(clinic):
+    from notifications.models import NotificationPreference
+    from tests.factories import UserFactory
+
+    user = UserFactory(time_zone="UTC")
+    now = timezone.now()
+    NotificationPreference.objects.create(  # a quiet period around this very minute
+        user=user,
+        quiet_hours_start=(now - timedelta(hours=1)).time().replace(second=0, microsecond=0),
+        quiet_hours_end=(now + timedelta(hours=1)).time().replace(second=0, microsecond=0),
+    )
+    row = enqueue(_message(channel="in_app"), recipient_user=user)
+
+    result = outbox.send_one(row.pk)
+
+    row.refresh_from_db()
+    assert result == "deferred"
+    assert row.status == Status.PENDING and row.due_at > timezone.now()

@@ -1,0 +1,664 @@
+"""The reminder planner: decides which messages are due and writes them to the outbox.
+
+`plan(at)` looks at the window (at - 1 hour, at]: every message whose exact due time falls in it
+is enqueued with that due time. The minute tick (`reminders_tick`) calls it every minute, so a
+missed run is caught up within the hour; the outbox's idempotency key (kind, occurrence,
+recipient, channel) makes asking twice plan once.
+
+Local times are computed per recipient with zoneinfo, `datetime.combine(day, time, zone)`, then
+compared in UTC, so the daylight-saving changes move the UTC instant and never the local time.
+
+Counting (the `planned=N skipped=N` line):
+- planned: rows written to the outbox by this run.
+- skipped: messages whose time had come but that a rule held back: a supporter who is not
+  active or has no consent in force for the scope, an opt-out (paused, unsubscribed from the
+  kind, channel turned off, a contact's opt-out), a discharged or alumni patient, an already
+  done check-in, or a recipient with no address for the channel.
+- A message planned by an earlier run (enqueue() returns None) counts as neither; it is in
+  `Tally.already`. So a second run for the same instant prints planned=0 and the same skipped.
+
+Supporters only ever get a minimal text: no clinic name, diagnosis, substance or treatment in a
+subject or SMS; every message is rendered in its recipient's language.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Prefetch, Q
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import User
+from coping.models import CheckIn
+from coping.selectors import schedule_for
+from networks.consent import consented_scopes
+from networks.models import ContactStatus, HelpStatus, HelpTask, SupportContact
+from notifications.models import Channel, ContactOptOut, Notification, NotificationPreference
+from notifications.outbox import Message, enqueue
+from patients.milestones import MilestoneDate, milestones_between
+from patients.models import (
+    Alert,
+    AlertKind,
+    Appointment,
+    AppointmentStatus,
+    CareTeamMember,
+    Patient,
+    PatientStatus,
+)
+
+WINDOW = timedelta(hours=1)
+MILESTONE_TIME = time(9, 0)
+HELP_TASK_TIME = time(9, 0)
+ASSESSMENT_TIME = time(10, 0)
+CHECKIN_TIME = time(19, 0)
+MISSED_CHECKINS_FROM = time(9, 0)  # the missed-check-in rule acts from 9:00 patient-local on
+
+ONGOING = (PatientStatus.ACTIVE, PatientStatus.INTAKE)
+ENDED = (PatientStatus.DISCHARGED, PatientStatus.ALUMNI)
+
+# Kind strings (notifications.models.Kind values).
+CHECKIN_REMINDER = "checkin_reminder"
+MILESTONE_HEADS_UP = "milestone_heads_up"
+MILESTONE_DAY = "milestone_day"
+APPOINTMENT_24H = "appointment_24h"
+APPOINTMENT_1H = "appointment_1h"
+HELP_TASK_DUE = "help_task_due"
+ASSESSMENT_DUE = "assessment_due"
+MISSED_CHECKINS = "missed_checkins"
+
+
+@dataclass
+class Tally:
+    planned: int = 0
+    skipped: int = 0
+    already: int = 0  # planned by an earlier run: neither planned nor skipped
+    alerts: int = 0  # care-team alerts raised (missed check-ins)
+    reasons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def skip(self, reason: str) -> None:
+        self.skipped += 1
+        self.reasons[reason] += 1
+
+
+@dataclass(frozen=True)
+class Recipient:
+    key: str
+    channel: str
+    address: str
+    language: str
+    zone: ZoneInfo
+    user: User | None = None
+    contact: SupportContact | None = None
+
+
+def _link(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _first_name(patient: Patient) -> str:
+    return patient.display_name.split(" ")[0]
+
+
+def _zone(name: str | None, fallback: ZoneInfo) -> ZoneInfo:
+    try:
+        return ZoneInfo(name) if name else fallback
+    except (KeyError, ValueError):
+        return fallback
+
+
+def _local(moment: datetime, zone: ZoneInfo) -> datetime:
+    return moment.astimezone(zone)
+
+
+class Planner:
+    def __init__(self, at: datetime) -> None:
+        if at.tzinfo is None:
+            raise ValueError("The planner needs an aware datetime.")
+        self.at = at.astimezone(UTC)
+        self.start = self.at - WINDOW
+        self.tally = Tally()
+        self._preferences: dict[int, NotificationPreference | None] = {}
+        self._opt_outs: dict[int, set[str]] = {}
+        self._batch: list[tuple[Message, datetime, Patient, Recipient]] = []
+
+    # --- time -----------------------------------------------------------------------------
+
+    def due(self, day: date, at: time, zone: ZoneInfo) -> datetime:
+        """The UTC instant of `at` o'clock on the local `day` in `zone` (DST-correct)."""
+        return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+
+    def in_window(self, due_at: datetime) -> bool:
+        return self.start < due_at <= self.at
+
+    def local_days(self, zone: ZoneInfo) -> list[date]:
+        """The local days the window touches in `zone` (one or two)."""
+        return sorted({_local(self.start, zone).date(), _local(self.at, zone).date()})
+
+    def due_in_window(self, days: Iterable[date], at: time, zone: ZoneInfo) -> Iterable[tuple]:
+        for day in days:
+            due_at = self.due(day, at, zone)
+            if self.in_window(due_at):
+                yield day, due_at
+
+    # --- opt-outs ---------------------------------------------------------------------------
+
+    def load_opt_outs(self, users: Iterable[int], contacts: Iterable[int]) -> None:
+        """Preferences and contact opt-outs of these people, in two queries."""
+        missing_users = {pk for pk in users if pk and pk not in self._preferences}
+        if missing_users:
+            for pk in missing_users:
+                self._preferences[pk] = None
+            for pref in NotificationPreference.objects.filter(user_id__in=missing_users):
+                self._preferences[pref.user_id] = pref
+        missing_contacts = {pk for pk in contacts if pk and pk not in self._opt_outs}
+        if missing_contacts:
+            for pk in missing_contacts:
+                self._opt_outs[pk] = set()
+            rows = ContactOptOut.objects.filter(contact_id__in=missing_contacts)
+            for contact_id, kind in rows.values_list("contact_id", "kind"):
+                self._opt_outs[contact_id].add(kind)
+
+    def opted_out(self, kind: str, recipient: Recipient) -> bool:
+        users = [recipient.user.pk] if recipient.user else []
+        contacts = [recipient.contact.pk] if recipient.contact else []
+        self.load_opt_outs(users, contacts)
+        if recipient.contact is not None and kind in self._opt_outs.get(recipient.contact.pk, ()):
+            return True
+        pref = self._preferences.get(recipient.user.pk) if recipient.user else None
+        if pref is None:
+            return False
+        if pref.paused or kind in (pref.unsubscribed_kinds or []):
+            return True
+        channels = (pref.channels or {}).get(kind)
+        return channels is not None and recipient.channel not in channels
+
+    # --- recipients -------------------------------------------------------------------------
+
+    def patient_recipient(self, patient: Patient, channel: str = Channel.EMAIL) -> Recipient | None:
+        user = patient.user
+        key = f"user:{user.pk}" if user else f"patient:{patient.pk}"
+        if channel == Channel.IN_APP and user is None:
+            channel = Channel.EMAIL  # no account: the note goes by email
+        if channel == Channel.IN_APP:
+            address = ""
+        else:
+            address = (user.email if user else "") or patient.email
+            if not address:
+                return None
+        return Recipient(key=key, channel=channel, address=address,
+                         language=patient.preferred_language or "en", zone=patient.zone,
+                         user=user)  # fmt: skip
+
+    def staff_recipient(self, user: User, patient: Patient) -> Recipient:
+        return Recipient(key=f"user:{user.pk}", channel=Channel.IN_APP, address="",
+                         language=user.language or "en",
+                         zone=_zone(user.time_zone, patient.zone), user=user)  # fmt: skip
+
+    def supporter_recipient(self, contact: SupportContact) -> Recipient | None:
+        """Their preferred channel when it can reach them, else email, else SMS."""
+        preferred = contact.preferred_channel
+        if preferred == Channel.SMS and contact.phone:
+            channel, address = Channel.SMS, contact.phone
+        elif preferred == Channel.IN_APP and contact.user_id:
+            channel, address = Channel.IN_APP, ""
+        elif contact.email:
+            channel, address = Channel.EMAIL, contact.email
+        elif contact.phone:
+            channel, address = Channel.SMS, contact.phone
+        elif contact.user_id:
+            channel, address = Channel.IN_APP, ""
+        else:
+            return None
+        zone = _zone(contact.user.time_zone if contact.user_id else None, contact.patient.zone)
+        return Recipient(key=f"contact:{contact.pk}", channel=channel, address=address,
+                         language=contact.language or "en", zone=zone,
+                         contact=contact)  # fmt: skip
+
+    def supporter_allowed(self, contact: SupportContact, scope: str) -> bool:
+        """Active, with a consent in force at the planning instant that covers the scope."""
+        if contact.status != ContactStatus.ACTIVE:
+            self.tally.skip(f"contact {contact.status}")
+            return False
+        if scope not in consented_scopes(contact, self.at):
+            self.tally.skip("no consent")
+            return False
+        return True
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def send(
+        self,
+        kind: str,
+        occurrence: str,
+        recipient: Recipient | None,
+        due_at: datetime,
+        patient: Patient,
+        render: Callable[[Recipient], tuple[str, str, str]],
+    ) -> None:
+        """Render in the recipient's language and enqueue; `render` returns subject, body and
+        link."""
+        if recipient is None:
+            self.tally.skip("no address")
+            return
+        if self.opted_out(kind, recipient):
+            self.tally.skip("opted out")
+            return
+        with translation.override(recipient.language):
+            subject, body, link = render(recipient)
+        message = Message(
+            kind=kind, occurrence=occurrence, channel=recipient.channel,
+            recipient_key=recipient.key, address=recipient.address, body=body,
+            subject=subject if recipient.channel != Channel.SMS else "", link=link,
+            language=recipient.language,
+        )  # fmt: skip
+        self._batch.append((message, due_at, patient, recipient))
+
+    def flush(self) -> None:
+        """Write the batch: one query finds what earlier runs planned, then one insert per new
+        message (enqueue() still guards against a concurrent run)."""
+        batch, self._batch = self._batch, []
+        if not batch:
+            return
+        existing = set(
+            Notification.objects.filter(
+                kind__in={m.kind for m, *_rest in batch},
+                occurrence__in={m.occurrence for m, *_rest in batch},
+            ).values_list("kind", "occurrence", "recipient_key", "channel")
+        )
+        for message, due_at, patient, recipient in batch:
+            key = (message.kind, message.occurrence, message.recipient_key, message.channel)
+            if key in existing:
+                self.tally.already += 1
+                continue
+            existing.add(key)
+            row = enqueue(
+                message, due_at=due_at, clinic=patient.clinic, patient=patient,
+                recipient_user=recipient.user, recipient_contact=recipient.contact,
+            )  # fmt: skip
+            if row is None:
+                self.tally.already += 1
+            else:
+                self.tally.planned += 1
+
+    # --- the rules --------------------------------------------------------------------------
+
+    def run(self) -> Tally:
+        for rule in (self.milestones, self.checkin_reminders, self.missed_checkins,
+                     self.appointments, self.help_tasks, self.assessments):  # fmt: skip
+            rule()
+            self.flush()
+        return self.tally
+
+    def _utc_days(self) -> tuple[date, date]:
+        """Every local day the window touches, in any zone (UTC-12 to UTC+14), lies here."""
+        return self.start.date() - timedelta(days=1), self.at.date() + timedelta(days=1)
+
+    def milestones(self) -> None:
+        """Heads-up N days before (supporters with "milestones"), and the day itself (patient,
+        care team, those supporters), at 9:00 in each recipient's zone."""
+        first, last = self._utc_days()
+        patients = (
+            Patient.objects.filter(recovery_start__isnull=False)
+            .filter(recovery_start__lte=last)
+            .select_related("clinic", "user")
+        )
+        candidates: list[tuple[Patient, MilestoneDate, str]] = []
+        for patient in patients:
+            ahead = patient.clinic.milestone_heads_up_days
+            horizon = last + timedelta(days=ahead)
+            for milestone in milestones_between(patient.recovery_start, first, horizon):
+                if first <= milestone.date - timedelta(days=ahead) <= last:
+                    candidates.append((patient, milestone, MILESTONE_HEADS_UP))
+                if first <= milestone.date <= last:
+                    candidates.append((patient, milestone, MILESTONE_DAY))
+        if not candidates:
+            return
+        ids = {patient.pk for patient, _m, _k in candidates}
+        contacts = self._contacts_of(ids)
+        team = self._care_team_of(ids)
+        for patient, milestone, kind in candidates:
+            ahead = patient.clinic.milestone_heads_up_days
+            day = (
+                milestone.date if kind == MILESTONE_DAY else milestone.date - timedelta(days=ahead)
+            )
+            occurrence = f"milestone:{patient.pk}:{milestone.key}:{milestone.date}"
+            ended = patient.status in ENDED
+            recipients: list[Recipient | None] = []
+            if kind == MILESTONE_DAY:
+                if self.in_window(self.due(day, MILESTONE_TIME, patient.zone)):
+                    recipients.append(self.patient_recipient(patient))
+                for member in team.get(patient.pk, []):
+                    zone = _zone(member.clinician.time_zone, patient.zone)
+                    if self.in_window(self.due(day, MILESTONE_TIME, zone)):
+                        recipients.append(self.staff_recipient(member.clinician, patient))
+            for contact in contacts.get(patient.pk, []):
+                zone = _zone(contact.user.time_zone if contact.user_id else None, patient.zone)
+                if not self.in_window(self.due(day, MILESTONE_TIME, zone)):
+                    continue
+                if ended:
+                    self.tally.skip("discharged")
+                elif self.supporter_allowed(contact, "milestones"):
+                    recipients.append(self.supporter_recipient(contact))
+            for recipient in recipients:
+                if ended:
+                    self.tally.skip("discharged")
+                    continue
+                due_at = self.due(
+                    day, MILESTONE_TIME, recipient.zone if recipient else patient.zone
+                )
+                self.send(kind, occurrence, recipient, due_at, patient,
+                          self._milestone_text(kind, patient, milestone))  # fmt: skip
+
+    def _milestone_text(self, kind: str, patient: Patient, milestone: MilestoneDate) -> Callable:
+        def render(recipient: Recipient) -> tuple[str, str, str]:
+            name = _first_name(patient)
+            if recipient.contact is not None:
+                link = _link(f"/support/{patient.pk}/")
+                if kind == MILESTONE_HEADS_UP:
+                    weekday = formats.date_format(milestone.date, "l")
+                    return (_("A milestone to celebrate soon"),
+                            _("%(name)s has a milestone coming up on %(day)s. Sign in to see how "
+                              "you can celebrate: %(link)s")
+                            % {"name": name, "day": weekday, "link": link}, link)  # fmt: skip
+                return (_("A day to celebrate"),
+                        _("Today is a special day for %(name)s. Sign in to see how you can "
+                          "celebrate: %(link)s") % {"name": name, "link": link}, link)  # fmt: skip
+            if recipient.user is not None and recipient.channel == Channel.IN_APP:
+                link = _link(f"/patients/{patient.pk}/journey/")
+                return (_("%(name)s reaches %(label)s today") % {"name": patient.display_name,
+                                                                 "label": milestone.label},
+                        _("%(name)s reaches %(label)s today. A word from the team means a lot.")
+                        % {"name": patient.display_name, "label": milestone.label},
+                        link)  # fmt: skip
+            link = _link("/my-recovery/progress/")
+            return (_("Congratulations on %(label)s!") % {"label": milestone.label},
+                    _("Hi %(name)s, today marks %(label)s. Every day counts, and this one is "
+                      "worth celebrating. See your journey: %(link)s")
+                    % {"name": name, "label": milestone.label, "link": link}, link)  # fmt: skip
+
+        return render
+
+    def _contacts_of(self, patient_ids: set[int]) -> dict[int, list[SupportContact]]:
+        """Every non-removed contact of these patients (removed ones are never considered)."""
+        by_patient: dict[int, list[SupportContact]] = defaultdict(list)
+        rows = (
+            SupportContact.objects.filter(patient_id__in=patient_ids)
+            .exclude(status=ContactStatus.REMOVED)
+            .select_related("user", "patient")
+            .order_by("pk")
+        )
+        for contact in rows:
+            by_patient[contact.patient_id].append(contact)
+        return by_patient
+
+    def _care_team_of(self, patient_ids: set[int]) -> dict[int, list[CareTeamMember]]:
+        by_patient: dict[int, list[CareTeamMember]] = defaultdict(list)
+        rows = (
+            CareTeamMember.objects.current()
+            .filter(patient_id__in=patient_ids, clinician__is_active=True)
+            .select_related("clinician")
+            .order_by("pk")
+        )
+        for member in rows:
+            by_patient[member.patient_id].append(member)
+        return by_patient
+
+    def checkin_reminders(self) -> None:
+        """At the patient's reminder time (19:00 local by default), unless already checked in."""
+        due: list[tuple[Patient, date, datetime]] = []
+        for patient in Patient.objects.select_related("clinic", "user").exclude(
+            status__in=(PatientStatus.ALUMNI,)
+        ):
+            at = getattr(patient, "checkin_reminder_time", None) or CHECKIN_TIME
+            for day, due_at in self.due_in_window(self.local_days(patient.zone), at, patient.zone):
+                due.append((patient, day, due_at))
+        if not due:
+            return
+        done = set(
+            CheckIn.objects.filter(
+                patient_id__in={p.pk for p, _d, _a in due}, local_date__in={d for _p, d, _a in due}
+            ).values_list("patient_id", "local_date")
+        )
+        for patient, day, due_at in due:
+            if patient.status in ENDED:
+                self.tally.skip("discharged")
+                continue
+            if (patient.pk, day) in done:
+                self.tally.skip("checked in")
+                continue
+
+            def render(recipient: Recipient, patient: Patient = patient) -> tuple[str, str, str]:
+                link = _link("/my-recovery/check-in/")
+                return (_("Time for your daily check-in"),
+                        _("Hi %(name)s, how was today? Your check-in takes a minute: %(link)s")
+                        % {"name": _first_name(patient), "link": link}, link)  # fmt: skip
+
+            self.send(CHECKIN_REMINDER, f"checkin:{patient.pk}:{day}",
+                      self.patient_recipient(patient), due_at, patient, render)  # fmt: skip
+
+    def missed_checkins(self) -> None:
+        """No check-in on each of the last N local days (N = clinic.missed_checkin_days) of an
+        active patient who existed before them: one care-team alert and one gentle note per
+        streak (the streak is named by the last check-in date). Acts from 9:00 patient-local."""
+        from patients.services import alert_raise
+
+        patients = (
+            Patient.objects.filter(status=PatientStatus.ACTIVE)
+            .select_related("clinic", "user")
+            .annotate(last_checkin=Max("checkins__local_date"))
+        )
+        streaks: list[tuple[Patient, str, int]] = []
+        for patient in patients:
+            local_now = _local(self.at, patient.zone)
+            if local_now.time() < MISSED_CHECKINS_FROM:
+                continue
+            today = local_now.date()
+            days = patient.clinic.missed_checkin_days
+            first_missed = today - timedelta(days=days)
+            if patient.created_at.astimezone(patient.zone).date() >= first_missed:
+                continue
+            last = patient.last_checkin
+            if last is not None and last >= first_missed:
+                continue  # checked in on one of those days (or later)
+            streaks.append((patient, last.isoformat() if last else "never", days))
+        if not streaks:
+            return
+        raised = set(
+            Alert.objects.filter(
+                patient_id__in={p.pk for p, _s, _d in streaks},
+                kind=AlertKind.MISSED_CHECKINS,
+                source__in={f"missed:{s}" for _p, s, _d in streaks},
+            ).values_list("patient_id", "source")
+        )
+        for patient, streak, days in streaks:
+            if (patient.pk, f"missed:{streak}") in raised:
+                continue  # this streak was handled by an earlier run
+            with transaction.atomic():
+                alert = alert_raise(
+                    patient=patient, kind=AlertKind.MISSED_CHECKINS, source=f"missed:{streak}",
+                    message=ngettext("No check-in for %(count)d day.",
+                                     "No check-ins for %(count)d days.", days) % {"count": days},
+                )  # fmt: skip
+                if alert is None:
+                    continue  # a concurrent run raised it
+                self.tally.alerts += 1
+
+                def render(recipient: Recipient, patient: Patient = patient) -> tuple:
+                    link = _link("/my-recovery/check-in/")
+                    return (_("We have missed you"),
+                            _("Hi %(name)s, we have not seen a check-in for a few days. Whenever "
+                              "you are ready, it takes a minute: %(link)s. If things are hard "
+                              "right now, your care team is here for you.")
+                            % {"name": _first_name(patient), "link": link}, link)  # fmt: skip
+
+                self.send(MISSED_CHECKINS, f"missed:{patient.pk}:{streak}",
+                          self.patient_recipient(patient, Channel.IN_APP), self.at, patient,
+                          render)  # fmt: skip
+                self.flush()
+
+    def appointments(self) -> None:
+        """24 hours and 1 hour before, to the staff attending (in the app), the patient (email)
+        and the invited supporters with "appointments" (their channel)."""
+        marks = ((APPOINTMENT_24H, timedelta(hours=24)), (APPOINTMENT_1H, timedelta(hours=1)))
+        window = Q()
+        for _kind, before in marks:
+            window |= Q(starts_at__gt=self.start + before, starts_at__lte=self.at + before)
+        rows = (
+            Appointment.objects.filter(window, status=AppointmentStatus.SCHEDULED)
+            .select_related("clinic", "patient", "patient__clinic", "patient__user")
+            .prefetch_related(
+                Prefetch("staff_attendees", queryset=User.objects.filter(is_active=True)),
+                Prefetch(
+                    "network_attendees",
+                    queryset=SupportContact.objects.select_related("user", "patient"),
+                ),
+            )
+        )
+        for appointment in rows:
+            patient = appointment.patient
+            for kind, before in marks:
+                due_at = appointment.starts_at - before
+                if not self.in_window(due_at):
+                    continue
+                occurrence = f"appointment:{appointment.pk}:{appointment.starts_at:%Y%m%dT%H%M}"
+                render = self._appointment_text(kind, appointment)
+                if patient.status in ENDED:
+                    self.tally.skip("discharged")
+                    continue
+                recipients = [self.patient_recipient(patient)]
+                recipients += [self.staff_recipient(u, patient)
+                               for u in appointment.staff_attendees.all()]  # fmt: skip
+                for contact in appointment.network_attendees.all():
+                    if contact.status == ContactStatus.REMOVED:
+                        self.tally.skip("contact removed")
+                    elif self.supporter_allowed(contact, "appointments"):
+                        recipients.append(self.supporter_recipient(contact))
+                for recipient in recipients:
+                    self.send(kind, occurrence, recipient, due_at, patient, render)
+
+    def _appointment_text(self, kind: str, appointment: Appointment) -> Callable:
+        def render(recipient: Recipient) -> tuple[str, str, str]:
+            patient = appointment.patient
+            when = formats.date_format(_local(appointment.starts_at, recipient.zone),
+                                       "DATETIME_FORMAT")  # fmt: skip
+            soon = _("tomorrow") if kind == APPOINTMENT_24H else _("in an hour")
+            if recipient.contact is not None:
+                link = _link(f"/support/{patient.pk}/")
+                return (_("A reminder: you are invited, %(soon)s") % {"soon": soon},
+                        _("%(name)s invited you to join them %(soon)s (%(when)s). Sign in for the "
+                          "details: %(link)s") % {"name": _first_name(patient), "soon": soon,
+                                                  "when": when, "link": link}, link)  # fmt: skip
+            if recipient.channel == Channel.IN_APP:
+                link = _link(f"/patients/{patient.pk}/appointments/")
+                text = _("%(label)s with %(name)s, %(when)s") % {
+                    "label": appointment.label,
+                    "name": patient.display_name,
+                    "when": when,
+                }
+                return text, text, link
+            link = _link("/my-recovery/")
+            return (_("Reminder: %(label)s %(soon)s") % {"label": appointment.label, "soon": soon},
+                    _("Hi %(name)s, a reminder of your %(label)s %(soon)s, %(when)s. See you "
+                      "there! %(link)s") % {"name": _first_name(patient),
+                                            "label": appointment.label, "soon": soon,
+                                            "when": when, "link": link}, link)  # fmt: skip
+
+        return render
+
+    def help_tasks(self) -> None:
+        """The day before a claimed task's date, at 9:00 in the supporter's zone, to the
+        supporter who claimed it (with "help_tasks")."""
+        first, last = self._utc_days()
+        tasks = HelpTask.objects.filter(
+            status=HelpStatus.CLAIMED,
+            claimed_by__isnull=False,
+            due_on__gte=first + timedelta(days=1),
+            due_on__lte=last + timedelta(days=1),
+        ).select_related(
+            "patient",
+            "patient__clinic",
+            "claimed_by",
+            "claimed_by__user",
+            "claimed_by__patient",
+        )
+        for task in tasks:
+            contact, patient = task.claimed_by, task.patient
+            zone = _zone(contact.user.time_zone if contact.user_id else None, patient.zone)
+            due_at = self.due(task.due_on - timedelta(days=1), HELP_TASK_TIME, zone)
+            if not self.in_window(due_at):
+                continue
+            if patient.status in ENDED:
+                self.tally.skip("discharged")
+                continue
+            if contact.status == ContactStatus.REMOVED:
+                self.tally.skip("contact removed")
+                continue
+            if not self.supporter_allowed(contact, "help_tasks"):
+                continue
+
+            def render(recipient: Recipient, task: HelpTask = task) -> tuple[str, str, str]:
+                link = _link(f"/support/{task.patient_id}/")
+                return (_("A reminder for tomorrow"),
+                        _("Thank you for offering to help %(name)s (%(kind)s). It is planned for "
+                          "tomorrow. Details: %(link)s")
+                        % {"name": _first_name(task.patient), "kind": task.get_kind_display(),
+                           "link": link}, link)  # fmt: skip
+
+            self.send(HELP_TASK_DUE, f"help_task:{task.pk}:{task.due_on}",
+                      self.supporter_recipient(contact), due_at, patient, render)  # fmt: skip
+
+    def assessments(self) -> None:
+        """When a questionnaire becomes due today, at 10:00 patient-local: the patient and the
+        primary clinician (in the app). One message per patient per day, listing them."""
+        due: list[tuple[Patient, date, datetime]] = []
+        for patient in Patient.objects.filter(status__in=ONGOING).select_related("clinic", "user"):
+            for day, due_at in self.due_in_window(
+                self.local_days(patient.zone), ASSESSMENT_TIME, patient.zone
+            ):
+                due.append((patient, day, due_at))
+        if not due:
+            return
+        team = self._care_team_of({patient.pk for patient, _d, _a in due})
+        for patient, day, due_at in due:
+            names = [d.instrument.short_name for d in schedule_for(patient, day)
+                     if d.next_due == day]  # fmt: skip
+            if not names:
+                continue
+            occurrence = f"assessment:{patient.pk}:{day}"
+            recipients = [self.patient_recipient(patient, Channel.IN_APP)]
+            recipients += [self.staff_recipient(m.clinician, patient)
+                           for m in team.get(patient.pk, []) if m.is_primary]  # fmt: skip
+
+            def render(recipient: Recipient, patient: Patient = patient,
+                       names: list[str] = names) -> tuple[str, str, str]:  # fmt: skip
+                if recipient.user is not None and recipient.user.pk != patient.user_id:
+                    link = _link(f"/patients/{patient.pk}/")
+                    text = _("%(list)s due today for %(name)s") % {
+                        "list": ", ".join(names),
+                        "name": patient.display_name,
+                    }
+                    return text, text, link
+                link = _link("/my-recovery/")
+                count = len(names)
+                return (ngettext("A short questionnaire is ready for you",
+                                 "%(count)d short questionnaires are ready for you", count)
+                        % {"count": count},
+                        _("Hi %(name)s, it is time for a few quick questions about how you have "
+                          "been. It helps you and your team see your progress: %(link)s")
+                        % {"name": _first_name(patient), "link": link}, link)  # fmt: skip
+
+            for recipient in recipients:
+                self.send(ASSESSMENT_DUE, occurrence, recipient, due_at, patient, render)
+
+
+def plan(at: datetime) -> Tally:
+    """Plan everything due in (at - 1 hour, at]."""
+    return Planner(at).run()

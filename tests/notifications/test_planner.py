@@ -1,0 +1,420 @@
+"""The reminder planner and `reminders_tick`: who is reminded, at which local time, and once."""
+
+import re
+from datetime import date, datetime, timedelta
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from coping.models import CheckIn
+from networks.models import ContactStatus, HelpKind, HelpStatus, HelpTask, Relationship
+from networks.services import consent_grant, consent_revoke, contact_add
+from notifications.models import ContactOptOut, Notification, NotificationPreference
+from patients.models import Alert, AlertKind, Appointment, AppointmentKind, Patient, PatientStatus
+from tests.factories import PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+UTC = ZoneInfo("UTC")
+SIGNED_AT = datetime(2026, 2, 1, 12, 0, tzinfo=UTC)
+
+
+def tick(at: str) -> str:
+    out = StringIO()
+    call_command("reminders_tick", "--at", at, stdout=out)
+    return out.getvalue()
+
+
+def counts(output: str) -> tuple[int, int]:
+    match = re.fullmatch(r"planned=(\d+) skipped=(\d+)\n", output)
+    assert match, output
+    return int(match[1]), int(match[2])
+
+
+def grant(contact, person, scopes):
+    with time_machine.travel(SIGNED_AT, tick=False):
+        return consent_grant(contact=contact, actor=person, scopes=scopes, purpose="To support me",
+                             signed_name="Jordan Rivera", signature_method="in_app",
+                             expires_on_event="discharge")  # fmt: skip
+
+
+def add_contact(patient, actor, name, *, email="", phone="", status=ContactStatus.ACTIVE, **extra):
+    contact = contact_add(patient=patient, actor=actor, name=name,
+                          relationship=Relationship.FRIEND, email=email)  # fmt: skip
+    contact.status = status
+    contact.phone = phone
+    for key, value in extra.items():
+        setattr(contact, key, value)
+    contact.save()
+    return contact
+
+
+def rows(kind):
+    return list(Notification.objects.filter(kind=kind).order_by("recipient_key", "channel"))
+
+
+def utc(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+# --- milestones --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def network(patient, person, contact, supporter, team_clinician):
+    """A 30-day milestone on Friday 2026-03-20 (heads-up 3 days before, on the 17th), and a
+    network: Pat (linked, Los Angeles), Sam (no account: the patient's New York zone) and four who
+    must not hear of it."""
+    Patient.objects.filter(pk=patient.pk).update(recovery_start=date(2026, 2, 18))
+    patient.refresh_from_db()
+    supporter.time_zone = "America/Los_Angeles"
+    supporter.save()
+    team_clinician.time_zone = "America/New_York"
+    team_clinician.save()
+    grant(contact, person, ["milestones"])
+    sam = add_contact(patient, team_clinician, "Sam Lee", email="sam@example.org")
+    grant(sam, person, ["milestones", "appointments"])
+    revoked = add_contact(patient, team_clinician, "Rae Revoked", email="rae@example.org")
+    with time_machine.travel(SIGNED_AT, tick=False):
+        consent_revoke(consent=grant(revoked, person, ["milestones"]), actor=person)
+    removed = add_contact(patient, team_clinician, "Rem Oved", email="rem@example.org")
+    grant(removed, person, ["milestones"])
+    removed.status = ContactStatus.REMOVED
+    removed.save()
+    paused = add_contact(patient, team_clinician, "Pia Paused", email="pia@example.org")
+    grant(paused, person, ["milestones"])
+    paused.status = ContactStatus.PAUSED
+    paused.save()
+    add_contact(patient, team_clinician, "Una Consented", email="una@example.org")
+    other_scope = add_contact(patient, team_clinician, "Otto Other", email="otto@example.org")
+    grant(other_scope, person, ["help_tasks"])
+    return {"pat": contact, "sam": sam}
+
+
+def test_heads_up_reaches_only_consented_active_supporters_at_nine_in_their_zone(patient, network):
+    pat, sam = network["pat"], network["sam"]
+
+    # 9:00 in New York on the 17th (EDT): Sam, whose zone is the patient's.
+    planned, skipped = counts(tick("2026-03-17T13:00:00Z"))
+    heads_up = rows("milestone_heads_up")
+    assert [row.recipient_contact_id for row in heads_up] == [sam.pk]
+    assert heads_up[0].due_at == utc("2026-03-17T13:00:00Z")
+    assert heads_up[0].occurrence == f"milestone:{patient.pk}:30d:2026-03-20"
+    # revoked, paused, unconsented and other-scope contacts were held back by a rule
+    assert planned == 1 and skipped == 4
+
+    # 9:00 in Los Angeles: Pat.
+    counts(tick("2026-03-17T16:00:00Z"))
+    assert {row.recipient_contact_id for row in rows("milestone_heads_up")} == {sam.pk, pat.pk}
+    pat_row = Notification.objects.get(kind="milestone_heads_up", recipient_contact=pat)
+    assert pat_row.due_at == utc("2026-03-17T16:00:00Z")
+
+    # minimal disclosure: no clinic name, no label of the milestone, the weekday, the link
+    for row in rows("milestone_heads_up"):
+        assert row.subject == "A milestone to celebrate soon"
+        assert "Harbor" not in row.subject + row.body and "Friday" in row.body
+        assert f"/support/{patient.pk}/" in row.body and "Jordan" in row.body
+
+
+def test_milestone_day_reaches_patient_care_team_and_consented_supporters(
+    patient, network, person, team_clinician
+):
+    pat, sam = network["pat"], network["sam"]
+
+    counts(tick("2026-03-20T13:00:00Z"))  # 9:00 in New York
+    day = rows("milestone_day")
+    assert {(row.recipient_key, row.channel) for row in day} == {
+        (f"user:{person.pk}", "email"),
+        (f"user:{team_clinician.pk}", "in_app"),
+        (f"contact:{sam.pk}", "email"),
+    }
+    assert all(row.due_at == utc("2026-03-20T13:00:00Z") for row in day)
+    patient_row = next(row for row in day if row.recipient_user_id == person.pk)
+    assert "30 days" in patient_row.subject and patient_row.address == person.email
+
+    counts(tick("2026-03-20T16:00:00Z"))  # 9:00 in Los Angeles
+    assert Notification.objects.filter(kind="milestone_day", recipient_contact=pat).exists()
+    assert Notification.objects.filter(kind="milestone_day").count() == 4
+
+
+def test_supporter_messages_are_rendered_in_their_language(patient, network):
+    sam = network["sam"]
+    sam.language = "es"
+    sam.save()
+
+    tick("2026-03-17T13:00:00Z")
+
+    row = Notification.objects.get(kind="milestone_heads_up", recipient_contact=sam)
+    assert row.language == "es"
+    assert "viernes" in row.body.lower() or "Friday" in row.body  # weekday in Spanish if compiled
+
+
+def test_running_twice_plans_nothing_new(network):
+    first = counts(tick("2026-03-17T13:00:00Z"))
+    second = counts(tick("2026-03-17T13:00:00Z"))
+    later = counts(tick("2026-03-17T13:30:00Z"))  # the same hour's window again
+
+    assert first[0] == 1
+    assert second == (0, first[1])  # nothing new; the rules still hold the same ones back
+    assert later[0] == 0
+    assert Notification.objects.filter(kind="milestone_heads_up").count() == 1
+
+
+def test_a_discharged_patients_milestone_is_skipped(patient, network):
+    Patient.objects.filter(pk=patient.pk).update(status=PatientStatus.DISCHARGED)
+
+    planned, skipped = counts(tick("2026-03-20T13:00:00Z"))
+
+    assert not rows("milestone_day") and planned == 0 and skipped >= 3
+
+
+# --- daily check-in reminder -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("local_day", "instant"),
+    [
+        ("2026-03-07", "2026-03-08T00:00:00Z"),  # EST, the evening before the spring change
+        ("2026-03-08", "2026-03-08T23:00:00Z"),  # EDT from 2:00 that morning
+        ("2026-03-09", "2026-03-09T23:00:00Z"),
+        ("2026-10-31", "2026-10-31T23:00:00Z"),  # EDT, the evening before the autumn change
+        ("2026-11-01", "2026-11-02T00:00:00Z"),  # EST from 2:00 that morning
+        ("2026-11-02", "2026-11-03T00:00:00Z"),
+    ],
+)
+def test_checkin_reminder_at_seven_pm_local_across_dst(patient, person, local_day, instant):
+    earlier = (utc(instant) - timedelta(hours=1)).isoformat()
+    tick(earlier)
+    assert not rows("checkin_reminder")  # an hour before: not yet
+
+    tick(instant)
+
+    (row,) = rows("checkin_reminder")
+    assert row.due_at == utc(instant)
+    assert row.due_at.astimezone(patient.zone).hour == 19
+    assert row.occurrence == f"checkin:{patient.pk}:{local_day}"
+    assert row.recipient_user_id == person.pk and row.channel == "email"
+
+    tick((utc(instant) + timedelta(minutes=59)).isoformat())  # a later minute of the window
+    assert len(rows("checkin_reminder")) == 1
+
+
+def test_checkin_reminder_skipped_when_already_checked_in(patient):
+    CheckIn.objects.create(patient=patient, local_date=date(2026, 3, 8), mood=6, craving=2,
+                           stress=3)  # fmt: skip
+
+    planned, skipped = counts(tick("2026-03-08T23:00:00Z"))
+
+    assert not rows("checkin_reminder") and skipped == 1 and planned == 0
+
+
+def test_checkin_reminder_skipped_for_a_discharged_patient(patient):
+    Patient.objects.filter(pk=patient.pk).update(status=PatientStatus.DISCHARGED)
+
+    _planned, skipped = counts(tick("2026-03-08T23:00:00Z"))
+
+    assert not rows("checkin_reminder") and skipped == 1
+
+
+def test_checkin_reminder_uses_the_preferred_language(patient):
+    Patient.objects.filter(pk=patient.pk).update(preferred_language="es")
+
+    tick("2026-03-08T23:00:00Z")
+
+    assert rows("checkin_reminder")[0].language == "es"
+
+
+def test_opted_out_people_are_skipped(patient, person, network):
+    NotificationPreference.objects.create(user=person, paused=True)
+    ContactOptOut.objects.create(contact=network["sam"], kind="milestone_heads_up")
+
+    _planned, skipped = counts(tick("2026-03-08T23:00:00Z"))
+    assert not rows("checkin_reminder") and skipped == 1
+    planned, _skipped = counts(tick("2026-03-17T13:00:00Z"))
+    assert not rows("milestone_heads_up") and planned == 0
+
+
+def test_queries_do_not_grow_with_patients_who_are_not_due(patient, clinic):
+    def queries_of_a_tick() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            tick("2026-03-08T23:00:00Z")
+        return len(captured)
+
+    Notification.objects.all().delete()
+    one = queries_of_a_tick()
+    again = queries_of_a_tick()  # nothing new to write
+    PatientFactory.create_batch(5, clinic=clinic, time_zone="Asia/Tokyo")
+    Notification.objects.all().delete()
+    assert queries_of_a_tick() == one  # not due in Tokyo: no query for them
+    PatientFactory.create_batch(5, clinic=clinic, time_zone="America/New_York",
+                                email="p@example.org")  # fmt: skip
+    assert queries_of_a_tick() == again + 5 * 3  # a savepoint, insert and release per message
+    assert queries_of_a_tick() == again  # nothing new: as many queries as for one patient
+
+
+# --- missed check-ins --------------------------------------------------------------------------
+
+
+def test_missed_checkins_raise_one_alert_per_streak(patient, clinic, person):
+    clinic.missed_checkin_days = 2
+    clinic.save()
+    Patient.objects.filter(pk=patient.pk).update(created_at=utc("2026-02-01T12:00:00Z"))
+    CheckIn.objects.create(patient=patient, local_date=date(2026, 3, 1), mood=6, craving=2,
+                           stress=3)  # fmt: skip
+
+    tick("2026-03-04T13:00:00Z")  # 8:00 in New York: not yet
+    assert not Alert.objects.exists()
+
+    tick("2026-03-04T15:00:00Z")  # 10:00: the 2nd and 3rd were missed
+    tick("2026-03-04T15:01:00Z")
+    tick("2026-03-05T15:00:00Z")  # the same streak goes on
+    (alert,) = Alert.objects.all()
+    assert alert.kind == AlertKind.MISSED_CHECKINS and alert.source == "missed:2026-03-01"
+    (note,) = rows("missed_checkins")
+    assert note.recipient_user_id == person.pk and note.channel == "in_app"
+    assert note.occurrence == f"missed:{patient.pk}:2026-03-01"
+
+    CheckIn.objects.create(patient=patient, local_date=date(2026, 3, 5), mood=6, craving=2,
+                           stress=3)  # fmt: skip
+    tick("2026-03-06T15:00:00Z")  # only one day missed since
+    assert Alert.objects.count() == 1
+    tick("2026-03-08T15:00:00Z")  # the 6th and 7th missed: a new streak
+    assert Alert.objects.count() == 2 and len(rows("missed_checkins")) == 2
+
+
+def test_no_missed_checkins_alert_for_a_patient_new_to_the_program(patient):
+    Patient.objects.filter(pk=patient.pk).update(created_at=utc("2026-03-03T12:00:00Z"))
+
+    tick("2026-03-04T15:00:00Z")
+
+    assert not Alert.objects.exists()
+
+
+# --- appointments ------------------------------------------------------------------------------
+
+
+def test_appointment_reminders_24h_and_1h_before_to_every_attendee(
+    patient, person, team_clinician, network
+):
+    sam = network["sam"]
+    sam.preferred_channel, sam.phone = "sms", "+15555550100"
+    sam.save()
+    unconsented = add_contact(patient, team_clinician, "Nia No", email="nia@example.org")
+    appointment = Appointment.objects.create(
+        clinic=patient.clinic, patient=patient, kind=AppointmentKind.FAMILY,
+        starts_at=utc("2026-03-10T15:00:00Z"), ends_at=utc("2026-03-10T16:00:00Z"),
+    )  # fmt: skip
+    appointment.staff_attendees.add(team_clinician)
+    appointment.network_attendees.add(sam, unconsented, network["pat"])
+
+    tick("2026-03-09T14:30:00Z")
+    assert not rows("appointment_24h")
+    _planned, skipped = counts(tick("2026-03-09T15:00:00Z"))
+    day_before = rows("appointment_24h")
+    assert {(row.recipient_key, row.channel) for row in day_before} == {
+        (f"user:{person.pk}", "email"),
+        (f"user:{team_clinician.pk}", "in_app"),
+        (f"contact:{sam.pk}", "sms"),
+    }
+    assert all(row.due_at == utc("2026-03-09T15:00:00Z") for row in day_before)
+    assert skipped >= 2  # Nia has no consent, Pat's consent does not cover appointments
+    sms = next(row for row in day_before if row.channel == "sms")
+    assert sms.address == "+15555550100" and sms.subject == ""
+    assert "therapy" not in sms.body.lower() and "Harbor" not in sms.body
+
+    tick("2026-03-10T13:30:00Z")
+    assert not rows("appointment_1h")
+    tick("2026-03-10T14:00:00Z")
+    hour_before = rows("appointment_1h")
+    assert len(hour_before) == 3
+    assert all(row.due_at == utc("2026-03-10T14:00:00Z") for row in hour_before)
+
+
+def test_cancelled_appointments_are_not_reminded(patient):
+    Appointment.objects.create(
+        clinic=patient.clinic, patient=patient, kind=AppointmentKind.INDIVIDUAL,
+        starts_at=utc("2026-03-10T15:00:00Z"), ends_at=utc("2026-03-10T16:00:00Z"),
+        status="cancelled",
+    )  # fmt: skip
+
+    tick("2026-03-09T15:00:00Z")
+
+    assert not rows("appointment_24h")
+
+
+# --- help tasks --------------------------------------------------------------------------------
+
+
+def test_help_task_reminder_the_day_before_at_nine_in_the_supporters_zone(
+    patient, person, contact, supporter
+):
+    supporter.time_zone = "America/Los_Angeles"
+    supporter.save()
+    grant(contact, person, ["help_tasks"])
+    task = HelpTask.objects.create(
+        patient=patient, kind=HelpKind.RIDE, title="Ride to the methadone clinic",
+        due_on=date(2026, 3, 12), status=HelpStatus.CLAIMED, claimed_by=contact,
+    )  # fmt: skip
+
+    tick("2026-03-11T15:00:00Z")
+    assert not rows("help_task_due")
+    tick("2026-03-11T16:00:00Z")  # 9:00 PDT
+
+    (row,) = rows("help_task_due")
+    assert row.recipient_contact_id == contact.pk and row.due_at == utc("2026-03-11T16:00:00Z")
+    assert row.occurrence == f"help_task:{task.pk}:2026-03-12"
+    assert "methadone" not in (row.subject + row.body).lower()
+
+
+def test_help_task_reminder_needs_the_help_tasks_scope(patient, person, contact):
+    grant(contact, person, ["milestones"])
+    HelpTask.objects.create(
+        patient=patient, kind=HelpKind.MEAL, title="Dinner", due_on=date(2026, 3, 12),
+        status=HelpStatus.CLAIMED, claimed_by=contact,
+    )  # fmt: skip
+
+    _planned, skipped = counts(tick("2026-03-11T09:00:00Z"))  # 9:00 in the supporter's UTC
+
+    assert not rows("help_task_due") and skipped == 1
+
+
+# --- assessments -------------------------------------------------------------------------------
+
+
+def test_assessments_due_today_at_ten_to_patient_and_primary_clinician(
+    patient, person, team_clinician
+):
+    Patient.objects.filter(pk=patient.pk).update(created_at=utc("2026-03-01T12:00:00Z"))
+
+    tick("2026-03-01T15:00:00Z")  # 10:00 EST on the first day: every instrument is due
+
+    due = rows("assessment_due")
+    assert {(row.recipient_key, row.channel) for row in due} == {
+        (f"user:{person.pk}", "in_app"),
+        (f"user:{team_clinician.pk}", "in_app"),
+    }
+    tick("2026-03-02T15:00:00Z")  # overdue, but not newly due
+    assert len(rows("assessment_due")) == 2
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def test_command_prints_one_line(patient):
+    output = tick("2026-03-08T23:00:00Z")
+
+    assert re.fullmatch(r"planned=\d+ skipped=\d+\n", output)
+
+
+def test_command_defaults_to_now(patient):
+    out = StringIO()
+    with time_machine.travel(datetime(2026, 3, 8, 23, 0, tzinfo=UTC), tick=False):
+        call_command("reminders_tick", stdout=out)
+
+    assert counts(out.getvalue())[0] >= 1
+    assert rows("checkin_reminder")[0].due_at == utc("2026-03-08T23:00:00Z")
