@@ -25,10 +25,11 @@ install: $(VENV)/.installed
 
 # A laptop's .env: DEBUG on and a random secret key, made once. Production sets real values.
 .env:
-	@printf 'DEBUG=true\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
-	@echo "wrote .env (DEBUG=true, a random SECRET_KEY)"
+	@printf 'DEBUG=true\nSECRET_KEY=%s\nEMAIL_URL=filemail://$(CURDIR)/var/mail\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "wrote .env (DEBUG=true, a random SECRET_KEY, emails written to var/mail/)"
 
 demo: install .env
+	@mkdir -p var/mail
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --clinics 2
 	PORT=$(PORT) ./scripts/demo.sh

@@ -24,6 +24,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("Strategy library"), "coping:library"),
         NavItem(_("Resources"), "resources:article_manage"),
         NavItem(_("Events"), "events:index"),
+        NavItem(_("Delivery log"), "notifications:log"),
         NavItem(_("Settings"), "clinic_admin:settings"),
     ],
     Role.CLINICIAN: [

@@ -30,6 +30,8 @@ cat <<MSG
 
   Recovery Hub is running at http://127.0.0.1:${PORT}/
   Celery worker and beat logs: var/log/worker.log, var/log/beat.log
+  Emails the demo sends (reminders, invitations): var/mail/; admins see every message
+  in the delivery log (Notifications menu > /notifications/log/)
 
   Demo logins (password: recovery-demo, demo data only):
     clinic admin        admin@demo.clinic
