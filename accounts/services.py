@@ -2,11 +2,12 @@
 transaction, validates the rule it owns (raising ValidationError with field names, or a plain
 message for a rule about the whole membership) and writes its audit event."""
 
+import secrets
+
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import STAFF_ROLES, Membership, Organization, Role, User
 from audit.models import Action
 from audit.services import audit_record
+from notifications.outbox import Message, enqueue
 
 INVITE_SUBJECT_TEMPLATE = "clinic_admin/email/staff_invite_subject.txt"
 INVITE_BODY_TEMPLATE = "clinic_admin/email/staff_invite_body.txt"
@@ -66,7 +68,7 @@ def _invitation_link(user: User, request: HttpRequest | None) -> str:
 
 
 def _send_invitation(
-    *, user: User, clinic: Organization, actor: User, role: str, link: str
+    *, user: User, clinic: Organization, actor: User, role: str, link: str, membership_id: int
 ) -> None:
     # In the invitee's own language; the email names the clinic and the role, nothing else.
     with translation.override(user.language or settings.LANGUAGE_CODE):
@@ -80,7 +82,15 @@ def _send_invitation(
         }
         subject = " ".join(render_to_string(INVITE_SUBJECT_TEMPLATE, context).split())
         body = render_to_string(INVITE_BODY_TEMPLATE, context)
-    send_mail(subject, body, None, [user.email])
+    # Through the outbox, in this transaction; sent after commit.
+    enqueue(
+        Message(
+            kind="staff_invitation", occurrence=f"staff:{membership_id}:{secrets.token_hex(4)}",
+            channel="email", recipient_key=f"user:{user.pk}", address=user.email,
+            subject=subject, body=body, link=link, language=user.language or "en",
+        ),
+        clinic=clinic, recipient_user=user,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -132,9 +142,8 @@ def staff_invite(
         details={"role": role, "invited": True},
     )  # fmt: skip
     link = _invitation_link(user, request)
-    transaction.on_commit(
-        lambda: _send_invitation(user=user, clinic=clinic, actor=actor, role=role, link=link)
-    )
+    _send_invitation(user=user, clinic=clinic, actor=actor, role=role, link=link,
+                     membership_id=membership.pk)  # fmt: skip
     return membership
 
 

@@ -22,6 +22,8 @@ class Status(models.TextChoices):
 
 class Kind(models.TextChoices):
     INVITATION = "invitation", _("Invitation to a support network")
+    STAFF_INVITATION = "staff_invitation", _("Invitation to join the clinic's staff")
+    ACCOUNT = "account", _("Account email (password reset, sign-in)")
     CHECKIN_REMINDER = "checkin_reminder", _("Daily check-in reminder")
     MILESTONE_HEADS_UP = "milestone_heads_up", _("Milestone coming up")
     MILESTONE_DAY = "milestone_day", _("Milestone today")

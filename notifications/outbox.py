@@ -210,11 +210,13 @@ def _send_in_app(row: Notification) -> str:
 
 
 def _send_sms(row: Notification) -> str:
-    """Development backend: the text goes to the log. A provider adapter comes with SMS."""
+    """Send through the backend named by SMS_BACKEND (the console in development). Backends
+    raise PermanentFailure for undeliverable messages and anything else for transient errors."""
+    from notifications.sms import get_backend
+
     if not row.address:
         raise PermanentFailure("No phone number.")
-    logger.info("SMS to %s: %s", row.address, row.body)
-    return f"console-{row.pk}"
+    return get_backend().send(row.address, row.body)
 
 
 CHANNELS = {Channel.EMAIL: _send_email, Channel.IN_APP: _send_in_app, Channel.SMS: _send_sms}

@@ -223,6 +223,11 @@ CELERY_TIMEZONE = "UTC"
 HEARTBEAT_SECONDS = env.int("HEARTBEAT_SECONDS", default=60)
 # Send outbox rows in the web process instead of through a worker (unit tests only).
 NOTIFICATIONS_INLINE_DISPATCH = env.bool("NOTIFICATIONS_INLINE_DISPATCH", default=False)
+# Text messages: notifications.sms.ConsoleBackend, FileBackend or HttpProviderBackend.
+SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.ConsoleBackend")
+SMS_HTTP_URL = env.str("SMS_HTTP_URL", default="")
+SMS_HTTP_TOKEN = env.str("SMS_HTTP_TOKEN", default="")
+SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=VAR_DIR / "sms.log")
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

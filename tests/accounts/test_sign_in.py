@@ -41,14 +41,18 @@ def test_empty_sign_in_form_shows_field_errors_not_a_500(client):
     assert b"This field is required" in response.content
 
 
-def test_password_reset_sends_an_email(client, clinic):
+def test_password_reset_sends_an_email(client, clinic, django_capture_on_commit_callbacks):
     member(Role.SUPPORTER, clinic, email="pat@example.org")
 
-    response = client.post(reverse("account_reset_password"), {"email": "pat@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": "pat@example.org"})
 
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["pat@example.org"]
+    from notifications.models import Notification
+
+    assert Notification.objects.get(kind="account").status == "sent"  # through the outbox
 
 
 def test_open_sign_up_is_closed(client):
