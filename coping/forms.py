@@ -104,3 +104,10 @@ class ScheduleForm(forms.Form):
     instrument = forms.CharField(widget=forms.HiddenInput)
     interval_days = forms.IntegerField(label=_("Every (days)"), min_value=1, max_value=365)
     is_active = forms.BooleanField(label=_("Active"), required=False)
+
+
+class ReminderTimeForm(forms.Form):
+    checkin_reminder_time = forms.TimeField(
+        label=_("Remind me to check in every day at"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )

@@ -14,7 +14,7 @@ from audit.models import Action
 from audit.services import audit_record
 from coping import selectors, services
 from coping.access import CopingAccess, own_patient_record, patient_page
-from coping.forms import AssessmentForm, CheckInForm, ScheduleForm
+from coping.forms import AssessmentForm, CheckInForm, ReminderTimeForm, ScheduleForm
 from coping.instruments import INSTRUMENTS
 from patients.forms import apply_service_errors
 from patients.models import Patient
@@ -139,6 +139,24 @@ def schedule_set(request: HttpRequest, patient: Patient, access: CopingAccess) -
     else:
         messages.error(request, _("Choose every 1 to 365 days."))
     return redirect("coping:checkins", patient.pk)
+
+
+@role_required(Role.PATIENT)
+def my_reminder_time(request: HttpRequest) -> HttpResponse:
+    """The person chooses when the daily check-in reminder comes (their own time zone)."""
+    patient = own_patient_record(request.membership)
+    if request.method != "POST":
+        raise Http404
+    form = ReminderTimeForm(request.POST)
+    if form.is_valid():
+        patient.checkin_reminder_time = form.cleaned_data["checkin_reminder_time"]
+        patient.save(update_fields=["checkin_reminder_time", "updated_at"])
+        audit_record(action=Action.UPDATE, request=request, target=patient, patient=patient,
+                     details={"fields": ["checkin_reminder_time"]})  # fmt: skip
+        messages.success(request, _("Your daily reminder time is saved."))
+    else:
+        messages.error(request, _("Choose a time, such as 19:00."))
+    return redirect("coping:my_checkin")
 
 
 @role_required(Role.PATIENT)

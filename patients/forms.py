@@ -66,8 +66,12 @@ class PatientForm(forms.ModelForm):
             "preferred_language",
             "phone",
             "email",
+            "checkin_reminder_time",
         ]
-        widgets = {"date_of_birth": DateInput()}
+        widgets = {
+            "date_of_birth": DateInput(),
+            "checkin_reminder_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
         help_texts = {
             "preferred_name": _("The name the person likes to be called, shown first."),
             "mrn": _("Unique within this clinic."),
@@ -76,6 +80,7 @@ class PatientForm(forms.ModelForm):
     def __init__(self, *args: object, clinic: Organization, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = Program.objects.filter(clinic=clinic, is_active=True)
+        self.fields["checkin_reminder_time"].required = False
         if not self.initial.get("time_zone"):
             self.initial["time_zone"] = clinic.time_zone
 
@@ -83,6 +88,9 @@ class PatientForm(forms.ModelForm):
         # Model validation (uniqueness, date of birth) is the service's job; skip it here so a
         # rule is written once.
         pass
+
+    def clean_checkin_reminder_time(self) -> time:
+        return self.cleaned_data.get("checkin_reminder_time") or time(19, 0)
 
     def service_fields(self) -> dict[str, object]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -67,6 +67,11 @@ class Patient(models.Model):
         _("status"), max_length=20, choices=PatientStatus.choices, default=PatientStatus.INTAKE
     )
     recovery_start = models.DateField(_("recovery start date"), null=True, blank=True)
+    checkin_reminder_time = models.TimeField(
+        _("daily check-in reminder at"),
+        default=time(19, 0),
+        help_text=_("In the patient's own time zone."),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("sign-in account"),

@@ -47,6 +47,7 @@ PATIENT_FIELDS = (
     "email",
     "program",
     "status",
+    "checkin_reminder_time",
 )
 
 

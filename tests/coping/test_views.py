@@ -230,3 +230,18 @@ def test_the_care_team_changes_how_often_a_questionnaire_is_due(client, patient,
     client.force_login(person)  # the person in recovery sees, but does not set, the schedule
     client.post(url, {"instrument": "phq9", "interval_days": "60", "is_active": "on"})
     assert AssessmentSchedule.objects.get().interval_days == 7
+
+
+def test_the_person_chooses_their_reminder_time(client, patient, person, team_clinician):
+    from datetime import time
+
+    client.force_login(person)
+
+    client.post(reverse("coping:my_reminder_time"), {"checkin_reminder_time": "08:30"})
+    client.post(reverse("coping:my_reminder_time"), {"checkin_reminder_time": "25:99"})
+
+    patient.refresh_from_db()
+    assert patient.checkin_reminder_time == time(8, 30)
+    client.force_login(team_clinician)
+    assert client.post(reverse("coping:my_reminder_time"),
+                       {"checkin_reminder_time": "10:00"}).status_code == 404  # fmt: skip
