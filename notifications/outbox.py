@@ -75,18 +75,20 @@ def enqueue(
     return row
 
 
-def queue_dispatch(notification_id: int) -> None:
+def queue_dispatch(notification_id: int) -> bool:
     """Hand the row to a worker; if the broker is down the row waits for the sweeper. (With
     NOTIFICATIONS_INLINE_DISPATCH, used by the unit tests, the row is sent in this process.)"""
     if settings.NOTIFICATIONS_INLINE_DISPATCH:
         send_one(notification_id)
-        return
+        return True
     from notifications.tasks import dispatch_notification
 
     try:
         dispatch_notification.apply_async(args=[notification_id], retry=False)
     except Exception:  # the broker is unreachable: nothing is lost, the sweep sends it later
         logger.warning("broker unavailable; notification %s waits for the sweep", notification_id)
+        return False
+    return True
 
 
 def claim(notification_id: int) -> Notification | None:
@@ -241,7 +243,9 @@ def sweep() -> int:
     stranded = Notification.objects.filter(
         Q(status=Status.PENDING) & Q(due_at__lte=now)
     ).values_list("pk", flat=True)[:1000]
-    ids = list(stranded)
-    for pk in ids:
-        queue_dispatch(pk)
-    return len(ids)
+    queued = 0
+    for pk in stranded:
+        if not queue_dispatch(pk):
+            break  # the broker is down: try again at the next sweep
+        queued += 1
+    return queued

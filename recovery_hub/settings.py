@@ -201,7 +201,13 @@ REDIS_URL = env.str("REDIS_URL", default="")
 BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        "visibility_timeout": 3600,
+        # A broker outage must not hold a web request: give up quickly, the outbox keeps the
+        # message and the sweep sends it later.
+        "socket_connect_timeout": 2,
+        "max_retries": 1,
+    }
 else:
     # No server at all: kombu's filesystem transport works across the web, worker and beat
     # processes through one folder.
@@ -218,6 +224,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 HEARTBEAT_SECONDS = env.int("HEARTBEAT_SECONDS", default=60)
