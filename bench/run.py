@@ -131,6 +131,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+    subprocess.run([sys.executable, str(ROOT / "bench/reminders.py")], cwd=ROOT, check=True)
 
 
 if __name__ == "__main__":

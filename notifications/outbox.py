@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from smtplib import SMTPException, SMTPRecipientsRefused
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -102,8 +102,9 @@ def claim(notification_id: int) -> Notification | None:
     return Notification.objects.get(pk=notification_id)
 
 
-def send_one(notification_id: int) -> str:
-    """Claim and send one row; returns "sent", "failed", "retried" or "skipped"."""
+def send_one(notification_id: int, *, email_connection: object = None) -> str:
+    """Claim and send one row; returns "sent", "failed", "retried", "deferred" or "skipped".
+    A batch passes one open SMTP connection so every email does not open its own."""
     row = claim(notification_id)
     if row is None:
         return "skipped"
@@ -119,7 +120,11 @@ def send_one(notification_id: int) -> str:
             )
             return "deferred"
     try:
-        provider_id = CHANNELS[row.channel](row)
+        sender = CHANNELS[row.channel]
+        if email_connection is not None and sender is _send_email:
+            provider_id = _send_email(row, connection=email_connection)
+        else:
+            provider_id = sender(row)
     except PermanentFailure as exc:
         _finish(row, Status.FAILED, error=str(exc))
         return "failed"
@@ -184,12 +189,12 @@ PATIENT_ACTIVE_KINDS = {
 }  # fmt: skip
 
 
-def _send_email(row: Notification) -> str:
+def _send_email(row: Notification, connection: object = None) -> str:
     if not row.address:
         raise PermanentFailure("No email address.")
     unsubscribe = unsubscribe_url(row)
     email = EmailMultiAlternatives(
-        subject=row.subject, body=row.body, to=[row.address],
+        subject=row.subject, body=row.body, to=[row.address], connection=connection,
         headers={
             "Message-ID": row.message_id,
             "List-Unsubscribe": f"<{unsubscribe}>",
@@ -228,8 +233,20 @@ def dispatch_due(limit: int = 500) -> dict[str, int]:
     """Send what is due now (the `reminders_dispatch` command and the periodic sweep)."""
     counts = {"sent": 0, "failed": 0, "retried": 0, "skipped": 0, "deferred": 0}
     due = Notification.objects.filter(status=Status.PENDING, due_at__lte=timezone.now())
-    for pk in due.order_by("due_at", "pk").values_list("pk", flat=True)[:limit]:
-        counts[send_one(pk)] += 1
+    ids = list(due.order_by("due_at", "pk").values_list("pk", flat=True)[:limit])
+    if not ids:
+        return counts
+    connection = get_connection()  # one SMTP session for the whole batch
+    try:
+        connection.open()
+    except Exception:  # the server is down: each row retries on its own schedule
+        connection = None
+    try:
+        for pk in ids:
+            counts[send_one(pk, email_connection=connection)] += 1
+    finally:
+        if connection is not None:
+            connection.close()
     return counts
 
 

@@ -1,0 +1,234 @@
+"""Reminder planning time and email dispatch rate on a separate database (see README).
+
+Prints one JSON object on stdout. Every connection stays on 127.0.0.1: the SMTP sink below is a
+minimal responder (standard library only) that accepts and discards whatever it is sent.
+"""
+
+import json
+import os
+import secrets
+import smtplib
+import socket
+import socketserver
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+PATIENTS = int(os.environ.get("BENCH_PATIENTS", "5000"))
+EMAILS = int(os.environ.get("BENCH_EMAILS", "1000"))
+DEFAULT_DB = ROOT / "var/bench-reminders.sqlite3"
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{DEFAULT_DB}")
+PLAN_ZONE = ZoneInfo("America/New_York")  # a quarter of the demo patients live here
+TARGETS = {"plan_seconds": 5, "ratio": 0.5}
+
+
+# --- the SMTP sink (runs in its own process so it does not share our GIL) -----------------------
+
+
+class SinkHandler(socketserver.StreamRequestHandler):
+    """HELO/EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT; the message itself is discarded."""
+
+    def reply(self, *lines: str) -> None:
+        # One write per reply (a multi-line EHLO in two segments meets the client's delayed
+        # ACK and costs ~40 ms per connection, which would be the sink's fault, not Django's).
+        self.wfile.write(b"".join(line.encode() + b"\r\n" for line in lines))
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def handle(self) -> None:
+        self.reply("220 127.0.0.1 bench sink")
+        while True:
+            line = self.rfile.readline()
+            if not line:
+                return
+            verb = line[:4].upper()
+            if verb == b"EHLO":
+                self.reply("250-127.0.0.1", "250 8BITMIME")
+            elif verb == b"DATA":
+                self.reply("354 end with <CRLF>.<CRLF>")
+                while True:
+                    chunk = self.rfile.readline()
+                    if not chunk or chunk in (b".\r\n", b".\n"):
+                        break
+                self.reply("250 queued")
+            elif verb == b"QUIT":
+                self.reply("221 bye")
+                return
+            elif verb in (b"HELO", b"MAIL", b"RCPT", b"RSET", b"NOOP"):
+                self.reply("250 OK")
+            else:
+                self.reply("502 not implemented")
+
+
+class SinkServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def run_sink() -> None:
+    with SinkServer(("127.0.0.1", 0), SinkHandler) as server:
+        print(server.server_address[1], flush=True)
+        server.serve_forever()
+
+
+def start_sink() -> tuple[subprocess.Popen, int]:
+    sink = subprocess.Popen(
+        [sys.executable, __file__, "--smtp-sink"], stdout=subprocess.PIPE, text=True
+    )
+    return sink, int(sink.stdout.readline())
+
+
+# --- the benchmark --------------------------------------------------------------------------------
+
+
+def configure(port: int) -> None:
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "recovery_hub.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
+            "READ_DOT_ENV": "false",
+            "DATABASE_URL": DATABASE_URL,
+            "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+            "NOTIFICATIONS_INLINE_DISPATCH": "false",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def prepare() -> float:
+    """A fresh database with one demo clinic of PATIENTS patients; returns the seeding time."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from recovery_hub.demo import seed_demo
+
+    if "BENCH_DATABASE_URL" not in os.environ:
+        (ROOT / "var").mkdir(exist_ok=True)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{DEFAULT_DB}{suffix}").unlink(missing_ok=True)
+    call_command("migrate", "--noinput", verbosity=0)
+    start = time.perf_counter()
+    with transaction.atomic():
+        seed_demo(clinics=1, patients=PATIENTS, seed=1)
+    return time.perf_counter() - start
+
+
+def bench_plan() -> tuple[float, datetime, object]:
+    """Plan tomorrow 19:00 New York time: the check-in reminders of everyone there fall due.
+    (A future instant, so nothing is handed to the broker on commit.)"""
+    from django.db import transaction
+
+    from notifications.models import Notification
+    from notifications.planner import CHECKIN_TIME, plan
+
+    Notification.objects.all().delete()
+    tomorrow = datetime.now(PLAN_ZONE).date() + timedelta(days=1)
+    at = datetime.combine(tomorrow, CHECKIN_TIME, tzinfo=PLAN_ZONE)
+    start = time.perf_counter()
+    with transaction.atomic():
+        tally = plan(at)
+    return time.perf_counter() - start, at, tally
+
+
+def enqueue_emails(count: int) -> None:
+    """`count` due email rows for real patients, as the planner writes them."""
+    from django.utils import timezone
+
+    from notifications.models import Channel, Notification, Status
+    from patients.models import Patient, PatientStatus
+
+    Notification.objects.all().delete()
+    patients = list(Patient.objects.filter(status=PatientStatus.ACTIVE).select_related("clinic"))
+    due = timezone.now() - timedelta(minutes=1)
+    rows = []
+    for number in range(count):
+        patient = patients[number % len(patients)]
+        rows.append(
+            Notification(
+                kind="checkin_reminder", occurrence=f"bench:{number}", channel=Channel.EMAIL,
+                clinic=patient.clinic, patient=patient, recipient_key=f"patient:{patient.pk}",
+                address=patient.email or f"bench-{number}@example.org",
+                subject="Time for your daily check-in",
+                body="Hi, how was today? Your check-in takes a minute: "
+                "http://127.0.0.1:8000/my-recovery/check-in/",
+                due_at=due, status=Status.PENDING,
+            )
+        )  # fmt: skip
+    Notification.objects.bulk_create(rows, batch_size=500)
+
+
+def bench_dispatch(count: int) -> tuple[float, dict]:
+    from notifications.outbox import dispatch_due
+
+    enqueue_emails(count)
+    start = time.perf_counter()
+    counts = dispatch_due(limit=count)
+    return time.perf_counter() - start, counts
+
+
+def bench_smtplib(port: int, count: int) -> float:
+    """The same number of similar messages over one connection, straight through smtplib."""
+    start = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
+        for number in range(count):
+            message = EmailMessage()
+            message["From"] = "Recovery Hub <no-reply@localhost>"
+            message["To"] = f"bench-{number}@example.org"
+            message["Subject"] = "Time for your daily check-in"
+            message["Message-ID"] = f"<bench-{number}@recovery-hub>"
+            message.set_content(
+                "Hi, how was today? Your check-in takes a minute: "
+                "http://127.0.0.1:8000/my-recovery/check-in/"
+            )
+            smtp.send_message(message)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    sink, port = start_sink()
+    try:
+        configure(port)
+        seed_seconds = prepare()
+        plan_seconds, at, tally = bench_plan()
+        dispatch_seconds, counts = bench_dispatch(EMAILS)
+        smtplib_seconds = bench_smtplib(port, EMAILS)
+    finally:
+        sink.terminate()
+        sink.wait(timeout=10)
+    sent = counts["sent"]
+    dispatch_rate = sent / dispatch_seconds if dispatch_seconds else 0.0
+    smtplib_rate = EMAILS / smtplib_seconds if smtplib_seconds else 0.0
+    result = {
+        "patients": PATIENTS,
+        "seed_seconds": round(seed_seconds, 2),
+        "plan_at": at.isoformat(),
+        "plan_seconds": round(plan_seconds, 3),
+        "planned": tally.planned,
+        "skipped": tally.skipped,
+        "emails": EMAILS,
+        "dispatch": counts,
+        "dispatch_per_second": round(dispatch_rate, 1),
+        "smtplib_per_second": round(smtplib_rate, 1),
+        "ratio": round(dispatch_rate / smtplib_rate, 3) if smtplib_rate else None,
+        "targets": TARGETS,
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--smtp-sink"]:
+        run_sink()
+    else:
+        main()
