@@ -30,6 +30,7 @@ class Kind(models.TextChoices):
     APPOINTMENT_24H = "appointment_24h", _("Appointment tomorrow")
     APPOINTMENT_1H = "appointment_1h", _("Appointment in an hour")
     HELP_TASK_DUE = "help_task_due", _("Help task due tomorrow")
+    REACH_OUT = "reach_out_reminder", _("Reminder to reach out")
     ASSESSMENT_DUE = "assessment_due", _("Questionnaire due")
     MISSED_CHECKINS = "missed_checkins", _("Missed check-ins")
     HEARTBEAT = "heartbeat", _("System message")

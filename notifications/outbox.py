@@ -165,7 +165,8 @@ def still_wanted(row: Notification) -> str:
         if contact.status == ContactStatus.REMOVED:
             return "The contact was removed from the network."
         scope = SCOPE_OF_KIND.get(row.kind)
-        if scope and scope not in consented_scopes(contact):
+        scopes = consented_scopes(contact)
+        if (scope and scope not in scopes) or (row.kind in ANY_SCOPE_KINDS and not scopes):
             return "No consent in force for this any more."
     ended = (PatientStatus.DISCHARGED, PatientStatus.ALUMNI)
     if (
@@ -184,6 +185,8 @@ SCOPE_OF_KIND = {
     "appointment_1h": "appointments",
     "help_task_due": "help_tasks",
 }
+# Kinds for supporters that any consent in force allows (none when nothing is shared).
+ANY_SCOPE_KINDS = {"reach_out_reminder"}
 PATIENT_ACTIVE_KINDS = {
     "checkin_reminder", "milestone_heads_up", "milestone_day", "assessment_due", "missed_checkins",
 }  # fmt: skip

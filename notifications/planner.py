@@ -71,6 +71,7 @@ MILESTONE_DAY = "milestone_day"
 APPOINTMENT_24H = "appointment_24h"
 APPOINTMENT_1H = "appointment_1h"
 HELP_TASK_DUE = "help_task_due"
+REACH_OUT = "reach_out_reminder"
 ASSESSMENT_DUE = "assessment_due"
 MISSED_CHECKINS = "missed_checkins"
 
@@ -292,7 +293,8 @@ class Planner:
 
     def run(self) -> Tally:
         for rule in (self.milestones, self.checkin_reminders, self.missed_checkins,
-                     self.appointments, self.help_tasks, self.assessments):  # fmt: skip
+                     self.appointments, self.help_tasks, self.reach_outs,
+                     self.assessments):  # fmt: skip
             rule()
             self.flush()
         return self.tally
@@ -614,6 +616,40 @@ class Planner:
 
             self.send(HELP_TASK_DUE, f"help_task:{task.pk}:{task.due_on}",
                       self.supporter_recipient(contact), due_at, patient, render)  # fmt: skip
+
+    def reach_outs(self) -> None:
+        """Each supporter's own cadence ("every Sunday at 19:00"), in their zone: a nudge to
+        reach out, while something is shared with them. It says nothing about how the person
+        is doing."""
+        contacts = SupportContact.objects.filter(
+            status=ContactStatus.ACTIVE,
+            reach_out_weekday__isnull=False,
+            reach_out_time__isnull=False,
+            patient__status__in=[PatientStatus.ACTIVE, PatientStatus.INTAKE],
+        ).select_related("patient", "patient__clinic", "user")
+        for contact in contacts:
+            patient = contact.patient
+            zone = _zone(contact.user.time_zone if contact.user_id else None, patient.zone)
+            for day, due_at in self.due_in_window(
+                self.local_days(zone), contact.reach_out_time, zone
+            ):
+                if day.weekday() != contact.reach_out_weekday:
+                    continue
+                if not consented_scopes(contact, self.at):
+                    self.tally.skip("no consent")
+                    continue
+
+                def render(
+                    recipient: Recipient, patient: Patient = patient
+                ) -> tuple[str, str, str]:
+                    link = _link(f"/support/{patient.pk}/")
+                    return (_("A moment to reach out"),
+                            _("You planned to reach out to %(name)s around now. A call, a visit "
+                              "or a message all count. Log it when you have: %(link)s")
+                            % {"name": _first_name(patient), "link": link}, link)  # fmt: skip
+
+                self.send(REACH_OUT, f"reach_out:{contact.pk}:{day}",
+                          self.supporter_recipient(contact), due_at, patient, render)  # fmt: skip
 
     def assessments(self) -> None:
         """When a questionnaire becomes due today, at 10:00 patient-local: the patient and the

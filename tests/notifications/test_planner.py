@@ -418,3 +418,44 @@ def test_command_defaults_to_now(patient):
 
     assert counts(out.getvalue())[0] >= 1
     assert rows("checkin_reminder")[0].due_at == utc("2026-03-08T23:00:00Z")
+
+
+# --- supporters' reach-out cadence -------------------------------------------------------------
+
+
+def test_reach_out_reminder_on_the_supporters_own_cadence(patient, person, team_clinician):
+    from datetime import time as clock
+
+    # Sundays at 19:00 New York time (EST in December: 00:00 UTC on Monday).
+    keen = add_contact(patient, team_clinician, "Keen", email="keen@example.org",
+                       reach_out_weekday=6, reach_out_time=clock(19, 0))  # fmt: skip
+    silent = add_contact(patient, team_clinician, "Silent", email="silent@example.org",
+                         reach_out_weekday=6, reach_out_time=clock(19, 0))  # fmt: skip
+    grant(keen, person, ["milestones"])  # any consent in force; Silent has none
+
+    tick("2026-12-06T00:00:00Z")  # Saturday 19:00 local: not the day
+    assert rows("reach_out_reminder") == []
+    tick("2026-12-07T00:00:00Z")  # Sunday 19:00 local
+
+    sent = rows("reach_out_reminder")
+    assert [row.recipient_key for row in sent] == [f"contact:{keen.pk}"]
+    assert sent[0].due_at == utc("2026-12-07T00:00:00Z")
+    assert silent.pk not in [row.recipient_contact_id for row in sent]
+
+
+def test_supporter_subjects_and_texts_never_name_the_clinic_or_treatment(clinic):
+    """Over every kind the planner writes for supporters, with the seeded demo network."""
+    from recovery_hub.demo import seed_demo
+
+    seed_demo(clinics=1, patients=6, seed=3)
+    for hour in range(0, 24 * 8, 1):
+        at = datetime(2026, 11, 26, tzinfo=UTC) + timedelta(hours=hour)
+        tick(at.isoformat())
+    supporter_rows = Notification.objects.filter(recipient_contact__isnull=False)
+    assert supporter_rows.exists()
+    forbidden = ["Demo Recovery Clinic", "clinic", "Clinic", "PHQ", "GAD", "relapse", "alcohol",
+                 "opioid", "treatment", "therapy", "counsel", "diagnos"]  # fmt: skip
+    for row in supporter_rows:
+        visible = row.subject + (" " + row.body if row.channel == "sms" else "")
+        for word in forbidden:
+            assert word not in visible, (row.kind, word, visible)
