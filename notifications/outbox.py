@@ -204,8 +204,7 @@ def _send_email(row: Notification, connection: object = None) -> str:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )  # fmt: skip
-    if row.html_body:
-        email.attach_alternative(row.html_body, "text/html")
+    email.attach_alternative(row.html_body or html_version(row), "text/html")
     try:
         email.send(fail_silently=False)
     except SMTPRecipientsRefused as exc:
@@ -213,6 +212,19 @@ def _send_email(row: Notification, connection: object = None) -> str:
     except (SMTPException, OSError):
         raise  # transient: the caller retries with backoff
     return row.message_id
+
+
+def html_version(row: Notification) -> str:
+    """The HTML part of a plain-text message: the same words, links clickable, in the
+    recipient's language (the text was rendered in it)."""
+    from django.utils.html import escape, linebreaks, urlize
+
+    body = urlize(linebreaks(escape(row.body)), nofollow=True)
+    return (
+        f'<!doctype html><html lang="{escape(row.language)}"><head><meta charset="utf-8">'
+        f"<title>{escape(row.subject)}</title></head>"
+        f'<body style="font-family: sans-serif; line-height: 1.5">{body}</body></html>'
+    )
 
 
 def _send_in_app(row: Notification) -> str:

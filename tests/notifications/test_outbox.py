@@ -151,3 +151,16 @@ def test_quiet_hours_defer_and_never_drop(clinic):
     row.refresh_from_db()
     assert result == "deferred"
     assert row.status == Status.PENDING and row.due_at > timezone.now()
+
+
+def test_every_email_has_a_text_and_an_html_part_in_the_recipients_language():
+    enqueue(_message(body="Hola <Ana>. Entra aquí: https://hub.example.org/support/1/",
+                     language="es"))  # fmt: skip
+
+    outbox.dispatch_due()
+
+    sent = mail.outbox[0]
+    html, mime = sent.alternatives[0]
+    assert mime == "text/html" and 'lang="es"' in html
+    assert "&lt;Ana&gt;" in html and 'href="https://hub.example.org/support/1/"' in html
+    assert sent.body.startswith("Hola <Ana>")
