@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from notifications.models import Channel, Notification, Status
-from notifications.preferences import quiet_until, unsubscribe_url
+from notifications.preferences import contact_wants, quiet_until, unsubscribe_url, wants
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +168,16 @@ def still_wanted(row: Notification) -> str:
         scopes = consented_scopes(contact)
         if (scope and scope not in scopes) or (row.kind in ANY_SCOPE_KINDS and not scopes):
             return "No consent in force for this any more."
+    # Opting out after a message was planned still stops it (transactional kinds excepted).
+    if row.kind not in ALWAYS_SENT_KINDS:
+        if row.recipient_user_id is not None and not wants(
+            row.recipient_user, row.kind, row.channel
+        ):
+            return "The person opted out of these messages."
+        if row.recipient_contact_id is not None and not contact_wants(
+            row.recipient_contact, row.kind
+        ):
+            return "The person opted out of these messages."
     ended = (PatientStatus.DISCHARGED, PatientStatus.ALUMNI)
     if (
         row.patient_id is not None
@@ -185,6 +195,8 @@ SCOPE_OF_KIND = {
     "appointment_1h": "appointments",
     "help_task_due": "help_tasks",
 }
+# Messages a person asked for or needs to use the service: never held back by an opt-out.
+ALWAYS_SENT_KINDS = {"invitation", "staff_invitation", "account"}
 # Kinds for supporters that any consent in force allows (none when nothing is shared).
 ANY_SCOPE_KINDS = {"reach_out_reminder"}
 PATIENT_ACTIVE_KINDS = {

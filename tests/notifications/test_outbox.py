@@ -164,3 +164,17 @@ def test_every_email_has_a_text_and_an_html_part_in_the_recipients_language():
     assert mime == "text/html" and 'lang="es"' in html
     assert "&lt;Ana&gt;" in html and 'href="https://hub.example.org/support/1/"' in html
     assert sent.body.startswith("Hola <Ana>")
+
+
+def test_opting_out_after_planning_stops_the_message_with_a_reason(clinic):
+    from notifications.models import NotificationPreference
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    row = enqueue(_message(kind="checkin_reminder", recipient_key=f"user:{user.pk}"),
+                  recipient_user=user)  # fmt: skip
+    NotificationPreference.objects.create(user=user, unsubscribed_kinds=["checkin_reminder"])
+
+    assert outbox.send_one(row.pk) == "skipped"
+    row.refresh_from_db()
+    assert "opted out" in row.reason and mail.outbox == []
