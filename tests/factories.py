@@ -23,7 +23,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         model = User
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
-    full_name = factory.Faker("name")
+    full_name = factory.Sequence(lambda n: f"Test Person {n}")  # never a patient's name by chance
     password = factory.django.Password(PASSWORD)
 
 

@@ -143,7 +143,7 @@ def test_names_never_leak(client, clinic, patient, role):
     published_story(patient, title="First-name one", display_name_choice="first_name")
     published_story(patient, title="Chosen one", display_name_choice="chosen_name",
                     chosen_name="River")  # fmt: skip
-    reader = member(role, clinic)
+    reader = member(role, clinic, full_name="Sam Okafor")  # a name that cannot match theirs
     client.force_login(reader)
     for url in (reverse("events:stories"), reverse("events:story_review")):
         response = client.get(url)
