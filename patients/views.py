@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -293,15 +294,16 @@ def care_team_end(
 @chart_view(write=True)
 def patient_edit(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
     form = PatientForm(posted(request), instance=patient, clinic=request.clinic)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.patient_update(patient=patient, actor=request.user, request=request,
-                                    **form.service_fields())  # fmt: skip
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("patients:chart", patient.pk)
+    saved = _save(
+        request, form,
+        lambda _data: services.patient_update(
+            patient=patient, actor=request.user, request=request, **form.service_fields()
+        ),
+        _("Saved."),
+        reverse("patients:chart", args=[patient.pk]),
+    )  # fmt: skip
+    if saved:
+        return saved
     return render(
         request, "patients/patient_form.html", {"form": form, "patient": patient, "intake": False}
     )
@@ -348,31 +350,49 @@ def setback_new(request: HttpRequest, patient: Patient, access: ChartAccess) -> 
 @chart_view(write=True)
 def recovery_start_edit(request: HttpRequest, patient: Patient, access: ChartAccess) -> Any:
     form = RecoveryStartForm(posted(request), initial={"start_date": patient.recovery_start})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.recovery_start_change(patient=patient, actor=request.user, request=request,
-                                           **form.cleaned_data)  # fmt: skip
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Recovery start date updated; the old one is kept."))
-            return redirect("patients:chart", patient.pk)
+    saved = _save(
+        request, form,
+        lambda data: services.recovery_start_change(
+            patient=patient, actor=request.user, request=request, **data
+        ),
+        _("Recovery start date updated; the old one is kept."),
+        reverse("patients:chart", args=[patient.pk]),
+    )  # fmt: skip
+    if saved:
+        return saved
     return _form_page(request, patient, _("Change the recovery start date"), form)
 
 
 @chart_view(write=True)
 def milestone_new(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
     form = MilestoneForm(posted(request), initial={"date": patient.local_today()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.milestone_create(patient=patient, actor=request.user, request=request,
-                                      **form.cleaned_data)  # fmt: skip
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Milestone added."))
-            return redirect("patients:journey", patient.pk)
+    saved = _save(
+        request, form,
+        lambda data: services.milestone_create(
+            patient=patient, actor=request.user, request=request, **data
+        ),
+        _("Milestone added."),
+        reverse("patients:journey", args=[patient.pk]),
+    )  # fmt: skip
+    if saved:
+        return saved
     return _form_page(request, patient, _("Add a milestone"), form)
+
+
+def _save(
+    request: HttpRequest, form: object, save: Callable[[dict], object], done: str, to: object
+) -> HttpResponse | None:
+    """The shape every chart form shares: a valid form calls its service; the service's
+    ValidationError goes back to the fields; success says `done` and redirects to `to`."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        save(form.cleaned_data)
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return None
+    messages.success(request, done)
+    return redirect(to)
 
 
 def _form_page(request: HttpRequest, patient: Patient, title: str, form: object) -> HttpResponse:
