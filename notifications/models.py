@@ -33,6 +33,16 @@ class Kind(models.TextChoices):
     REACH_OUT = "reach_out_reminder", _("Reminder to reach out")
     ASSESSMENT_DUE = "assessment_due", _("Questionnaire due")
     MISSED_CHECKINS = "missed_checkins", _("Missed check-ins")
+    DIGEST = "digest", _("Weekly digest for supporters")
+    HELP_REQUEST = "help_request", _("A request for help (the help button)")
+    HELP_ACKNOWLEDGED = "help_acknowledged", _("Someone is on it")
+    LADDER_SUPPORTER = "ladder_supporter", _("A suggestion to reach out")
+    LADDER_TASK = "ladder_task", _("A task for the primary clinician (missed check-ins)")
+    CELEBRATION_REQUEST = "celebration_request", _("An invitation to write a celebration message")
+    CELEBRATION_CARD = "celebration_card", _("Celebration messages on the day")
+    HELP_TASK_WEEK = "help_task_week", _("Help task due in a week")
+    HELP_TASK_NEW = "help_task_new", _("A new way to help")
+    MONTHLY_SUMMARY = "monthly_summary", _("Monthly clinic summary")
     HEARTBEAT = "heartbeat", _("System message")
 
 
@@ -64,6 +74,8 @@ class Notification(models.Model):
     body = models.TextField(_("text"))
     html_body = models.TextField(_("HTML"), blank=True)
     link = models.CharField(_("link"), max_length=500, blank=True)
+    # Urgent (the help button): passes quiet hours for people who allowed that.
+    urgent = models.BooleanField(_("urgent"), default=False)
     due_at = models.DateTimeField(_("due"), db_index=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -114,6 +126,9 @@ class NotificationPreference(models.Model):
     quiet_hours_start = models.TimeField(_("quiet hours from"), null=True, blank=True)
     quiet_hours_end = models.TimeField(_("quiet hours until"), null=True, blank=True)
     paused = models.BooleanField(_("pause all notifications"), default=False)
+    urgent_in_quiet_hours = models.BooleanField(
+        _("let urgent requests for help through during quiet hours"), default=False
+    )
     unsubscribed_kinds = models.JSONField(_("unsubscribed kinds"), default=list, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

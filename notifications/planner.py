@@ -76,6 +76,16 @@ ASSESSMENT_DUE = "assessment_due"
 MISSED_CHECKINS = "missed_checkins"
 
 
+# Rules other apps add (engagement: the escalation ladder, ...): each is called with the
+# planner after the built-in ones, and uses its send()/due()/in_window() helpers.
+EXTRA_RULES: list[Callable[[Planner], None]] = []
+
+
+def register_rule(rule: Callable[[Planner], None]) -> None:
+    if rule not in EXTRA_RULES:
+        EXTRA_RULES.append(rule)
+
+
 @dataclass
 class Tally:
     planned: int = 0
@@ -296,6 +306,9 @@ class Planner:
                      self.appointments, self.help_tasks, self.reach_outs,
                      self.assessments):  # fmt: skip
             rule()
+            self.flush()
+        for extra in EXTRA_RULES:
+            extra(self)
             self.flush()
         return self.tally
 

@@ -26,3 +26,4 @@ def _prepare_embedded_broker(sender: Celery, **kwargs: object) -> None:
     if sender.conf.broker_url.startswith("filesystem://"):
         settings.BROKER_DIR.joinpath("queue").mkdir(parents=True, exist_ok=True)
         settings.BROKER_DIR.joinpath("processed").mkdir(parents=True, exist_ok=True)
+        settings.BROKER_DIR.joinpath("control").mkdir(parents=True, exist_ok=True)

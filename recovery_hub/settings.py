@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "resources",
     "events",
     "notifications",
+    "engagement",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +217,7 @@ else:
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True

@@ -26,6 +26,7 @@ urlpatterns = [
     path("resources/", include("resources.urls")),
     path("events/", include("events.urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("engagement.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

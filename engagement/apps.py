@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EngagementConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "engagement"
+    verbose_name = _("Keeping the network engaged")
+
+    def ready(self) -> None:
+        from engagement import rules
+
+        rules.register()

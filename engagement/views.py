@@ -1,0 +1,41 @@
+"""The one-action link page: GET shows what the link will do, POST does it once."""
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+
+from engagement.links import HANDLERS, LinkProblem, check_link, use
+from networks.views import first_name
+
+PROBLEM_STATUS = {"tampered": 400, "unknown": 404, "used": 410, "expired": 410,
+                  "not_shared": 410}  # fmt: skip
+
+
+def link_problem(request: HttpRequest, problem: LinkProblem) -> HttpResponse:
+    return render(request, "engagement/link_problem.html", {"reason": problem.code},
+                  status=PROBLEM_STATUS.get(problem.code, 400))  # fmt: skip
+
+
+@never_cache
+@csrf_protect
+def act(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        link = check_link(token)
+    except LinkProblem as problem:
+        return link_problem(request, problem)
+    handler = HANDLERS[link.action]
+    form = handler.form(request.POST or None) if handler.form else None
+    context = {
+        "link": link, "handler": handler, "form": form, "first_name": first_name(link.patient),
+        "description": handler.describe(link) if handler.describe else "",
+    }  # fmt: skip
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            context["done"] = use(link, request, form.cleaned_data if form else {})
+        except LinkProblem as problem:
+            return link_problem(request, problem)
+        except ValidationError as error:
+            context["errors"] = error.messages
+    return render(request, "engagement/act.html", context)

@@ -1,0 +1,61 @@
+"""People for the engagement tests: a patient with an account and a primary clinician, and a
+helper to grant consents as the patient signing in the app."""
+
+import pytest
+
+from accounts.models import Role, User
+from networks.models import Consent, ContactStatus, Relationship, SignatureMethod, SupportContact
+from networks.services import consent_grant, contact_add
+from patients.models import Patient, TeamRole
+from patients.services import care_team_add
+from tests.factories import PatientFactory, member
+
+
+def grant(contact: SupportContact, scopes: list[str], **extra: object) -> Consent:
+    """The patient signs a consent in the app for these scopes (until discharge)."""
+    patient = contact.patient
+    data = {
+        "purpose": "To support my recovery",
+        "signed_name": patient.legal_name,
+        "signature_method": SignatureMethod.IN_APP,
+        "expires_on_event": "discharge",
+    }
+    data.update(extra)
+    return consent_grant(contact=contact, actor=patient.user, scopes=scopes, **data)
+
+
+def add_supporter(patient: Patient, name: str, email: str, *, account: bool = True,
+                  **fields: object) -> SupportContact:  # fmt: skip
+    """An active contact, linked to a new supporter account unless account=False."""
+    contact = contact_add(patient=patient, actor=patient.user, name=name,
+                          relationship=Relationship.FRIEND, email=email, **fields)  # fmt: skip
+    if account:
+        contact.user = member(Role.SUPPORTER, patient.clinic, full_name=name, email=email)
+    contact.status = ContactStatus.ACTIVE
+    contact.save()
+    return contact
+
+
+@pytest.fixture
+def team_clinician(clinic) -> User:
+    return member(Role.CLINICIAN, clinic, full_name="Chris Alvarez")
+
+
+@pytest.fixture
+def person(clinic) -> User:
+    return member(Role.PATIENT, clinic, full_name="Jordan Rivera", email="jordan@example.org")
+
+
+@pytest.fixture
+def patient(clinic, team_clinician, person) -> Patient:
+    patient = PatientFactory(clinic=clinic, legal_name="Jordan Rivera", user=person,
+                             time_zone="America/New_York")  # fmt: skip
+    care_team_add(patient=patient, clinician=team_clinician, team_role=TeamRole.PRIMARY_COUNSELOR,
+                  is_primary=True, actor=team_clinician)  # fmt: skip
+    return patient
+
+
+@pytest.fixture
+def contact(patient) -> SupportContact:
+    """An active supporter with an account and no consent yet."""
+    return add_supporter(patient, "Pat Rivera", "pat@example.org")
