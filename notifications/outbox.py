@@ -46,6 +46,7 @@ class Message:
     html_body: str = ""
     link: str = ""
     language: str = "en"
+    urgent: bool = False  # passes quiet hours for people who allowed urgent messages
 
 
 def enqueue(
@@ -64,7 +65,8 @@ def enqueue(
                 kind=message.kind, occurrence=message.occurrence, channel=message.channel,
                 recipient_key=message.recipient_key, address=message.address,
                 subject=message.subject[:200], body=message.body, html_body=message.html_body,
-                link=message.link, language=message.language, due_at=due_at or timezone.now(),
+                link=message.link, language=message.language, urgent=message.urgent,
+                due_at=due_at or timezone.now(),
                 clinic=clinic, patient=patient, recipient_user=recipient_user,
                 recipient_contact=recipient_contact,
             )  # fmt: skip
