@@ -51,3 +51,17 @@ class ClinicSettingsForm(forms.ModelForm):
             "missed_checkin_days",
             "milestone_heads_up_days",
         ]
+
+    def clean_missed_checkin_days(self) -> int:
+        """The escalation ladder's later steps must stay after this first one."""
+        from engagement.ladder import policy_of
+
+        days = self.cleaned_data["missed_checkin_days"]
+        policy = policy_of(self.instance)
+        if policy.enabled and days >= policy.supporter_after_days:
+            raise forms.ValidationError(
+                _("The escalation ladder asks a supporter after %(days)d days: make this "
+                  "fewer days, or change the ladder below first.")
+                % {"days": policy.supporter_after_days}
+            )  # fmt: skip
+        return days

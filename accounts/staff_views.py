@@ -140,4 +140,9 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
                          details={"fields": form.changed_data})  # fmt: skip
         messages.success(request, _("Clinic settings saved."))
         return redirect("clinic_admin:settings")
-    return render(request, "clinic_admin/settings.html", {"form": form})
+    from engagement.ladder import policy_of  # the escalation ladder's own form, same page
+    from engagement.ladder_forms import LadderPolicyForm
+
+    ladder_form = LadderPolicyForm(instance=policy_of(clinic), clinic=clinic)
+    return render(request, "clinic_admin/settings.html",
+                  {"form": form, "ladder_form": ladder_form})  # fmt: skip

@@ -119,6 +119,9 @@ def checkin_submit(
         clinic=patient.clinic, target=checkin, patient=patient,
     )  # fmt: skip
     _checkin_alerts(patient, checkin)
+    from engagement.ladder import ladder_close_on_checkin  # the escalation ladder ends here
+
+    ladder_close_on_checkin(patient=patient, checkin=checkin)
     return checkin, created
 
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from engagement import views
 
@@ -6,4 +6,8 @@ app_name = "engagement"
 
 urlpatterns = [
     path("a/<str:token>/", views.act, name="act"),
+    path("", include("engagement.help_urls")),
+    path("", include("engagement.digest_urls")),
+    path("", include("engagement.ladder_urls")),
+    path("", include("engagement.celebration_urls")),
 ]

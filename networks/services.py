@@ -395,6 +395,9 @@ def help_task_create(
         due_on=due_on, weekly=bool(weekly), created_by=actor,
     )  # fmt: skip
     _audit(Action.CREATE, request, actor, patient, task)
+    from engagement.help_reminders import new_task_broadcast  # engagement imports this module
+
+    new_task_broadcast(task)
     return task
 
 

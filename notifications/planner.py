@@ -339,6 +339,14 @@ class Planner:
         ids = {patient.pk for patient, _m, _k in candidates}
         contacts = self._contacts_of(ids)
         team = self._care_team_of(ids)
+        # A heads-up carries a fresh one-action link: look up what earlier runs planned first,
+        # so a re-run neither plans nor makes a link again.
+        heads_up_planned = set(
+            Notification.objects.filter(
+                kind=MILESTONE_HEADS_UP,
+                occurrence__in={f"milestone:{p.pk}:{m.key}:{m.date}" for p, m, _k in candidates},
+            ).values_list("occurrence", "recipient_key", "channel")
+        )
         for patient, milestone, kind in candidates:
             ahead = patient.clinic.milestone_heads_up_days
             day = (
@@ -366,6 +374,13 @@ class Planner:
                 if ended:
                     self.tally.skip("discharged")
                     continue
+                if (
+                    recipient is not None
+                    and kind == MILESTONE_HEADS_UP
+                    and ((occurrence, recipient.key, recipient.channel) in heads_up_planned)
+                ):
+                    self.tally.already += 1
+                    continue
                 due_at = self.due(
                     day, MILESTONE_TIME, recipient.zone if recipient else patient.zone
                 )
@@ -378,11 +393,16 @@ class Planner:
             if recipient.contact is not None:
                 link = _link(f"/support/{patient.pk}/")
                 if kind == MILESTONE_HEADS_UP:
+                    from engagement.celebrations import celebrate_link
+
                     weekday = formats.date_format(milestone.date, "l")
+                    write = celebrate_link(recipient.contact, milestone)
                     return (_("A milestone to celebrate soon"),
-                            _("%(name)s has a milestone coming up on %(day)s. Sign in to see how "
-                              "you can celebrate: %(link)s")
-                            % {"name": name, "day": weekday, "link": link}, link)  # fmt: skip
+                            _("%(name)s has a milestone coming up on %(day)s. Write a few words "
+                              "for the day: %(write)s Sign in to see how you can celebrate: "
+                              "%(link)s")
+                            % {"name": name, "day": weekday, "write": write, "link": link},
+                            link)  # fmt: skip
                 return (_("A day to celebrate"),
                         _("Today is a special day for %(name)s. Sign in to see how you can "
                           "celebrate: %(link)s") % {"name": name, "link": link}, link)  # fmt: skip
@@ -462,12 +482,17 @@ class Planner:
     def missed_checkins(self) -> None:
         """No check-in on each of the last N local days (N = clinic.missed_checkin_days) of an
         active patient who existed before them: one care-team alert and one gentle note per
-        streak (the streak is named by the last check-in date). Acts from 9:00 patient-local."""
+        streak (the streak is named by the last check-in date). Acts from 9:00 patient-local.
+
+        This is the first rung of the escalation ladder: unless the clinic turned the ladder
+        off, the same transaction opens the streak's Ladder with its nudge step; the later rungs
+        are engagement.ladder's rule (it never takes one without this one recorded)."""
+        from engagement.ladder import ladder_enabled, ladder_open, ladders_opened
         from patients.services import alert_raise
 
         patients = (
             Patient.objects.filter(status=PatientStatus.ACTIVE)
-            .select_related("clinic", "user")
+            .select_related("clinic", "clinic__ladder_policy", "user")
             .annotate(last_checkin=Max("checkins__local_date"))
         )
         streaks: list[tuple[Patient, str, int]] = []
@@ -493,10 +518,18 @@ class Planner:
                 source__in={f"missed:{s}" for _p, s, _d in streaks},
             ).values_list("patient_id", "source")
         )
+        opened = ladders_opened([(p.pk, s) for p, s, _d in streaks])
         for patient, streak, days in streaks:
-            if (patient.pk, f"missed:{streak}") in raised:
+            alerted = (patient.pk, f"missed:{streak}") in raised
+            climbing = ladder_enabled(patient.clinic) and (patient.pk, streak) not in opened
+            if alerted and not climbing:
                 continue  # this streak was handled by an earlier run
             with transaction.atomic():
+                if climbing:
+                    # An alert raised before the ladder existed still gets its ladder.
+                    ladder_open(patient=patient, streak=streak, at=self.at, alerted=alerted)
+                if alerted:
+                    continue
                 alert = alert_raise(
                     patient=patient, kind=AlertKind.MISSED_CHECKINS, source=f"missed:{streak}",
                     message=ngettext("No check-in for %(count)d day.",
@@ -589,14 +622,18 @@ class Planner:
         return render
 
     def help_tasks(self) -> None:
-        """The day before a claimed task's date, at 9:00 in the supporter's zone, to the
-        supporter who claimed it (with "help_tasks")."""
+        """A week before and the day before a claimed task's date, at 9:00 in the supporter's
+        zone, to the supporter who claimed it (with "help_tasks"). A task claimed after its
+        week-before moment gets no week reminder: the claim itself was that moment."""
+        week_kind = "help_task_week"  # notifications.models.Kind.HELP_TASK_WEEK
+        marks = ((HELP_TASK_DUE, 1, "help_task"), (week_kind, 7, "help_task_week"))
         first, last = self._utc_days()
+        dates = Q()
+        for _kind, before, _name in marks:
+            dates |= Q(due_on__gte=first + timedelta(days=before),
+                       due_on__lte=last + timedelta(days=before))  # fmt: skip
         tasks = HelpTask.objects.filter(
-            status=HelpStatus.CLAIMED,
-            claimed_by__isnull=False,
-            due_on__gte=first + timedelta(days=1),
-            due_on__lte=last + timedelta(days=1),
+            dates, status=HelpStatus.CLAIMED, claimed_by__isnull=False
         ).select_related(
             "patient",
             "patient__clinic",
@@ -607,28 +644,42 @@ class Planner:
         for task in tasks:
             contact, patient = task.claimed_by, task.patient
             zone = _zone(contact.user.time_zone if contact.user_id else None, patient.zone)
-            due_at = self.due(task.due_on - timedelta(days=1), HELP_TASK_TIME, zone)
-            if not self.in_window(due_at):
-                continue
-            if patient.status in ENDED:
-                self.tally.skip("discharged")
-                continue
-            if contact.status == ContactStatus.REMOVED:
-                self.tally.skip("contact removed")
-                continue
-            if not self.supporter_allowed(contact, "help_tasks"):
-                continue
+            for kind, before, name in marks:
+                due_at = self.due(task.due_on - timedelta(days=before), HELP_TASK_TIME, zone)
+                if not self.in_window(due_at):
+                    continue
+                if kind == week_kind and task.claimed_at and task.claimed_at >= due_at:
+                    continue
+                if patient.status in ENDED:
+                    self.tally.skip("discharged")
+                    continue
+                if contact.status == ContactStatus.REMOVED:
+                    self.tally.skip("contact removed")
+                    continue
+                if not self.supporter_allowed(contact, "help_tasks"):
+                    continue
+                self.send(kind, f"{name}:{task.pk}:{task.due_on}",
+                          self.supporter_recipient(contact), due_at, patient,
+                          self._help_task_text(kind, task))  # fmt: skip
 
-            def render(recipient: Recipient, task: HelpTask = task) -> tuple[str, str, str]:
-                link = _link(f"/support/{task.patient_id}/")
+    def _help_task_text(self, kind: str, task: HelpTask) -> Callable:
+        """What a supporter reads: the kind of help and the day, never the task's own title
+        (it may name a treatment or a place)."""
+
+        def render(recipient: Recipient) -> tuple[str, str, str]:
+            link = _link(f"/support/{task.patient_id}/")
+            values = {"name": _first_name(task.patient), "kind": task.get_kind_display(),
+                      "day": formats.date_format(task.due_on, "l, F j"), "link": link}  # fmt: skip
+            if kind == HELP_TASK_DUE:
                 return (_("A reminder for tomorrow"),
                         _("Thank you for offering to help %(name)s (%(kind)s). It is planned for "
-                          "tomorrow. Details: %(link)s")
-                        % {"name": _first_name(task.patient), "kind": task.get_kind_display(),
-                           "link": link}, link)  # fmt: skip
+                          "tomorrow. Details: %(link)s") % values, link)  # fmt: skip
+            return (_("A reminder for next week"),
+                    _("Thank you for offering to help %(name)s (%(kind)s). It is planned for "
+                      "%(day)s, a week from today. Details: %(link)s") % values,
+                    link)  # fmt: skip
 
-            self.send(HELP_TASK_DUE, f"help_task:{task.pk}:{task.due_on}",
-                      self.supporter_recipient(contact), due_at, patient, render)  # fmt: skip
+        return render
 
     def reach_outs(self) -> None:
         """Each supporter's own cadence ("every Sunday at 19:00"), in their zone: a nudge to

@@ -8,6 +8,7 @@
   following it does.
 """
 
+from collections.abc import Collection
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -42,17 +43,23 @@ def channels_for(preference: NotificationPreference, kind: str) -> list[str]:
     return default_channels().get(kind, [])
 
 
-def wants(user: object, kind: str, channel: str) -> bool:
+def wants(
+    user: object, kind: str, channel: str, *, preference: NotificationPreference | None = None
+) -> bool:
     """False when the person paused everything, unsubscribed from the kind, or turned the
-    channel off for it."""
-    preference = preference_for(user)
+    channel off for it. (`preference`: the person's, when the caller has read it already.)"""
+    if preference is None:
+        preference = preference_for(user)
     if preference.paused or kind in (preference.unsubscribed_kinds or []):
         return False
     return channel in channels_for(preference, kind)
 
 
-def contact_wants(contact: object, kind: str) -> bool:
-    """False when the contact opted out of this kind from an email link."""
+def contact_wants(contact: object, kind: str, *, opted_out: Collection[str] | None = None) -> bool:
+    """False when the contact opted out of this kind from an email link. (`opted_out`: the
+    kinds the contact opted out of, when the caller has read them already.)"""
+    if opted_out is not None:
+        return kind not in opted_out
     return not ContactOptOut.objects.filter(contact=contact, kind=kind).exists()
 
 
@@ -91,10 +98,13 @@ def quiet_end(
     return None
 
 
-def quiet_until(user: object, at: datetime) -> datetime | None:
+def quiet_until(
+    user: object, at: datetime, *, preference: NotificationPreference | None = None
+) -> datetime | None:
     """The end of the person's quiet hours (aware, in their zone) if `at` falls inside them,
-    else None."""
-    preference = preference_for(user)
+    else None. (`preference`: the person's, when the caller has read it already.)"""
+    if preference is None:
+        preference = preference_for(user)
     zone = _zone(getattr(user, "time_zone", "UTC"))
     return quiet_end(preference.quiet_hours_start, preference.quiet_hours_end, at, zone)
 

@@ -61,6 +61,14 @@ class PreferenceForm(forms.Form):
             "In your own time zone. A period may cross midnight: 22:00 to 07:00."
         ),
     )  # fmt: skip
+    urgent_in_quiet_hours = forms.BooleanField(
+        label=gettext_lazy("Let urgent requests for help through during quiet hours"),
+        required=False,
+        help_text=gettext_lazy(
+            "When someone you support presses their help button, you hear about it at once, "
+            "even at night."
+        ),
+    )
     unsubscribed_kinds = forms.MultipleChoiceField(
         label=gettext_lazy("Never send me these"), required=False, choices=Kind.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -80,6 +88,7 @@ class PreferenceForm(forms.Form):
             "paused": preference.paused,
             "quiet_hours_start": preference.quiet_hours_start,
             "quiet_hours_end": preference.quiet_hours_end,
+            "urgent_in_quiet_hours": preference.urgent_in_quiet_hours,
             "unsubscribed_kinds": list(preference.unsubscribed_kinds or []),
         }
         for kind in Kind.values:
@@ -105,6 +114,7 @@ class PreferenceForm(forms.Form):
         preference.paused = data["paused"]
         preference.quiet_hours_start = data["quiet_hours_start"]
         preference.quiet_hours_end = data["quiet_hours_end"]
+        preference.urgent_in_quiet_hours = data["urgent_in_quiet_hours"]
         preference.unsubscribed_kinds = list(data["unsubscribed_kinds"])
         preference.channels = {kind: list(data[_kind_field(kind)]) for kind in Kind.values}
 

@@ -148,11 +148,17 @@ class NeedsAttention:
     milestones: list[AttentionItem] = field(default_factory=list)
     missed_checkins: list[AttentionItem] = field(default_factory=list)
     overdue_assessments: list[AttentionItem] = field(default_factory=list)
+    # The escalation ladders still open (engagement.ladder adds them as a source).
+    open_ladders: list[AttentionItem] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not (
-            self.alerts or self.milestones or self.missed_checkins or self.overdue_assessments
+            self.alerts
+            or self.milestones
+            or self.missed_checkins
+            or self.overdue_assessments
+            or self.open_ladders
         )
 
 

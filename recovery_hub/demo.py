@@ -20,6 +20,7 @@ from accounts.models import Membership, Organization, Role, User
 from coping.instruments import INSTRUMENTS, Instrument, score
 from coping.models import Assessment, CheckIn
 from coping.services import plan_save
+from engagement.demo import seed_engagement
 from events.demo import seed_events
 from networks.consent import consented_scopes
 from networks.models import (
@@ -637,7 +638,7 @@ def seed_family_elsewhere(demos: list[DemoClinic]) -> None:
 
 SeedStep = Callable[[list[DemoClinic], random.Random, date], None]
 # Later features append their own steps.
-SEED_STEPS: list[SeedStep] = [seed_networks, seed_resources, seed_events]
+SEED_STEPS: list[SeedStep] = [seed_networks, seed_resources, seed_events, seed_engagement]
 
 
 def seed_demo(*, clinics: int = 1, patients: int = 12, seed: int = 42) -> list[DemoClinic]:

@@ -28,4 +28,11 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": timedelta(minutes=1),
         "options": {"expires": 55},
     },
+    # Weekly supporter digests: each supporter's latest due digest, planned once (a missed
+    # run catches up with that one digest at the next tick).
+    "engagement-digests": {
+        "task": "engagement.tasks.send_digests",
+        "schedule": timedelta(minutes=15),
+        "options": {"expires": 14 * 60},
+    },
 }

@@ -1,4 +1,6 @@
 import os
+import shutil
+from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
@@ -7,6 +9,16 @@ from accounts.models import Role
 from tests.factories import OrganizationFactory, member
 
 CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -59,3 +71,21 @@ def clinician(clinic):
 @pytest.fixture
 def clinic_admin(clinic):
     return member(Role.ADMIN, clinic)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the whole run (a second Playwright in the same thread cannot
+    start while the first runs, so there is exactly one, here)."""
+    if not os.path.exists(CHROMIUM):
+        if CI:
+            pytest.fail(f"Chromium is required on CI and was not found at {CHROMIUM}.")
+        pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()

@@ -1,37 +1,11 @@
-"""A real headless Chromium (Debian's package) driven by Playwright against the live server."""
+"""A real headless Chromium (Debian's package) driven by Playwright against the live server.
 
-import os
-import shutil
+The session's one browser is the `browser` fixture of tests/conftest.py (one Playwright per
+run, so browser tests may sit beside their feature); pages and helpers are here."""
+
 from collections.abc import Iterator
 
 import pytest
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"Chromium is required on CI and was not found at {CHROMIUM}.")
-        pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,535 @@
+"""The weekly supporter digest: one email a week per supporter, on the day and at the time they
+chose, in their own zone and language, built from what the patient shares with them.
+
+- `digests_plan(at)` plans, for each active supporter with a consent in force at `at`, the
+  latest digest due at or before `at` ("digest:<contact>:<local date>"). The latest due instant
+  is always within the last seven days, so a missed run catches up with one digest, never a
+  backlog; the outbox's idempotency key makes a second run for the same instant plan nothing.
+- The row written at plan time holds a short placeholder (it says nothing shared). The text
+  actually sent is built by `digest_render(row)` at send time, from the consents in force then:
+  a consent revoked in between removes its part, and with nothing in force the row is skipped.
+- `digest_subscription_save()` and `digest_mode_set()` are the settings' services (audited).
+
+Supporters only ever read the patient's first name, never a diagnosis, substance, treatment,
+program or clinic name, a clinical or check-in note, or a number from a check-in or an
+assessment: the check-in part is the plain-words band of `networks.selectors.checkin_summary`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from audit.models import Action as AuditAction
+from audit.services import audit_record
+from engagement.links import make_link
+from engagement.models import (
+    Action,
+    DigestMode,
+    DigestSubscription,
+    PatientEngagement,
+    Weekday,
+)
+from networks.consent import ALL_SCOPES, consented_scopes
+from networks.models import (
+    Consent,
+    ContactStatus,
+    ExpiryEvent,
+    HelpStatus,
+    HelpTask,
+    SupportContact,
+)
+from networks.selectors import CheckinSummary, checkin_summary
+from notifications.hooks import Rendered, SkipMessage
+from notifications.models import (
+    Channel,
+    ContactOptOut,
+    Kind,
+    Notification,
+    NotificationPreference,
+)
+from notifications.outbox import Message, enqueue
+from notifications.preferences import channels_for, unsubscribe_url
+from patients.milestones import MilestoneDate, milestones_between
+from patients.models import Appointment, AppointmentStatus, Patient, PatientStatus
+
+if TYPE_CHECKING:
+    import random
+
+    from recovery_hub.demo import DemoClinic
+
+DIGEST = Kind.DIGEST.value
+ONGOING = (PatientStatus.ACTIVE, PatientStatus.INTAKE)
+MILESTONE_DAYS = 14  # milestones coming in the next two weeks
+WEEK = timedelta(days=7)
+LINK_VALID_FOR = timedelta(days=8)  # a week's links, and a day's grace
+MAX_OPEN_TASKS = 5  # an email, not the whole list: the rest is a sign-in away
+
+
+# --- settings: subscription and the patient's choice --------------------------------------------
+
+
+def subscription_of(contact: SupportContact) -> DigestSubscription:
+    """The supporter's digest settings; an unsaved row with the defaults (on, Sunday 18:00) if
+    they never chose."""
+    try:
+        return contact.digest_subscription
+    except ObjectDoesNotExist:
+        return DigestSubscription(contact=contact)
+
+
+def engagement_of(patient: Patient) -> PatientEngagement:
+    """The patient's engagement settings; an unsaved row with the defaults if never chosen."""
+    try:
+        return patient.engagement
+    except ObjectDoesNotExist:
+        return PatientEngagement(patient=patient)
+
+
+@transaction.atomic
+def digest_subscription_save(
+    *, contact: SupportContact, enabled: bool, weekday: int, send_time: time,
+    request: HttpRequest | None = None,
+) -> DigestSubscription:  # fmt: skip
+    subscription, _created = DigestSubscription.objects.update_or_create(
+        contact=contact,
+        defaults={"enabled": bool(enabled), "weekday": int(weekday), "send_time": send_time},
+    )
+    audit_record(
+        action=AuditAction.UPDATE, request=request, clinic=contact.patient.clinic,
+        target=subscription, patient=contact.patient,
+        details={"digest": {"enabled": subscription.enabled, "weekday": subscription.weekday,
+                            "send_time": send_time.strftime("%H:%M")}},
+    )  # fmt: skip
+    return subscription
+
+
+@transaction.atomic
+def digest_mode_set(
+    *, patient: Patient, mode: str, request: HttpRequest | None = None
+) -> PatientEngagement:
+    if mode not in DigestMode.values:
+        raise ValidationError({"digest_mode": _("Choose one of the options.")})
+    engagement, _created = PatientEngagement.objects.update_or_create(
+        patient=patient, defaults={"digest_mode": mode}
+    )
+    audit_record(action=AuditAction.UPDATE, request=request, clinic=patient.clinic,
+                 target=engagement, patient=patient,
+                 details={"digest_mode": mode})  # fmt: skip
+    return engagement
+
+
+# --- time ----------------------------------------------------------------------------------------
+
+
+def zone_of(contact: SupportContact) -> ZoneInfo:
+    """The supporter's own zone when they have an account that names one, else the patient's."""
+    name = contact.user.time_zone if contact.user_id else ""
+    try:
+        return ZoneInfo(name) if name else contact.patient.zone
+    except (KeyError, ValueError):
+        return contact.patient.zone
+
+
+def wall_clock(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant of `at` o'clock on the local `day` in `zone`: daylight saving moves the
+    UTC instant, never the local time. (A time the clocks skip lands an hour later.)"""
+    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+
+
+def latest_due(
+    weekday: int, send_time: time, zone: ZoneInfo, at: datetime
+) -> tuple[date, datetime]:
+    """The local date and UTC instant of the latest weekly digest due at or before `at`."""
+    local = at.astimezone(zone)
+    day = local.date() - timedelta(days=(local.weekday() - weekday) % 7)
+    due_at = wall_clock(day, send_time, zone)
+    if due_at > at:
+        day -= WEEK
+        due_at = wall_clock(day, send_time, zone)
+    return day, due_at
+
+
+# --- planning ------------------------------------------------------------------------------------
+
+
+@dataclass
+class DigestTally:
+    planned: int = 0
+    already: int = 0  # planned by an earlier run: neither planned nor skipped
+    skipped: int = 0
+    reasons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def skip(self, reason: str) -> None:
+        self.skipped += 1
+        self.reasons[reason] += 1
+
+
+def _candidates() -> list[SupportContact]:
+    """Active supporters of people in care, with what planning reads, in one query."""
+    return list(
+        SupportContact.objects.filter(status=ContactStatus.ACTIVE, patient__status__in=ONGOING)
+        .select_related(
+            "patient", "patient__clinic", "patient__engagement", "user", "digest_subscription"
+        )
+        .order_by("pk")
+    )
+
+
+def _scopes_in_force(contacts: list[SupportContact], at: datetime) -> dict[int, set[str]]:
+    """What each contact may see at `at`: the rule of networks.consent.consents_in_force (for
+    active contacts of people in care), asked for everyone in one query."""
+    by_pk = {contact.pk: contact for contact in contacts}
+    scopes: dict[int, set[str]] = defaultdict(set)
+    if not by_pk:
+        return scopes
+    rows = Consent.objects.filter(
+        contact__status=ContactStatus.ACTIVE, contact__patient__status__in=ONGOING,
+        signed_at__lte=at,
+    ).filter(
+        Q(revoked_at__isnull=True) | Q(revoked_at__gt=at),
+        Q(superseded_at__isnull=True) | Q(superseded_at__gt=at),
+    ).values_list("contact_id", "scopes", "expires_on", "expires_on_event")  # fmt: skip
+    for contact_id, granted, expires_on, event in rows:
+        contact = by_pk.get(contact_id)
+        if contact is None:
+            continue
+        patient = contact.patient
+        if expires_on is not None and expires_on < at.astimezone(patient.zone).date():
+            continue
+        if event == ExpiryEvent.DISCHARGE and patient.status not in ONGOING:
+            continue
+        scopes[contact_id].update(s for s in granted if s in ALL_SCOPES)
+    return scopes
+
+
+def _opted_out(contacts: list[SupportContact]) -> set[int]:
+    """Contacts who said "no more digests": from an email's unsubscribe link, or, with an
+    account, by pausing everything, unsubscribing from digests or turning email off for them."""
+    out = set(
+        ContactOptOut.objects.filter(kind=DIGEST, contact__status=ContactStatus.ACTIVE).values_list(
+            "contact_id", flat=True
+        )
+    )
+    users = {contact.user_id for contact in contacts if contact.user_id}
+    if users:
+        refusing = set()
+        for preference in NotificationPreference.objects.filter(user_id__in=users):
+            if (preference.paused or DIGEST in (preference.unsubscribed_kinds or [])
+                    or Channel.EMAIL not in channels_for(preference, DIGEST)):  # fmt: skip
+                refusing.add(preference.user_id)
+        out.update(contact.pk for contact in contacts if contact.user_id in refusing)
+    return out
+
+
+def first_name(patient: Patient) -> str:
+    return patient.display_name.split(" ")[0]
+
+
+def portal_url(patient_id: int) -> str:
+    return f"{settings.SITE_URL}{reverse('networks:supporter_patient', args=[patient_id])}"
+
+
+def settings_url(patient_id: int) -> str:
+    return f"{settings.SITE_URL}{reverse('engagement:supporter_digest', args=[patient_id])}"
+
+
+def _placeholder(contact: SupportContact) -> tuple[str, str, str]:
+    """What the row holds until it is sent (the delivery log shows it): nothing shared, just
+    what the email is and where to sign in. The real text is built at send time."""
+    name = first_name(contact.patient)
+    link = portal_url(contact.patient_id)
+    subject = _("Your week with %(name)s") % {"name": name}
+    body = _("Your weekly note about %(name)s: how you can help and what is coming up. "
+             "Sign in to see it: %(link)s") % {"name": name, "link": link}  # fmt: skip
+    return subject, body, link
+
+
+def digests_plan(at: datetime) -> DigestTally:
+    """Plan the latest digest due at or before `at` for every supporter who should get one.
+    Reads a fixed number of queries whatever the number of supporters; writes one outbox row
+    per new digest (dispatched when the transaction commits)."""
+    if at.tzinfo is None:
+        raise ValueError("Digests are planned for an aware instant.")
+    at = at.astimezone(UTC)
+    tally = DigestTally()
+    contacts = _candidates()
+    in_force = _scopes_in_force(contacts, at)
+    opted_out = _opted_out(contacts)
+    due: list[tuple[SupportContact, str, datetime]] = []
+    for contact in contacts:
+        subscription = subscription_of(contact)
+        if engagement_of(contact.patient).digest_mode == DigestMode.PAUSED:
+            tally.skip("paused by the person")
+        elif not subscription.enabled:
+            tally.skip("digest turned off")
+        elif not in_force.get(contact.pk):
+            tally.skip("no consent")
+        elif not contact.email:
+            tally.skip("no email address")
+        elif contact.pk in opted_out:
+            tally.skip("opted out")
+        else:
+            day, due_at = latest_due(subscription.weekday, subscription.send_time,
+                                     zone_of(contact), at)  # fmt: skip
+            due.append((contact, f"digest:{contact.pk}:{day.isoformat()}", due_at))
+    if not due:
+        return tally
+    planned_before = set(
+        Notification.objects.filter(
+            kind=DIGEST, occurrence__in=[occurrence for _c, occurrence, _d in due]
+        ).values_list("occurrence", "recipient_key", "channel")
+    )
+    new = []
+    for contact, occurrence, due_at in due:
+        if (occurrence, f"contact:{contact.pk}", Channel.EMAIL) in planned_before:
+            tally.already += 1
+        else:
+            new.append((contact, occurrence, due_at))
+    if not new:
+        return tally
+    with transaction.atomic():  # dispatched when the whole run commits
+        for contact, occurrence, due_at in new:
+            with translation.override(contact.language or "en"):
+                subject, body, link = _placeholder(contact)
+            message = Message(
+                kind=DIGEST, occurrence=occurrence, channel=Channel.EMAIL,
+                recipient_key=f"contact:{contact.pk}", address=contact.email, subject=subject,
+                body=body, link=link, language=contact.language or "en",
+            )  # fmt: skip
+            row = enqueue(message, due_at=due_at, clinic=contact.patient.clinic,
+                          patient=contact.patient, recipient_contact=contact)  # fmt: skip
+            if row is None:  # a concurrent run planned it first
+                tally.already += 1
+            else:
+                tally.planned += 1
+    return tally
+
+
+# --- what the digest says ------------------------------------------------------------------------
+
+
+@dataclass
+class TaskLine:
+    title: str
+    due_on: date | None
+    claim_url: str = ""
+
+
+@dataclass
+class Digest:
+    """One supporter's week, section by consented section (a section without its scope is
+    never computed)."""
+
+    contact: SupportContact
+    scopes: frozenset[str]
+    mode: str
+    first_name: str
+    open_tasks: list[TaskLine] = field(default_factory=list)
+    more_open_tasks: int = 0
+    my_tasks: list[TaskLine] = field(default_factory=list)
+    milestones: list[MilestoneDate] = field(default_factory=list)
+    summary: CheckinSummary | None = None
+    sessions: list[datetime] = field(default_factory=list)
+    encourage_url: str = ""
+
+    @property
+    def is_summary(self) -> bool:
+        return self.mode == DigestMode.SUMMARY
+
+    @property
+    def open_count(self) -> int:
+        return len(self.open_tasks) + self.more_open_tasks
+
+
+def _tasks_this_week(contact: SupportContact, today: date) -> list[HelpTask]:
+    this_week = Q(due_on__isnull=True) | Q(weekly=True) | Q(due_on__range=(today, today + WEEK))
+    mine_or_open = Q(status=HelpStatus.OPEN) | Q(status=HelpStatus.CLAIMED, claimed_by=contact)
+    return list(HelpTask.objects.filter(this_week, mine_or_open, patient=contact.patient))
+
+
+def build_digest(contact: SupportContact, scopes: frozenset[str], mode: str,
+                 zone: ZoneInfo, *, links: bool = True) -> Digest:  # fmt: skip
+    """The week of one supporter; one-action links only in the full form (`links=False` for
+    a preview that must not create any)."""
+    patient = contact.patient
+    today = patient.local_today()
+    digest = Digest(contact=contact, scopes=scopes, mode=mode, first_name=first_name(patient))
+    full = mode != DigestMode.SUMMARY and links
+    if "help_tasks" in scopes:
+        for task in _tasks_this_week(contact, today):
+            if task.claimed_by_id == contact.pk:
+                digest.my_tasks.append(TaskLine(task.title, task.due_on))
+            elif len(digest.open_tasks) < MAX_OPEN_TASKS:
+                url = (make_link(Action.CLAIM_TASK, contact=contact, patient=patient,
+                                 target={"task": task.pk}, valid_for=LINK_VALID_FOR)
+                       if full else "")  # fmt: skip
+                digest.open_tasks.append(TaskLine(task.title, task.due_on, url))
+            else:
+                digest.more_open_tasks += 1
+    if "milestones" in scopes:
+        digest.milestones = milestones_between(
+            patient.recovery_start, today, today + timedelta(days=MILESTONE_DAYS)
+        )
+    if "checkin_summary" in scopes:
+        digest.summary = checkin_summary(patient, today)
+    if "appointments" in scopes:
+        now = timezone.now()
+        starts = Appointment.objects.filter(
+            patient=patient, network_attendees=contact, status=AppointmentStatus.SCHEDULED,
+            starts_at__gte=now, starts_at__lt=now + WEEK,
+        ).order_by("starts_at").values_list("starts_at", flat=True)  # fmt: skip
+        digest.sessions = [moment.astimezone(zone) for moment in starts]
+    if links:
+        digest.encourage_url = make_link(Action.ENCOURAGE, contact=contact, patient=patient,
+                                         valid_for=LINK_VALID_FOR)  # fmt: skip
+    return digest
+
+
+def summary_lines(digest: Digest) -> list[str]:
+    """The summary-only form: one short line per consented scope, no details."""
+    lines = []
+    if "help_tasks" in digest.scopes:
+        count = digest.open_count
+        lines.append(
+            ngettext("%(count)d way to help this week", "%(count)d ways to help this week", count)
+            % {"count": count}
+            if count
+            else _("No new ways to help this week")
+        )
+    if "milestones" in digest.scopes:
+        lines.append(_("A milestone is coming up") if digest.milestones
+                     else _("No milestones in the next two weeks"))  # fmt: skip
+    if "checkin_summary" in digest.scopes:
+        lines.append(_("A short update on how the week is going"))
+    if "appointments" in digest.scopes:
+        count = len(digest.sessions)
+        invited = ngettext(
+            "%(count)d session you are invited to", "%(count)d sessions you are invited to", count
+        )
+        lines.append(
+            invited % {"count": count} if count else _("No sessions with you in the next week")
+        )
+    if "coping_plan" in digest.scopes:
+        lines.append(_("Parts of their coping plan are shared with you"))
+    return lines
+
+
+def _context(digest: Digest, row: Notification | None) -> dict:
+    patient_id = digest.contact.patient_id
+    return {
+        "digest": digest,
+        "name": digest.first_name,
+        "contact_name": digest.contact.name.split(" ")[0],
+        "summary_lines": summary_lines(digest) if digest.is_summary else [],
+        "portal_url": portal_url(patient_id),
+        "settings_url": settings_url(patient_id),
+        "unsubscribe_url": unsubscribe_url(row) if row is not None and row.pk else "",
+        "day_format": "l, F j",
+        "time_format": "l, F j, H:i",
+    }
+
+
+def render_digest(digest: Digest, row: Notification | None = None) -> Rendered:
+    """Subject, text and HTML in the active language."""
+    context = _context(digest, row)
+    subject = _("Your week with %(name)s") % {"name": digest.first_name}
+    context["subject"] = subject
+    return Rendered(
+        subject=subject,
+        body=render_to_string("engagement/email/digest.txt", context),
+        html_body=render_to_string("engagement/email/digest.html", context),
+    )
+
+
+def why_not_now(contact: SupportContact) -> str:
+    """Why a planned digest must not go out now (empty when it should)."""
+    if contact.status != ContactStatus.ACTIVE:
+        return "The supporter is not active in the network any more."
+    if contact.patient.status not in ONGOING:
+        return "The person is no longer in care."
+    if engagement_of(contact.patient).digest_mode == DigestMode.PAUSED:
+        return "The person paused digests."
+    if not subscription_of(contact).enabled:
+        return "The supporter turned digests off."
+    return ""
+
+
+def digest_render(row: Notification) -> Rendered:
+    """The outbox's renderer for DIGEST rows, called when the row is sent: the week built from
+    the consents in force now, in the row's language; SkipMessage when nothing may be sent."""
+    contact = (
+        SupportContact.objects.select_related(
+            "patient", "patient__clinic", "patient__engagement", "user", "digest_subscription"
+        )
+        .filter(pk=row.recipient_contact_id)
+        .first()
+    )
+    if contact is None:
+        raise SkipMessage("The supporter is no longer in the network.")
+    reason = why_not_now(contact)
+    if reason:
+        raise SkipMessage(reason)
+    scopes = consented_scopes(contact)  # the one gate, asked at the moment of sending
+    if not scopes:
+        raise SkipMessage("No consent in force for this any more.")
+    mode = engagement_of(contact.patient).digest_mode
+    zone = zone_of(contact)
+    # Dates and times in the supporter's own language and zone.
+    with translation.override(row.language or contact.language or "en"), timezone.override(zone):
+        digest = build_digest(contact, scopes, mode, zone)
+        rendered = render_digest(digest, row)
+    # A disclosure to someone outside the care team: recorded, with what it drew on.
+    audit_record(
+        action=AuditAction.EXPORT, clinic=contact.patient.clinic, target=contact,
+        patient=contact.patient,
+        details={"digest": row.pk, "scopes": sorted(scopes), "mode": mode},
+    )  # fmt: skip
+    return rendered
+
+
+def register_digest_renderer() -> None:
+    from notifications.hooks import register_renderer
+
+    register_renderer(DIGEST, digest_render)
+
+
+# --- demo ----------------------------------------------------------------------------------------
+
+DEMO_TIMES = [(Weekday.SUNDAY, time(18, 0)), (Weekday.MONDAY, time(8, 0)),
+              (Weekday.THURSDAY, time(19, 30)), (Weekday.SATURDAY, time(10, 0)),
+              (Weekday.WEDNESDAY, time(20, 0))]  # fmt: skip
+
+
+def seed_digests(demos: list[DemoClinic], rng: random.Random | None, today: date) -> None:
+    """Digests on for every active demo supporter, on varied days and times (by position, so
+    the shared random stream of the later steps is untouched); the second person of each
+    clinic chose the summary-only form."""
+    for demo in demos:
+        contacts = SupportContact.objects.filter(
+            patient__in=demo.patients, status=ContactStatus.ACTIVE
+        ).order_by("patient__mrn", "name", "pk")
+        for position, contact in enumerate(contacts):
+            weekday, send_time = DEMO_TIMES[position % len(DEMO_TIMES)]
+            DigestSubscription.objects.get_or_create(
+                contact=contact,
+                defaults={"enabled": True, "weekday": weekday, "send_time": send_time},
+            )
+        if len(demo.patients) > 1:
+            PatientEngagement.objects.get_or_create(
+                patient=demo.patients[1], defaults={"digest_mode": DigestMode.SUMMARY}
+            )

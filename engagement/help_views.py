@@ -1,0 +1,189 @@
+"""The help button's pages: the person's help page (988 first, then asking their people), the
+status of their request ("who is on it"), and the "I'm on it" buttons of the supporter portal
+and the chart. Views parse, call one service or selector from engagement.help, and render."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.access import role_required
+from accounts.models import Role
+from audit.models import Action
+from audit.services import audit_record
+from coping.access import own_patient_record
+from engagement.help import (
+    OPEN_FOR,
+    askable_supporters,
+    channel_summary,
+    crisis_plan_for,
+    help_acknowledge,
+    help_request_send,
+    help_status,
+    recent_request,
+)
+from engagement.models import HelpRequest
+from engagement.models import HelpRequestRecipient as Asked
+from networks.models import SupportContact
+from networks.selectors import contact_for_supporter
+from networks.views import first_name, posted
+from patients.access import ChartAccess
+from patients.forms import apply_service_errors
+from patients.models import Patient
+from patients.views import chart_view
+
+# htmx stops polling on this status (the request is old, or everyone asked has answered).
+STOP_POLLING = 286
+
+
+class HelpForm(forms.Form):
+    """Which of the people who can be asked to ask now (none: the care team only)."""
+
+    contacts = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Who to ask"), required=False, queryset=SupportContact.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": gettext_lazy("Choose from the people listed."),
+            "invalid_pk_value": gettext_lazy("Choose from the people listed."),
+            "invalid_list": gettext_lazy("Choose from the people listed."),
+        },
+    )  # fmt: skip
+
+    def __init__(self, *args: object, supporters: list[SupportContact], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.supporters = supporters
+        self.fields["contacts"].queryset = SupportContact.objects.filter(
+            pk__in=[contact.pk for contact in supporters]
+        ).select_related("user")
+
+    def checked(self) -> set[int]:
+        """Everyone is preselected; after a post, what was ticked."""
+        if not self.is_bound:
+            return {contact.pk for contact in self.supporters}
+        return {int(v) for v in self.data.getlist("contacts") if str(v).isdigit()}
+
+
+def _help_page(request: HttpRequest, patient: Patient, form: HelpForm) -> HttpResponse:
+    checked = form.checked()
+    rows = [
+        {"contact": contact, "checked": contact.pk in checked, "how": channel_summary(contact)}
+        for contact in form.supporters
+    ]
+    context = {
+        "patient": patient,
+        "crisis": crisis_plan_for(patient),
+        "form": form,
+        "rows": rows,
+        "recent": recent_request(patient),
+    }
+    return render(request, "engagement/help.html", context)
+
+
+@role_required(Role.PATIENT)
+@require_http_methods(["GET", "POST"])
+def my_help(request: HttpRequest) -> HttpResponse:
+    patient = own_patient_record(request.membership)
+    form = HelpForm(posted(request), supporters=askable_supporters(patient))
+    if request.method == "POST" and form.is_valid():
+        try:
+            help_request = help_request_send(
+                patient=patient, contacts=form.cleaned_data["contacts"], actor=request.user,
+                request=request,
+            )  # fmt: skip
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _sent_message(help_request))
+            return redirect("engagement:my_help_status", help_request.pk)
+    if request.method == "GET":
+        audit_record(action=Action.VIEW, request=request, target=patient, patient=patient,
+                     details={"page": "my_help"})  # fmt: skip
+    return _help_page(request, patient, form)
+
+
+def _sent_message(help_request: HelpRequest) -> str:
+    count = len(help_request.newly_asked)
+    if help_request.reused:
+        if count:
+            return ngettext(
+                "Your request from a few minutes ago is still open: we asked %(count)d more "
+                "person. Nobody was messaged twice.",
+                "Your request from a few minutes ago is still open: we asked %(count)d more "
+                "people. Nobody was messaged twice.",
+                count,
+            ) % {"count": count}
+        return _("You asked a few minutes ago, so nobody was messaged again. Your care team "
+                 "already knows.")  # fmt: skip
+    if count:
+        return ngettext(
+            "We asked %(count)d person for help and told your care team.",
+            "We asked %(count)d people for help and told your care team.",
+            count,
+        ) % {"count": count}
+    return _("We told your care team that you asked for help.")
+
+
+@role_required(Role.PATIENT)
+def my_help_status(request: HttpRequest, request_id: int) -> HttpResponse:
+    patient = own_patient_record(request.membership)
+    help_request = get_object_or_404(patient.help_requests, pk=request_id)
+    status = help_status(help_request)
+    audit_record(action=Action.VIEW, request=request, target=help_request, patient=patient,
+                 details={"page": "my_help_status", "refresh": bool(request.htmx)})  # fmt: skip
+    context = {"patient": patient, "status": status, "crisis": crisis_plan_for(patient)}
+    if request.htmx:
+        return render(request, "engagement/_help_status.html", context,
+                      status=200 if status.keep_polling else STOP_POLLING)  # fmt: skip
+    return render(request, "engagement/help_status.html", context)
+
+
+@role_required(Role.SUPPORTER)
+@require_POST
+def supporter_on_it(request: HttpRequest, patient_id: int, request_id: int) -> HttpResponse:
+    """The portal's "I'm on it": only for a supporter this open request asked."""
+    contact = contact_for_supporter(request.user, request.clinic, patient_id)
+    asked = get_object_or_404(
+        Asked.objects.select_related("request", "request__patient"),
+        request_id=request_id, contact=contact,
+        request__created_at__gt=timezone.now() - OPEN_FOR,
+    )  # fmt: skip
+    try:
+        ack = help_acknowledge(help_request=asked.request, contact=contact, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        name = first_name(contact.patient)
+        if ack.is_new:
+            messages.success(request, _("Thank you. %(name)s can see that you are on it.")
+                             % {"name": name})  # fmt: skip
+        else:
+            messages.info(request, _("You already said you are on it. Thank you."))
+    url = reverse("networks:supporter_patient", args=[contact.patient_id])
+    return redirect(f"{url}#help-requests")
+
+
+@chart_view(write=True)
+@require_POST
+def staff_on_it(
+    request: HttpRequest, patient: Patient, access: ChartAccess, request_id: int
+) -> HttpResponse:
+    """The chart's "I'm on it": the care team (and a clinician with emergency access)."""
+    help_request = get_object_or_404(
+        HelpRequest.objects.select_related("alert", "patient"), patient=patient, pk=request_id
+    )
+    try:
+        ack = help_acknowledge(help_request=help_request, user=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if ack.is_new:
+            messages.success(request, _("%(name)s can see that you are on it.")
+                             % {"name": patient.display_name})  # fmt: skip
+    url = reverse("patients:alerts", args=[patient.pk])
+    return redirect(f"{url}#alert-{help_request.alert_id}" if help_request.alert_id else url)
