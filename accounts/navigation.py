@@ -25,6 +25,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("Resources"), "resources:article_manage"),
         NavItem(_("Events"), "events:index"),
         NavItem(_("Delivery log"), "notifications:log"),
+        NavItem(_("Audit trail"), "audit:trail"),
         NavItem(_("Settings"), "clinic_admin:settings"),
     ],
     Role.CLINICIAN: [
@@ -39,6 +40,7 @@ NAVIGATION: dict[str, list[NavItem]] = {
         NavItem(_("My progress"), "coping:my_progress"),
         NavItem(_("My coping plan"), "coping:my_plan"),
         NavItem(_("My network"), "networks:my_network"),
+        NavItem(_("Who saw my information"), "audit:who_saw_me"),
         NavItem(_("Resources"), "resources:article_list"),
         NavItem(_("Events and stories"), "events:index"),
     ],

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, Role, User
+from audit.demo import seed_audit
 from coping.instruments import INSTRUMENTS, Instrument, score
 from coping.models import Assessment, CheckIn
 from coping.services import plan_save
@@ -638,7 +639,13 @@ def seed_family_elsewhere(demos: list[DemoClinic]) -> None:
 
 SeedStep = Callable[[list[DemoClinic], random.Random, date], None]
 # Later features append their own steps.
-SEED_STEPS: list[SeedStep] = [seed_networks, seed_resources, seed_events, seed_engagement]
+SEED_STEPS: list[SeedStep] = [
+    seed_networks,
+    seed_resources,
+    seed_events,
+    seed_engagement,
+    seed_audit,
+]
 
 
 def seed_demo(*, clinics: int = 1, patients: int = 12, seed: int = 42) -> list[DemoClinic]:

@@ -11,6 +11,8 @@ api_v1 = [
     path("", include("patients.api_urls")),
     path("", include("coping.api_urls")),
     path("", include("networks.api_urls")),
+    path("", include("reports.api_urls")),
+    path("", include("audit.api_urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +29,7 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("engagement.urls")),
+    path("", include("audit.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -37,3 +37,44 @@ def clinic_overview(*, clinic: Organization) -> dict[str, object]:
         "emergency_access_days": EMERGENCY_ACCESS_DAYS,
         "last_heartbeat": WorkerHeartbeat.objects.order_by("-ran_at").first(),
     }
+
+
+def dashboard_tiles(*, clinic: Organization) -> dict[str, object]:
+    """The last 30 days at a glance, each figure from the report it links to (a constant number
+    of queries whatever the clinic's size)."""
+    from notifications.models import Notification, Status
+    from patients.models import Alert
+    from reports.definitions import adherence
+    from reports.filters import default_filters
+
+    filters = default_filters(clinic)
+    now = timezone.now()
+    alerts = (
+        Alert.objects.unresolved()
+        .filter(clinic=clinic)
+        .aggregate(
+            day=Count("pk", filter=Q(created_at__gte=now - timedelta(days=1))),
+            week=Count(
+                "pk",
+                filter=Q(
+                    created_at__lt=now - timedelta(days=1), created_at__gte=now - timedelta(days=7)
+                ),
+            ),
+            older=Count("pk", filter=Q(created_at__lt=now - timedelta(days=7))),
+        )
+    )
+    delivery = Notification.objects.filter(
+        clinic=clinic, due_at__gte=now - timedelta(days=30), due_at__lte=now
+    ).aggregate(
+        sent=Count("pk", filter=Q(status=Status.SENT)),
+        failed=Count("pk", filter=Q(status=Status.FAILED)),
+        total=Count("pk"),
+    )
+    adherence_totals = adherence(clinic, filters).table("programs").totals or {}
+    return {
+        "since": filters.start,
+        "adherence30": adherence_totals.get("rate30"),
+        "adherence_patients": adherence_totals.get("patients", 0),
+        "alerts": alerts,
+        "delivery": delivery,
+    }

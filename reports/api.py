@@ -1,0 +1,85 @@
+"""/api/v1/reports/<slug>/: a report's figures as JSON, for clinic admins only (404 otherwise)."""
+
+from typing import Any
+
+from django.utils.functional import Promise
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Role
+from audit.models import Action
+from audit.services import audit_record
+from recovery_hub.api import api_membership
+from reports.filters import ReportFilterForm
+from reports.registry import REPORTS, Result
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, Promise) else value
+
+
+def result_json(result: Result) -> dict[str, Any]:
+    chart = result.chart
+    return {
+        "tables": [
+            {
+                "key": table.key,
+                "title": str(table.title),
+                "columns": [
+                    {"key": c.key, "label": str(c.label), "kind": c.kind} for c in table.columns
+                ],
+                "rows": [{k: _plain(v) for k, v in row.items()} for row in table.rows],
+                "totals": (
+                    {k: _plain(v) for k, v in table.totals.items()}
+                    if table.totals is not None
+                    else None
+                ),
+            }
+            for table in result.tables
+        ],
+        "chart": None
+        if chart is None
+        else {"kind": chart.kind, "labels": chart.labels, "datasets": chart.datasets},
+        "notes": [str(note) for note in result.notes],
+    }
+
+
+FILTER_PARAMETERS = [
+    OpenApiParameter("from", str, description="First day, YYYY-MM-DD (default: 29 days ago)"),
+    OpenApiParameter("to", str, description="Last day, YYYY-MM-DD (default: today)"),
+    OpenApiParameter("program", int, description="A program id of the clinic"),
+    OpenApiParameter("clinician", int, description="A clinician's user id"),
+    OpenApiParameter("status", str, description="intake, active, discharged or alumni"),
+]
+
+
+class ReportView(APIView):
+    @extend_schema(parameters=FILTER_PARAMETERS, responses={200: dict})
+    def get(self, request: Request, slug: str) -> Response:
+        membership = api_membership(request)
+        report = REPORTS.get(slug)
+        if membership is None or membership.role != Role.ADMIN or report is None:
+            raise NotFound
+        clinic = membership.organization
+        form = ReportFilterForm(request.query_params, clinic=clinic)
+        if not form.is_valid():
+            return Response(form.field_errors(), status=400)
+        filters = form.filters()
+        result = report.build(clinic, filters)
+        audit_record(
+            action=Action.VIEW,
+            request=request,
+            clinic=clinic,
+            details={"report": slug, "filters": filters.as_dict(), "api": True},
+        )
+        return Response(
+            {
+                "report": slug,
+                "title": str(report.title),
+                "filters": filters.as_dict(),
+                **result_json(result),
+            }
+        )

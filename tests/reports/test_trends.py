@@ -1,0 +1,73 @@
+"""Weekly means of mood, craving and stress, with how many patients contributed."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from accounts.models import Role
+from reports.definitions import trends
+from reports.filters import Filters
+from tests.factories import PatientFactory, ProgramFactory, member
+from tests.reports.conftest import bulk_patients, checkin, moment, queries_of
+
+pytestmark = pytest.mark.django_db
+
+RANGE = Filters(start=date(2025, 3, 3), end=date(2025, 3, 16))  # Monday to Sunday, two weeks
+
+
+@pytest.fixture
+def known(clinic, other_clinic):
+    program = ProgramFactory(clinic=clinic, name="Outpatient")
+    p1 = PatientFactory(clinic=clinic, program=program)
+    p2 = PatientFactory(clinic=clinic, program=program)
+    PatientFactory(clinic=clinic, program=program)  # no check-ins
+    checkin(p1, date(2025, 3, 3), mood=4, craving=2, stress=6)
+    checkin(p1, date(2025, 3, 4), mood=6, craving=4, stress=4)
+    checkin(p2, date(2025, 3, 5), mood=8, craving=0, stress=2)
+    checkin(p1, date(2025, 3, 10), mood=5, craving=5, stress=5)
+    checkin(p1, date(2025, 3, 17), mood=1, craving=9, stress=9)  # after the range
+    checkin(PatientFactory(clinic=other_clinic), date(2025, 3, 4), mood=0, craving=10, stress=10)
+    return program
+
+
+def test_weekly_means_match_the_hand_count(clinic, known):
+    rows = trends(clinic, RANGE).table("weeks").rows
+    assert rows == [
+        {"week": "2025-03-03", "patients": 2, "checkins": 3, "mood": 6.0, "craving": 2.0,
+         "stress": 4.0},
+        {"week": "2025-03-10", "patients": 1, "checkins": 1, "mood": 5.0, "craving": 5.0,
+         "stress": 5.0},
+    ]  # fmt: skip
+
+
+def test_another_program_has_no_weeks(clinic, known):
+    empty = ProgramFactory(clinic=clinic, name="Residential")
+    result = trends(clinic, Filters(start=RANGE.start, end=RANGE.end, program=empty))
+    assert result.table("weeks").rows == []
+
+
+@time_machine.travel(moment(date(2025, 3, 20)), tick=False)
+def test_the_csv_has_the_pages_figures_and_the_chart_data_is_embedded(admin_signed_in, known):
+    query = {"from": "2025-03-03", "to": "2025-03-16"}
+    html = admin_signed_in.get(reverse("reports:report", args=["trends"]), query).content.decode()
+    assert 'id="report-chart"' in html and "/static/js/reports." in html
+    assert "<td>2</td><td>3</td><td>6.00</td><td>2.00</td><td>4.00</td>" in html
+    lines = list(csv.reader(io.StringIO(admin_signed_in.get(
+        reverse("reports:report_csv", args=["trends"]), query).content.decode())))  # fmt: skip
+    assert ["2025-03-03", "2", "3", "6.00", "2.00", "4.00"] in lines
+
+
+def test_the_query_count_does_not_grow_with_the_check_ins(clinic, django_assert_num_queries):
+    clinician = member(Role.CLINICIAN, clinic)
+    program = ProgramFactory(clinic=clinic)
+    today = date(2025, 3, 16)
+    bulk_patients(clinic, 10, program=program, clinician=clinician, today=today)
+    small = queries_of(lambda: trends(clinic, RANGE))
+    bulk_patients(clinic, 490, program=program, clinician=clinician, today=today)
+    with django_assert_num_queries(small):  # one grouped query
+        rows = trends(clinic, RANGE).table("weeks").rows
+    assert sum(row["checkins"] for row in rows) == 1000
