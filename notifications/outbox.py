@@ -6,22 +6,41 @@
 - `send_one()` claims a row with a conditional update (pending to sending) before sending: two
   workers, one send. Transient failures go back to pending with exponential backoff; permanent
   ones are marked failed with the error.
+- `dispatch_due()` sends a batch over one SMTP session. On PostgreSQL each email costs one
+  statement, so one commit: it saves the outcome of the email just sent and claims the next row
+  (`UPDATE ... RETURNING`, with the patient, contact and user the checks read). The recipients'
+  preferences and opt-outs are read once per batch.
 - `sweep()` re-queues rows stranded in pending (broker down) or in sending (worker killed).
 """
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from smtplib import SMTPException, SMTPRecipientsRefused
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import DatabaseError, IntegrityError, connections, router, transaction
+from django.db.models import Model, Q
 from django.utils import timezone
 
-from notifications.models import Channel, Notification, Status
-from notifications.preferences import contact_wants, quiet_until, unsubscribe_url, wants
+from notifications.hooks import RENDER_AT_SEND, SkipMessage
+from notifications.models import (
+    Channel,
+    ContactOptOut,
+    Notification,
+    NotificationPreference,
+    Status,
+)
+from notifications.preferences import (
+    contact_wants,
+    preference_for,
+    quiet_until,
+    unsubscribe_url,
+    wants,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -93,34 +112,235 @@ def queue_dispatch(notification_id: int) -> bool:
     return True
 
 
+# What still_wanted(), quiet hours and the senders read: fetched with the claim.
+CLAIM_RELATED = ("patient", "recipient_contact", "recipient_user")
+
+# A row's outcome, saved by one UPDATE: field name to value.
+Changes = dict[str, object]
+
+
 def claim(notification_id: int) -> Notification | None:
-    """Pending and due to sending, by a conditional update: exactly one worker wins."""
+    """Pending and due to sending, by a conditional update: exactly one worker wins. The row
+    comes back with its patient, contact and user (on PostgreSQL in the same statement)."""
+    return _save_and_claim(None, notification_id)
+
+
+def _save_and_claim(
+    previous: tuple[int, Changes] | None, notification_id: int
+) -> Notification | None:
+    """Save the outcome of the row sent just before (if any), then claim the next one. On
+    PostgreSQL this is one statement, so one commit: the outcome is durable before the next
+    email leaves, as when they were two statements, for one WAL flush instead of two. Under
+    READ COMMITTED a concurrent claimer waits for the row lock, re-checks `status = pending`
+    on the new version and updates nothing."""
     now = timezone.now()
-    won = Notification.objects.filter(
-        pk=notification_id, status=Status.PENDING, due_at__lte=now
-    ).update(status=Status.SENDING, claimed_at=now)
-    if won != 1:
+    using = router.db_for_write(Notification)
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        if previous is not None:
+            _save(*previous)
+        won = Notification.objects.filter(
+            pk=notification_id, status=Status.PENDING, due_at__lte=now
+        ).update(status=Status.SENDING, claimed_at=now)
+        return _fetch(using, notification_id) if won == 1 else None
+    saved_pk, changes = previous or (None, {})
+    models, sql = _claim_sql(using, tuple(changes))
+    params = [
+        *(Notification._meta.get_field(name).get_db_prep_save(value, connection)
+          for name, value in changes.items()),
+        *([saved_pk] if changes else []),
+        Status.SENDING, now, notification_id, Status.PENDING, now,
+    ]  # fmt: skip
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            values = cursor.fetchone()
+    except DatabaseError:
+        if not changes or connection.in_atomic_block:
+            raise
+        # e.g. a deadlock with another batch: the sent row's outcome must not be lost with it.
+        _save(saved_pk, changes)
+        return _save_and_claim(None, notification_id)
+    return _hydrate(models, values, using) if values is not None else None
+
+
+def _save(notification_id: int, changes: Changes) -> None:
+    Notification.objects.filter(pk=notification_id).update(**changes)
+
+
+def _fetch(using: str, notification_id: int) -> Notification | None:
+    """The row and its CLAIM_RELATED rows, by one query built once (no ORM compiling)."""
+    models, sql = _claim_sql(using, None)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [notification_id])
+        values = cursor.fetchone()
+    return _hydrate(models, values, using) if values is not None else None
+
+
+@cache
+def _claim_sql(using: str, saved: tuple[str, ...] | None) -> tuple[list[type[Model]], str]:
+    """The statement (built once per shape from the models' metadata) and the models whose
+    columns it returns, in order: the notification, then CLAIM_RELATED. With `saved` None, a
+    plain SELECT by id; else the PostgreSQL claim (`UPDATE ... RETURNING` in a CTE), after an
+    UPDATE of these fields of the previous row when `saved` names any."""
+    quote = connections[using].ops.quote_name
+    meta = Notification._meta
+    table = quote(meta.db_table)
+    relations = [meta.get_field(name) for name in CLAIM_RELATED]
+    models: list[type[Model]] = [Notification, *(r.related_model for r in relations)]
+    aliases = ["claimed", *CLAIM_RELATED]
+    columns = ", ".join(
+        f"{alias}.{quote(f.column)}"
+        for model, alias in zip(models, aliases, strict=True)
+        for f in model._meta.concrete_fields
+    )
+    joins = " ".join(
+        f"LEFT JOIN {quote(r.related_model._meta.db_table)} {alias} "
+        f"ON {alias}.{quote(r.target_field.column)} = claimed.{quote(r.column)}"
+        for r, alias in zip(relations, aliases[1:], strict=True)
+    )
+    column = {f.name: quote(f.column) for f in meta.concrete_fields}
+    # Only quoted table and column names from the models are formatted in; values are %s.
+    if saved is None:
+        by_id = f"claimed.{column['id']} = %s"
+        return models, f"SELECT {columns} FROM {table} claimed {joins} WHERE {by_id}"  # noqa: S608
+    save = ""
+    if saved:
+        assignments = ", ".join(f"{column[name]} = %s" for name in saved)
+        save = f"saved AS (UPDATE {table} SET {assignments} WHERE {column['id']} = %s), "  # noqa: S608
+    sql = (
+        f"WITH {save}claimed AS (UPDATE {table} "  # noqa: S608
+        f"SET {column['status']} = %s, {column['claimed_at']} = %s "
+        f"WHERE {column['id']} = %s AND {column['status']} = %s AND {column['due_at']} <= %s "
+        f"RETURNING *) SELECT {columns} FROM claimed {joins}"
+    )
+    return models, sql
+
+
+def _hydrate(models: list[type[Model]], values: tuple, using: str) -> Notification:
+    """The notification with its CLAIM_RELATED rows cached on it, from one row of columns."""
+    instances: list[Model | None] = []
+    start = 0
+    for model in models:
+        end = start + len(model._meta.concrete_fields)
+        instances.append(_instance(model, values[start:end], using))
+        start = end
+    row, *related = instances
+    for name, instance in zip(CLAIM_RELATED, related, strict=True):
+        Notification._meta.get_field(name).set_cached_value(row, instance)
+    contact, patient = row.recipient_contact, row.patient
+    if contact is not None and patient is not None and contact.patient_id == patient.pk:
+        contact.patient = patient  # consented_scopes() reads it: no query for it
+    return row
+
+
+def _instance(model: type[Model], values: tuple, using: str) -> Model | None:
+    """A model instance from raw column values, converted as the ORM converts them (JSON,
+    ...); None for the all-NULL side of a LEFT JOIN."""
+    attnames, pk_index, converters = _loader(model, using)
+    if values[pk_index] is None:
         return None
-    return Notification.objects.get(pk=notification_id)
+    if converters:
+        connection = connections[using]
+        values = list(values)
+        for index, converter, col in converters:
+            values[index] = converter(values[index], col, connection)
+    return model.from_db(using, attnames, values)
 
 
-def send_one(notification_id: int, *, email_connection: object = None) -> str:
+@cache
+def _loader(model: type[Model], using: str) -> tuple[list[str], int, list[tuple]]:
+    """What _instance() needs for a model, worked out once: the attribute names in column
+    order, where the primary key is, and the converters the ORM would apply to each column."""
+    connection = connections[using]
+    fields = model._meta.concrete_fields
+    converters = []
+    for index, model_field in enumerate(fields):
+        col = model_field.get_col(model._meta.db_table)
+        for converter in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
+            converters.append((index, converter, col))
+    return [f.attname for f in fields], fields.index(model._meta.pk), converters
+
+
+@dataclass
+class RecipientChoices:
+    """What the recipients of a batch chose, read in two queries rather than one or two per
+    row: preferences by user (no row: the defaults) and opted-out kinds by contact. Read when
+    the batch starts, like the list of rows it sends."""
+
+    preferences: dict[int, NotificationPreference | None] = field(default_factory=dict)
+    opt_outs: dict[int, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, user_ids: Iterable[int], contact_ids: Iterable[int]) -> "RecipientChoices":
+        choices = cls()
+        choices.preferences = dict.fromkeys({pk for pk in user_ids if pk is not None})
+        choices.opt_outs = {pk: set() for pk in contact_ids if pk is not None}
+        if choices.preferences:
+            rows = NotificationPreference.objects.filter(user_id__in=choices.preferences)
+            choices.preferences.update((p.user_id, p) for p in rows)
+        if choices.opt_outs:
+            rows = ContactOptOut.objects.filter(contact_id__in=choices.opt_outs)
+            for contact_id, kind in rows.values_list("contact_id", "kind"):
+                choices.opt_outs[contact_id].add(kind)
+        return choices
+
+    def preference(self, user: object) -> NotificationPreference | None:
+        """The person's preferences; None when this batch did not read them."""
+        if user.pk not in self.preferences:
+            return None
+        return self.preferences[user.pk] or NotificationPreference(user=user)
+
+    def opted_out(self, contact_id: int) -> set[str] | None:
+        return self.opt_outs.get(contact_id)
+
+
+def send_one(
+    notification_id: int,
+    *,
+    email_connection: object = None,
+    choices: RecipientChoices | None = None,
+) -> str:
     """Claim and send one row; returns "sent", "failed", "retried", "deferred" or "skipped".
-    A batch passes one open SMTP connection so every email does not open its own."""
+    A batch passes one open SMTP connection so every email does not open its own, and the
+    recipients' choices it read once."""
     row = claim(notification_id)
     if row is None:
         return "skipped"
-    reason = still_wanted(row)
-    if reason:
-        _finish(row, Status.SKIPPED, reason=reason)
-        return "skipped"
+    outcome, changes = deliver(row, email_connection=email_connection, choices=choices)
+    _save(row.pk, changes)
+    return outcome
+
+
+def deliver(
+    row: Notification,
+    *,
+    email_connection: object = None,
+    choices: RecipientChoices | None = None,
+) -> tuple[str, Changes]:
+    """Check and send a claimed row. Returns the outcome and the changes that record it, for
+    the caller to save at once: "sent", "failed" and "skipped" are final; "retried" (with
+    backoff) and "deferred" (quiet hours) put the row back to pending."""
+    preference = None
     if row.recipient_user_id is not None:
-        later = quiet_until(row.recipient_user, timezone.now())
-        if later is not None:  # quiet hours defer, never drop
-            Notification.objects.filter(pk=row.pk).update(
-                status=Status.PENDING, due_at=later, claimed_at=None
-            )
-            return "deferred"
+        preference = choices.preference(row.recipient_user) if choices else None
+        if preference is None:  # read once for both the opt-out and the quiet hours
+            preference = preference_for(row.recipient_user)
+    opted_out = choices.opted_out(row.recipient_contact_id) if choices else None
+    reason = still_wanted(row, preference=preference, opted_out=opted_out)
+    if reason:
+        return "skipped", _finished(row, Status.SKIPPED, reason=reason)
+    later = _quiet_until(row, preference)
+    if later is not None:  # quiet hours defer, never drop
+        return "deferred", {"status": Status.PENDING, "due_at": later, "claimed_at": None}
+    rendered: Changes = {}
+    if row.kind in RENDER_AT_SEND:  # built now, from what is true now (the weekly digest)
+        try:
+            text = RENDER_AT_SEND[row.kind](row)
+        except SkipMessage as skip:
+            return "skipped", _finished(row, Status.SKIPPED, reason=str(skip))
+        row.subject, row.body, row.html_body = text.subject[:200], text.body, text.html_body
+        rendered = {"subject": row.subject, "body": row.body, "html_body": row.html_body}
     try:
         sender = CHANNELS[row.channel]
         if email_connection is not None and sender is _send_email:
@@ -128,36 +348,53 @@ def send_one(notification_id: int, *, email_connection: object = None) -> str:
         else:
             provider_id = sender(row)
     except PermanentFailure as exc:
-        _finish(row, Status.FAILED, error=str(exc))
-        return "failed"
+        return "failed", _finished(row, Status.FAILED, error=str(exc))
     except Exception as exc:  # transient: try again later, up to a cap
         attempts = row.attempts + 1
         if attempts >= MAX_ATTEMPTS:
-            _finish(row, Status.FAILED, error=repr(exc), attempts=attempts)
-            return "failed"
+            return "failed", _finished(row, Status.FAILED, error=repr(exc), attempts=attempts)
         delay = timedelta(seconds=BACKOFF_BASE_SECONDS * 2 ** (attempts - 1))
-        Notification.objects.filter(pk=row.pk).update(
-            status=Status.PENDING, attempts=attempts, last_error=repr(exc)[:2000],
-            due_at=timezone.now() + delay, claimed_at=None,
-        )  # fmt: skip
-        return "retried"
-    _finish(row, Status.SENT, provider_id=provider_id or "")
-    return "sent"
+        return "retried", {
+            "status": Status.PENDING, "attempts": attempts, "last_error": repr(exc)[:2000],
+            "due_at": timezone.now() + delay, "claimed_at": None,
+        }  # fmt: skip
+    return "sent", {**rendered, **_finished(row, Status.SENT, provider_id=provider_id or "")}
 
 
-def _finish(row: Notification, status: str, *, reason: str = "", error: str = "",
-            attempts: int | None = None, provider_id: str = "") -> None:  # fmt: skip
-    Notification.objects.filter(pk=row.pk).update(
-        status=status, reason=reason[:300], last_error=error[:2000],
-        attempts=attempts if attempts is not None else row.attempts + 1,
-        sent_at=timezone.now() if status == Status.SENT else None,
-        provider_message_id=provider_id[:200],
-    )  # fmt: skip
+def _quiet_until(row: Notification, preference: NotificationPreference | None) -> object:
+    """The end of the recipient's quiet hours if they are in them now, else None. A supporter
+    with an account keeps their quiet hours on messages addressed to their contact too. An
+    urgent message (the help button) passes for people who allowed that."""
+    user, choice = row.recipient_user, preference
+    if user is None and row.recipient_contact_id is not None and row.recipient_contact.user_id:
+        user = row.recipient_contact.user
+        choice = preference_for(user)
+    if user is None:
+        return None
+    if row.urgent and choice is not None and choice.urgent_in_quiet_hours:
+        return None
+    return quiet_until(user, timezone.now(), preference=choice)
 
 
-def still_wanted(row: Notification) -> str:
+def _finished(row: Notification, status: str, *, reason: str = "", error: str = "",
+              attempts: int | None = None, provider_id: str = "") -> Changes:  # fmt: skip
+    return {
+        "status": status, "reason": reason[:300], "last_error": error[:2000],
+        "attempts": attempts if attempts is not None else row.attempts + 1,
+        "sent_at": timezone.now() if status == Status.SENT else None,
+        "provider_message_id": provider_id[:200],
+    }  # fmt: skip
+
+
+def still_wanted(
+    row: Notification,
+    *,
+    preference: NotificationPreference | None = None,
+    opted_out: set[str] | None = None,
+) -> str:
     """Why a planned message must not go out any more (empty when it still should): a revoked
-    consent, a removed contact or a discharged patient cancels it."""
+    consent, a removed contact or a discharged patient cancels it. (`preference` and
+    `opted_out`: the recipient's choices, when the caller has read them already.)"""
     from networks.consent import consented_scopes
     from networks.models import ContactStatus
     from patients.models import PatientStatus
@@ -173,11 +410,11 @@ def still_wanted(row: Notification) -> str:
     # Opting out after a message was planned still stops it (transactional kinds excepted).
     if row.kind not in ALWAYS_SENT_KINDS:
         if row.recipient_user_id is not None and not wants(
-            row.recipient_user, row.kind, row.channel
+            row.recipient_user, row.kind, row.channel, preference=preference
         ):
             return "The person opted out of these messages."
         if row.recipient_contact_id is not None and not contact_wants(
-            row.recipient_contact, row.kind
+            row.recipient_contact, row.kind, opted_out=opted_out
         ):
             return "The person opted out of these messages."
     ended = (PatientStatus.DISCHARGED, PatientStatus.ALUMNI)
@@ -196,13 +433,19 @@ SCOPE_OF_KIND = {
     "appointment_24h": "appointments",
     "appointment_1h": "appointments",
     "help_task_due": "help_tasks",
+    "help_task_week": "help_tasks",
+    "help_task_new": "help_tasks",
+    "help_request": "coping_plan",
+    "ladder_supporter": "checkin_summary",
 }
 # Messages a person asked for or needs to use the service: never held back by an opt-out.
 ALWAYS_SENT_KINDS = {"invitation", "staff_invitation", "account"}
 # Kinds for supporters that any consent in force allows (none when nothing is shared).
-ANY_SCOPE_KINDS = {"reach_out_reminder"}
+ANY_SCOPE_KINDS = {"reach_out_reminder", "digest"}
 PATIENT_ACTIVE_KINDS = {
     "checkin_reminder", "milestone_heads_up", "milestone_day", "assessment_due", "missed_checkins",
+    "digest", "ladder_supporter", "ladder_task", "celebration_card", "help_task_week",
+    "help_task_new",
 }  # fmt: skip
 
 
@@ -262,18 +505,33 @@ def dispatch_due(limit: int = 500) -> dict[str, int]:
     """Send what is due now (the `reminders_dispatch` command and the periodic sweep)."""
     counts = {"sent": 0, "failed": 0, "retried": 0, "skipped": 0, "deferred": 0}
     due = Notification.objects.filter(status=Status.PENDING, due_at__lte=timezone.now())
-    ids = list(due.order_by("due_at", "pk").values_list("pk", flat=True)[:limit])
-    if not ids:
+    columns = ("pk", "recipient_user_id", "recipient_contact_id")
+    batch = list(due.order_by("due_at", "pk").values_list(*columns)[:limit])
+    if not batch:
         return counts
+    ids = [pk for pk, _user, _contact in batch]
+    choices = RecipientChoices.load(
+        (user for _pk, user, _contact in batch), (contact for _pk, _user, contact in batch)
+    )
     connection = get_connection()  # one SMTP session for the whole batch
     try:
         connection.open()
     except Exception:  # the server is down: each row retries on its own schedule
         connection = None
+    previous: tuple[int, Changes] | None = None  # saved with the next claim: one commit
     try:
         for pk in ids:
-            counts[send_one(pk, email_connection=connection)] += 1
+            row = _save_and_claim(previous, pk)
+            previous = None
+            if row is None:
+                counts["skipped"] += 1
+                continue
+            outcome, changes = deliver(row, email_connection=connection, choices=choices)
+            previous = (row.pk, changes)
+            counts[outcome] += 1
     finally:
+        if previous is not None:
+            _save(*previous)
         if connection is not None:
             connection.close()
     return counts

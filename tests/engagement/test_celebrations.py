@@ -518,11 +518,6 @@ def test_seed_celebrations_is_idempotent():
                                              milestone_date__lt=today).exists()  # fmt: skip
 
 
-@pytest.mark.xfail(
-    reason="needs 'celebration_card' in PATIENT_ACTIVE_KINDS in notifications/outbox.py (the "
-    "lead's file)",
-    strict=False,
-)
 def test_a_card_planned_before_a_discharge_is_not_sent(clock, milestone_patient, three_notes):
     from notifications.outbox import still_wanted
 

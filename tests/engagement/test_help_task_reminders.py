@@ -190,11 +190,6 @@ def test_a_task_that_fails_validation_tells_nobody(patient, network):
     assert not rows("help_task_new") and not ActionLink.objects.exists()
 
 
-@pytest.mark.xfail(
-    reason="needs SCOPE_OF_KIND['help_task_week'] = SCOPE_OF_KIND['help_task_new'] = "
-    "'help_tasks' in notifications/outbox.py (the lead's file)",
-    strict=False,
-)
 def test_a_consent_revoked_after_planning_stops_the_message(clock, task, helper, patient):
     from notifications.outbox import still_wanted
 

@@ -227,8 +227,6 @@ def test_an_opted_out_supporter_is_not_asked(quiet, contact):
     assert not rows("ladder_supporter")
 
 
-@pytest.mark.xfail(strict=True, reason="needs SCOPE_OF_KIND['ladder_supporter'] = "
-                   "'checkin_summary' in notifications/outbox.py (the lead's file)")  # fmt: skip
 def test_a_consent_revoked_after_planning_skips_the_message(quiet, contact):
     tick(DAY4, send=False)
     (ask,) = rows("ladder_supporter")
