@@ -568,3 +568,9 @@ def register_all() -> None:
             trends,
         )
     )
+    from reports.definitions_activity import register_activity  # imports this module
+
+    register_activity()
+    from reports.definitions_network import register_network  # imports this module
+
+    register_network()

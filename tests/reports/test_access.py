@@ -21,8 +21,11 @@ def urls(slug: str) -> list[str]:
     ]
 
 
-def test_the_finished_reports_are_registered_in_the_contracts_order():
-    assert SLUGS == ["caseload", "census", "adherence", "trends"]
+def test_every_report_of_the_contract_is_registered_in_its_order():
+    assert SLUGS == [
+        "caseload", "census", "adherence", "trends", "outcomes", "milestones", "network",
+        "delivery",
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize("slug", SLUGS)
