@@ -1,6 +1,7 @@
 """The escalation ladder's pages: the chart panel and the care team's "I reached out", the
 caseload's open ladders, the person's choice of supporter, the clinic's policy, the demo."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -197,6 +198,22 @@ def test_the_person_chooses_who_may_be_asked(client, patient, contact):
 
     client.post(url, {"contact": ""})
     assert PatientEngagement.objects.get(patient=patient).ladder_contact is None
+
+
+def test_the_network_page_leads_the_person_and_the_team_to_the_choice(client, patient,
+                                                                     team_clinician):  # fmt: skip
+    network = reverse("networks:network", args=[patient.pk])
+    for user, label in ((patient.user, "If I go quiet"),
+                        (team_clinician, "Who may be asked to reach out")):  # fmt: skip
+        client.force_login(user)
+        page = client.get(network).content.decode()
+        link = re.search(r'<a [^>]*href="([^"]+)"[^>]*data-testid="ladder-contact-link">([^<]+)<',
+                         page)  # fmt: skip
+        assert link, "the network page has no link to the reach-out choice"
+        assert link.group(2) == label
+        followed = client.get(link.group(1))
+        assert followed.status_code == 200
+        assert followed.resolver_match.view_name == "engagement:ladder_contact"
 
 
 def test_the_choice_page_is_404_outside_the_persons_circle(client, clinic, other_clinic, patient,
