@@ -1,13 +1,18 @@
 """The whole chain, for real: the planner writes a milestone heads-up to the outbox, a Celery
-worker sends it over SMTP (aiosmtpd on localhost) to exactly the consented supporter, once."""
+worker sends it over SMTP (aiosmtpd on localhost) to exactly the consented supporter, once.
 
-from datetime import timedelta
+The milestone falls on a fixed past summer day, so the instant is exact: the heads-up is due
+three days before (the clinic's default) at 9:00 in New York, 13:00 UTC, and the run at 13:30
+UTC plans the hour that holds it. The consent is signed some days before, with the clock moved
+back, so it is in force then."""
+
+from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes
-from zoneinfo import ZoneInfo, available_timezones
+from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
-from django.utils import timezone
 
 from networks.models import ContactStatus, Relationship
 from networks.services import consent_grant, contact_add
@@ -17,33 +22,25 @@ from tests.worker import celery_worker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
+MILESTONE_DAY = date(2025, 6, 10)  # the 30-day milestone
+CONSENT_SIGNED = datetime(2025, 6, 1, 15, 0, tzinfo=UTC)
+HEADS_UP_RUN = "2025-06-07T13:30:00Z"  # three days before, 9:00 in New York is 13:00 UTC
+DAY_BEFORE_RUN = "2025-06-06T13:30:00Z"  # a day early: nothing yet
 
-def _zone_where_it_is_nine() -> str:
-    """A time zone where it is now between 9:00 and 9:59, so 9:00 there fell in the last hour."""
-    now = timezone.now()
-    for name in sorted(available_timezones()):
-        if name.startswith(("Etc/", "SystemV/")) or "/" not in name:
-            continue
-        local = now.astimezone(ZoneInfo(name))
-        if local.hour == 9 and local.minute >= 1:
-            return name
-    pytest.skip("no zone is at 9 o'clock right now")
+
+def _tick(at: str) -> str:
+    out = StringIO()
+    call_command("reminders_tick", "--at", at, stdout=out)
+    return out.getvalue().strip()
 
 
 def test_heads_up_reaches_the_consented_supporter_by_smtp_once(
-    tmp_path,
-    settings,
-    smtp_sink,
-    patient,
-    person,
+    tmp_path, settings, smtp_sink, patient, person
 ):
     controller, inbox = smtp_sink
     settings.NOTIFICATIONS_INLINE_DISPATCH = False
-    zone = _zone_where_it_is_nine()
-    patient.time_zone = zone
-    local_today = timezone.now().astimezone(ZoneInfo(zone)).date()
-    # The 30-day milestone falls in three days (the clinic's default heads-up).
-    patient.recovery_start = local_today + timedelta(days=3) - timedelta(days=30)
+    patient.time_zone = "America/New_York"
+    patient.recovery_start = MILESTONE_DAY - timedelta(days=30)
     patient.save()
     told = contact_add(patient=patient, actor=person, name="Rosa", email="rosa@example.org",
                        relationship=Relationship.PARENT)  # fmt: skip
@@ -52,15 +49,22 @@ def test_heads_up_reaches_the_consented_supporter_by_smtp_once(
     for contact in (told, untold):
         contact.status = ContactStatus.ACTIVE
         contact.save()
-    consent_grant(contact=told, actor=person, scopes=["milestones"],
-                            purpose="To celebrate", signed_name=patient.legal_name,
-                            signature_method="in_app", expires_on_event="discharge")  # fmt: skip
+    with time_machine.travel(CONSENT_SIGNED, tick=False):
+        consent_grant(contact=told, actor=person, scopes=["milestones"], purpose="To celebrate",
+                      signed_name=patient.legal_name, signature_method="in_app",
+                      expires_on_event="discharge")  # fmt: skip
+        consent_grant(contact=untold, actor=person, scopes=["appointments"],
+                      purpose="Rides", signed_name=patient.legal_name,
+                      signature_method="in_app", expires_on_event="discharge")  # fmt: skip
+
+    heads_up = Notification.objects.filter(kind="milestone_heads_up")
     env = {"EMAIL_URL": f"smtp://127.0.0.1:{controller.port}",
            "NOTIFICATIONS_INLINE_DISPATCH": "false"}  # fmt: skip
     with celery_worker(tmp_path, env=env) as worker:
-        call_command("reminders_tick")
-        call_command("reminders_tick")  # twice: nothing new
-        heads_up = Notification.objects.filter(kind="milestone_heads_up")
+        _tick(DAY_BEFORE_RUN)
+        early = heads_up.count()
+        _tick(HEADS_UP_RUN)
+        again = _tick(HEADS_UP_RUN)  # twice: nothing new
         delivered = wait_for(
             lambda: heads_up.exists() and not heads_up.exclude(status=Status.SENT).exists(),
             worker,
@@ -68,8 +72,11 @@ def test_heads_up_reaches_the_consented_supporter_by_smtp_once(
         log = (tmp_path / "worker.log").read_text()
 
     assert delivered, log[-3000:]
+    assert early == 0
+    assert again.startswith("planned=0 "), again
     assert [row.address for row in heads_up] == ["rosa@example.org"]
     received = [message_from_bytes(content) for _f, _to, content in inbox.messages]
     to_rosa = [m for m in received if m["To"] == "rosa@example.org"]
-    assert len(to_rosa) == 1 and "celebrate" in to_rosa[0]["Subject"].lower()
+    heads_up_mail = [m for m in to_rosa if "celebrate" in m["Subject"].lower()]
+    assert len(heads_up_mail) == 1, [m["Subject"] for m in to_rosa]
     assert all(m["To"] != "lee@example.org" for m in received)
