@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 from smtplib import SMTPException, SMTPRecipientsRefused
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -80,20 +81,55 @@ def enqueue(
     """Plan one message; None if this very message was planned before."""
     try:
         with transaction.atomic():
-            row = Notification.objects.create(
-                kind=message.kind, occurrence=message.occurrence, channel=message.channel,
-                recipient_key=message.recipient_key, address=message.address,
-                subject=message.subject[:200], body=message.body, html_body=message.html_body,
-                link=message.link, language=message.language, urgent=message.urgent,
-                due_at=due_at or timezone.now(),
-                clinic=clinic, patient=patient, recipient_user=recipient_user,
-                recipient_contact=recipient_contact,
-            )  # fmt: skip
+            row = _new_row(message, timezone.now(), due_at=due_at, clinic=clinic,
+                           patient=patient, recipient_user=recipient_user,
+                           recipient_contact=recipient_contact)  # fmt: skip
+            row.save(force_insert=True)
     except IntegrityError:
         return None
     if row.due_at <= timezone.now():
         transaction.on_commit(lambda: queue_dispatch(row.pk))
     return row
+
+
+def _new_row(
+    message: Message,
+    now: datetime,
+    *,
+    due_at: datetime | None = None,
+    clinic: object = None,
+    patient: object = None,
+    recipient_user: object = None,
+    recipient_contact: object = None,
+) -> Notification:
+    return Notification(
+        kind=message.kind, occurrence=message.occurrence, channel=message.channel,
+        recipient_key=message.recipient_key, address=message.address,
+        subject=message.subject[:200], body=message.body, html_body=message.html_body,
+        link=message.link, language=message.language, urgent=message.urgent,
+        due_at=due_at or now, clinic=clinic, patient=patient, recipient_user=recipient_user,
+        recipient_contact=recipient_contact,
+    )  # fmt: skip
+
+
+def enqueue_many(items: list[tuple[Message, dict[str, Any]]]) -> list[Notification | None]:
+    """Plan many messages in one insert: each item is a message and enqueue()'s keyword
+    arguments. Returns the rows in order, None where that very message was planned before.
+    If another run planned one of them in the meantime (the insert meets the unique key),
+    falls back to enqueue() one by one, so the others are still planned once."""
+    if not items:
+        return []
+    now = timezone.now()
+    rows = [_new_row(message, now, **extra) for message, extra in items]
+    try:
+        with transaction.atomic():
+            Notification.objects.bulk_create(rows, batch_size=500)
+    except IntegrityError:
+        return [enqueue(message, **extra) for message, extra in items]
+    due = [row.pk for row in rows if row.due_at <= now]
+    if due:
+        transaction.on_commit(lambda: [queue_dispatch(pk) for pk in due])
+    return rows
 
 
 def queue_dispatch(notification_id: int) -> bool:

@@ -23,6 +23,7 @@ subject or SMS; every message is rendered in its recipient's language.
 
 from __future__ import annotations
 
+import calendar
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -31,19 +32,19 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Exists, Max, Min, OuterRef, Prefetch, Q
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import User
+from accounts.models import Organization, User
 from coping.models import CheckIn
 from coping.selectors import schedule_for
-from networks.consent import consented_scopes
+from networks.consent import consented_scopes, consented_scopes_of
 from networks.models import ContactStatus, HelpStatus, HelpTask, SupportContact
 from notifications.models import Channel, ContactOptOut, Notification, NotificationPreference
-from notifications.outbox import Message, enqueue
-from patients.milestones import MilestoneDate, milestones_between
+from notifications.outbox import Message, enqueue_many
+from patients.milestones import DAY_MILESTONES, MAX_YEARS, MilestoneDate, milestones_between
 from patients.models import (
     Alert,
     AlertKind,
@@ -55,6 +56,9 @@ from patients.models import (
 )
 
 WINDOW = timedelta(hours=1)
+# The SQL prefilters look at local times this much either side of the window (a superset that
+# holds across a daylight-saving change); in_window() then decides exactly.
+MARGIN = timedelta(hours=2)
 MILESTONE_TIME = time(9, 0)
 HELP_TASK_TIME = time(9, 0)
 ASSESSMENT_TIME = time(10, 0)
@@ -139,6 +143,8 @@ class Planner:
         self._preferences: dict[int, NotificationPreference | None] = {}
         self._opt_outs: dict[int, set[str]] = {}
         self._batch: list[tuple[Message, datetime, Patient, Recipient]] = []
+        self._scopes: dict[int, frozenset[str]] = {}
+        self._zones: set[str] | None = None
 
     # --- time -----------------------------------------------------------------------------
 
@@ -158,6 +164,81 @@ class Planner:
             due_at = self.due(day, at, zone)
             if self.in_window(due_at):
                 yield day, due_at
+
+    def zones_in_use(self) -> set[str]:
+        """Every time zone a patient or a user has (a handful), asked once per run."""
+        if self._zones is None:
+            patients = Patient.objects.order_by().values_list("time_zone", flat=True).distinct()
+            users = User.objects.order_by().values_list("time_zone", flat=True).distinct()
+            self._zones = {name for name in (*patients, *users) if name}
+        return self._zones
+
+    def local_ranges(self, zone: ZoneInfo) -> list[tuple[date, time, time]]:
+        """The local (day, from, to) wall-clock ranges of the window widened by MARGIN: every
+        local time that can fall due in the window lies in one of them."""
+        low, high = _local(self.start - MARGIN, zone), _local(self.at + MARGIN, zone)
+        ranges, day = [], low.date()
+        while day <= high.date():
+            ranges.append((day, low.time() if day == low.date() else time.min,
+                           high.time() if day == high.date() else time.max))  # fmt: skip
+            day += timedelta(days=1)
+        return ranges
+
+    def local_time_filter(self, field: str, zone_q: Callable[[str], Q],
+                          weekday: str | None = None) -> Q:  # fmt: skip
+        """A Q matching the rows whose local `field` time (in the zone `zone_q` names, on the
+        `weekday` field's day if given) may fall due in this window: a superset, in SQL."""
+        which = Q(pk__in=[])
+        for name in sorted(self.zones_in_use()):
+            zone = _zone(name, None)
+            if zone is None:
+                continue
+            for day, start, end in self.local_ranges(zone):
+                clause = zone_q(name) & Q(**{f"{field}__range": (start, end)})
+                if weekday:
+                    clause &= Q(**{weekday: day.weekday()})
+                which |= clause
+        return which
+
+    def local_day_filter(self, at: time, field: str, zone_q: Callable[[str], Q],
+                         days_before: int = 0) -> Q:  # fmt: skip
+        """A Q matching the rows whose date `field`, less `days_before` days, is a local day on
+        which `at` o'clock (in the zone `zone_q` names) may fall due in this window."""
+        which = Q(pk__in=[])
+        for name in sorted(self.zones_in_use()):
+            zone = _zone(name, None)
+            if zone is None:
+                continue
+            days = [day for day, start, end in self.local_ranges(zone) if start <= at <= end]
+            if days:
+                which |= zone_q(name) & Q(
+                    **{f"{field}__in": [day + timedelta(days=days_before) for day in days]}
+                )
+        return which
+
+    def zones_where(self, at: time) -> set[str]:
+        """The zones in use where `at` o'clock may fall due in this window (a superset)."""
+        found = set()
+        for name in self.zones_in_use():
+            zone = _zone(name, None)
+            if zone is not None and any(
+                start <= at <= end for _day, start, end in self.local_ranges(zone)
+            ):
+                found.add(name)
+        return found
+
+    # --- consents ---------------------------------------------------------------------------
+
+    def load_scopes(self, contacts: Iterable[SupportContact]) -> None:
+        """The scopes in force at the planning instant of these contacts, in one query."""
+        missing = [c for c in contacts if c.pk not in self._scopes]
+        if missing:
+            self._scopes.update(consented_scopes_of(missing, self.at))
+
+    def scopes_of(self, contact: SupportContact) -> frozenset[str]:
+        if contact.pk not in self._scopes:
+            self._scopes[contact.pk] = consented_scopes(contact, self.at)
+        return self._scopes[contact.pk]
 
     # --- opt-outs ---------------------------------------------------------------------------
 
@@ -238,7 +319,7 @@ class Planner:
         if contact.status != ContactStatus.ACTIVE:
             self.tally.skip(f"contact {contact.status}")
             return False
-        if scope not in consented_scopes(contact, self.at):
+        if scope not in self.scopes_of(contact):
             self.tally.skip("no consent")
             return False
         return True
@@ -273,8 +354,8 @@ class Planner:
         self._batch.append((message, due_at, patient, recipient))
 
     def flush(self) -> None:
-        """Write the batch: one query finds what earlier runs planned, then one insert per new
-        message (enqueue() still guards against a concurrent run)."""
+        """Write the batch: one query finds what earlier runs planned, then one insert for the
+        new messages (enqueue_many() still guards against a concurrent run)."""
         batch, self._batch = self._batch, []
         if not batch:
             return
@@ -284,16 +365,17 @@ class Planner:
                 occurrence__in={m.occurrence for m, *_rest in batch},
             ).values_list("kind", "occurrence", "recipient_key", "channel")
         )
+        new = []
         for message, due_at, patient, recipient in batch:
             key = (message.kind, message.occurrence, message.recipient_key, message.channel)
             if key in existing:
                 self.tally.already += 1
                 continue
             existing.add(key)
-            row = enqueue(
-                message, due_at=due_at, clinic=patient.clinic, patient=patient,
-                recipient_user=recipient.user, recipient_contact=recipient.contact,
-            )  # fmt: skip
+            new.append((message, {"due_at": due_at, "clinic": patient.clinic, "patient": patient,
+                                  "recipient_user": recipient.user,
+                                  "recipient_contact": recipient.contact}))  # fmt: skip
+        for row in enqueue_many(new):
             if row is None:
                 self.tally.already += 1
             else:
@@ -320,11 +402,9 @@ class Planner:
         """Heads-up N days before (supporters with "milestones"), and the day itself (patient,
         care team, those supporters), at 9:00 in each recipient's zone."""
         first, last = self._utc_days()
-        patients = (
-            Patient.objects.filter(recovery_start__isnull=False)
-            .filter(recovery_start__lte=last)
-            .select_related("clinic", "user")
-        )
+        patients = Patient.objects.filter(
+            recovery_start__in=self._milestone_starts(first, last)
+        ).select_related("clinic", "user")
         candidates: list[tuple[Patient, MilestoneDate, str]] = []
         for patient in patients:
             ahead = patient.clinic.milestone_heads_up_days
@@ -338,6 +418,7 @@ class Planner:
             return
         ids = {patient.pk for patient, _m, _k in candidates}
         contacts = self._contacts_of(ids)
+        self.load_scopes(c for found in contacts.values() for c in found)
         team = self._care_team_of(ids)
         # A heads-up carries a fresh one-action link: look up what earlier runs planned first,
         # so a re-run neither plans nor makes a link again.
@@ -386,6 +467,25 @@ class Planner:
                 )
                 self.send(kind, occurrence, recipient, due_at, patient,
                           self._milestone_text(kind, patient, milestone))  # fmt: skip
+
+    def _milestone_starts(self, first: date, last: date) -> set[date]:
+        """The recovery start dates that have a milestone (or a heads-up for one) between
+        `first` and `last`: the SQL prefilter of milestones(); milestones_between() decides."""
+        ahead = Organization.objects.aggregate(most=Max("milestone_heads_up_days"))["most"] or 0
+        starts: set[date] = set()
+        day = first
+        while day <= last + timedelta(days=ahead):
+            starts.update(day - timedelta(days=days) for days in DAY_MILESTONES)
+            for years in range(1, MAX_YEARS + 1):
+                if day.year - years < 1:
+                    break
+                if day.month == 2 and day.day == 29:
+                    continue  # no anniversary falls on 29 February (it moves to the 28th)
+                starts.add(day.replace(year=day.year - years))
+                if (day.month, day.day) == (2, 28) and calendar.isleap(day.year - years):
+                    starts.add(date(day.year - years, 2, 29))  # celebrated on the 28th
+            day += timedelta(days=1)
+        return starts
 
     def _milestone_text(self, kind: str, patient: Patient, milestone: MilestoneDate) -> Callable:
         def render(recipient: Recipient) -> tuple[str, str, str]:
@@ -449,10 +549,13 @@ class Planner:
     def checkin_reminders(self) -> None:
         """At the patient's reminder time (19:00 local by default), unless already checked in."""
         due: list[tuple[Patient, date, datetime]] = []
-        for patient in Patient.objects.select_related("clinic", "user").exclude(
-            status__in=(PatientStatus.ALUMNI,)
+        near = self.local_time_filter("checkin_reminder_time", lambda name: Q(time_zone=name))
+        for patient in (
+            Patient.objects.filter(near)
+            .exclude(status__in=(PatientStatus.ALUMNI,))
+            .select_related("clinic", "user")
         ):
-            at = getattr(patient, "checkin_reminder_time", None) or CHECKIN_TIME
+            at = patient.checkin_reminder_time or CHECKIN_TIME
             for day, due_at in self.due_in_window(self.local_days(patient.zone), at, patient.zone):
                 due.append((patient, day, due_at))
         if not due:
@@ -490,8 +593,14 @@ class Planner:
         from engagement.ladder import ladder_enabled, ladder_open, ladders_opened
         from patients.services import alert_raise
 
+        # Only people with no check-in since the latest day any streak can start (today in the
+        # most eastern zone less the shortest streak of any clinic): a superset, in SQL.
+        shortest = Organization.objects.aggregate(days=Min("missed_checkin_days"))["days"] or 0
+        latest_first_missed = (self.at + timedelta(hours=14)).date() - timedelta(days=shortest)
+        recent = CheckIn.objects.filter(patient=OuterRef("pk"), local_date__gte=latest_first_missed)
         patients = (
             Patient.objects.filter(status=PatientStatus.ACTIVE)
+            .filter(~Exists(recent))
             .select_related("clinic", "clinic__ladder_policy", "user")
             .annotate(last_checkin=Max("checkins__local_date"))
         )
@@ -627,11 +736,13 @@ class Planner:
         week-before moment gets no week reminder: the claim itself was that moment."""
         week_kind = "help_task_week"  # notifications.models.Kind.HELP_TASK_WEEK
         marks = ((HELP_TASK_DUE, 1, "help_task"), (week_kind, 7, "help_task_week"))
-        first, last = self._utc_days()
-        dates = Q()
+        dates = Q(pk__in=[])
         for _kind, before, _name in marks:
-            dates |= Q(due_on__gte=first + timedelta(days=before),
-                       due_on__lte=last + timedelta(days=before))  # fmt: skip
+            dates |= self.local_day_filter(
+                HELP_TASK_TIME, "due_on",
+                lambda name: Q(claimed_by__user__time_zone=name) | Q(patient__time_zone=name),
+                days_before=before,
+            )  # fmt: skip
         tasks = HelpTask.objects.filter(
             dates, status=HelpStatus.CLAIMED, claimed_by__isnull=False
         ).select_related(
@@ -685,12 +796,21 @@ class Planner:
         """Each supporter's own cadence ("every Sunday at 19:00"), in their zone: a nudge to
         reach out, while something is shared with them. It says nothing about how the person
         is doing."""
-        contacts = SupportContact.objects.filter(
-            status=ContactStatus.ACTIVE,
-            reach_out_weekday__isnull=False,
-            reach_out_time__isnull=False,
-            patient__status__in=[PatientStatus.ACTIVE, PatientStatus.INTAKE],
-        ).select_related("patient", "patient__clinic", "user")
+        near = self.local_time_filter(
+            "reach_out_time",
+            lambda name: Q(user__time_zone=name) | Q(patient__time_zone=name),
+            weekday="reach_out_weekday",
+        )
+        contacts = list(
+            SupportContact.objects.filter(
+                near,
+                status=ContactStatus.ACTIVE,
+                reach_out_weekday__isnull=False,
+                reach_out_time__isnull=False,
+                patient__status__in=[PatientStatus.ACTIVE, PatientStatus.INTAKE],
+            ).select_related("patient", "patient__clinic", "user")
+        )
+        self.load_scopes(contacts)
         for contact in contacts:
             patient = contact.patient
             zone = _zone(contact.user.time_zone if contact.user_id else None, patient.zone)
@@ -699,7 +819,7 @@ class Planner:
             ):
                 if day.weekday() != contact.reach_out_weekday:
                     continue
-                if not consented_scopes(contact, self.at):
+                if not self.scopes_of(contact):
                     self.tally.skip("no consent")
                     continue
 
@@ -719,7 +839,8 @@ class Planner:
         """When a questionnaire becomes due today, at 10:00 patient-local: the patient and the
         primary clinician (in the app). One message per patient per day, listing them."""
         due: list[tuple[Patient, date, datetime]] = []
-        for patient in Patient.objects.filter(status__in=ONGOING).select_related("clinic", "user"):
+        near = Q(status__in=ONGOING, time_zone__in=self.zones_where(ASSESSMENT_TIME))
+        for patient in Patient.objects.filter(near).select_related("clinic", "user"):
             for day, due_at in self.due_in_window(
                 self.local_days(patient.zone), ASSESSMENT_TIME, patient.zone
             ):

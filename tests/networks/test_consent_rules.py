@@ -125,3 +125,71 @@ def test_only_the_patient_signs_in_the_app_and_paper_needs_the_form(contact, tea
 
     assert consent.paper_form.name.endswith(".pdf")
     assert consented_scopes(contact) == {"milestones"}
+
+
+def test_many_contacts_at_once_agree_with_one_at_a_time(
+    patient, person, team_clinician, django_assert_num_queries
+):
+    """consented_scopes_of() (one query, for a planner tick) gives each contact exactly what
+    consented_scopes() gives it, whatever the patient's zone (the local day an expiry date is
+    read in) or status (discharge ends some consents), also with both mixed in one call."""
+    from copy import copy
+    from datetime import UTC, datetime, time
+
+    from networks.consent import consented_scopes_of
+    from networks.services import contact_add
+
+    today = patient.local_today()
+    people = {}
+    for name in ("none", "active", "revoked", "superseded", "ends_soon", "at_discharge", "paused"):
+        people[name] = contact_add(patient=patient, actor=team_clinician, name=name.title(),
+                                   relationship="friend", email=f"{name}@example.org")  # fmt: skip
+        people[name].status = ContactStatus.ACTIVE
+        people[name].save()
+    grant(people["active"], person, ["milestones", "help_tasks"], expires_on_event="",
+          expires_on=today + timedelta(days=30))  # fmt: skip
+    consent_revoke(consent=grant(people["revoked"], person, ["milestones"]), actor=person)
+    grant(people["superseded"], person, ["coping_plan"])
+    grant(people["superseded"], person, ["appointments"])
+    grant(people["ends_soon"], person, ["checkin_summary"], expires_on_event="",
+          expires_on=today + timedelta(days=1))  # fmt: skip
+    grant(people["at_discharge"], person, ["milestones"])
+    grant(people["paused"], person, ["milestones"])
+    contact_set_status(contact=people["paused"], status=ContactStatus.PAUSED, actor=team_clinician)
+
+    in_tokyo, discharged = copy(patient), copy(patient)
+    in_tokyo.time_zone = "Asia/Tokyo"
+    discharged.status = "discharged"
+    variants = [patient, in_tokyo, discharged]
+    # Instants around the end of "ends_soon": 20:00 UTC on its last day is already the next
+    # day in Tokyo, not in New York.
+    last_day = today + timedelta(days=1)
+    instants = [timezone.now() - timedelta(days=1), timezone.now(),
+                datetime.combine(last_day, time(12), tzinfo=UTC),
+                datetime.combine(last_day, time(20), tzinfo=UTC),
+                datetime.combine(last_day + timedelta(days=1), time(12), tzinfo=UTC)]  # fmt: skip
+
+    seen = set()
+    for at in instants:
+        groupings = [[variant] * len(people) for variant in variants]
+        groupings.append([variants[i % 3] for i in range(len(people))])  # mixed in one call
+        for grouping in groupings:
+            contacts = []
+            for contact, its_patient in zip(people.values(), grouping, strict=True):
+                contact = copy(contact)
+                contact.patient = its_patient
+                contacts.append(contact)
+            with django_assert_num_queries(1):
+                many = consented_scopes_of(contacts, at)
+            for contact in contacts:
+                one = consented_scopes(contact, at)
+                assert many[contact.pk] == one, (contact.name, contact.patient.time_zone, at)
+                seen.add((contact.name, one))
+    # The cases differ: the matrix is not all-empty or all-alike.
+    assert ("Active", frozenset({"milestones", "help_tasks"})) in seen
+    assert ("Ends_Soon", frozenset({"checkin_summary"})) in seen
+    assert ("Ends_Soon", frozenset()) in seen
+    assert ("At_Discharge", frozenset()) in seen
+    assert ("At_Discharge", frozenset({"milestones"})) in seen
+    assert ("Superseded", frozenset({"appointments"})) in seen
+    assert {one for name, one in seen if name in ("None", "Revoked", "Paused")} == {frozenset()}

@@ -239,22 +239,31 @@ def test_opted_out_people_are_skipped(patient, person, network):
     assert not rows("milestone_heads_up") and planned == 0
 
 
-def test_queries_do_not_grow_with_patients_who_are_not_due(patient, clinic):
-    def queries_of_a_tick() -> int:
+def test_queries_do_not_grow_with_patients_who_are_due_or_not(patient, clinic):
+    def queries_of_a_fresh_tick() -> int:
+        Notification.objects.all().delete()
+        return queries_of_a_second_tick()
+
+    def queries_of_a_second_tick() -> int:
         with CaptureQueriesContext(connection) as captured:
             tick("2026-03-08T23:00:00Z")
         return len(captured)
 
-    Notification.objects.all().delete()
-    one = queries_of_a_tick()
-    again = queries_of_a_tick()  # nothing new to write
-    PatientFactory.create_batch(5, clinic=clinic, time_zone="Asia/Tokyo")
-    Notification.objects.all().delete()
-    assert queries_of_a_tick() == one  # not due in Tokyo: no query for them
-    PatientFactory.create_batch(5, clinic=clinic, time_zone="America/New_York",
+    PatientFactory.create_batch(2, clinic=clinic, time_zone="Asia/Tokyo")
+    few_not_due = queries_of_a_fresh_tick()
+    PatientFactory.create_batch(20, clinic=clinic, time_zone="Asia/Tokyo")
+    assert queries_of_a_fresh_tick() == few_not_due  # not due in Tokyo: no query per person
+
+    PatientFactory.create_batch(2, clinic=clinic, time_zone="America/New_York",
                                 email="p@example.org")  # fmt: skip
-    assert queries_of_a_tick() == again + 5 * 3  # a savepoint, insert and release per message
-    assert queries_of_a_tick() == again  # nothing new: as many queries as for one patient
+    few_due = queries_of_a_fresh_tick()
+    assert Notification.objects.filter(kind="checkin_reminder").count() == 3
+    few_again = queries_of_a_second_tick()
+    PatientFactory.create_batch(20, clinic=clinic, time_zone="America/New_York",
+                                email="p@example.org")  # fmt: skip
+    assert queries_of_a_fresh_tick() == few_due  # 23 reminders, written in one insert
+    assert Notification.objects.filter(kind="checkin_reminder").count() == 23
+    assert queries_of_a_second_tick() == few_again  # nothing new to write, for 3 or 23
 
 
 # --- missed check-ins --------------------------------------------------------------------------
@@ -459,3 +468,63 @@ def test_supporter_subjects_and_texts_never_name_the_clinic_or_treatment(clinic)
         visible = row.subject + (" " + row.body if row.channel == "sms" else "")
         for word in forbidden:
             assert word not in visible, (row.kind, word, visible)
+
+
+# --- the SQL prefilters at their edges (the planner reads only who may be due) ----------------
+
+
+def test_a_start_on_29_february_is_celebrated_on_the_28th_in_a_common_year(patient, person):
+    Patient.objects.filter(pk=patient.pk).update(recovery_start=date(2024, 2, 29))
+
+    tick("2025-02-28T14:30:00Z")  # 9:00 EST is 14:00 UTC
+
+    (row,) = [r for r in rows("milestone_day") if r.recipient_key == f"user:{person.pk}"]
+    assert row.occurrence == f"milestone:{patient.pk}:1y:2025-02-28"
+    assert row.due_at == utc("2025-02-28T14:00:00Z")
+
+
+def test_a_ten_year_anniversary_is_found(patient, person):
+    Patient.objects.filter(pk=patient.pk).update(recovery_start=date(2016, 7, 4))
+
+    tick("2026-07-04T13:30:00Z")  # 9:00 EDT is 13:00 UTC
+
+    assert [r.occurrence for r in rows("milestone_day") if r.recipient_key == f"user:{person.pk}"
+            ] == [f"milestone:{patient.pk}:10y:2026-07-04"]  # fmt: skip
+
+
+def test_a_supporter_in_tokyo_is_reminded_at_their_time_across_midnight(
+    patient, person, contact, supporter
+):
+    """The patient is in New York; the supporter's account says Tokyo. Their cadence is Monday
+    at 00:15 Tokyo time, which is Sunday 15:15 UTC: a window that spans two local days."""
+    from datetime import time as clock
+
+    supporter.time_zone = "Asia/Tokyo"
+    supporter.save()
+    contact.reach_out_weekday = 0  # Monday
+    contact.reach_out_time = clock(0, 15)
+    contact.save()
+    grant(contact, person, ["milestones"])
+
+    tick("2026-12-06T14:50:00Z")  # Sunday 23:50 in Tokyo: not yet
+    assert rows("reach_out_reminder") == []
+    tick("2026-12-06T15:40:00Z")  # Monday 00:40 in Tokyo (still Sunday 10:40 in New York)
+
+    (row,) = rows("reach_out_reminder")
+    assert row.recipient_contact_id == contact.pk
+    assert row.due_at == utc("2026-12-06T15:15:00Z")
+    assert row.occurrence == f"reach_out:{contact.pk}:2026-12-07"
+
+
+def test_a_checkin_reminder_at_a_chosen_time_on_the_night_clocks_go_back(patient):
+    """1:30 happens twice in New York on 1 November 2026; the first one (EDT) is the one."""
+    from datetime import time as clock
+
+    Patient.objects.filter(pk=patient.pk).update(checkin_reminder_time=clock(1, 30))
+
+    tick("2026-11-01T05:45:00Z")  # 1:45 EDT
+
+    (row,) = rows("checkin_reminder")
+    assert row.due_at == utc("2026-11-01T05:30:00Z")
+    tick("2026-11-01T06:45:00Z")  # 1:45 EST: the same local day, nothing new
+    assert len(rows("checkin_reminder")) == 1
