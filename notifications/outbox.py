@@ -148,8 +148,20 @@ def queue_dispatch(notification_id: int) -> bool:
     return True
 
 
-# What still_wanted(), quiet hours and the senders read: fetched with the claim.
-CLAIM_RELATED = ("patient", "recipient_contact", "recipient_user")
+# What still_wanted(), quiet hours and the senders read: fetched with the claim. A path
+# "a__b" is b of a (the contact's own account, whose quiet hours hold its messages).
+CLAIM_RELATED = ("patient", "recipient_contact", "recipient_user", "recipient_contact__user")
+
+
+def _relation(path: str) -> tuple[str, object]:
+    """The alias the path's table is joined from ("claimed" for the notification) and the
+    foreign key followed."""
+    parent, _sep, name = path.rpartition("__")
+    model = Notification
+    for step in parent.split("__") if parent else []:
+        model = model._meta.get_field(step).related_model
+    return parent or "claimed", model._meta.get_field(name)
+
 
 # A row's outcome, saved by one UPDATE: field name to value.
 Changes = dict[str, object]
@@ -222,8 +234,8 @@ def _claim_sql(using: str, saved: tuple[str, ...] | None) -> tuple[list[type[Mod
     quote = connections[using].ops.quote_name
     meta = Notification._meta
     table = quote(meta.db_table)
-    relations = [meta.get_field(name) for name in CLAIM_RELATED]
-    models: list[type[Model]] = [Notification, *(r.related_model for r in relations)]
+    relations = [_relation(path) for path in CLAIM_RELATED]
+    models: list[type[Model]] = [Notification, *(r.related_model for _p, r in relations)]
     aliases = ["claimed", *CLAIM_RELATED]
     columns = ", ".join(
         f"{alias}.{quote(f.column)}"
@@ -232,8 +244,8 @@ def _claim_sql(using: str, saved: tuple[str, ...] | None) -> tuple[list[type[Mod
     )
     joins = " ".join(
         f"LEFT JOIN {quote(r.related_model._meta.db_table)} {alias} "
-        f"ON {alias}.{quote(r.target_field.column)} = claimed.{quote(r.column)}"
-        for r, alias in zip(relations, aliases[1:], strict=True)
+        f"ON {alias}.{quote(r.target_field.column)} = {parent}.{quote(r.column)}"
+        for (parent, r), alias in zip(relations, aliases[1:], strict=True)
     )
     column = {f.name: quote(f.column) for f in meta.concrete_fields}
     # Only quoted table and column names from the models are formatted in; values are %s.
@@ -262,8 +274,13 @@ def _hydrate(models: list[type[Model]], values: tuple, using: str) -> Notificati
         instances.append(_instance(model, values[start:end], using))
         start = end
     row, *related = instances
-    for name, instance in zip(CLAIM_RELATED, related, strict=True):
-        Notification._meta.get_field(name).set_cached_value(row, instance)
+    joined: dict[str, Model | None] = {"claimed": row}
+    for path, instance in zip(CLAIM_RELATED, related, strict=True):
+        parent_alias, relation = _relation(path)
+        parent = joined[parent_alias]
+        joined[path] = instance
+        if parent is not None:
+            relation.set_cached_value(parent, instance)
     contact, patient = row.recipient_contact, row.patient
     if contact is not None and patient is not None and contact.patient_id == patient.pk:
         contact.patient = patient  # consented_scopes() reads it: no query for it
@@ -308,9 +325,15 @@ class RecipientChoices:
     opt_outs: dict[int, set[str]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, user_ids: Iterable[int], contact_ids: Iterable[int]) -> "RecipientChoices":
+    def load(
+        cls,
+        user_ids: Iterable[int],
+        contact_ids: Iterable[int],
+        contact_user_ids: Iterable[int] = (),
+    ) -> "RecipientChoices":
         choices = cls()
-        choices.preferences = dict.fromkeys({pk for pk in user_ids if pk is not None})
+        users = {*user_ids, *contact_user_ids}
+        choices.preferences = dict.fromkeys({pk for pk in users if pk is not None})
         choices.opt_outs = {pk: set() for pk in contact_ids if pk is not None}
         if choices.preferences:
             rows = NotificationPreference.objects.filter(user_id__in=choices.preferences)
@@ -366,7 +389,7 @@ def deliver(
     reason = still_wanted(row, preference=preference, opted_out=opted_out)
     if reason:
         return "skipped", _finished(row, Status.SKIPPED, reason=reason)
-    later = _quiet_until(row, preference)
+    later = _quiet_until(row, preference, choices)
     if later is not None:  # quiet hours defer, never drop
         return "deferred", {"status": Status.PENDING, "due_at": later, "claimed_at": None}
     rendered: Changes = {}
@@ -397,14 +420,20 @@ def deliver(
     return "sent", {**rendered, **_finished(row, Status.SENT, provider_id=provider_id or "")}
 
 
-def _quiet_until(row: Notification, preference: NotificationPreference | None) -> object:
+def _quiet_until(
+    row: Notification,
+    preference: NotificationPreference | None,
+    choices: RecipientChoices | None = None,
+) -> object:
     """The end of the recipient's quiet hours if they are in them now, else None. A supporter
     with an account keeps their quiet hours on messages addressed to their contact too. An
     urgent message (the help button) passes for people who allowed that."""
     user, choice = row.recipient_user, preference
     if user is None and row.recipient_contact_id is not None and row.recipient_contact.user_id:
         user = row.recipient_contact.user
-        choice = preference_for(user)
+        choice = choices.preference(user) if choices else None
+        if choice is None:
+            choice = preference_for(user)
     if user is None:
         return None
     if row.urgent and choice is not None and choice.urgent_in_quiet_hours:
@@ -541,13 +570,15 @@ def dispatch_due(limit: int = 500) -> dict[str, int]:
     """Send what is due now (the `reminders_dispatch` command and the periodic sweep)."""
     counts = {"sent": 0, "failed": 0, "retried": 0, "skipped": 0, "deferred": 0}
     due = Notification.objects.filter(status=Status.PENDING, due_at__lte=timezone.now())
-    columns = ("pk", "recipient_user_id", "recipient_contact_id")
+    columns = ("pk", "recipient_user_id", "recipient_contact_id", "recipient_contact__user_id")
     batch = list(due.order_by("due_at", "pk").values_list(*columns)[:limit])
     if not batch:
         return counts
-    ids = [pk for pk, _user, _contact in batch]
-    choices = RecipientChoices.load(
-        (user for _pk, user, _contact in batch), (contact for _pk, _user, contact in batch)
+    ids = [pk for pk, *_people in batch]
+    choices = RecipientChoices.load(  # the contacts' own accounts too: their quiet hours
+        (user for _pk, user, _contact, _own in batch),
+        (contact for _pk, _user, contact, _own in batch),
+        (own for *_rest, own in batch),
     )
     connection = get_connection()  # one SMTP session for the whole batch
     try:

@@ -83,3 +83,49 @@ def test_outside_quiet_hours_everything_goes(contact, mailoutbox):
     Notification.objects.filter(pk=row.pk).update(due_at=MORNING)
     assert send_one(row.pk) == "sent"
     assert len(mailoutbox) == 1
+
+
+def supporters_with_accounts(clinic, count: int, *, quiet: bool) -> list[SupportContact]:
+    contacts = []
+    patient = PatientFactory(clinic=clinic, time_zone="America/New_York")
+    for number in range(count):
+        user = member(Role.SUPPORTER, clinic, time_zone="America/New_York")
+        if quiet:
+            NotificationPreference.objects.create(
+                user=user, quiet_hours_start=time(22), quiet_hours_end=time(7)
+            )
+        contacts.append(SupportContact.objects.create(
+            patient=patient, name=f"Supporter {number}", relationship=Relationship.FRIEND,
+            email=f"s{number}-{user.pk}@example.org", status=ContactStatus.ACTIVE, user=user,
+        ))  # fmt: skip
+    return contacts
+
+
+@time_machine.travel(NIGHT, tick=False)
+def test_a_batch_holds_each_supporters_quiet_hours_in_constant_queries(clinic, mailoutbox):
+    """dispatch_due() reads the contacts' own accounts with the claim and their preferences
+    once per batch: as many queries for 12 supporters as for 3, quiet ones held, others sent."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notifications.outbox import dispatch_due
+
+    def run(count: int) -> tuple[int, dict[str, int]]:
+        Notification.objects.all().delete()
+        mailoutbox.clear()
+        contacts = supporters_with_accounts(clinic, count, quiet=True)
+        contacts += supporters_with_accounts(clinic, count, quiet=False)
+        for contact in contacts:
+            planned(contact, urgent=False, kind="heartbeat")
+        with CaptureQueriesContext(connection) as captured:
+            counts = dispatch_due()
+        return len(captured), counts
+
+    few, few_counts = run(3)
+    many, many_counts = run(12)
+    assert few_counts["deferred"] == 3 and few_counts["sent"] == 3
+    assert many_counts["deferred"] == 12 and many_counts["sent"] == 12
+    assert len(mailoutbox) == 12
+    assert not Notification.objects.filter(status=Status.PENDING).exclude(due_at=MORNING).exists()
+    per_row = (many - few) / 18  # (12 + 12 rows) - (3 + 3 rows)
+    assert per_row <= 2, (few, many)  # the claim, and the save of the last outcome with it
