@@ -58,9 +58,15 @@ def _role_in(clinic: Organization) -> Subquery:
 def events_of_clinic(clinic: Organization) -> QuerySet[AuditEvent]:
     """Every audit event of the clinic, newest first, with the actor, patient and actor's role.
 
-    Sign-ins happen before a clinic is chosen, so their events carry no clinic: a clinic's
-    trail includes them for its own members, and failed sign-ins with one of its members'
-    email addresses.
+    Sign-ins happen before a clinic is chosen. For a person who belongs to exactly one clinic
+    the event carries that clinic (audit.signals), so the trail finds it through the clinic's
+    index like any other event. Sign-ins of people in several clinics, failed ones with an
+    address nobody or several clinics have, and every sign-in written before the clinic was
+    recorded (events are append-only: old rows cannot be backfilled) carry none: a clinic's
+    trail includes those for its own members, and failed sign-ins with one of its members'
+    email addresses. On PostgreSQL the OR reads two index ranges (the clinic's rows and the
+    rows without a clinic, a BitmapOr on the clinic index) and checks only the second against
+    the members; recording the clinic keeps that second range small.
     """
     members = Membership.objects.filter(organization=clinic)
     signed_in_member = Q(Exists(members.filter(user=OuterRef("actor_id"))))

@@ -132,6 +132,7 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=20)
     subprocess.run([sys.executable, str(ROOT / "bench/reminders.py")], cwd=ROOT, check=True)
+    subprocess.run([sys.executable, str(ROOT / "bench/reports.py")], cwd=ROOT, check=True)
 
 
 if __name__ == "__main__":

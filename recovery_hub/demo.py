@@ -58,6 +58,7 @@ from patients.models import (
     TeamRole,
 )
 from patients.services import alert_raise
+from reports.demo import seed_reports
 from resources.demo import seed_resources
 
 DEMO_PASSWORD = "recovery-demo"  # noqa: S105  (demo data only, printed for the reader)
@@ -645,6 +646,7 @@ SEED_STEPS: list[SeedStep] = [
     seed_events,
     seed_engagement,
     seed_audit,
+    seed_reports,  # last: it decorates what the steps before it made
 ]
 
 

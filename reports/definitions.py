@@ -4,6 +4,7 @@ Python loops below walk groups (programs, clinicians, weeks, months), never pati
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import (
     Avg,
     BooleanField,
@@ -14,6 +15,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -21,7 +23,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, TruncMonth, TruncWeek
+from django.db.models.functions import Cast, Coalesce, Greatest, TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -29,8 +31,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership, Organization, Role, User
 from audit.models import Action, AuditEvent
 from coping.instruments import INSTRUMENTS
-from coping.models import Assessment, AssessmentSchedule, CheckIn
-from patients.models import Alert, Patient, PatientStatus, Program
+from coping.models import CheckIn
+from patients.models import Alert, CareTeamMember, Patient, PatientStatus, Program
 from reports.filters import Filters, patients_for
 from reports.registry import Chart, Column, Report, Result, Table, register
 
@@ -49,7 +51,12 @@ STATUSES = [
 
 def count_of(queryset: QuerySet) -> Coalesce:
     """A correlated COUNT(*) of `queryset` (one row per outer row, never a join fan-out)."""
-    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    # COUNT(*), not COUNT(id): an index holding the filtered columns answers it alone.
+    counted = (
+        queryset.order_by()
+        .annotate(n=Func(template="COUNT(*)", output_field=IntegerField()))
+        .values("n")
+    )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
@@ -78,29 +85,78 @@ def days_between(later: object, earlier: object) -> Func:
 def with_overdue(patients: QuerySet) -> QuerySet:
     """Annotate `overdue`: an assessment is past its due date in the patient's local today.
     The same rule as coping.selectors.schedule_for (default intervals unless the care team set
-    one; a paused schedule is never overdue), written as SQL."""
+    one; a paused schedule is never overdue), written as SQL: one grouped pass over the
+    patients' assessments and schedules (a schedule is unique per instrument, so the join's
+    repeats change no maximum and no "any paused")."""
     now = Value(timezone.now())
     patients = patients.annotate(_today=local_date_of(now), _intake=local_date_of(F("created_at")))
     overdue = Q(pk__in=[])
     for slug, instrument in INSTRUMENTS.items():
-        schedules = AssessmentSchedule.objects.filter(patient=OuterRef("pk"), instrument=slug)
-        last = Subquery(
-            Assessment.objects.filter(patient=OuterRef("pk"), instrument=slug)
-            .order_by("-local_date")
-            .values("local_date")[:1]
-        )
+        schedule = Q(assessment_schedules__instrument=slug)
+        last = Max("assessments__local_date", filter=Q(assessments__instrument=slug))
         interval = Coalesce(
-            Subquery(schedules.values("interval_days")[:1]),
+            Max("assessment_schedules__interval_days", filter=schedule),
             Value(instrument.default_interval_days),
         )
-        patients = patients.annotate(
+        paused = Count(
+            "assessment_schedules", filter=schedule & Q(assessment_schedules__is_active=False)
+        )
+        patients = patients.alias(
             **{
-                f"_paused_{slug}": Exists(schedules.filter(is_active=False)),
+                f"_paused_{slug}": paused,
                 f"_due_{slug}": Coalesce(date_plus_days(last, interval), F("_intake")),
             }
         )
-        overdue |= Q(**{f"_paused_{slug}": False, f"_due_{slug}__lt": F("_today")})
+        overdue |= Q(**{f"_paused_{slug}": 0, f"_due_{slug}__lt": F("_today")})
     return patients.annotate(overdue=ExpressionWrapper(overdue, output_field=BooleanField()))
+
+
+def summed(
+    per_row: QuerySet,
+    columns: list[str],
+    aggregates: dict[str, str],
+    groups: dict[str, str] | None = None,
+    *,
+    subtotals: bool = False,
+    per_patient: QuerySet | None = None,
+) -> list[dict]:
+    """Aggregate SQL over a per-row query computed once as a derived table: each correlated
+    subquery or window runs once per row however many aggregates read it (the ORM would
+    repeat it in every aggregate; OFFSET 0 keeps PostgreSQL from inlining it back).
+    `groups` names the SQL expressions to group by; with `subtotals`, the rows grouped by all
+    but the first come too (GROUPING SETS), their "_subtotal" true. `per_patient`, a query
+    whose `_person` is a patient's id, adds its columns to each row on the row's `_person`.
+    `aggregates` and `groups` are SQL over the named columns, built in this module from fixed
+    names, never from input."""
+    inner, params = per_row.order_by().values(*columns).query.sql_with_params()
+    groups = groups or {}
+    select = ", ".join(
+        [f'{sql} AS "{name}"' for name, sql in groups.items()]
+        + [f'{sql} AS "{name}"' for name, sql in aggregates.items()]
+    )
+    source = f"FROM ({inner} OFFSET 0) AS per_row"
+    if per_patient is not None:
+        names = [name for name in per_patient.query.annotations if name != "_person"]
+        joined, joined_params = (
+            per_patient.order_by().values("_person", *names).query.sql_with_params()
+        )
+        source += f' JOIN ({joined} OFFSET 0) AS per_patient USING ("_person")'
+        params = (*params, *joined_params)
+    keys = list(groups.values())
+    if not keys:
+        sql = f"SELECT {select} {source}"
+    elif subtotals:
+        sets = f"({', '.join(keys)}), ({', '.join(keys[1:])})"
+        sql = (
+            f'SELECT GROUPING({keys[0]}) = 1 AS "_subtotal", {select} {source} '
+            f"GROUP BY GROUPING SETS ({sets})"
+        )
+    else:
+        sql = f"SELECT {select} {source} GROUP BY {', '.join(keys)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def clinicians_of(clinic: Organization, filters: Filters) -> QuerySet:
@@ -134,26 +190,40 @@ def caseload(clinic: Organization, filters: Filters) -> Result:
     """Per clinician, now: their current caseload by status, its open alerts and the active
     patients with an overdue assessment. The date range does not apply (a snapshot)."""
     patients = patients_for(clinic, filters)
-    on_team = Q(care_team__clinician=OuterRef("pk"), care_team__ended_on__isnull=True)
-    team = patients.filter(on_team)
-    by_status = {status: count_of(team.filter(status=status)) for status in STATUSES}
     alerts = Alert.objects.unresolved().filter(
         clinic=clinic,
         patient__in=patients,
         patient__care_team__clinician=OuterRef("pk"),
         patient__care_team__ended_on__isnull=True,
     )
-    overdue = with_overdue(team.filter(status=PatientStatus.ACTIVE)).filter(overdue=True)
+    # Overdue is worked out once for the clinic's active patients; each clinician's figures
+    # come from one grouped query over the current seats (a patient holds one seat per
+    # clinician at most, so seats count patients).
+    overdue_ids = (
+        with_overdue(patients.filter(status=PatientStatus.ACTIVE)).filter(overdue=True).values("pk")
+    )
+    seats = {
+        row["clinician"]: row
+        for row in CareTeamMember.objects.current()
+        .filter(patient__in=patients)
+        .order_by()
+        .values("clinician")
+        .annotate(
+            **{str(status): Count("pk", filter=Q(patient__status=status)) for status in STATUSES},
+            overdue=Count(
+                "pk", filter=Q(patient__status=PatientStatus.ACTIVE, patient__in=overdue_ids)
+            ),
+        )
+    }
     rows = []
-    for clinician in clinicians_of(clinic, filters).annotate(
-        **by_status, open_alerts=count_of(alerts), overdue=count_of(overdue)
-    ):
+    for clinician in clinicians_of(clinic, filters).annotate(open_alerts=count_of(alerts)):
+        found = seats.get(clinician.pk, {})
         row = {
             "clinician": clinician.display_name,
             "open_alerts": clinician.open_alerts,
-            "overdue": clinician.overdue,
+            "overdue": found.get("overdue", 0),
         }
-        row.update({status: getattr(clinician, status) for status in STATUSES})
+        row.update({status: found.get(str(status), 0) for status in STATUSES})
         row["total"] = sum(row[status] for status in STATUSES)
         rows.append(row)
 
@@ -161,12 +231,10 @@ def caseload(clinic: Organization, filters: Filters) -> Result:
     totals = patients.aggregate(
         **{str(status): Count("pk", filter=Q(status=status)) for status in STATUSES},
         total=Count("pk"),
+        overdue=Count("pk", filter=Q(pk__in=overdue_ids)),
     )
     totals["open_alerts"] = (
         Alert.objects.unresolved().filter(clinic=clinic, patient__in=patients).count()
-    )
-    totals["overdue"] = (
-        with_overdue(patients.filter(status=PatientStatus.ACTIVE)).filter(overdue=True).count()
     )
     totals["clinician"] = _("All patients (each counted once)")
     columns = (
@@ -470,6 +538,12 @@ def adherence(clinic: Organization, filters: Filters) -> Result:
 
 # --- trends ------------------------------------------------------------------------------------
 
+# Weeks start on Monday. A day's Monday by integer arithmetic on the date: PostgreSQL's
+# date_trunc('week', ...) first casts every check-in's date to a timestamp with time zone,
+# which costs more than the rest of the report.
+FIRST_MONDAY = date(1900, 1, 1)
+MONDAY_OF = f"(%(expressions)s - MOD(%(expressions)s - DATE '{FIRST_MONDAY.isoformat()}', 7))"
+
 
 def trends(clinic: Organization, filters: Filters) -> Result:
     """Weekly means of mood, craving and stress (0 to 10) and how many patients contributed."""
@@ -479,7 +553,7 @@ def trends(clinic: Organization, filters: Filters) -> Result:
             local_date__gte=filters.start,
             local_date__lte=filters.end,
         )
-        .annotate(week=TruncWeek("local_date"))
+        .annotate(week=Func(F("local_date"), template=MONDAY_OF, output_field=DateField()))
         .values("week")
         .annotate(
             patients=Count("patient", distinct=True),

@@ -1,33 +1,35 @@
 """The `outcomes` report (assessment change, first against latest) and the `network` report
 (network size and engagement, and outcomes beside how active each network is).
 
-Both compute in the database with a fixed number of queries: per-patient figures are
-correlated subqueries, summed with GROUP BY; the Python loops below walk programs,
-instruments and network groups, never patients or rows.
+Both compute in the database with a fixed number of queries: each patient's first and latest
+assessment come from one pass of window functions over the assessments, other per-patient
+figures from correlated subqueries, all summed with GROUP BY; the Python loops below walk
+programs, instruments and network groups, never patients or rows.
 """
 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
     Count,
-    DecimalField,
     ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
+    RowRange,
     Value,
     When,
+    Window,
 )
+from django.db.models.functions import Coalesce, FirstValue, LastValue, RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
-from coping.instruments import INSTRUMENTS, Instrument
+from coping.instruments import INSTRUMENTS
 from coping.models import Assessment, CheckIn
 from networks.consent import ENDED_STATUSES
 from networks.models import (
@@ -41,7 +43,7 @@ from networks.models import (
     SupportContact,
 )
 from patients.models import PatientStatus
-from reports.definitions import _expected_days, count_of, percent, programs_of
+from reports.definitions import _expected_days, count_of, percent, programs_of, summed
 from reports.filters import Filters, clinic_today, patients_for
 from reports.registry import Chart, Column, Report, Result, Table, register
 
@@ -69,80 +71,76 @@ def mean(value: object) -> float | None:
     return None if value is None else round(float(value), 2)
 
 
-def summed(
-    per_patient: QuerySet, columns: list[str], aggregates: dict[str, str], group: str | None
-) -> list[dict]:
-    """Aggregate SQL over a per-patient query computed once as a derived table: each
-    correlated subquery runs once per patient however many aggregates read it (the ORM would
-    repeat it in every aggregate; OFFSET 0 keeps PostgreSQL from inlining it back).
-    `aggregates` and `group` (an expression returned as "group") are SQL over the named
-    columns, built in this module from fixed names, never from input."""
-    inner, params = per_patient.order_by().values(*columns).query.sql_with_params()
-    select = ", ".join(f'{sql} AS "{name}"' for name, sql in aggregates.items())
-    source = f"FROM ({inner} OFFSET 0) AS per_patient"
-    if group is None:
-        sql = f"SELECT {select} {source}"
-    else:
-        sql = f'SELECT {group} AS "group", {select} {source} GROUP BY 1'
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [column.name for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 # --- assessment change -------------------------------------------------------------------------
 
 
-def _band_rank(instrument: Instrument) -> Case:
-    """The band's place in the instrument's bands, lowest scores first."""
+def _band_rank() -> Case:
+    """The band's place in its instrument's bands, lowest scores first."""
     return Case(
-        *(When(band=band.slug, then=Value(i)) for i, band in enumerate(instrument.bands)),
+        *(
+            When(instrument=slug, band=band.slug, then=Value(place))
+            for slug, instrument in INSTRUMENTS.items()
+            for place, band in enumerate(instrument.bands)
+        ),
         output_field=IntegerField(),
     )
 
 
-def with_assessment_change(patients: QuerySet, start: date, end: date) -> QuerySet:
-    """Annotate, per instrument `slug`, the patient's assessments in [start, end]: `_n_slug`,
-    the first and latest totals and band ranks. Correlated subqueries: one row per patient."""
-    for slug, instrument in INSTRUMENTS.items():
-        taken = Assessment.objects.filter(
-            patient=OuterRef("pk"), instrument=slug, local_date__gte=start, local_date__lte=end
-        ).annotate(rank=_band_rank(instrument))
-        first = taken.order_by("local_date", "created_at", "pk")
-        latest = taken.order_by("-local_date", "-created_at", "-pk")
-        decimal = DecimalField(max_digits=5, decimal_places=2)
-        patients = patients.annotate(
-            **{
-                f"_n_{slug}": count_of(taken),
-                f"_first_{slug}": Subquery(first.values("total")[:1], output_field=decimal),
-                f"_last_{slug}": Subquery(latest.values("total")[:1], output_field=decimal),
-                f"_firstrank_{slug}": Subquery(first.values("rank")[:1]),
-                f"_lastrank_{slug}": Subquery(latest.values("rank")[:1]),
-            }
+def assessment_changes(patients: QuerySet, start: date, end: date) -> QuerySet:
+    """One row per patient and instrument taken in [start, end]: `patient_id`, `instrument`,
+    `_n` (times taken), `_first` and `_last` (totals) and `_firstrank` and `_lastrank` (band
+    ranks). One pass over the assessments: window functions over each patient's instrument,
+    in the order they were taken, keeping the first row of each."""
+    taken = {
+        "partition_by": [F("patient_id"), F("instrument")],
+        "order_by": [F("local_date").asc(), F("created_at").asc(), F("pk").asc()],
+        "frame": RowRange(start=None, end=None),
+    }
+    rank = _band_rank()
+    return (
+        Assessment.objects.filter(patient__in=patients, local_date__gte=start, local_date__lte=end)
+        .annotate(
+            _n=Window(Count("pk"), **taken),
+            _first=Window(FirstValue("total"), **taken),
+            _last=Window(LastValue("total"), **taken),
+            _firstrank=Window(FirstValue(rank), **taken),
+            _lastrank=Window(LastValue(rank), **taken),
+            _place=Window(RowNumber(), **taken),
         )
-    return patients
+        .filter(_place=1)
+    )
 
 
-def change_columns(slug: str) -> list[str]:
-    return [f"_{part}_{slug}" for part in ("n", "first", "last", "firstrank", "lastrank")]
+CHANGE_COLUMNS = ["instrument", "_n", "_first", "_last", "_firstrank", "_lastrank"]
 
 
-def change_aggregates(slug: str) -> dict[str, str]:
-    """For one instrument, over patients compared (who took it at least twice in the range):
-    how many, mean first, latest and change, and how many moved to a better band, a worse band
-    or stayed. SQL over the columns of `with_assessment_change`."""
-    instrument = INSTRUMENTS[slug]
-    n, first, last, first_rank, last_rank = (f'"{c}"' for c in change_columns(slug))
-    compared = f"FILTER (WHERE {n} >= 2"
-    better, worse = (">", "<") if instrument.higher_is_better else ("<", ">")
+def _better_than(later: str, earlier: str) -> str:
+    """SQL: the band `later` is better than `earlier` for the row's instrument."""
+    higher = [
+        f"'{slug}'" for slug, instrument in INSTRUMENTS.items() if instrument.higher_is_better
+    ]
+    if not higher:
+        return f"{later} < {earlier}"
+    return (
+        f'CASE WHEN "instrument" IN ({", ".join(higher)}) THEN {later} > {earlier} '
+        f"ELSE {later} < {earlier} END"
+    )
+
+
+def change_aggregates() -> dict[str, str]:
+    """Over patients compared (who took the instrument at least twice in the range): how many,
+    mean first, latest and change, and how many moved to a better band, a worse band or
+    stayed. SQL over the columns of `assessment_changes`, grouped by instrument."""
+    compared = 'FILTER (WHERE "_n" >= 2'
+    first, last = '"_firstrank"', '"_lastrank"'
     return {
-        f"{slug}_patients": f"COUNT(*) {compared})",
-        f"{slug}_first": f"AVG({first}) {compared})",
-        f"{slug}_latest": f"AVG({last}) {compared})",
-        f"{slug}_change": f"AVG({last} - {first}) {compared})",
-        f"{slug}_better": f"COUNT(*) {compared} AND {last_rank} {better} {first_rank})",
-        f"{slug}_worse": f"COUNT(*) {compared} AND {last_rank} {worse} {first_rank})",
-        f"{slug}_same": f"COUNT(*) {compared} AND {last_rank} = {first_rank})",
+        "patients": f"COUNT(*) {compared})",
+        "first": f'AVG("_first") {compared})',
+        "latest": f'AVG("_last") {compared})',
+        "change": f'AVG("_last" - "_first") {compared})',
+        "better": f"COUNT(*) {compared} AND {_better_than(last, first)})",
+        "worse": f"COUNT(*) {compared} AND {_better_than(first, last)})",
+        "same": f'COUNT(*) {compared} AND "_lastrank" = "_firstrank")',
     }
 
 
@@ -151,13 +149,13 @@ def _change_row(label: str, slug: str, figures: dict | None) -> dict:
     return {
         "group": label,
         "instrument": INSTRUMENTS[slug].short_name,
-        "patients": figures.get(f"{slug}_patients") or 0,
-        "first": mean(figures.get(f"{slug}_first")),
-        "latest": mean(figures.get(f"{slug}_latest")),
-        "change": mean(figures.get(f"{slug}_change")),
-        "better": figures.get(f"{slug}_better") or 0,
-        "worse": figures.get(f"{slug}_worse") or 0,
-        "same": figures.get(f"{slug}_same") or 0,
+        "patients": figures.get("patients") or 0,
+        "first": mean(figures.get("first")),
+        "latest": mean(figures.get("latest")),
+        "change": mean(figures.get("change")),
+        "better": figures.get("better") or 0,
+        "worse": figures.get("worse") or 0,
+        "same": figures.get("same") or 0,
     }
 
 
@@ -165,23 +163,28 @@ def outcomes(clinic: Organization, filters: Filters) -> Result:
     """Per instrument and per program: each patient's first against their latest assessment in
     the range (patients who took the instrument at least twice), the mean change and how many
     moved to a better band, a worse one, or stayed."""
-    aggregates: dict[str, str] = {}
-    columns = ["program"]
-    for slug in INSTRUMENTS:
-        aggregates.update(change_aggregates(slug))
-        columns += change_columns(slug)
-    patients = with_assessment_change(patients_for(clinic, filters), filters.start, filters.end)
-    by_program = {row["group"]: row for row in summed(patients, columns, aggregates, '"program"')}
-    overall = summed(patients, columns, aggregates, None)[0]
+    changes = assessment_changes(patients_for(clinic, filters), filters.start, filters.end)
+    changes = changes.annotate(program=F("patient__program"))
+    found = summed(
+        changes,
+        ["program", *CHANGE_COLUMNS],
+        change_aggregates(),
+        {"program": '"program"', "instrument": '"instrument"'},
+        subtotals=True,
+    )
+    overall = {row["instrument"]: row for row in found if row["_subtotal"]}
+    by_program = {(row["program"], row["instrument"]): row for row in found if not row["_subtotal"]}
 
     instrument_rows = [
-        _change_row(INSTRUMENTS[slug].short_name, slug, overall) for slug in INSTRUMENTS
+        _change_row(INSTRUMENTS[slug].short_name, slug, overall.get(slug)) for slug in INSTRUMENTS
     ]
     groups = [(program.pk, program.name) for program in programs_of(clinic, filters)]
     if filters.program is None:
         groups.append((None, str(_("No program"))))
     program_rows = [
-        _change_row(name, slug, by_program.get(pk)) for pk, name in groups for slug in INSTRUMENTS
+        _change_row(name, slug, by_program.get((pk, slug)))
+        for pk, name in groups
+        for slug in INSTRUMENTS
     ]
     figures = [
         Column("patients", _("Patients compared"), patients="patients"),
@@ -362,15 +365,20 @@ def _network_group() -> str:
     return f"CASE {' '.join(whens)} ELSE '{NETWORK_GROUPS[-1][0]}' END"
 
 
+def _active_supporters(patient: str) -> Coalesce:
+    """The count of active supporters of the patient the outer row's `patient` field names."""
+    return count_of(
+        SupportContact.objects.filter(patient=OuterRef(patient), status=ContactStatus.ACTIVE)
+    )
+
+
 def _outcome_rows(clinic: Organization, filters: Filters) -> list[dict]:
-    """Adherence, retention and assessment change, per network group: one query."""
+    """Adherence, retention and assessment change, per network group: two queries."""
     since30 = filters.end - timedelta(days=29)
     start, _end = period_bounds(clinic, filters)
-    patients = with_assessment_change(patients_for(clinic, filters), filters.start, filters.end)
-    patients = patients.annotate(
-        _supporters=count_of(
-            SupportContact.objects.filter(patient=OuterRef("pk"), status=ContactStatus.ACTIVE)
-        ),
+    patients = patients_for(clinic, filters)
+    per_patient = patients.annotate(
+        _supporters=_active_supporters("pk"),
         _active=ExpressionWrapper(Q(status=PatientStatus.ACTIVE), output_field=BooleanField()),
         _cohort=ExpressionWrapper(Q(created_at__lt=start), output_field=BooleanField()),
         _retained=ExpressionWrapper(
@@ -392,11 +400,18 @@ def _outcome_rows(clinic: Organization, filters: Filters) -> list[dict]:
         "cohort": 'COUNT(*) FILTER (WHERE "_cohort")',
         "retained": 'COUNT(*) FILTER (WHERE "_retained")',
     }
-    for slug in INSTRUMENTS:
-        columns += change_columns(slug)
-        change = change_aggregates(slug)
-        aggregates.update({k: change[k] for k in (f"{slug}_patients", f"{slug}_change")})
-    found = {row["group"]: row for row in summed(patients, columns, aggregates, _network_group())}
+    group = {"group": _network_group()}
+    found = {row["group"]: row for row in summed(per_patient, columns, aggregates, group)}
+    # Each patient's supporters counted once, not once per assessment the window reads.
+    changes = assessment_changes(patients, filters.start, filters.end)
+    by_instrument = summed(
+        changes.annotate(_person=F("patient_id")),
+        ["_person", *CHANGE_COLUMNS],
+        {key: change_aggregates()[key] for key in ("patients", "change")},
+        {**group, "instrument": '"instrument"'},
+        per_patient=patients.annotate(_person=F("pk"), _supporters=_active_supporters("pk")),
+    )
+    changed = {(row["group"], row["instrument"]): row for row in by_instrument}
     rows = []
     for key, label, _lowest, _highest in NETWORK_GROUPS:
         figures = found.get(key, {})
@@ -406,8 +421,9 @@ def _outcome_rows(clinic: Organization, filters: Filters) -> list[dict]:
         row["rate30"] = percent(row["done30"], row["expected30"])
         row["retention"] = percent(row["retained"], row["cohort"])
         for slug in INSTRUMENTS:
-            row[f"{slug}_patients"] = figures.get(f"{slug}_patients") or 0
-            row[f"{slug}_change"] = mean(figures.get(f"{slug}_change"))
+            compared = changed.get((key, slug), {})
+            row[f"{slug}_patients"] = compared.get("patients") or 0
+            row[f"{slug}_change"] = mean(compared.get("change"))
         rows.append(row)
     return rows
 

@@ -1,131 +1,148 @@
-"""Demo data for the milestones and delivery reports: in every demo clinic, people reaching
-30, 90, 180 days and a year in the last 30 days, two setbacks with a return to check-ins, and
-a month of delivered, skipped and failed messages. Idempotent and deterministic (no use of
-`rng`, so it never shifts the data of the steps after it)."""
+"""Demo data for the milestones and delivery reports, on the demo's own people (it adds no one):
+a lapse in the last weeks after which the person came back to their check-ins, and a month of
+messages that were sent, skipped or failed, with the reasons. The milestones themselves come
+from the people's recovery start dates, which this leaves as they are.
+
+Safe to run twice; deterministic for the random stream it is given.
+"""
 
 from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from coping.models import CheckIn
+from networks.models import SupportContact
 from notifications.models import Channel, Kind, Notification, Status
-from patients.models import (
-    CareTeamMember,
-    Patient,
-    PatientStatus,
-    RecoveryDate,
-    Setback,
-    SetbackKind,
-    TeamRole,
-)
+from patients.models import Patient, PatientStatus, Setback, SetbackKind
 
 if TYPE_CHECKING:
     from recovery_hub.demo import DemoClinic
 
-# (record number suffix, first name, last name, days in recovery today, setback days ago).
-# Each one reaches a milestone within the last 30 days: 30, 90, 180 days, then a year.
-PEOPLE = [
-    ("M01", "Avery", "Lindqvist", 41, 12),
-    ("M02", "Rowan", "Okafor", 97, None),
-    ("M03", "Sage", "Delacroix", 188, 20),
-    ("M04", "Emerson", "Takahashi", 371, None),
-]
-# (kind, channel, status, why it was skipped or failed, how many in the last 30 days)
+# Other demo steps, tours and tests lean on the first people (the logins, the ended consents,
+# the stories, the person reaching 30 days this week): decorate the others first.
+LEANED_ON = 5
+LAPSE_DAYS_AGO = 12
+LAPSE_STORY = "A drink at a family visit that went badly; called a friend the next morning."
+LAPSE_HELPED = "Talking it through with the counselor and going back to the daily check-ins."
+OCCURRENCE = "demo-report"
+OPTED_OUT = "The person opted out of these messages."
+
+# (kind, channel, status, why it was skipped or failed, how many in the last 30 days).
+# Supporter kinds go to supporters without an account (nothing lands in anyone's in-app list).
 MESSAGES = [
-    (Kind.CHECKIN_REMINDER, Channel.EMAIL, Status.SENT, "", 18),
-    (Kind.CHECKIN_REMINDER, Channel.SMS, Status.SENT, "", 9),
-    (Kind.CHECKIN_REMINDER, Channel.SMS, Status.FAILED, "Provider: the number is unreachable.", 2),
-    (Kind.CHECKIN_REMINDER, Channel.EMAIL, Status.SKIPPED, "The patient was discharged.", 3),
-    (Kind.MILESTONE_DAY, Channel.EMAIL, Status.SENT, "", 4),
-    (Kind.DIGEST, Channel.EMAIL, Status.SENT, "", 8),
-    (Kind.DIGEST, Channel.EMAIL, Status.SKIPPED, "No consent in force for this any more.", 2),
-    (Kind.ASSESSMENT_DUE, Channel.IN_APP, Status.SENT, "", 5),
+    (Kind.CHECKIN_REMINDER, Channel.EMAIL, Status.SENT, "", 14),
+    (Kind.CHECKIN_REMINDER, Channel.SMS, Status.SENT, "", 6),
+    (Kind.CHECKIN_REMINDER, Channel.SMS, Status.FAILED, "No phone number.", 2),
     (
-        Kind.MISSED_CHECKINS,
+        Kind.CHECKIN_REMINDER,
         Channel.EMAIL,
-        Status.SKIPPED,
-        "The person opted out of these messages.",
+        Status.FAILED,
+        "Recipient refused: 550 mailbox unavailable",
         1,
     ),
-]
+    (Kind.ASSESSMENT_DUE, Channel.EMAIL, Status.SENT, "", 5),
+    (Kind.APPOINTMENT_24H, Channel.EMAIL, Status.SENT, "", 6),
+    (Kind.MILESTONE_DAY, Channel.EMAIL, Status.SENT, "", 2),
+    (Kind.MISSED_CHECKINS, Channel.EMAIL, Status.SKIPPED, OPTED_OUT, 1),
+    (Kind.REACH_OUT, Channel.EMAIL, Status.SENT, "", 4),
+    (Kind.REACH_OUT, Channel.EMAIL, Status.SKIPPED, "No consent in force for this any more.", 1),
+]  # fmt: skip
+SUPPORTER_KINDS = {Kind.REACH_OUT}
+SEND_TIME = timedelta(seconds=4)
 BODIES = {
     Kind.CHECKIN_REMINDER: "Time for today's check-in. Sign in to Recovery Hub.",
+    Kind.ASSESSMENT_DUE: "A short questionnaire is ready for you. Sign in to Recovery Hub.",
+    Kind.APPOINTMENT_24H: "A reminder: you have a session tomorrow. Sign in to see the details.",
     Kind.MILESTONE_DAY: "A milestone today. Sign in to see it.",
-    Kind.DIGEST: "Your weekly update is ready. Sign in to read it.",
-    Kind.ASSESSMENT_DUE: "A short questionnaire is ready for you.",
-    Kind.MISSED_CHECKINS: "Sign in to see who might like a hello.",
+    Kind.MISSED_CHECKINS: "We have not heard from you for a few days. Sign in when you can.",
+    Kind.REACH_OUT: "It's a good day to say hello. Sign in to Recovery Hub.",
 }
 
 
-def _person(demo: DemoClinic, row: tuple, today: date) -> Patient:
-    suffix, first, last, days, setback_days_ago = row
-    patient, created = Patient.objects.get_or_create(
-        clinic=demo.clinic,
-        mrn=f"{demo.clinic.slug.upper()}-{suffix}",
-        defaults={
-            "legal_name": f"{first} {last}",
-            "date_of_birth": date(1988, 6, 1),
-            "time_zone": demo.clinic.time_zone,
-            "program": demo.clinic.programs.order_by("name").first(),
-            "status": PatientStatus.ACTIVE,
-            "recovery_start": today - timedelta(days=days),
-            "email": f"{first}.{last}@example.org".lower(),
-        },
-    )
-    if not created:
-        return patient
-    CareTeamMember.objects.create(
-        patient=patient, clinician=demo.clinicians[0], team_role=TeamRole.PRIMARY_COUNSELOR,
-        is_primary=True, started_on=today - timedelta(days=days),
-    )  # fmt: skip
-    RecoveryDate.objects.create(
-        patient=patient, start_date=patient.recovery_start, reason="Recovery start at intake"
-    )
-    if setback_days_ago is not None:
-        occurred = today - timedelta(days=setback_days_ago)
-        Setback.objects.create(
-            patient=patient, occurred_on=occurred, kind=SetbackKind.LAPSE,
-            what_happened="A hard evening after a family visit.",
-            what_helped="Calling a friend the next morning.",
-            recorded_by=demo.clinicians[0],
+def decorated_first(people: list[Patient]) -> list[Patient]:
+    """The people in the order to decorate: past the ones others lean on, then from the last."""
+    return people[LEANED_ON:] + people[:LEANED_ON][::-1]
+
+
+def seed_lapse(people: list[Patient], clinician: object, today: date) -> Setback | None:
+    """A lapse 12 days ago for an active person who had started recovery before it and checked
+    in on a later day (re-engagement). The recovery start stays: the person and the care team
+    agreed that this lapse does not reset it."""
+    if Setback.objects.filter(patient__in=people, what_happened=LAPSE_STORY).exists():
+        return None
+    day = today - timedelta(days=LAPSE_DAYS_AGO)
+    for patient in decorated_first(people):
+        if patient.status != PatientStatus.ACTIVE or not patient.recovery_start:
+            continue
+        if patient.recovery_start >= day or patient.setbacks.filter(occurred_on=day).exists():
+            continue
+        if not CheckIn.objects.filter(patient=patient, local_date__gt=day).exists():
+            continue
+        return Setback.objects.create(
+            patient=patient, occurred_on=day, kind=SetbackKind.LAPSE, what_happened=LAPSE_STORY,
+            what_helped=LAPSE_HELPED, recorded_by=clinician,
         )  # fmt: skip
-        # Back to check-ins a few days later.
-        for offset in range(3, setback_days_ago, 2):
-            CheckIn.objects.get_or_create(
-                patient=patient, local_date=occurred + timedelta(days=offset),
-                defaults={"mood": 6, "craving": 3, "stress": 4},
-            )  # fmt: skip
-    demo.patients.append(patient)
-    return patient
+    return None
 
 
-def _messages(demo: DemoClinic, people: list[Patient], today: date) -> None:
-    zone = ZoneInfo(demo.clinic.time_zone)
-    for kind, channel, status, reason, how_many in MESSAGES:
-        for number in range(how_many):
-            patient = people[number % len(people)]
-            day = today - timedelta(days=1 + (number * 3) % 29)
-            due = datetime.combine(day, time(9), zone)
-            Notification.objects.get_or_create(
-                kind=kind,
-                occurrence=f"demo-delivery:{status}:{day.isoformat()}:{number}",
-                recipient_key=f"patient:{patient.pk}",
-                channel=channel,
-                defaults={
-                    "clinic": demo.clinic, "patient": patient, "body": BODIES[kind],
-                    "due_at": due, "status": status, "attempts": 1,
-                    "reason": reason if status == Status.SKIPPED else "",
-                    "last_error": reason if status == Status.FAILED else "",
-                    "sent_at": due if status == Status.SENT else None,
-                },
+def _recipients(people: list[Patient]) -> tuple[list[Patient], list[SupportContact]]:
+    patients = [p for p in people if p.status in (PatientStatus.ACTIVE, PatientStatus.INTAKE)]
+    contacts = list(
+        SupportContact.objects.filter(patient__in=people, user__isnull=True)
+        .exclude(email="")
+        .select_related("patient")
+        .order_by("patient__mrn", "pk")
+    )
+    return patients, contacts
+
+
+def seed_messages(demo: DemoClinic, people: list[Patient], rng: random.Random, today: date) -> None:
+    """About 40 messages due over the last 30 days, one row each in the outbox's shape. Their
+    occurrence names the demo and a number (no date), so a run on a later day adds nothing."""
+    patients, contacts = _recipients(people)
+    if not patients:
+        return
+    rows = []
+    number = 0
+    for kind, channel, status, why, how_many in MESSAGES:
+        for _ in range(how_many):
+            number += 1
+            day = today - timedelta(days=rng.randint(1, 29))
+            contact = contacts[number % len(contacts)] if contacts else None
+            if kind in SUPPORTER_KINDS and contact is None:
+                continue
+            patient = (
+                contact.patient if kind in SUPPORTER_KINDS else patients[number % len(patients)]
+            )
+            due = datetime.combine(day, time(9), patient.zone)
+            if kind in SUPPORTER_KINDS:
+                key, address = f"contact:{contact.pk}", contact.email
+            else:
+                key = f"user:{patient.user_id}" if patient.user_id else f"patient:{patient.pk}"
+                address = patient.email
+            if channel == Channel.SMS:
+                address = "" if status == Status.FAILED else f"555-01{number:02d}"
+            rows.append(
+                Notification(
+                    kind=kind, occurrence=f"{OCCURRENCE}:{patient.pk}:{number}", channel=channel,
+                    clinic=demo.clinic, patient=patient,
+                    recipient_user_id=patient.user_id if kind not in SUPPORTER_KINDS else None,
+                    recipient_contact=contact if kind in SUPPORTER_KINDS else None,
+                    recipient_key=key, address=address, body=BODIES[kind], due_at=due,
+                    status=status, attempts=1 if status != Status.SKIPPED else 0,
+                    reason=why if status == Status.SKIPPED else "",
+                    last_error=why if status == Status.FAILED else "",
+                    claimed_at=due, sent_at=due + SEND_TIME if status == Status.SENT else None,
+                )
             )  # fmt: skip
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)  # the idempotency key
 
 
 def seed_activity(demos: list[DemoClinic], rng: random.Random, today: date) -> None:
     """Something for the milestones and delivery reports to show in every demo clinic."""
     for demo in demos:
-        people = [_person(demo, row, today) for row in PEOPLE]
-        _messages(demo, people, today)
+        people = list(Patient.objects.filter(pk__in=[p.pk for p in demo.patients]).order_by("mrn"))
+        seed_lapse(people, demo.clinicians[0], today)
+        seed_messages(demo, people, rng, today)

@@ -1,14 +1,10 @@
 """In a real Chromium, with the demo's data: the milestones and delivery reports show their
 tables and chart and pass axe (WCAG 2.1 AA)."""
 
-import random
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from recovery_hub.demo import DEMO_PASSWORD, seed_demo
-from reports.demo_activity import seed_activity
 from tests.browser.conftest import (  # noqa: F401 (fixtures used by name)
     _static_files_by_name,
     axe_violations,
@@ -25,8 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
                                                               "reasons")],
 )  # fmt: skip
 def test_the_activity_reports_show_the_demo_data_accessibly(page, slug, heading, table):  # noqa: F811
-    demos = seed_demo(clinics=1, patients=3, seed=3)
-    seed_activity(demos, random.Random(3), timezone.localdate())
+    seed_demo(clinics=1, patients=3, seed=3)  # the reports' step is part of the seed
     sign_in(page, "admin@demo.clinic", DEMO_PASSWORD)
     page.goto(reverse("reports:report", args=[slug]))
     assert page.locator("h1").inner_text() == heading

@@ -237,24 +237,32 @@ def test_the_query_count_does_not_grow_with_the_patients(clinic, django_assert_n
     assert groups["One or two active supporters"] == 500
 
 
-def test_the_demo_gives_every_network_group_and_figure_something_to_show(clinic):
-    demos = seed_demo(patients=6)
+def test_the_demo_gives_every_network_group_and_figure_something_to_show():
+    """With the demo's twelve people (one discharged, one alumni), every engagement figure and
+    every network group has someone; a re-run adds nothing."""
+    demos = seed_demo(clinics=1, patients=12)
+    before = (Invitation.objects.count(), HelpTask.objects.count(), Consent.objects.count(),
+              Assessment.objects.count())  # fmt: skip
     seed_network_reports(demos, random.Random(7), timezone.localdate())
-    before = (Invitation.objects.count(), HelpTask.objects.count(), Consent.objects.count())
-    seed_network_reports(demos, random.Random(7), timezone.localdate())  # a re-run adds nothing
-    assert (Invitation.objects.count(), HelpTask.objects.count(), Consent.objects.count()
-            ) == before  # fmt: skip
+    assert (Invitation.objects.count(), HelpTask.objects.count(), Consent.objects.count(),
+            Assessment.objects.count()) == before  # fmt: skip
     demo = demos[0].clinic
     result = network(demo, default_filters(demo))
     totals = result.table("programs").totals
-    for key in ("invited", "accepted", "active", "consents", "expiring", "tasks_done",
-                "reach_outs", "encouragements"):  # fmt: skip
+    for key in ("invited", "accepted", "active", "consents", "expiring", "tasks_created",
+                "tasks_claimed", "tasks_done", "reach_outs", "encouragements"):  # fmt: skip
         assert totals[key] > 0, key
     groups = {row["group"]: row["patients"] for row in result.table("outcomes").rows}
     assert groups["No active supporter"] >= 1
+    assert groups["One or two active supporters"] >= 1
     assert groups["Three or more active supporters"] >= 1
+    # Only people whose treatment ended stepped back from their networks.
+    quiet = SupportContact.objects.filter(patient__clinic=demo, status=ContactStatus.PAUSED)
+    assert set(quiet.values_list("patient__status", flat=True)) <= {
+        PatientStatus.DISCHARGED, PatientStatus.ALUMNI
+    }  # fmt: skip
     compared = {
         row["instrument"]: row["patients"]
         for row in outcomes(demo, default_filters(demo)).table("instruments").rows
     }
-    assert compared["PHQ-9"] > 0
+    assert compared["PHQ-9"] > 0 and compared["GAD-7"] > 0
