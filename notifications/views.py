@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import role_required
-from accounts.models import Role
+from accounts.models import Role, timezone_choices
 from audit.models import Action
 from audit.services import audit_record
 from notifications import outbox
@@ -46,6 +46,13 @@ def _kind_field(kind: str) -> str:
 class PreferenceForm(forms.Form):
     """One checkbox group of channels per kind, quiet hours, pause and unsubscribes."""
 
+    time_zone = forms.ChoiceField(
+        label=gettext_lazy("Your time zone"), required=False,
+        choices=lambda: [("", gettext_lazy("(keep as it is)")), *timezone_choices()],
+        help_text=gettext_lazy(
+            "Quiet hours, weekly digests and the times in your messages follow it."
+        ),
+    )  # fmt: skip
     paused = forms.BooleanField(
         label=gettext_lazy("Pause all notifications"), required=False,
         help_text=gettext_lazy("Nothing is sent to you until you turn this off."),
@@ -175,14 +182,35 @@ def preferences(request: HttpRequest) -> HttpResponse:
     preference = preference_for(request.user)
     form = PreferenceForm(
         request.POST if request.method == "POST" else None,
-        initial=PreferenceForm.initial_from(preference),
+        initial=PreferenceForm.initial_from(preference) | {"time_zone": request.user.time_zone},
     )
     if request.method == "POST" and form.is_valid():
-        form.apply(preference)
-        preference.save()
+        with transaction.atomic():
+            form.apply(preference)
+            preference.save()
+            zone = form.cleaned_data["time_zone"]
+            if zone and zone != request.user.time_zone:
+                time_zone_set(request, zone)
         messages.success(request, _("Your notification preferences were saved."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})
+
+
+def time_zone_set(request: HttpRequest, zone: str) -> None:
+    """The person's own time zone; a person in recovery's record follows it (their check-in
+    reminders and milestones are at their local times), audited as a change to the record."""
+    from patients.models import Patient
+
+    user = request.user
+    user.time_zone = zone
+    user.save(update_fields=["time_zone"])
+    for patient in Patient.objects.filter(user=user).exclude(time_zone=zone):
+        before = patient.time_zone
+        patient.time_zone = zone
+        patient.save(update_fields=["time_zone"])
+        audit_record(action=Action.UPDATE, request=request, clinic=patient.clinic,
+                     target=patient, patient=patient,
+                     details={"field": "time_zone", "from": before, "to": zone})  # fmt: skip
 
 
 # --- One-click unsubscribe (no sign-in: the signed token is the permission) ---------------------

@@ -91,3 +91,53 @@ def test_a_user_without_a_clinic_may_edit_preferences(client):
     me = UserFactory()
     client.force_login(me)
     assert client.get(URL).status_code == 200
+
+
+def test_a_supporter_sets_their_own_time_zone_and_quiet_hours_follow_it(client, clinic):
+    from datetime import UTC, datetime
+
+    from notifications.preferences import quiet_until
+
+    me = member(Role.SUPPORTER, clinic, time_zone="America/New_York")
+    client.force_login(me)
+    assert client.get(URL).context["form"]["time_zone"].value() == "America/New_York"
+
+    response = client.post(URL, _post(time_zone="Asia/Tokyo", quiet_hours_start="22:00",
+                                      quiet_hours_end="07:00"))  # fmt: skip
+
+    assert response.status_code == 302
+    me.refresh_from_db()
+    assert me.time_zone == "Asia/Tokyo"
+    # 14:00 UTC is 23:00 in Tokyo (quiet until 07:00 there, 22:00 UTC), 09:00 in New York.
+    assert quiet_until(me, datetime(2026, 1, 15, 14, tzinfo=UTC)) == datetime(
+        2026, 1, 15, 22, tzinfo=UTC
+    )
+
+
+def test_a_person_in_recovery_moves_and_their_reminders_move_with_them(client, clinic):
+    from audit.models import AuditEvent
+    from tests.factories import PatientFactory
+
+    me = member(Role.PATIENT, clinic, time_zone="America/New_York")
+    record = PatientFactory(clinic=clinic, user=me, time_zone="America/New_York")
+    client.force_login(me)
+
+    client.post(URL, _post(time_zone="America/Denver"))
+
+    record.refresh_from_db()
+    assert record.time_zone == "America/Denver"
+    event = AuditEvent.objects.get(patient=record, action="update")
+    assert event.details == {"field": "time_zone", "from": "America/New_York",
+                             "to": "America/Denver"}  # fmt: skip
+
+
+def test_a_blank_or_unknown_time_zone_changes_nothing(client, clinic):
+    me = member(Role.SUPPORTER, clinic, time_zone="America/Chicago")
+    client.force_login(me)
+
+    assert client.post(URL, _post(time_zone="")).status_code == 302
+    refused = client.post(URL, _post(time_zone="Mars/Olympus_Mons"))
+
+    assert refused.status_code == 200 and refused.context["form"].errors["time_zone"]
+    me.refresh_from_db()
+    assert me.time_zone == "America/Chicago"
