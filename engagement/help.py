@@ -195,6 +195,30 @@ def _enqueue(
     )  # fmt: skip
 
 
+def _ask_recipients(contact: SupportContact, patient: Patient) -> list[Recipient]:
+    """Where a help request to this supporter goes: their fastest channels."""
+    language = contact.language or "en"
+    return [
+        Recipient(key=f"contact:{contact.pk}", channel=channel, address=address,
+                  language=language, zone=patient.zone, contact=contact,
+                  user=contact.user if channel == Channel.IN_APP else None)
+        for channel, address in fastest_channels(contact)
+    ]  # fmt: skip
+
+
+def help_refused(patient: Patient, contacts: list[SupportContact]) -> set[int]:
+    """The supporters a help request would not reach, because they turned these messages off
+    (an email's link, or their notification settings): by the rule _ask() sends by, so the
+    page says what pressing the button will do. Two queries for all of them."""
+    planner = Planner(timezone.now())
+    planner.load_opt_outs([c.user_id for c in contacts], [c.pk for c in contacts])
+    return {
+        contact.pk
+        for contact in contacts
+        if all(planner.opted_out(Kind.HELP_REQUEST, r) for r in _ask_recipients(contact, patient))
+    }
+
+
 def _ask(help_request: HelpRequest, contact: SupportContact, planner: Planner,
          emergency: str) -> None:  # fmt: skip
     """Each supporter their own step and their own one-action link, by their fastest channel."""
@@ -203,14 +227,10 @@ def _ask(help_request: HelpRequest, contact: SupportContact, planner: Planner,
                      target={"request": help_request.pk}, valid_for=OPEN_FOR)  # fmt: skip
     portal = _site(reverse("networks:supporter_patient", args=[patient.pk]) + "#help-requests")
     name = _first_name(patient.display_name)
-    for channel, address in fastest_channels(contact):
-        recipient = Recipient(
-            key=f"contact:{contact.pk}", channel=channel, address=address,
-            language=contact.language or "en", zone=patient.zone,
-            user=contact.user if channel == Channel.IN_APP else None, contact=contact,
-        )  # fmt: skip
+    for recipient in _ask_recipients(contact, patient):
         if planner.opted_out(Kind.HELP_REQUEST, recipient):
             continue
+        channel = recipient.channel
         with translation.override(recipient.language):
             subject, body, url = _ask_text(channel, name, contact.playbook_step.strip(), link,
                                            portal, emergency)  # fmt: skip

@@ -24,6 +24,7 @@ from engagement.help import (
     channel_summary,
     crisis_plan_for,
     help_acknowledge,
+    help_refused,
     help_request_send,
     help_status,
     recent_request,
@@ -55,26 +56,29 @@ class HelpForm(forms.Form):
         },
     )  # fmt: skip
 
-    def __init__(self, *args: object, supporters: list[SupportContact], **kwargs: object) -> None:
+    def __init__(self, *args: object, supporters: list[SupportContact],
+                 refused: set[int] = frozenset(), **kwargs: object) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         self.supporters = supporters
+        self.refused = refused
         self.fields["contacts"].queryset = SupportContact.objects.filter(
             pk__in=[contact.pk for contact in supporters]
         ).select_related("user")
 
     def checked(self) -> set[int]:
         """Everyone is preselected; after a post, what was ticked."""
-        if not self.is_bound:
-            return {contact.pk for contact in self.supporters}
+        if not self.is_bound:  # everyone the message can reach
+            return {contact.pk for contact in self.supporters} - self.refused
         return {int(v) for v in self.data.getlist("contacts") if str(v).isdigit()}
 
 
 def _help_page(request: HttpRequest, patient: Patient, form: HelpForm) -> HttpResponse:
     checked = form.checked()
     rows = [
-        {"contact": contact, "checked": contact.pk in checked, "how": channel_summary(contact)}
+        {"contact": contact, "checked": contact.pk in checked, "how": channel_summary(contact),
+         "refused": contact.pk in form.refused}
         for contact in form.supporters
-    ]
+    ]  # fmt: skip
     context = {
         "patient": patient,
         "crisis": crisis_plan_for(patient),
@@ -89,7 +93,9 @@ def _help_page(request: HttpRequest, patient: Patient, form: HelpForm) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def my_help(request: HttpRequest) -> HttpResponse:
     patient = own_patient_record(request.membership)
-    form = HelpForm(posted(request), supporters=askable_supporters(patient))
+    supporters = askable_supporters(patient)
+    form = HelpForm(posted(request), supporters=supporters,
+                    refused=help_refused(patient, supporters))  # fmt: skip
     if request.method == "POST" and form.is_valid():
         try:
             help_request = help_request_send(

@@ -386,10 +386,15 @@ def deliver(
         if preference is None:  # read once for both the opt-out and the quiet hours
             preference = preference_for(row.recipient_user)
     opted_out = choices.opted_out(row.recipient_contact_id) if choices else None
-    reason = still_wanted(row, preference=preference, opted_out=opted_out)
+    owner = _contact_owner(row)
+    owner_preference = None
+    if owner is not None:  # a supporter's own settings hold for messages to their contact
+        owner_preference = (choices.preference(owner) if choices else None) or preference_for(owner)
+    reason = still_wanted(row, preference=preference, opted_out=opted_out,
+                          owner_preference=owner_preference)  # fmt: skip
     if reason:
         return "skipped", _finished(row, Status.SKIPPED, reason=reason)
-    later = _quiet_until(row, preference, choices)
+    later = _quiet_until(row, preference, owner, owner_preference)
     if later is not None:  # quiet hours defer, never drop
         return "deferred", {"status": Status.PENDING, "due_at": later, "claimed_at": None}
     rendered: Changes = {}
@@ -420,20 +425,26 @@ def deliver(
     return "sent", {**rendered, **_finished(row, Status.SENT, provider_id=provider_id or "")}
 
 
+def _contact_owner(row: Notification) -> object:
+    """The account of the supporter a contact row is addressed to, if they have one."""
+    if row.recipient_user_id is None and row.recipient_contact_id is not None:
+        contact = row.recipient_contact
+        return contact.user if contact.user_id else None
+    return None
+
+
 def _quiet_until(
     row: Notification,
     preference: NotificationPreference | None,
-    choices: RecipientChoices | None = None,
+    owner: object = None,
+    owner_preference: NotificationPreference | None = None,
 ) -> object:
     """The end of the recipient's quiet hours if they are in them now, else None. A supporter
     with an account keeps their quiet hours on messages addressed to their contact too. An
     urgent message (the help button) passes for people who allowed that."""
     user, choice = row.recipient_user, preference
-    if user is None and row.recipient_contact_id is not None and row.recipient_contact.user_id:
-        user = row.recipient_contact.user
-        choice = choices.preference(user) if choices else None
-        if choice is None:
-            choice = preference_for(user)
+    if user is None and owner is not None:
+        user, choice = owner, owner_preference
     if user is None:
         return None
     if row.urgent and choice is not None and choice.urgent_in_quiet_hours:
@@ -456,6 +467,7 @@ def still_wanted(
     *,
     preference: NotificationPreference | None = None,
     opted_out: set[str] | None = None,
+    owner_preference: NotificationPreference | None = None,
 ) -> str:
     """Why a planned message must not go out any more (empty when it still should): a revoked
     consent, a removed contact or a discharged patient cancels it. (`preference` and
@@ -480,6 +492,10 @@ def still_wanted(
             return "The person opted out of these messages."
         if row.recipient_contact_id is not None and not contact_wants(
             row.recipient_contact, row.kind, opted_out=opted_out
+        ):
+            return "The person opted out of these messages."
+        if owner_preference is not None and (
+            owner_preference.paused or row.kind in (owner_preference.unsubscribed_kinds or [])
         ):
             return "The person opted out of these messages."
     ended = (PatientStatus.DISCHARGED, PatientStatus.ALUMNI)

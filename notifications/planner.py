@@ -258,12 +258,34 @@ class Planner:
             for contact_id, kind in rows.values_list("contact_id", "kind"):
                 self._opt_outs[contact_id].add(kind)
 
+    def preload(
+        self,
+        patients: Iterable[Patient] = (),
+        contacts: Iterable[SupportContact] = (),
+        users: Iterable[User] = (),
+    ) -> None:
+        """Read the choices of a rule's recipients at once (two queries), before its loop."""
+        contacts = list(contacts)
+        self.load_opt_outs(
+            [*(p.user_id for p in patients), *(c.user_id for c in contacts),
+             *(u.pk for u in users)],
+            [c.pk for c in contacts],
+        )  # fmt: skip
+
     def opted_out(self, kind: str, recipient: Recipient) -> bool:
-        users = [recipient.user.pk] if recipient.user else []
-        contacts = [recipient.contact.pk] if recipient.contact else []
-        self.load_opt_outs(users, contacts)
-        if recipient.contact is not None and kind in self._opt_outs.get(recipient.contact.pk, ()):
+        """The recipient turned this kind off: an email's opt-out link (a contact), or their
+        notification settings (paused, unsubscribed from the kind, or, for a message to their
+        own account, the channel turned off). A supporter's settings hold for messages to their
+        contact too, except the channel choice (the clinic records how to reach them)."""
+        contact = recipient.contact
+        owner = contact.user_id if contact is not None and recipient.user is None else None
+        users = [recipient.user.pk] if recipient.user else [owner] if owner else []
+        self.load_opt_outs(users, [contact.pk] if contact is not None else [])
+        if contact is not None and kind in self._opt_outs.get(contact.pk, ()):
             return True
+        if owner:
+            pref = self._preferences.get(owner)
+            return pref is not None and (pref.paused or kind in (pref.unsubscribed_kinds or []))
         pref = self._preferences.get(recipient.user.pk) if recipient.user else None
         if pref is None:
             return False
@@ -420,6 +442,9 @@ class Planner:
         contacts = self._contacts_of(ids)
         self.load_scopes(c for found in contacts.values() for c in found)
         team = self._care_team_of(ids)
+        self.preload(patients=[p for p, _m, _k in candidates],
+                     contacts=[c for found in contacts.values() for c in found],
+                     users=[m.clinician for found in team.values() for m in found])  # fmt: skip
         # A heads-up carries a fresh one-action link: look up what earlier runs planned first,
         # so a re-run neither plans nor makes a link again.
         heads_up_planned = set(
@@ -560,6 +585,7 @@ class Planner:
                 due.append((patient, day, due_at))
         if not due:
             return
+        self.preload(patients=[p for p, _d, _a in due])
         done = set(
             CheckIn.objects.filter(
                 patient_id__in={p.pk for p, _d, _a in due}, local_date__in={d for _p, d, _a in due}
@@ -811,6 +837,7 @@ class Planner:
             ).select_related("patient", "patient__clinic", "user")
         )
         self.load_scopes(contacts)
+        self.preload(contacts=contacts)
         for contact in contacts:
             patient = contact.patient
             zone = _zone(contact.user.time_zone if contact.user_id else None, patient.zone)
@@ -848,6 +875,8 @@ class Planner:
         if not due:
             return
         team = self._care_team_of({patient.pk for patient, _d, _a in due})
+        self.preload(patients=[p for p, _d, _a in due],
+                     users=[m.clinician for found in team.values() for m in found])  # fmt: skip
         for patient, day, due_at in due:
             names = [d.instrument.short_name for d in schedule_for(patient, day)
                      if d.next_due == day]  # fmt: skip

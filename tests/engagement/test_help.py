@@ -495,8 +495,9 @@ def test_the_help_page_queries_do_not_grow_with_the_network(
     client.force_login(patient.user)
     client.get(HELP)
     # session, user, membership, patient, the supporters, their consents (one union query),
-    # the plan, the recent request, the audit event: 9, whatever the size of the network.
-    with django_assert_max_num_queries(9):
+    # their opt-outs and settings (two), the plan, the recent request, the audit event: 11,
+    # whatever the size of the network.
+    with django_assert_max_num_queries(11):
         page = client.get(HELP)
     assert page.content.decode().count('data-testid="ask-option"') == count
 
@@ -585,3 +586,43 @@ def test_the_demo_has_one_past_answered_request_and_steps_for_everyone_asked(set
 
     for patient in demos[0].patients:
         assert all(c.playbook_step.strip() for c in askable_supporters(patient))
+
+
+def test_the_page_says_who_turned_help_requests_off_and_does_not_preselect_them(
+    client, patient, pat, sam
+):
+    from notifications.models import ContactOptOut
+
+    ContactOptOut.objects.create(contact=sam, kind="help_request")  # from an earlier text
+    client.force_login(patient.user)
+    url = reverse("engagement:my_help")
+
+    page = client.get(url)
+    rows = {row["contact"].pk: row for row in page.context["rows"]}
+    assert rows[sam.pk]["refused"] and not rows[sam.pk]["checked"]
+    assert not rows[pat.pk]["refused"] and rows[pat.pk]["checked"]
+    html = page.content.decode()
+    assert html.count('data-testid="ask-refused"') == 1
+    assert "turned off help requests" in html
+
+    # Ticked anyway, nothing reaches them, as the page said; Pat is asked.
+    client.post(url, {"contacts": [pat.pk, sam.pk]})
+    asked = Notification.objects.filter(kind="help_request", recipient_contact__isnull=False)
+    assert {row.recipient_contact_id for row in asked} == {pat.pk}
+
+
+def test_a_supporter_who_unsubscribed_in_their_settings_is_shown_as_unreachable(
+    client, patient, pat, sam
+):
+    """Pat's own settings (their account) hold for messages to their contact, by any channel."""
+    NotificationPreference.objects.create(user=pat.user, unsubscribed_kinds=["help_request"])
+    client.force_login(patient.user)
+    url = reverse("engagement:my_help")
+
+    rows = {row["contact"].pk: row for row in client.get(url).context["rows"]}
+    assert rows[pat.pk]["refused"] and not rows[pat.pk]["checked"]
+    assert not rows[sam.pk]["refused"]
+
+    client.post(url, {"contacts": [pat.pk, sam.pk]})
+    asked = Notification.objects.filter(kind="help_request", recipient_contact__isnull=False)
+    assert {row.recipient_contact_id for row in asked} == {sam.pk}

@@ -129,3 +129,25 @@ def test_a_batch_holds_each_supporters_quiet_hours_in_constant_queries(clinic, m
     assert not Notification.objects.filter(status=Status.PENDING).exclude(due_at=MORNING).exists()
     per_row = (many - few) / 18  # (12 + 12 rows) - (3 + 3 rows)
     assert per_row <= 2, (few, many)  # the claim, and the save of the last outcome with it
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_a_supporter_who_unsubscribes_after_planning_gets_nothing(contact, mailoutbox):
+    """Planned to their contact's email, then they turn the kind off in their own settings (or
+    pause everything): the row is skipped with the reason, by a single send or a batch."""
+    from notifications.outbox import dispatch_due
+
+    row = planned(contact, urgent=False, kind="heartbeat")
+    Notification.objects.filter(pk=row.pk).update(due_at=MORNING)
+    NotificationPreference.objects.filter(user=contact.user).update(
+        unsubscribed_kinds=["heartbeat"]
+    )
+    assert send_one(row.pk) == "skipped"
+    row.refresh_from_db()
+    assert row.status == Status.SKIPPED and "opted out" in row.reason
+
+    paused = planned(contact, urgent=True, kind="heartbeat")
+    Notification.objects.filter(pk=paused.pk).update(due_at=MORNING)
+    NotificationPreference.objects.filter(user=contact.user).update(paused=True)
+    assert dispatch_due()["skipped"] == 1
+    assert mailoutbox == []
