@@ -23,10 +23,10 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 
 install: $(VENV)/.installed
 
-# A laptop's .env: DEBUG on and a random secret key, made once. Production sets real values.
-.env:
-	@printf 'DEBUG=true\nSECRET_KEY=%s\nEMAIL_URL=filemail://$(CURDIR)/var/mail\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
-	@echo "wrote .env (DEBUG=true, a random SECRET_KEY, emails written to var/mail/)"
+# A laptop's .env, made once: DEBUG on, a random secret key, emails to var/mail/, and the local
+# PostgreSQL when one is reachable (else SQLite). Production sets real values.
+.env: | $(VENV)/.installed
+	@$(PY) scripts/demo_env.py .env
 
 demo: install .env
 	@mkdir -p var/mail

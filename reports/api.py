@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -14,7 +15,7 @@ from audit.models import Action
 from audit.services import audit_record
 from recovery_hub.api import api_membership
 from reports.filters import ReportFilterForm
-from reports.registry import REPORTS, Result
+from reports.registry import REPORTS, Result, database_ready
 
 
 def _plain(value: Any) -> Any:
@@ -67,6 +68,9 @@ class ReportView(APIView):
         form = ReportFilterForm(request.query_params, clinic=clinic)
         if not form.is_valid():
             return Response(form.field_errors(), status=400)
+        if not database_ready():
+            detail = _("Reports need PostgreSQL; this installation runs on SQLite.")
+            return Response({"detail": detail}, status=503)
         filters = form.filters()
         result = report.build(clinic, filters)
         audit_record(

@@ -13,12 +13,13 @@ admin of the clinic gets one email with the dashboard's figures for the last 30 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, translation
@@ -29,8 +30,10 @@ from notifications.models import Channel, Kind, Notification, NotificationPrefer
 from notifications.outbox import Message, enqueue
 from notifications.preferences import wants
 from reports.filters import default_filters
-from reports.registry import REPORTS
+from reports.registry import REPORTS, database_ready
 from reports.selectors import clinic_overview, dashboard_tiles
+
+logger = logging.getLogger(__name__)
 
 MONTHLY = Kind.MONTHLY_SUMMARY.value
 # Planned any time on the 1st; not sent before this local time (the sweep sends it then).
@@ -186,6 +189,9 @@ def monthly_plan(at: datetime) -> MonthlyTally:
         raise ValueError("Monthly summaries are planned for an aware instant.")
     at = at.astimezone(UTC)
     tally = MonthlyTally()
+    if not database_ready():  # the figures are counted with PostgreSQL's SQL
+        logger.warning("Monthly summaries need PostgreSQL; none planned on %s.", connection.vendor)
+        return tally
     for clinic in Organization.objects.filter(is_active=True).order_by("pk"):
         first = first_of_month(clinic, at)
         if first is not None:

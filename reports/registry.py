@@ -85,6 +85,14 @@ def register(report: Report) -> None:
     REPORTS[report.slug] = report
 
 
+def database_ready() -> bool:
+    """The reports aggregate with PostgreSQL's SQL (time zones, window functions, grouping
+    sets). On SQLite (a laptop without PostgreSQL) the pages say so instead of failing."""
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
 def available() -> list[Report]:
     """The finished reports, in the contract's order."""
     return [REPORTS[slug] for slug in SLUGS if slug in REPORTS]

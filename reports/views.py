@@ -11,14 +11,14 @@ from patients.models import PatientStatus
 from reports.export import as_csv, rendered
 from reports.filters import Filters, ReportFilterForm
 from reports.models import small_number_threshold
-from reports.registry import REPORTS, Report, available
+from reports.registry import REPORTS, Report, available, database_ready
 from reports.selectors import clinic_overview, dashboard_tiles
 
 
 @role_required(Role.ADMIN)
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = clinic_overview(clinic=request.clinic)
-    context["tiles"] = dashboard_tiles(clinic=request.clinic)
+    context["tiles"] = dashboard_tiles(clinic=request.clinic) if database_ready() else None
     context["reports"] = available()
     return render(request, "reports/dashboard.html", context)
 
@@ -28,6 +28,11 @@ def _report(slug: str) -> Report:
     if report is None:
         raise Http404
     return report
+
+
+def _needs_postgresql(request: HttpRequest, report: Report) -> HttpResponse:
+    context = {"report": report, "reports": available()}
+    return render(request, "reports/needs_postgresql.html", context, status=503)
 
 
 def filters_line(filters: Filters) -> str:
@@ -47,6 +52,8 @@ def filters_line(filters: Filters) -> str:
 @role_required(Role.ADMIN)
 def report_page(request: HttpRequest, slug: str) -> HttpResponse:
     report = _report(slug)
+    if not database_ready():
+        return _needs_postgresql(request, report)
     # An empty query string is valid: the last 30 days, every program and clinician.
     form = ReportFilterForm(request.GET, clinic=request.clinic)
     context: dict[str, object] = {"report": report, "form": form, "reports": available()}
@@ -83,6 +90,8 @@ def _chart(result: object) -> dict | None:
 @role_required(Role.ADMIN)
 def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
     report = _report(slug)
+    if not database_ready():
+        return _needs_postgresql(request, report)
     form = ReportFilterForm(request.GET, clinic=request.clinic)
     if not form.is_valid():
         return render(
