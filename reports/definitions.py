@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import (
-    Avg,
     BooleanField,
     Count,
     DateField,
@@ -34,6 +33,7 @@ from coping.instruments import INSTRUMENTS
 from coping.models import CheckIn
 from patients.models import Alert, CareTeamMember, Patient, PatientStatus, Program
 from reports.filters import Filters, patients_for
+from reports.models import CheckInWeek
 from reports.registry import Chart, Column, Report, Result, Table, register
 
 # A patient whose 30-day adherence is below this share (percent) is listed by name.
@@ -545,35 +545,57 @@ FIRST_MONDAY = date(1900, 1, 1)
 MONDAY_OF = f"(%(expressions)s - MOD(%(expressions)s - DATE '{FIRST_MONDAY.isoformat()}', 7))"
 
 
+def _whole_weeks(start: date, end: date) -> tuple[date, date] | None:
+    """The Mondays of the first and last whole weeks between start and end, if any."""
+    first = start + timedelta(days=(7 - start.weekday()) % 7)
+    last = end - timedelta(days=(end.weekday() + 1) % 7)  # the Sunday ending the last whole week
+    last -= timedelta(days=6)
+    return (first, last) if first <= last else None
+
+
 def trends(clinic: Organization, filters: Filters) -> Result:
-    """Weekly means of mood, craving and stress (0 to 10) and how many patients contributed."""
-    weeks = (
-        CheckIn.objects.filter(
-            patient__in=patients_for(clinic, filters),
-            local_date__gte=filters.start,
-            local_date__lte=filters.end,
+    """Weekly means of mood, craving and stress (0 to 10) and how many patients contributed.
+
+    Whole weeks are read from reports.CheckInWeek (one row per person and week, kept by the
+    database); the part-weeks at either end of the range from the check-ins themselves."""
+    patients = patients_for(clinic, filters)
+    sums = {"checkins": Sum("checkins"), "mood": Sum("mood_sum"), "craving": Sum("craving_sum"),
+            "stress": Sum("stress_sum")}  # fmt: skip
+    whole = _whole_weeks(filters.start, filters.end)
+    days = Q(local_date__gte=filters.start, local_date__lte=filters.end)
+    found: list[dict] = []
+    if whole is not None:
+        first, last = whole
+        found += (
+            CheckInWeek.objects.filter(patient__in=patients, week__gte=first, week__lte=last)
+            .values("week")
+            .annotate(patients=Count("pk"), **sums)
+            .order_by()
         )
+        days &= Q(local_date__lt=first) | Q(local_date__gt=last + timedelta(days=6))
+    found += (
+        CheckIn.objects.filter(days, patient__in=patients)
         .annotate(week=Func(F("local_date"), template=MONDAY_OF, output_field=DateField()))
         .values("week")
         .annotate(
             patients=Count("patient", distinct=True),
             checkins=Count("pk"),
-            mood=Avg("mood"),
-            craving=Avg("craving"),
-            stress=Avg("stress"),
+            mood=Sum("mood"),
+            craving=Sum("craving"),
+            stress=Sum("stress"),
         )
-        .order_by("week")
+        .order_by()
     )
     rows = [
         {
             "week": row["week"].isoformat(),
             "patients": row["patients"],
             "checkins": row["checkins"],
-            "mood": round(float(row["mood"]), 2),
-            "craving": round(float(row["craving"]), 2),
-            "stress": round(float(row["stress"]), 2),
+            "mood": round(row["mood"] / row["checkins"], 2),
+            "craving": round(row["craving"] / row["checkins"], 2),
+            "stress": round(row["stress"] / row["checkins"], 2),
         }
-        for row in weeks
+        for row in sorted(found, key=lambda row: row["week"])
     ]
     columns = [
         Column("week", _("Week starting"), "text"),

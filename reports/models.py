@@ -46,3 +46,29 @@ def small_number_threshold(clinic: Organization) -> int:
         .first()
     )
     return value or DEFAULT_SMALL_NUMBER_THRESHOLD
+
+
+class CheckInWeek(models.Model):
+    """Each person's check-ins of one week (starting Monday): how many, and the sums of mood,
+    craving and stress. Kept by PostgreSQL itself (statement triggers on the check-in table,
+    reports migration 0002), so every insert, edit and delete counts, the ORM's bulk ones and
+    raw SQL included. The trends report reads whole weeks here: one row per person and week
+    rather than one per day."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    week = models.DateField()
+    checkins = models.PositiveIntegerField()
+    mood_sum = models.IntegerField()
+    craving_sum = models.IntegerField()
+    stress_sum = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "week"], name="reports_checkinweek_once")
+        ]
+        indexes = [models.Index(fields=["week"], name="reports_checkinweek_week")]
+
+    def __str__(self) -> str:
+        return f"{self.patient_id} {self.week}"

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -71,3 +71,74 @@ def test_the_query_count_does_not_grow_with_the_check_ins(clinic, django_assert_
     with django_assert_num_queries(small):  # one grouped query
         rows = trends(clinic, RANGE).table("weeks").rows
     assert sum(row["checkins"] for row in rows) == 1000
+
+
+def test_part_weeks_at_both_ends_are_counted_from_their_days_only(clinic, known):
+    """Wednesday 5 March to Tuesday 18 March: the week of 3 March counts from the 5th (p2's
+    check-in, not p1's of the 3rd and 4th), the week of 10 March whole (from the weekly
+    rows), the week of 17 March its first two days (p1's of the 17th)."""
+    rows = trends(clinic, Filters(start=date(2025, 3, 5), end=date(2025, 3, 18))).table("weeks")
+    assert rows.rows == [
+        {"week": "2025-03-03", "patients": 1, "checkins": 1, "mood": 8.0, "craving": 0.0,
+         "stress": 2.0},
+        {"week": "2025-03-10", "patients": 1, "checkins": 1, "mood": 5.0, "craving": 5.0,
+         "stress": 5.0},
+        {"week": "2025-03-17", "patients": 1, "checkins": 1, "mood": 1.0, "craving": 9.0,
+         "stress": 9.0},
+    ]  # fmt: skip
+    short = trends(clinic, Filters(start=date(2025, 3, 4), end=date(2025, 3, 5))).table("weeks")
+    assert short.rows == [{"week": "2025-03-03", "patients": 2, "checkins": 2, "mood": 7.0,
+                           "craving": 2.0, "stress": 3.0}]  # fmt: skip
+
+
+def test_the_weekly_rows_follow_every_change_to_the_check_ins(clinic):
+    """Whatever writes the check-ins (a save, a bulk insert, an UPDATE of many rows, a move to
+    another week, a delete, a person's record deleted), the database's weekly rows equal the
+    check-ins grouped again from scratch."""
+
+    from coping.models import CheckIn
+    from reports.models import CheckInWeek
+
+    def weekly_rows() -> set[tuple]:
+        return set(CheckInWeek.objects.values_list(
+            "patient_id", "week", "checkins", "mood_sum", "craving_sum", "stress_sum"))  # fmt: skip
+
+    def grouped_again() -> set[tuple]:
+        monday = {}
+        for row in CheckIn.objects.values("patient_id", "local_date"):
+            day = row["local_date"]
+            monday[(row["patient_id"], day)] = day - timedelta(days=day.weekday())
+        totals: dict[tuple, list[int]] = {}
+        for c in CheckIn.objects.all():
+            key = (c.patient_id, monday[(c.patient_id, c.local_date)])
+            t = totals.setdefault(key, [0, 0, 0, 0])
+            t[0] += 1
+            t[1] += c.mood
+            t[2] += c.craving
+            t[3] += c.stress
+        return {(*key, *t) for key, t in totals.items()}
+
+    ana, ben = PatientFactory(clinic=clinic), PatientFactory(clinic=clinic)
+    first = checkin(ana, date(2025, 3, 3), mood=4)
+    checkin(ana, date(2025, 3, 4), mood=6)
+    CheckIn.objects.bulk_create([
+        CheckIn(patient=ben, local_date=date(2025, 3, day), mood=day % 11, craving=1, stress=2)
+        for day in range(1, 20)
+    ])  # fmt: skip
+    assert weekly_rows() == grouped_again() and len(weekly_rows()) == 1 + 4
+
+    first.mood = 10
+    first.save()
+    CheckIn.objects.filter(patient=ben, local_date__lt=date(2025, 3, 10)).update(stress=9)
+    moved = CheckIn.objects.get(patient=ana, local_date=date(2025, 3, 4))
+    moved.local_date = date(2025, 3, 12)  # into the next week
+    moved.save()
+    assert weekly_rows() == grouped_again()
+
+    CheckIn.objects.filter(patient=ben, local_date__gte=date(2025, 3, 17)).delete()
+    first.delete()
+    assert weekly_rows() == grouped_again()
+    assert not CheckInWeek.objects.filter(patient=ben, week=date(2025, 3, 17)).exists()
+
+    ben.delete()
+    assert weekly_rows() == grouped_again() == {(ana.pk, date(2025, 3, 10), 1, 6, 3, 4)}
