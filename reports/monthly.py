@@ -30,7 +30,7 @@ from notifications.models import Channel, Kind, Notification, NotificationPrefer
 from notifications.outbox import Message, enqueue
 from notifications.preferences import wants
 from reports.filters import default_filters
-from reports.registry import REPORTS, database_ready
+from reports.registry import database_ready
 from reports.selectors import clinic_overview, dashboard_tiles
 
 logger = logging.getLogger(__name__)
@@ -97,8 +97,7 @@ def monthly_figures(clinic: Organization) -> MonthlyFigures:
     overview = clinic_overview(clinic=clinic)
     tiles = dashboard_tiles(clinic=clinic)
     filters = default_filters(clinic)
-    milestones = REPORTS["milestones"].build(clinic, filters).table("milestones").totals or {}
-    network = REPORTS["network"].build(clinic, filters).table("programs").totals or {}
+    milestones, network = tiles["milestones"], tiles["network"]
     patients, alerts, delivery = overview["patients"], tiles["alerts"], tiles["delivery"]
     return MonthlyFigures(
         clinic_name=clinic.name, start=tiles.get("since", filters.start), end=filters.end,

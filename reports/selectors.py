@@ -46,6 +46,7 @@ def dashboard_tiles(*, clinic: Organization) -> dict[str, object]:
     from patients.models import Alert
     from reports.definitions import adherence
     from reports.filters import default_filters
+    from reports.registry import REPORTS
 
     filters = default_filters(clinic)
     now = timezone.now()
@@ -71,7 +72,11 @@ def dashboard_tiles(*, clinic: Organization) -> dict[str, object]:
         total=Count("pk"),
     )
     adherence_totals = adherence(clinic, filters).table("programs").totals or {}
+    milestones = REPORTS["milestones"].build(clinic, filters).table("milestones").totals or {}
+    network = REPORTS["network"].build(clinic, filters).table("programs").totals or {}
     return {
+        "milestones": milestones,
+        "network": network,
         "since": filters.start,
         "adherence30": adherence_totals.get("rate30"),
         "adherence_patients": adherence_totals.get("patients", 0),

@@ -25,7 +25,7 @@ def test_tiles_show_adherence_and_open_alerts_by_age(admin_signed_in, clinic, ot
     tiles = response.context["tiles"]
     assert tiles["alerts"] == {"day": 1, "week": 0, "older": 1}
     assert tiles["adherence_patients"] == 1
-    for slug in ("census", "adherence", "caseload", "trends"):
+    for slug in ("census", "adherence", "caseload", "milestones", "network"):
         assert reverse("reports:report", args=[slug]) in html
 
 
@@ -33,6 +33,41 @@ def test_the_dashboard_query_count_does_not_grow(admin_signed_in, clinic,
                                                  django_assert_max_num_queries):  # fmt: skip
     for _ in range(3):
         AlertFactory(patient=PatientFactory(clinic=clinic))
-    # Session, membership, overview (4), tiles (alerts, delivery, adherence's 8), heartbeat.
-    with django_assert_max_num_queries(25):
+    # Session, membership, overview (4), tiles (alerts, delivery, adherence's 8, milestones'
+    # 3, network's 11), heartbeat.
+    with django_assert_max_num_queries(40):
         admin_signed_in.get(reverse("reports:dashboard"))
+
+
+def test_tiles_show_milestones_reached_and_network_engagement(admin_signed_in, clinic):
+    """Two milestones in the last 30 days (a 30-day one 10 days ago, a 90-day one 10 days ago;
+    the second person's 30-day one was 70 days ago), and two active supporters of one person,
+    one with a consent; each tile's figures are its report's."""
+    from accounts.models import Role
+    from reports.filters import default_filters
+    from reports.registry import REPORTS
+    from tests.engagement.conftest import add_supporter, grant
+    from tests.factories import member
+
+    today = timezone.localdate()
+    first = PatientFactory(clinic=clinic, recovery_start=today - timedelta(days=40),
+                           user=member(Role.PATIENT, clinic))  # fmt: skip
+    PatientFactory(clinic=clinic, recovery_start=today - timedelta(days=100))
+    PatientFactory(clinic=clinic, recovery_start=today - timedelta(days=5))  # nothing yet
+    grant(add_supporter(first, "Rosa Ortiz", "rosa@example.org"), ["milestones"])
+    add_supporter(first, "Lee Park", "lee@example.org")  # active, nothing shared yet
+
+    response = admin_signed_in.get(reverse("reports:dashboard"))
+
+    tiles = response.context["tiles"]
+    assert (tiles["milestones"]["total"], tiles["milestones"]["d30"],
+            tiles["milestones"]["d90"]) == (2, 1, 1)  # fmt: skip
+    network_tile = tiles["network"]
+    assert (network_tile["active"], network_tile["patients_networked"],
+            network_tile["consents"]) == (2, 1, 1)  # fmt: skip
+    filters = default_filters(clinic)
+    network = REPORTS["network"].build(clinic, filters).table("programs").totals
+    assert tiles["network"] == network
+    html = response.content.decode()
+    assert 'data-testid="tile-milestones">2<' in html
+    assert "Active supporters today: 2" in html
