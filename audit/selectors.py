@@ -186,16 +186,21 @@ STAFF_ACTIONS = [
 def access_events(patient: Patient, since: datetime | None) -> QuerySet[AuditEvent]:
     """Events by another person about this patient: a supporter's views, any staff access.
 
-    System events (no actor) and the person's own actions are not "someone saw it".
+    System events (no actor) and the person's own actions are not "someone saw it"; a
+    supporter without an account who opened a one-action link is (the event names the contact).
     """
     events = (
-        AuditEvent.objects.filter(patient=patient, actor__isnull=False)
+        AuditEvent.objects.filter(patient=patient)
         .select_related("actor")
         .annotate(actor_role=_role_in(patient.clinic))
         .filter(
-            Q(actor_role=Role.SUPPORTER, action=Action.VIEW)
-            | (~Q(actor_role__in=[Role.SUPPORTER, Role.PATIENT]) & Q(action__in=STAFF_ACTIONS))
-            | Q(actor_role__isnull=True, action__in=STAFF_ACTIONS)
+            Q(actor__isnull=False)
+            & (
+                Q(actor_role=Role.SUPPORTER, action=Action.VIEW)
+                | (~Q(actor_role__in=[Role.SUPPORTER, Role.PATIENT]) & Q(action__in=STAFF_ACTIONS))
+                | Q(actor_role__isnull=True, action__in=STAFF_ACTIONS)
+            )
+            | Q(actor__isnull=True, action=Action.VIEW, details__has_key="contact")
         )
         .order_by("-occurred_at", "-id")
     )
@@ -217,6 +222,8 @@ def messages_about(patient: Patient, since: datetime | None) -> QuerySet[Notific
 
 
 def _what(event: AuditEvent) -> str:
+    if event.action == Action.VIEW and (event.details or {}).get("via") == "link":
+        return _("Opened a link in a message about you")
     if event.action == Action.VIEW and event.actor_role == Role.SUPPORTER:
         return _("Viewed what you chose to share")
     label = object_label(event.object_type)
@@ -246,7 +253,12 @@ def access_report(patient: Patient, since: datetime | None = None) -> list[Acces
 
     for event in access_events(patient, since):
         contact = contact_of_user.get(event.actor_id)
-        if event.actor_role == Role.SUPPORTER and contact is not None:
+        linked = contact_by_id.get((event.details or {}).get("contact"))
+        if event.actor_id is None or (linked is not None and event.actor_role != Role.SUPPORTER):
+            if linked is None:
+                continue  # a contact of another patient would be a bug upstream; skip it
+            group = supporter_group(linked)  # by a link: no account, or not signed in here
+        elif event.actor_role == Role.SUPPORTER and contact is not None:
             group = supporter_group(contact)
         else:
             key = f"user:{event.actor_id}"

@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from audit.models import Action
+from audit.services import audit_record
 from engagement.links import HANDLERS, LinkProblem, check_link, use
 from networks.views import first_name
 
@@ -31,6 +33,12 @@ def act(request: HttpRequest, token: str) -> HttpResponse:
         "link": link, "handler": handler, "form": form, "first_name": first_name(link.patient),
         "description": handler.describe(link) if handler.describe else "",
     }  # fmt: skip
+    if request.method == "GET":  # the supporter sees what the person shares: "who saw" lists it
+        contact = link.contact
+        audit_record(action=Action.VIEW, request=request, actor=contact.user,
+                     clinic=link.patient.clinic, target=contact, patient=link.patient,
+                     details={"contact": contact.pk, "via": "link",
+                              "link": link.action})  # fmt: skip
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             context["done"] = use(link, request, form.cleaned_data if form else {})

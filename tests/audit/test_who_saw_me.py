@@ -189,3 +189,34 @@ def test_another_clinics_admin_gets_404(client, other_clinic, patient, url_name)
 
     assert client.get(reverse(url_name, args=[patient.pk])).status_code == 404
     assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
+
+
+def test_a_supporter_without_an_account_who_opens_a_link_is_listed(client, person, patient):
+    """Sam has no account: a message's one-action link is how Sam sees what Jordan shares.
+    Opening it leaves an event naming Sam's contact, and Jordan's page lists it."""
+    from urllib.parse import urlsplit
+
+    from engagement.links import make_link
+    from engagement.models import Action as LinkAction
+    from networks.models import ContactStatus, Relationship
+    from networks.services import consent_grant, contact_add
+
+    sam = contact_add(patient=patient, actor=person, name="Sam Lee", email="sam@example.org",
+                      relationship=Relationship.SPONSOR)  # fmt: skip
+    sam.status = ContactStatus.ACTIVE
+    sam.save()
+    consent_grant(contact=sam, actor=person, scopes=["milestones"], purpose="To cheer me on",
+                  signed_name=patient.legal_name, signature_method="in_app",
+                  expires_on_event="discharge")  # fmt: skip
+    url = make_link(LinkAction.ENCOURAGE, contact=sam, patient=patient)
+
+    assert client.get(urlsplit(url).path).status_code == 200
+    event = AuditEvent.objects.get(patient=patient, details__via="link")
+    assert event.actor is None and event.details["contact"] == sam.pk
+
+    client.force_login(person)
+    groups = {group.name: group for group in client.get(PAGE).context["groups"]}
+    assert [entry.what for entry in groups["Sam Lee"].entries] == [
+        "Opened a link in a message about you"
+    ]
+    assert groups["Sam Lee"].is_supporter
