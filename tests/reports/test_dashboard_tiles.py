@@ -25,7 +25,7 @@ def test_tiles_show_adherence_and_open_alerts_by_age(admin_signed_in, clinic, ot
     tiles = response.context["tiles"]
     assert tiles["alerts"] == {"day": 1, "week": 0, "older": 1}
     assert tiles["adherence_patients"] == 1
-    for slug in ("census", "adherence", "caseload", "milestones", "network"):
+    for slug in ("census", "adherence", "caseload", "milestones", "network", "delivery"):
         assert reverse("reports:report", args=[slug]) in html
 
 
