@@ -33,6 +33,25 @@ ENV = {
 }
 
 
+# With no BENCH_* database named and a PostgreSQL server on this machine (what a clinic runs, and
+# what the reports need), each part of the benchmark gets a database of its own there.
+LOCAL_PG = "postgres://postgres@127.0.0.1:5432/"
+CHILD_ENV = dict(os.environ)
+NAMED = ("BENCH_DATABASE_URL", "BENCH_REPORTS_DATABASE_URL")
+if not any(os.environ.get(name) for name in NAMED):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from probe_services import postgres_reachable
+
+    if postgres_reachable(LOCAL_PG + "recovery_hub_bench_pages") is None:
+        ENV["DATABASE_URL"] = LOCAL_PG + "recovery_hub_bench_pages"
+        for name, database in (
+            ("BENCH_DATABASE_URL", "recovery_hub_bench_reminders"),
+            ("BENCH_REPORTS_DATABASE_URL", "recovery_hub_bench_reports"),
+        ):
+            postgres_reachable(LOCAL_PG + database)  # creates it
+            CHILD_ENV[name] = LOCAL_PG + database
+
+
 def manage(*args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=ENV, check=True)
 
@@ -131,8 +150,11 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
-    subprocess.run([sys.executable, str(ROOT / "bench/reminders.py")], cwd=ROOT, check=True)
-    subprocess.run([sys.executable, str(ROOT / "bench/reports.py")], cwd=ROOT, check=True)
+    print(f"\ndatabases: pages {ENV['DATABASE_URL']}; reminders "
+          f"{CHILD_ENV.get('BENCH_DATABASE_URL', 'SQLite')}; reports "
+          f"{CHILD_ENV.get('BENCH_REPORTS_DATABASE_URL', 'SQLite')}")  # fmt: skip
+    for part in ("bench/reminders.py", "bench/reports.py"):
+        subprocess.run([sys.executable, str(ROOT / part)], cwd=ROOT, env=CHILD_ENV, check=True)
 
 
 if __name__ == "__main__":
