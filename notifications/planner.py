@@ -31,7 +31,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, Min, OuterRef, Prefetch, Q
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -48,6 +48,7 @@ from patients.milestones import DAY_MILESTONES, MAX_YEARS, MilestoneDate, milest
 from patients.models import (
     Alert,
     AlertKind,
+    AlertSeverity,
     Appointment,
     AppointmentStatus,
     CareTeamMember,
@@ -616,8 +617,7 @@ class Planner:
         This is the first rung of the escalation ladder: unless the clinic turned the ladder
         off, the same transaction opens the streak's Ladder with its nudge step; the later rungs
         are engagement.ladder's rule (it never takes one without this one recorded)."""
-        from engagement.ladder import ladder_enabled, ladder_open, ladders_opened
-        from patients.services import alert_raise
+        from engagement.ladder import ladder_enabled, ladders_opened
 
         # Only people with no check-in since the latest day any streak can start (today in the
         # most eastern zone less the shortest streak of any clinic): a superset, in SQL.
@@ -654,38 +654,98 @@ class Planner:
             ).values_list("patient_id", "source")
         )
         opened = ladders_opened([(p.pk, s) for p, s, _d in streaks])
+        to_do = []
         for patient, streak, days in streaks:
             alerted = (patient.pk, f"missed:{streak}") in raised
             climbing = ladder_enabled(patient.clinic) and (patient.pk, streak) not in opened
             if alerted and not climbing:
                 continue  # this streak was handled by an earlier run
+            to_do.append((patient, streak, days, alerted, climbing))
+        if not to_do:
+            return
+        try:
+            # Every new streak at once (many fall due together at 9:00 in a zone): the ladders,
+            # their first steps, the alerts and the notes, in one transaction.
             with transaction.atomic():
-                if climbing:
-                    # An alert raised before the ladder existed still gets its ladder.
-                    ladder_open(patient=patient, streak=streak, at=self.at, alerted=alerted)
-                if alerted:
-                    continue
-                alert = alert_raise(
-                    patient=patient, kind=AlertKind.MISSED_CHECKINS, source=f"missed:{streak}",
-                    message=ngettext("No check-in for %(count)d day.",
-                                     "No check-ins for %(count)d days.", days) % {"count": days},
-                )  # fmt: skip
-                if alert is None:
-                    continue  # a concurrent run raised it
-                self.tally.alerts += 1
+                self._missed_together(to_do)
+        except IntegrityError:  # a concurrent run took some: one streak at a time, as it can
+            self._batch = []
+            for item in to_do:
+                self._missed_one(*item)
 
-                def render(recipient: Recipient, patient: Patient = patient) -> tuple:
-                    link = _link("/my-recovery/check-in/")
-                    return (_("We have missed you"),
-                            _("Hi %(name)s, we have not seen a check-in for a few days. Whenever "
-                              "you are ready, it takes a minute: %(link)s. If things are hard "
-                              "right now, your care team is here for you.")
-                            % {"name": _first_name(patient), "link": link}, link)  # fmt: skip
+    @staticmethod
+    def _missed_alert(patient: Patient, streak: str, days: int) -> dict:
+        return {
+            "patient": patient, "kind": AlertKind.MISSED_CHECKINS, "source": f"missed:{streak}",
+            "message": ngettext("No check-in for %(count)d day.",
+                                "No check-ins for %(count)d days.", days) % {"count": days},
+        }  # fmt: skip
 
-                self.send(MISSED_CHECKINS, f"missed:{patient.pk}:{streak}",
-                          self.patient_recipient(patient, Channel.IN_APP), self.at, patient,
-                          render)  # fmt: skip
-                self.flush()
+    def _missed_note(self, patient: Patient, streak: str) -> None:
+        def render(recipient: Recipient, patient: Patient = patient) -> tuple:
+            link = _link("/my-recovery/check-in/")
+            return (_("We have missed you"),
+                    _("Hi %(name)s, we have not seen a check-in for a few days. Whenever "
+                      "you are ready, it takes a minute: %(link)s. If things are hard "
+                      "right now, your care team is here for you.")
+                    % {"name": _first_name(patient), "link": link}, link)  # fmt: skip
+
+        self.send(MISSED_CHECKINS, f"missed:{patient.pk}:{streak}",
+                  self.patient_recipient(patient, Channel.IN_APP), self.at, patient,
+                  render)  # fmt: skip
+
+    def _missed_together(self, to_do: list[tuple]) -> None:
+        from engagement.ladder import NOTE_ALERTED_EARLIER
+        from engagement.models import Ladder, LadderStep, Rung
+
+        ladders = Ladder.objects.bulk_create(
+            Ladder(patient=patient, streak=streak, opened_at=self.at)
+            for patient, streak, _days, _alerted, climbing in to_do
+            if climbing
+        )
+        alerted_earlier = {(p.pk, s) for p, s, _d, alerted, _c in to_do if alerted}
+        LadderStep.objects.bulk_create(
+            LadderStep(ladder=ladder, rung=Rung.NUDGE, taken_at=self.at,
+                       note=NOTE_ALERTED_EARLIER
+                       if (ladder.patient_id, ladder.streak) in alerted_earlier else "")
+            for ladder in ladders
+        )  # fmt: skip
+        new = [(p, s, d) for p, s, d, alerted, _c in to_do if not alerted]
+        primary: dict[int, int] = {}
+        for patient_id, clinician_id in (
+            CareTeamMember.objects.current()
+            .filter(patient_id__in=[p.pk for p, _s, _d in new], is_primary=True)
+            .order_by("-started_on", "-pk")
+            .values_list("patient_id", "clinician_id")
+        ):
+            primary[patient_id] = clinician_id  # the first seat wins, as alert_raise() does
+        Alert.objects.bulk_create(
+            Alert(**self._missed_alert(patient, streak, days), clinic_id=patient.clinic_id,
+                  severity=AlertSeverity.MEDIUM, owner_id=primary.get(patient.pk))
+            for patient, streak, days in new
+        )  # fmt: skip
+        self.tally.alerts += len(new)
+        for patient, streak, _days in new:
+            self._missed_note(patient, streak)
+        self.flush()
+
+    def _missed_one(self, patient: Patient, streak: str, days: int, alerted: bool,
+                    climbing: bool) -> None:  # fmt: skip
+        from engagement.ladder import ladder_open
+        from patients.services import alert_raise
+
+        with transaction.atomic():
+            if climbing:
+                # An alert raised before the ladder existed still gets its ladder.
+                ladder_open(patient=patient, streak=streak, at=self.at, alerted=alerted)
+            if alerted:
+                return
+            alert = alert_raise(**self._missed_alert(patient, streak, days))
+            if alert is None:
+                return  # a concurrent run raised it
+            self.tally.alerts += 1
+            self._missed_note(patient, streak)
+            self.flush()
 
     def appointments(self) -> None:
         """24 hours and 1 hour before, to the staff attending (in the app), the patient (email)

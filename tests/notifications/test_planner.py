@@ -296,6 +296,74 @@ def test_missed_checkins_raise_one_alert_per_streak(patient, clinic, person):
     assert Alert.objects.count() == 2 and len(rows("missed_checkins")) == 2
 
 
+def _quiet_people(clinic, count: int, clinician) -> list[Patient]:
+    from patients.models import CareTeamMember, TeamRole
+
+    people = PatientFactory.create_batch(count, clinic=clinic, time_zone="America/New_York",
+                                         email="someone@example.org")  # fmt: skip
+    Patient.objects.filter(pk__in=[p.pk for p in people]).update(
+        created_at=utc("2026-02-01T12:00:00Z")
+    )
+    for person_ in people:
+        CareTeamMember.objects.create(patient=person_, clinician=clinician, is_primary=True,
+                                      team_role=TeamRole.PRIMARY_COUNSELOR,
+                                      started_on=date(2026, 1, 1))  # fmt: skip
+        CheckIn.objects.create(patient=person_, local_date=date(2026, 3, 1), mood=5, craving=2,
+                               stress=3)  # fmt: skip
+    return people
+
+
+def test_many_new_streaks_at_once_take_the_same_queries_as_a_few(clinic, team_clinician):
+    """At 9:00 in a zone many streaks can start together: each gets its ladder (with its first
+    step), its alert (owned by the primary clinician) and its note, in a fixed number of
+    queries."""
+    from engagement.models import Ladder, LadderStep
+
+    clinic.missed_checkin_days = 2
+    clinic.save()
+
+    def queries_for(count: int) -> int:
+        Alert.objects.all().delete()
+        Ladder.objects.all().delete()
+        Notification.objects.all().delete()
+        _quiet_people(clinic, count, team_clinician)
+        with CaptureQueriesContext(connection) as captured:
+            tick("2026-03-04T14:30:00Z")  # 9:30 in New York
+        return len(captured)
+
+    few = queries_for(2)
+    assert queries_for(8) == few
+    quiet = Patient.objects.filter(care_team__clinician=team_clinician).count()
+    assert Alert.objects.filter(kind=AlertKind.MISSED_CHECKINS).count() == quiet == 10
+    assert set(Alert.objects.values_list("owner_id", flat=True)) == {team_clinician.pk}
+    assert Ladder.objects.count() == 10 and LadderStep.objects.filter(rung="nudge").count() == 10
+    assert len(rows("missed_checkins")) == 10
+    tick("2026-03-04T14:35:00Z")  # again: nothing new
+    assert Alert.objects.count() == 10 and len(rows("missed_checkins")) == 10
+
+
+def test_a_streak_taken_by_a_concurrent_run_leaves_the_others_to_this_one(
+    clinic, team_clinician, monkeypatch
+):
+    """Another run opened one streak's ladder between this run's read and its write: the
+    batch meets the unique key, and this run then takes the streaks one at a time, each once."""
+    from engagement import ladder
+    from engagement.models import Ladder
+
+    clinic.missed_checkin_days = 2
+    clinic.save()
+    first, *_others = _quiet_people(clinic, 3, team_clinician)
+    Ladder.objects.create(patient=first, streak="2026-03-01",
+                          opened_at=utc("2026-03-04T14:59:00Z"))  # fmt: skip
+    monkeypatch.setattr(ladder, "ladders_opened", lambda streaks: set())  # the stale read
+
+    tick("2026-03-04T15:00:00Z")
+
+    assert Ladder.objects.count() == 3
+    assert Alert.objects.filter(kind=AlertKind.MISSED_CHECKINS).count() == 3
+    assert len(rows("missed_checkins")) == 3
+
+
 def test_no_missed_checkins_alert_for_a_patient_new_to_the_program(patient):
     Patient.objects.filter(pk=patient.pk).update(created_at=utc("2026-03-03T12:00:00Z"))
 
