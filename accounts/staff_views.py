@@ -128,6 +128,21 @@ def staff_active(request: HttpRequest, membership_id: int) -> HttpResponse:
     return redirect("clinic_admin:staff")
 
 
+def settings_page(
+    request: HttpRequest,
+    clinic: Organization,
+    *,
+    form: ClinicSettingsForm | None = None,
+    status: int = 200,
+    **sections: object,
+) -> HttpResponse:
+    """The clinic settings page. Each other section (the ladder, the reports) is drawn by its own
+    template tag from the clinic's current values, or from its bound form (`sections`, e.g.
+    ladder_form=...) when its post failed."""
+    context = {"form": form or ClinicSettingsForm(instance=clinic), **sections}
+    return render(request, "clinic_admin/settings.html", context, status=status)
+
+
 @role_required(Role.ADMIN)
 def clinic_settings(request: HttpRequest) -> HttpResponse:
     """The clinic's own settings: alert thresholds, reminders, the local emergency number."""
@@ -140,9 +155,4 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
                          details={"fields": form.changed_data})  # fmt: skip
         messages.success(request, _("Clinic settings saved."))
         return redirect("clinic_admin:settings")
-    from engagement.ladder import policy_of  # the escalation ladder's own form, same page
-    from engagement.ladder_forms import LadderPolicyForm
-
-    ladder_form = LadderPolicyForm(instance=policy_of(clinic), clinic=clinic)
-    return render(request, "clinic_admin/settings.html",
-                  {"form": form, "ladder_form": ladder_form})  # fmt: skip
+    return settings_page(request, clinic, form=form)

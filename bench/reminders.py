@@ -10,7 +10,6 @@ first. `ratio_text_only` compares with smtplib sending a single text part, for r
 
 import json
 import os
-import secrets
 import smtplib
 import socket
 import socketserver
@@ -22,6 +21,8 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from environment import setup_django  # bench/environment.py (this folder)
 
 ROOT = Path(__file__).resolve().parent.parent
 PATIENTS = int(os.environ.get("BENCH_PATIENTS", "5000"))
@@ -100,22 +101,8 @@ def start_sink() -> tuple[subprocess.Popen, int]:
 
 
 def configure(port: int) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "recovery_hub.settings",
-            "DEBUG": "false",
-            "SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
-            "READ_DOT_ENV": "false",
-            "DATABASE_URL": DATABASE_URL,
-            "EMAIL_URL": f"smtp://127.0.0.1:{port}",
-            "NOTIFICATIONS_INLINE_DISPATCH": "false",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_django(DATABASE_URL, EMAIL_URL=f"smtp://127.0.0.1:{port}",
+                 NOTIFICATIONS_INLINE_DISPATCH="false")  # fmt: skip
 
 
 def prepare() -> float:

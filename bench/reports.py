@@ -18,13 +18,14 @@ import os
 import random
 import secrets
 import statistics
-import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from environment import setup_django  # bench/environment.py (this folder)
 
 ROOT = Path(__file__).resolve().parent.parent
 PATIENTS = int(os.environ.get("BENCH_PATIENTS", "5000"))
@@ -40,21 +41,7 @@ BATCH = 5000
 
 
 def configure() -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "recovery_hub.settings",
-            "DEBUG": "false",
-            "SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
-            "READ_DOT_ENV": "false",
-            "DATABASE_URL": DATABASE_URL,
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    sys.path.insert(0, str(ROOT))
-    (ROOT / "var").mkdir(exist_ok=True)
-    import django
-
-    django.setup()
+    setup_django(DATABASE_URL)
 
 
 # --- seeding -------------------------------------------------------------------------------------

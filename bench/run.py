@@ -3,7 +3,6 @@
 import http.cookiejar
 import os
 import re
-import secrets
 import statistics
 import subprocess
 import sys
@@ -12,6 +11,8 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from environment import bench_environment  # bench/environment.py (this folder)
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
@@ -24,12 +25,10 @@ PASSWORD = "recovery-demo"  # noqa: S105  (the demo clinic's password)
 
 ENV = {
     **os.environ,
-    "DEBUG": "false",
-    "SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
-    "SECURE_COOKIES": "false",
-    "READ_DOT_ENV": "false",
-    "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'var/bench.sqlite3'}"),
-    "LOG_LEVEL": "WARNING",
+    **bench_environment(
+        os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'var/bench.sqlite3'}"),
+        SECURE_COOKIES="false",
+    ),
 }
 
 

@@ -5,14 +5,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
-from accounts.forms import ClinicSettingsForm
 from accounts.models import Organization, Role
+from accounts.staff_views import settings_page
 from coping.access import CopingAccess, own_patient_record, patient_page
 from engagement.ladder import (
     chosen_contact,
@@ -107,5 +107,4 @@ def ladder_policy(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Escalation ladder saved."))
             return redirect(reverse("clinic_admin:settings") + "#ladder-policy")
-    return render(request, "clinic_admin/settings.html",
-                  {"form": ClinicSettingsForm(instance=clinic), "ladder_form": form})  # fmt: skip
+    return settings_page(request, clinic, ladder_form=form)

@@ -4,13 +4,13 @@ threshold of exports shared outside the clinic)."""
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.access import role_required
-from accounts.forms import ClinicSettingsForm
 from accounts.models import Organization, Role, User
+from accounts.staff_views import settings_page
 from audit.models import Action
 from audit.services import audit_record
 from reports.forms import ReportSettingsForm
@@ -54,12 +54,4 @@ def report_settings(request: HttpRequest) -> HttpResponse:
                              actor=request.user, request=request)  # fmt: skip
         messages.success(request, _("Report settings saved."))
         return redirect(reverse("clinic_admin:settings") + SECTION)
-    from engagement.ladder import policy_of  # the other forms of the same page
-    from engagement.ladder_forms import LadderPolicyForm
-
-    context = {
-        "form": ClinicSettingsForm(instance=clinic),
-        "ladder_form": LadderPolicyForm(instance=policy_of(clinic), clinic=clinic),
-        "report_form": form,
-    }
-    return render(request, "clinic_admin/settings.html", context, status=400)
+    return settings_page(request, clinic, report_form=form, status=400)
