@@ -105,6 +105,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.clinic",
             ],
+            # Every template may write dates the one way: {{ when|day }}, |moment, |clock.
+            "builtins": ["accounts.templatetags.dates"],
         },
     },
 ]
@@ -168,6 +170,8 @@ LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
+# One date style per context, per language: recovery_hub/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["recovery_hub.formats"]
 USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------------
