@@ -206,3 +206,33 @@ def membership_set_active(
         target=membership, details={"is_active": is_active},
     )  # fmt: skip
     return membership
+
+
+def staff_invitation_pending(user: User) -> bool:
+    """Invited and not yet joined: the person has not chosen a password yet."""
+    return not user.has_usable_password()
+
+
+@transaction.atomic
+def staff_invitation_resend(
+    *, membership: Membership, actor: User, request: HttpRequest | None = None
+) -> Membership:
+    """Email a staff member who has not joined yet a fresh link to choose their password."""
+    if membership.role not in STAFF_ROLES:
+        raise ValidationError(_("Only clinic admins and clinicians are invited here."))
+    if not membership.is_active:
+        raise ValidationError(_("Reactivate this person before sending the invitation again."))
+    user = membership.user
+    if not staff_invitation_pending(user):
+        raise ValidationError(
+            _("%(name)s has already chosen a password and can sign in.")
+            % {"name": user.display_name}
+        )
+    link = _invitation_link(user, request)
+    _send_invitation(user=user, clinic=membership.organization, actor=actor,
+                     role=membership.role, link=link, membership_id=membership.pk)  # fmt: skip
+    audit_record(
+        action=Action.UPDATE, request=request, actor=actor, clinic=membership.organization,
+        target=membership, details={"invitation": "sent again"},
+    )  # fmt: skip
+    return membership

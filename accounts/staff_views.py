@@ -5,29 +5,50 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
+from accounts.feedback import feedback_redirect
 from accounts.forms import ClinicSettingsForm, MembershipRoleForm, SetActiveForm, StaffInviteForm
 from accounts.models import STAFF_ROLES, Membership, Organization, Role
-from accounts.services import membership_change_role, membership_set_active, staff_invite
+from accounts.services import (
+    membership_change_role,
+    membership_set_active,
+    staff_invitation_resend,
+    staff_invite,
+)
 from audit.models import Action
 from audit.services import audit_record
+from notifications.models import Kind, Notification
 
 STAFF_PAGE_SIZE = 50
 
 
 def staff_of(clinic: Organization) -> QuerySet[Membership]:
-    """The clinic's admins and clinicians, active or not, with their user loaded."""
+    """The clinic's admins and clinicians, active or not, with their user loaded and when their
+    latest invitation to this clinic was planned (`invited_at`; None for nobody invited here)."""
+    invitations = Notification.objects.filter(
+        kind=Kind.STAFF_INVITATION, clinic=clinic, recipient_user=OuterRef("user_id")
+    ).order_by("-created_at")
     return (
         Membership.objects.filter(organization=clinic, role__in=STAFF_ROLES)
         .select_related("user")
+        .annotate(invited_at=Subquery(invitations.values("created_at")[:1]))
         .order_by("-is_active", "user__full_name", "user__email", "pk")
     )
+
+
+def staff_row(request: HttpRequest, membership: Membership, text: str, *, error: bool = False
+              ) -> HttpResponse:  # fmt: skip
+    """Back to the staff list, at the row of the person, with the confirmation beside it."""
+    level = messages.ERROR if error else messages.SUCCESS
+    return feedback_redirect(request, reverse("clinic_admin:staff"), text,
+                             at=f"staff-{membership.pk}", level=level)  # fmt: skip
 
 
 def staff_membership(clinic: Organization, membership_id: int) -> Membership:
@@ -66,12 +87,11 @@ def staff_invite_view(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
-            messages.success(
-                request,
-                _("%(name)s was added and an invitation was sent to %(email)s.")
-                % {"name": membership.user.display_name, "email": membership.user.email},
-            )
-            return redirect("clinic_admin:staff")
+            text = _("%(name)s was added and an invitation was sent to %(email)s.") % {
+                "name": membership.user.display_name,
+                "email": membership.user.email,
+            }
+            return staff_row(request, membership, text)
     return render(request, "clinic_admin/staff_invite.html", {"form": form})
 
 
@@ -81,24 +101,22 @@ def staff_role(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = staff_membership(request.clinic, membership_id)
     form = MembershipRoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose clinic admin or clinician."))
-        return redirect("clinic_admin:staff")
+        return staff_row(request, membership, _("Choose clinic admin or clinician."), error=True)
     try:
         membership_change_role(
             membership=membership, role=form.cleaned_data["role"], actor=request.user,
             request=request,
         )  # fmt: skip
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("%(name)s is now: %(role)s.")
-            % {"name": membership.user.display_name, "role": membership.get_role_display()},
-        )
-        if membership.user_id == request.user.pk and membership.role != Role.ADMIN:
-            return redirect("home")  # no longer an admin: the staff page would answer 404
-    return redirect("clinic_admin:staff")
+        return staff_row(request, membership, " ".join(exc.messages), error=True)
+    text = _("%(name)s is now: %(role)s.") % {
+        "name": membership.user.display_name,
+        "role": membership.get_role_display(),
+    }
+    if membership.user_id == request.user.pk and membership.role != Role.ADMIN:
+        messages.success(request, text)
+        return redirect("home")  # no longer an admin: the staff page would answer 404
+    return staff_row(request, membership, text)
 
 
 @role_required(Role.ADMIN)
@@ -107,25 +125,36 @@ def staff_active(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = staff_membership(request.clinic, membership_id)
     form = SetActiveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose whether to deactivate or reactivate."))
-        return redirect("clinic_admin:staff")
+        text = _("Choose whether to deactivate or reactivate.")
+        return staff_row(request, membership, text, error=True)
     try:
         membership_set_active(
             membership=membership, is_active=form.cleaned_data["active"], actor=request.user,
             request=request,
         )  # fmt: skip
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        return staff_row(request, membership, " ".join(exc.messages), error=True)
+    name = membership.user.display_name
+    if membership.is_active:
+        text = _("%(name)s can work in this clinic again.") % {"name": name}
     else:
-        name = membership.user.display_name
-        if membership.is_active:
-            message = _("%(name)s can work in this clinic again.") % {"name": name}
-        else:
-            message = _("%(name)s was deactivated and can no longer open this clinic's pages.") % {
-                "name": name
-            }
-        messages.success(request, message)
-    return redirect("clinic_admin:staff")
+        text = _("%(name)s was deactivated and can no longer open this clinic's pages.") % {
+            "name": name
+        }
+    return staff_row(request, membership, text)
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def staff_resend(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """Send the invitation again to someone who has not chosen a password yet."""
+    membership = staff_membership(request.clinic, membership_id)
+    try:
+        staff_invitation_resend(membership=membership, actor=request.user, request=request)
+    except ValidationError as exc:
+        return staff_row(request, membership, " ".join(exc.messages), error=True)
+    text = _("The invitation was sent again to %(email)s.") % {"email": membership.user.email}
+    return staff_row(request, membership, text)
 
 
 def settings_page(

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -31,6 +32,7 @@ from audit.selectors import (
     role_label,
 )
 from audit.services import audit_record
+from audit.targets import TargetIndex
 from patients.access import patient_for_staff
 from patients.models import Patient
 from patients.selectors import patient_record_for
@@ -73,20 +75,27 @@ def _local(moment: datetime | None, zone: ZoneInfo) -> str:
 # --- The clinic's audit trail -----------------------------------------------------------------
 
 
-def who_text(event: AuditEvent) -> str:
-    if event.actor_id is None:
-        attempted = (event.details or {}).get("email") if isinstance(event.details, dict) else ""
-        if attempted:
-            return _("Unknown (tried %(email)s)") % {"email": attempted}
-        return _("The system")
-    return event.actor.full_name or event.actor.email
+def who_text(event: AuditEvent, targets: TargetIndex) -> str:
+    """Who acted, by name: a staff member or person signed in, an invitee or a supporter who
+    came through a link without signing in, an address a failed sign-in tried, else the system
+    (reminders, scheduled jobs)."""
+    if event.actor_id is not None:
+        return event.actor.full_name or event.actor.email
+    anonymous = targets.anonymous_actor(event)
+    if anonymous:
+        return anonymous
+    attempted = (event.details or {}).get("email") if isinstance(event.details, dict) else ""
+    if attempted:
+        return _("Unknown (tried %(email)s)") % {"email": attempted}
+    return _("The system")
 
 
-def trail_row(event: AuditEvent, zone: ZoneInfo) -> list[object]:
-    """One event as the CSV shows it: the same columns as the page."""
+def trail_row(event: AuditEvent, zone: ZoneInfo, targets: TargetIndex) -> list[object]:
+    """One event as the CSV shows it: the page's columns, the stored ids, and the record in
+    words last."""
     return [
         _local(event.occurred_at, zone),
-        who_text(event),
+        who_text(event, targets),
         event.actor.email if event.actor_id else "",
         role_label(event.actor_role) if event.actor_id else "",
         event.get_action_display(),
@@ -96,6 +105,7 @@ def trail_row(event: AuditEvent, zone: ZoneInfo) -> list[object]:
         event.object_id,
         details_text(event.details),
         event.ip_address or "",
+        targets.label(event),
     ]
 
 
@@ -112,7 +122,26 @@ def trail_header() -> list[str]:
         _("Object id"),
         _("Details"),
         _("From"),
+        _("Record"),
     ]
+
+
+def trail_rows(events: QuerySet[AuditEvent], zone: ZoneInfo) -> Iterator[list[object]]:
+    """The export's rows, streamed: each chunk's targets are named with one query per kind."""
+    chunk: list[AuditEvent] = []
+
+    def named(events: list[AuditEvent]) -> Iterator[list[object]]:
+        with timezone.override(zone):
+            targets = TargetIndex.for_events(events)
+            rows = [trail_row(event, zone, targets) for event in events]
+        yield from rows
+
+    for event in events.iterator(chunk_size=EXPORT_CHUNK):
+        chunk.append(event)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from named(chunk)
+            chunk = []
+    yield from named(chunk)
 
 
 def _trail_page(request: HttpRequest, form: AuditFilterForm, status: int = 200) -> HttpResponse:
@@ -123,12 +152,21 @@ def _trail_page(request: HttpRequest, form: AuditFilterForm, status: int = 200) 
                  details={"page": "audit_trail", **filters.as_details()})  # fmt: skip
     events = filter_events(events_of_clinic(request.clinic), filters, zone)
     page = Paginator(events, TRAIL_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [
-        (event, who_text(event), role_label(event.actor_role) if event.actor_id else "",
-         details_text(event.details))
-        for event in page.object_list
-    ]  # fmt: skip
-    context = {"form": form, "page": page, "rows": rows, "export_refused": status == 400}
+    events_here = list(page.object_list)
+    with timezone.override(zone):
+        targets = TargetIndex.for_events(events_here)
+        rows = [
+            (
+                event,
+                who_text(event, targets),
+                role_label(event.actor_role) if event.actor_id else "",
+                details_text(event.details),
+                targets.label(event),
+            )
+            for event in events_here
+        ]
+    context = {"form": form, "page": page, "rows": rows, "export_refused": status == 400,
+               "filtered": bool(request.GET)}  # fmt: skip
     return render(request, "audit/trail.html", context, status=status)
 
 
@@ -149,7 +187,7 @@ def trail_csv(request: HttpRequest) -> HttpResponse:
         audit_record(action=Action.EXPORT, request=request,
                      details={"export": "audit_trail", **filters.as_details()})  # fmt: skip
     events = filter_events(events_of_clinic(request.clinic), filters, zone)
-    rows = (trail_row(event, zone) for event in events.iterator(chunk_size=EXPORT_CHUNK))
+    rows = trail_rows(events, zone)
     stamp = timezone.now().astimezone(zone).strftime("%Y-%m-%d")
     return csv_response(f"audit-trail-{request.clinic.slug}-{stamp}.csv", trail_header(), rows)
 

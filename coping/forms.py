@@ -5,34 +5,56 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from coping.instruments import Instrument
+from coping.models import CheckIn
+
+SCALE_CHOICES = [(str(n), str(n)) for n in range(11)]
 
 
-class ScaleInput(forms.NumberInput):
-    """A 0-10 slider with words at both ends (set in the template)."""
+class ButtonChoices(forms.RadioSelect):
+    """A radio group drawn as a row of large buttons (Bootstrap's btn-check): still real radios,
+    so the keyboard, screen readers and a form without JavaScript all work. Nothing is chosen
+    unless the person chose it or it was saved before."""
 
-    input_type = "range"
-    template_name = "coping/widgets/scale.html"
+    template_name = "coping/widgets/buttons.html"
 
-    def __init__(self, low: str, high: str) -> None:
-        super().__init__(attrs={"min": 0, "max": 10, "step": 1, "class": "form-range"})
+    def __init__(self, low: str = "", high: str = "") -> None:
+        super().__init__(attrs={"class": "btn-check"})
         self.low, self.high = low, high
 
     def get_context(self, name: str, value: object, attrs: dict | None) -> dict:
         context = super().get_context(name, value, attrs)
-        context["widget"].update(low=self.low, high=self.high)
+        invalid = (attrs or {}).get("aria-invalid") == "true"
+        if invalid:  # app.js moves focus to the first .is-invalid control
+            for _group, options, _index in context["widget"]["optgroups"]:
+                for option in options:
+                    option["attrs"]["class"] = "btn-check is-invalid"
+        context["widget"].update(low=self.low, high=self.high, scale=bool(self.low))
         return context
 
 
-def _scale(label: str, low: str, high: str) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label, min_value=0, max_value=10, initial=5, widget=ScaleInput(low, high)
+def _scale(label: str, low: str, high: str, required: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=SCALE_CHOICES,
+        coerce=int,
+        widget=ButtonChoices(low, high),
+        error_messages={
+            "required": required,
+            "invalid_choice": _("Choose a whole number from 0 to 10."),
+        },
     )
 
 
 class CheckInForm(forms.Form):
-    mood = _scale(_("Mood"), _("very low"), _("very good"))
-    craving = _scale(_("Craving"), _("none"), _("very strong"))
-    stress = _scale(_("Stress"), _("calm"), _("overwhelmed"))
+    """Every answer is the person's own: mood, craving, stress and "any use" start unanswered
+    and must be chosen; only editing today's check-in starts from what was saved."""
+
+    mood = _scale(_("Mood"), _("very low"), _("very good"),
+                  _("Choose how your mood is today, from 0 to 10."))  # fmt: skip
+    craving = _scale(_("Craving"), _("none"), _("very strong"),
+                     _("Choose how strong any craving is today, from 0 to 10."))  # fmt: skip
+    stress = _scale(_("Stress"), _("calm"), _("overwhelmed"),
+                    _("Choose how stressed you feel today, from 0 to 10."))  # fmt: skip
     sleep_hours = forms.DecimalField(
         label=_("Hours of sleep last night"),
         required=False,
@@ -45,11 +67,11 @@ class CheckInForm(forms.Form):
         label=_("Any use since your last check-in?"),
         choices=[("no", _("No")), ("yes", _("Yes"))],
         coerce=lambda value: value == "yes",
-        initial="no",
-        widget=forms.RadioSelect,
+        widget=ButtonChoices(),
         help_text=_(
             "An honest answer helps your care team help you. It is never held against you."
         ),
+        error_messages={"required": _("Choose Yes or No.")},
     )
     use_details = forms.CharField(
         label=_("What, if you want to say"), max_length=200, required=False
@@ -75,9 +97,23 @@ class CheckInForm(forms.Form):
             )
 
     def service_values(self) -> dict[str, object]:
-        data = dict(self.cleaned_data)
-        data["sleep_hours"] = data["sleep_hours"]
-        return data
+        return dict(self.cleaned_data)
+
+    @staticmethod
+    def initial_from(checkin: CheckIn | None) -> dict[str, object]:
+        """The saved answers of today's check-in, to edit it (empty for a new check-in)."""
+        if checkin is None:
+            return {}
+        return {
+            "mood": str(checkin.mood),
+            "craving": str(checkin.craving),
+            "stress": str(checkin.stress),
+            "sleep_hours": checkin.sleep_hours,
+            "used_since_last": "yes" if checkin.used_since_last else "no",
+            "use_details": checkin.use_details,
+            "strategies_used": [item["id"] for item in checkin.strategies_used or []],
+            "note": checkin.note,
+        }
 
 
 class AssessmentForm(forms.Form):

@@ -62,6 +62,12 @@ class Instrument:
     default_interval_days: int = 30
 
     @property
+    def plain_name(self) -> str:
+        """What the person in recovery reads on their own pages (see PLAIN_NAMES); marked for
+        translation only, so translate it where it is shown."""
+        return PLAIN_NAMES[self.slug]
+
+    @property
     def minimum(self) -> int:
         return self.options[0][0]
 
@@ -203,6 +209,17 @@ BARC10 = Instrument(
         Band("high", gettext_noop("Higher recovery capital"), 47, 60),
     ),
 )
+
+# The one mapping from an instrument to the words the person in recovery reads on their own
+# pages: what the questionnaire is about, in everyday words, with the acronym their care team
+# uses in brackets. Lower case, to sit inside a sentence; a heading capitalises it. Staff pages
+# keep the published names (`name`, `short_name`).
+PLAIN_NAMES = {
+    "phq9": gettext_noop("mood questionnaire (PHQ-9)"),
+    "gad7": gettext_noop("worry questionnaire (GAD-7)"),
+    "brs": gettext_noop("resilience questionnaire (BRS)"),
+    "barc10": gettext_noop("recovery strengths questionnaire (BARC-10)"),
+}
 
 INSTRUMENTS: dict[str, Instrument] = {i.slug: i for i in (PHQ9, GAD7, BRS, BARC10)}
 

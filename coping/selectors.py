@@ -6,10 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Max, OuterRef, QuerySet, Subquery
-from django.utils.translation import gettext
+from django.db.models import F, Max, OuterRef, QuerySet, Subquery
+from django.db.models.functions import TruncDate
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
+from accounts.dates import day, month_day
 from coping.instruments import INSTRUMENTS, Instrument
 from coping.models import Assessment, AssessmentSchedule, CheckIn, CopingPlanVersion
 from patients.models import Patient, PatientStatus
@@ -18,6 +20,8 @@ from patients.selectors import (
     JOURNEY_SOURCES,
     AttentionItem,
     JourneyEvent,
+    JourneySource,
+    JourneyWindow,
     NeedsAttention,
 )
 
@@ -35,6 +39,7 @@ def checkin_series(patient: Patient, days: int, today: date | None = None) -> li
     return [
         {
             "date": row["local_date"].isoformat(),
+            "label": month_day(row["local_date"]),  # chart axis and table, in the reader's style
             "mood": row["mood"],
             "craving": row["craving"],
             "stress": row["stress"],
@@ -74,10 +79,13 @@ def assessment_series(patient: Patient) -> dict[str, list[dict]]:
         .order_by("created_at", "id")
         .values("instrument", "local_date", "total", "band")
     )
+    labels = {(slug, b.slug): b.label for slug, i in INSTRUMENTS.items() for b in i.bands}
     for row in rows:
+        label = labels.get((row["instrument"], row["band"]))
         series[row["instrument"]].append(
-            {"date": row["local_date"].isoformat(), "total": float(row["total"]),
-             "band": row["band"]}
+            {"date": row["local_date"].isoformat(), "label": month_day(row["local_date"]),
+             "day": day(row["local_date"]), "total": float(row["total"]), "band": row["band"],
+             "band_label": gettext(label) if label else row["band"]}
         )  # fmt: skip
     return dict(series)
 
@@ -155,8 +163,12 @@ def _overdue_assessments(patients: QuerySet[Patient], strip: NeedsAttention) -> 
             )  # fmt: skip
 
 
-def _assessment_events(patient: Patient, access: object) -> Iterable[JourneyEvent]:
-    for assessment in Assessment.objects.filter(patient=patient).order_by("-created_at"):
+def _assessment_events(
+    patient: Patient, access: object, window: JourneyWindow
+) -> Iterable[JourneyEvent]:
+    taken = Assessment.objects.filter(patient=patient,
+                                      local_date__range=(window.start, window.end))  # fmt: skip
+    for assessment in taken.order_by("-created_at"):
         instrument = INSTRUMENTS.get(assessment.instrument)
         if instrument is None:
             continue
@@ -170,8 +182,10 @@ def _assessment_events(patient: Patient, access: object) -> Iterable[JourneyEven
         )  # fmt: skip
 
 
-def _plan_events(patient: Patient, access: object) -> Iterable[JourneyEvent]:
-    versions = CopingPlanVersion.objects.filter(plan__patient=patient).select_related("author")
+def _plan_events(patient: Patient, access: object, window: JourneyWindow) -> Iterable[JourneyEvent]:
+    versions = CopingPlanVersion.objects.filter(
+        plan__patient=patient, created_at__gte=window.starts_at, created_at__lt=window.ends_before
+    ).select_related("author")
     for version in versions:
         author = version.author.display_name if version.author else _("someone")
         yield JourneyEvent(
@@ -186,6 +200,17 @@ def register() -> None:
     """Teach the caseload strip and the chart's journey about this app's data (idempotent)."""
     if _overdue_assessments not in ATTENTION_SOURCES:
         ATTENTION_SOURCES.append(_overdue_assessments)
-    for source in (_assessment_events, _plan_events):
-        if source not in JOURNEY_SOURCES:
+    for source in (
+        JourneySource(
+            "assessment", gettext_lazy("Questionnaires"), _assessment_events,
+            lambda patient: patient.assessments.annotate(journey_day=F("local_date")),
+        ),
+        JourneySource(
+            "plan", gettext_lazy("Coping plan changes"), _plan_events,
+            lambda patient: CopingPlanVersion.objects.filter(plan__patient=patient).annotate(
+                journey_day=TruncDate("created_at", tzinfo=patient.zone)
+            ),
+        ),
+    ):  # fmt: skip
+        if source.kind not in {known.kind for known in JOURNEY_SOURCES}:
             JOURNEY_SOURCES.append(source)

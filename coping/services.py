@@ -62,7 +62,7 @@ def plan_strategies(patient: Patient) -> list[dict]:
 def checkin_submit(
     *,
     patient: Patient,
-    actor: User,
+    actor: User | None,
     mood: int,
     craving: int,
     stress: int,
@@ -94,7 +94,8 @@ def checkin_submit(
         raise ValidationError(errors)
     values["strategies_used"] = [{"id": s, "text": plan[s]} for s in dict.fromkeys(strategies_used)]
     values["entered_by"] = actor
-    values["on_behalf"] = patient.user_id != actor.pk
+    # No actor: the person themselves, through a one-action link before they had a sign-in.
+    values["on_behalf"] = actor is not None and patient.user_id != actor.pk
     local_date = timezone.localtime(at or timezone.now(), patient.zone).date()
 
     checkin = (

@@ -6,9 +6,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.access import role_required
+from accounts.feedback import feedback_redirect
 from accounts.models import Role
 from audit.models import Action
 from audit.services import audit_record
@@ -43,23 +46,36 @@ def _render(
 @coping_view()
 def checkins(request: HttpRequest, patient: Patient, access: CopingAccess) -> HttpResponse:
     days = 90 if request.GET.get("days") == "90" else 30
+    today = patient.local_today()
+    recent = selectors.recent_checkins(patient)
+    schedule = selectors.schedule_for(patient, today)
+    assessments = selectors.assessment_series(patient)
     return _render(
         request, "coping/checkins.html", patient, access,
         days=days,
-        series=selectors.checkin_series(patient, days),
-        recent=selectors.recent_checkins(patient),
-        streak=selectors.streak(patient),
-        assessments=selectors.assessment_series(patient),
-        schedule=selectors.schedule_for(patient),
-        instruments=INSTRUMENTS,
+        series=selectors.checkin_series(patient, days, today),
+        recent=recent,
+        checked_in_today=bool(recent) and recent[0].local_date == today,
+        streak=selectors.streak(patient, today),
+        assessments=assessments,
+        questionnaires=[{"slug": slug, "instrument": i, "points": assessments.get(slug, [])}
+                        for slug, i in INSTRUMENTS.items()],
+        schedule=schedule,
+        due_now=[due for due in schedule if due.due_today],
+        next_due=min(schedule, key=lambda due: due.next_due, default=None),
         bands={slug: [{"slug": b.slug, "low": b.low, "high": b.high} for b in i.bands]
                for slug, i in INSTRUMENTS.items()},
     )  # fmt: skip
 
 
 def _checkin(request: HttpRequest, patient: Patient, access: CopingAccess) -> HttpResponse:
+    """A new check-in starts with nothing chosen; today's existing one starts from its saved
+    answers, so saving again changes only what the person changes."""
     strategies = services.plan_strategies(patient)
-    form = CheckInForm(posted(request), strategies=strategies)
+    today = patient.checkins.filter(local_date=patient.local_today()).first()
+    form = CheckInForm(
+        posted(request), strategies=strategies, initial=CheckInForm.initial_from(today)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             _checkin_row, created = services.checkin_submit(
@@ -73,7 +89,6 @@ def _checkin(request: HttpRequest, patient: Patient, access: CopingAccess) -> Ht
                 _("Thank you for checking in.") if created else _("Today's check-in is updated."),
             )
             return redirect("coping:checkins", patient.pk)
-    today = patient.checkins.filter(local_date=patient.local_today()).first()
     return _render(request, "coping/checkin_form.html", patient, access, form=form, today=today)
 
 
@@ -107,10 +122,12 @@ def assessment_new(
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            band = INSTRUMENTS[instrument].band_for(float(assessment.total)).label
+            chosen = INSTRUMENTS[instrument]
+            band = chosen.band_for(float(assessment.total)).label
+            # The person reads the everyday name; the care team the published one.
+            name = chosen.short_name if access.is_staff else capfirst(_(chosen.plain_name))
             messages.success(request, _("%(name)s saved: %(total)s, %(band)s.") % {
-                "name": INSTRUMENTS[instrument].short_name,
-                "total": _number(assessment.total), "band": _(band).lower(),
+                "name": name, "total": _number(assessment.total), "band": _(band).lower(),
             })  # fmt: skip
             return redirect("coping:checkins", patient.pk)
     return _render(request, "coping/assessment_form.html", patient, access, form=form,
@@ -153,10 +170,12 @@ def my_reminder_time(request: HttpRequest) -> HttpResponse:
         patient.save(update_fields=["checkin_reminder_time", "updated_at"])
         audit_record(action=Action.UPDATE, request=request, target=patient, patient=patient,
                      details={"fields": ["checkin_reminder_time"]})  # fmt: skip
-        messages.success(request, _("Your daily reminder time is saved."))
+        text, level = _("Your daily reminder time is saved."), messages.SUCCESS
     else:
-        messages.error(request, _("Choose a time, such as 19:00."))
-    return redirect("coping:my_checkin")
+        text, level = _("Choose a time, such as 19:00."), messages.ERROR
+    # The form is at the foot of the check-in page: say so there, not at the top.
+    return feedback_redirect(request, reverse("coping:my_checkin"), text, at="reminder",
+                             level=level)  # fmt: skip
 
 
 @role_required(Role.PATIENT)

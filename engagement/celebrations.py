@@ -26,7 +26,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -43,6 +42,7 @@ from engagement.links import Handler, make_link, register
 from engagement.models import Action, ActionLink, CelebrationMessage, CelebrationStatus
 from networks.consent import consented_scopes
 from networks.models import ContactStatus, SupportContact
+from notifications.planner import patient_link
 from patients.access import is_on_care_team
 from patients.milestones import MilestoneDate, milestones_between
 from patients.models import Patient, PatientStatus
@@ -299,7 +299,7 @@ def card_messages(patient: Patient, key: str, day: date) -> list[CelebrationMess
 
 def _card_text(patient: Patient, key: str, day: date, count: int) -> Any:
     def render(recipient: Any) -> tuple[str, str, str]:
-        link = f"{settings.SITE_URL}{card_url(patient, key, day)}"
+        link = patient_link(patient, card_url(patient, key, day))
         name = patient.display_name.split(" ")[0]
         label = label_of(key)
         subject = _("Messages for your %(label)s") % {"label": label}

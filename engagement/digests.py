@@ -32,7 +32,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from audit.models import Action as AuditAction
 from audit.services import audit_record
@@ -66,6 +66,7 @@ from notifications.outbox import Message, enqueue
 from notifications.preferences import channels_for, unsubscribe_url
 from patients.milestones import MilestoneDate, milestones_between
 from patients.models import Appointment, AppointmentStatus, Patient, PatientStatus
+from patients.pronouns import ByPronoun
 
 if TYPE_CHECKING:
     import random
@@ -78,6 +79,31 @@ MILESTONE_DAYS = 14  # milestones coming in the next two weeks
 WEEK = timedelta(days=7)
 LINK_VALID_FOR = timedelta(days=8)  # a week's links, and a day's grace
 MAX_OPEN_TASKS = 5  # an email, not the whole list: the rest is a sign-in away
+
+# Sentences about the person, whole for each pronoun set they may have recorded
+# (patients/pronouns.py); "%(name)s" is their first name.
+PLAN_SHARED_LINE = ByPronoun(
+    she=pgettext_lazy("pronoun: she/her", "Parts of her coping plan are shared with you"),
+    he=pgettext_lazy("pronoun: he/him", "Parts of his coping plan are shared with you"),
+    they=pgettext_lazy("pronoun: they/them", "Parts of their coping plan are shared with you"),
+)
+PLAN_SHARED = ByPronoun(
+    she=pgettext_lazy(
+        "pronoun: she/her",
+        "%(name)s shares parts of her coping plan with you, including how you can help on a "
+        "hard day. Sign in to read them.",
+    ),
+    he=pgettext_lazy(
+        "pronoun: he/him",
+        "%(name)s shares parts of his coping plan with you, including how you can help on a "
+        "hard day. Sign in to read them.",
+    ),
+    they=pgettext_lazy(
+        "pronoun: they/them",
+        "%(name)s shares parts of their coping plan with you, including how you can help on a "
+        "hard day. Sign in to read them.",
+    ),
+)
 
 
 # --- settings: subscription and the patient's choice --------------------------------------------
@@ -425,7 +451,7 @@ def summary_lines(digest: Digest) -> list[str]:
             invited % {"count": count} if count else _("No sessions with you in the next week")
         )
     if "coping_plan" in digest.scopes:
-        lines.append(_("Parts of their coping plan are shared with you"))
+        lines.append(PLAN_SHARED_LINE.say(digest.contact.patient))
     return lines
 
 
@@ -439,8 +465,7 @@ def _context(digest: Digest, row: Notification | None) -> dict:
         "portal_url": portal_url(patient_id),
         "settings_url": settings_url(patient_id),
         "unsubscribe_url": unsubscribe_url(row) if row is not None and row.pk else "",
-        "day_format": "l, F j",
-        "time_format": "l, F j, H:i",
+        "plan_shared": PLAN_SHARED.say(digest.contact.patient, name=digest.first_name),
     }
 
 

@@ -42,7 +42,7 @@ from networks.consent import consented_scopes, consents_in_force
 from networks.models import ContactStatus, SupportContact
 from notifications.models import Channel, Kind
 from notifications.outbox import Message, enqueue
-from notifications.planner import Planner, Recipient
+from notifications.planner import Planner, Recipient, supporter_link
 from notifications.sms import SMS_MAX_CHARS
 from patients.access import has_emergency_access, is_on_care_team
 from patients.models import (
@@ -225,7 +225,9 @@ def _ask(help_request: HelpRequest, contact: SupportContact, planner: Planner,
     patient = help_request.patient
     link = make_link(Action.ON_IT, contact=contact, patient=patient,
                      target={"request": help_request.pk}, valid_for=OPEN_FOR)  # fmt: skip
-    portal = _site(reverse("networks:supporter_patient", args=[patient.pk]) + "#help-requests")
+    portal = supporter_link(
+        contact, reverse("networks:supporter_patient", args=[patient.pk]) + "#help-requests"
+    )
     name = _first_name(patient.display_name)
     for recipient in _ask_recipients(contact, patient):
         if planner.opted_out(Kind.HELP_REQUEST, recipient):

@@ -8,7 +8,6 @@ networks.services.help_task_create calls in its own transaction.
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from engagement.links import DEFAULT_VALID_FOR, make_link
 from engagement.models import Action
 from networks.models import ContactStatus, HelpTask
 from notifications.models import Kind, Notification
+from notifications.planner import supporter_link
 from patients.models import PatientStatus
 
 ONGOING = (PatientStatus.ACTIVE, PatientStatus.INTAKE)
@@ -35,7 +35,9 @@ def _new_task_text(task: HelpTask) -> Callable:
     title (it may name a treatment or a place), which the claim page shows after the click."""
 
     def render(recipient: object) -> tuple[str, str, str]:
-        link = f"{settings.SITE_URL}{reverse('networks:supporter_patient', args=[task.patient_id])}"
+        link = supporter_link(
+            recipient.contact, reverse("networks:supporter_patient", args=[task.patient_id])
+        )
         claim = make_link(Action.CLAIM_TASK, contact=recipient.contact, patient=task.patient,
                           target={"task": task.pk}, valid_for=claim_valid_for(task))  # fmt: skip
         values = {"name": task.patient.display_name.split(" ")[0], "kind": task.get_kind_display(),

@@ -1,7 +1,11 @@
 """Reads of the events app, scoped and loaded for the page that uses them (constant queries)."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import pgettext
 
 from accounts.models import Membership, Organization
 from events.access import my_invitations_filter
@@ -20,6 +24,37 @@ def my_invitations(membership: Membership) -> QuerySet[EventInvitation]:
         )
         .order_by("event__starts_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class InvitedEvent:
+    """One event on a patient's or supporter's Events page, listed once even when a supporter
+    is invited through several of the people they support."""
+
+    event: Event
+    invitation: EventInvitation  # the one the answer buttons change: the latest answered
+    invitations: list[EventInvitation]  # all of this person's invitations to the event
+    for_names: list[str]  # first names of the people whose network the invitations came through
+
+    @property
+    def for_whom(self) -> str:
+        """Whose networks the invitation came through, as one phrase ("Maria and Sam")."""
+        return get_text_list(self.for_names, pgettext("the last two names of a list", "and"))
+
+
+def invited_events(membership: Membership) -> list[InvitedEvent]:
+    """The events this patient or supporter is invited to, each once, in date order (one query:
+    the invitations with their events and, for a supporter, the people they support)."""
+    by_event: dict[int, list[EventInvitation]] = {}
+    for invitation in my_invitations(membership).select_related("contact__patient"):
+        by_event.setdefault(invitation.event_id, []).append(invitation)
+    listed = []
+    for invitations in by_event.values():
+        answered = [i for i in invitations if i.responded_at is not None]
+        shown = max(answered, key=lambda i: i.responded_at) if answered else invitations[0]
+        names = [i.contact.patient.display_name.split(" ")[0] for i in invitations if i.contact_id]
+        listed.append(InvitedEvent(shown.event, shown, invitations, list(dict.fromkeys(names))))
+    return listed
 
 
 def events_for_staff(clinic: Organization, *, upcoming_only: bool = False) -> QuerySet[Event]:

@@ -35,12 +35,13 @@ def index(request: HttpRequest) -> HttpResponse:
         events = list(selectors.events_for_staff(request.clinic))
         audit_record(action=Action.VIEW, request=request, details={"page": "events_staff"})
         return render(request, "events/staff_list.html", {"events": events})
-    invitations = list(selectors.my_invitations(membership))
+    invited = selectors.invited_events(membership)
     audit_record(
         action=Action.VIEW, request=request,
-        details={"page": "events_invited", "invitations": [i.pk for i in invitations]},
+        details={"page": "events_invited",
+                 "invitations": [i.pk for item in invited for i in item.invitations]},
     )  # fmt: skip
-    return render(request, "events/my_invitations.html", {"invitations": invitations, "Rsvp": Rsvp})
+    return render(request, "events/my_invitations.html", {"invited": invited, "Rsvp": Rsvp})
 
 
 @role_required(*STAFF)

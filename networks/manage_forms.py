@@ -2,6 +2,7 @@
 of the input; the rules themselves (a channel needs its address, a consent needs an end, only the
 patient signs in the app) live in networks/services.py and come back as field errors."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 from django import forms
@@ -12,6 +13,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from networks.models import Channel, ExpiryEvent, HelpKind, Offer, Relationship, Scope
+from networks.services import HeldPaperForm
 from patients.forms import DateInput
 
 MAX_PAPER_FORM_BYTES = 5 * 1024 * 1024
@@ -93,43 +95,40 @@ class StatusForm(forms.Form):
     )
 
 
-class ConsentForm(forms.Form):
-    """A new consent. The patient signs in the app (typed name and "I agree"); the care team
-    records the paper form the patient signed."""
+HeldLookup = Callable[[str], HeldPaperForm | None]
 
-    scopes = forms.MultipleChoiceField(
-        label=_("What may be shared"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple
-    )
-    purpose = forms.CharField(
-        label=_("Why it is shared"),
-        max_length=300,
-        initial=_("To support my recovery"),
-    )
-    expires_on = forms.DateField(label=_("Until (end date)"), required=False, widget=DateInput())
-    until_discharge = forms.BooleanField(label=ExpiryEvent.DISCHARGE.label, required=False)
 
-    def __init__(self, *args: object, signer: str, recipient: str, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
+class SignatureMixin:
+    """The signature of a consent: the patient signs in the app (typed name and "I agree"); the
+    care team records the paper form the patient signed. A checked paper form is kept while the
+    rest of the form is corrected (see networks.services.paper_form_hold), so it is never asked
+    for twice."""
+
+    fields: dict[str, forms.Field]
+    cleaned_data: dict
+
+    def _add_signature(self, signer: str, agree_label: str, held_lookup: HeldLookup | None) -> None:
         self.signer = signer
-        self.fields["expires_on"].help_text = _(
-            "Give an end date, or choose “when I am discharged”, or both: whichever comes first."
-        )
+        self.held_lookup = held_lookup
+        self.held: HeldPaperForm | None = None  # the form kept from an earlier post
+        self.fresh_upload: UploadedFile | None = None  # a form attached to this post
+        self.fresh_name = ""
         if signer == "patient":
             self.fields["signed_name"] = forms.CharField(
                 label=_("Type your full name to sign"), max_length=200
             )
-            self.fields["agree"] = forms.BooleanField(
-                label=_("I agree that the clinic shares the information ticked above with "
-                        "%(name)s, for the purpose and until the end written here.")
-                % {"name": recipient},
-            )  # fmt: skip
+            self.fields["agree"] = forms.BooleanField(label=agree_label)
         else:
             self.fields["paper_form"] = forms.FileField(
                 label=_("The signed paper form"),
                 help_text=_("A PDF, JPEG or PNG file of 5 MB at most."),
+                required=False,
                 widget=forms.ClearableFileInput(
                     attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
                 ),
+            )
+            self.fields["paper_form_kept"] = forms.CharField(
+                required=False, widget=forms.HiddenInput
             )
             self.fields["signed_name"] = forms.CharField(
                 label=_("The patient's name as signed on the form"), max_length=200
@@ -139,9 +138,17 @@ class ConsentForm(forms.Form):
     def signature_method(self) -> str:
         return "in_app" if self.signer == "patient" else "paper"
 
-    def clean_paper_form(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["paper_form"]
-        extension = Path(upload.name or "").suffix.lower()
+    @property
+    def kept_name(self) -> str:
+        """The name of the signed form this page holds on to, to say so beside the field."""
+        return self.held.name if self.held else ""
+
+    def clean_paper_form(self) -> UploadedFile | None:
+        upload: UploadedFile | None = self.cleaned_data["paper_form"]
+        if not upload:
+            return None
+        original = Path(upload.name or "").name
+        extension = Path(original).suffix.lower()
         if extension not in PAPER_FORM_SIGNATURES:
             raise forms.ValidationError(
                 _("Upload the signed form as a PDF, JPEG or PNG file."), code="file_type"
@@ -159,10 +166,76 @@ class ConsentForm(forms.Form):
                 _("This file is not a readable PDF, JPEG or PNG. Scan the signed form again."),
                 code="file_content",
             )
-        # The stored name says what it is, not what the sender's computer called it.
-        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-        upload.name = f"consent-{stamp}{'.jpg' if extension == '.jpeg' else extension}"
+        upload.name = _stored_name(extension)
+        self.fresh_upload, self.fresh_name = upload, original
         return upload
+
+    def _clean_signature(self) -> None:
+        if self.signer == "patient":
+            return
+        if self.held_lookup is not None:
+            self.held = self.held_lookup(self.cleaned_data.get("paper_form_kept") or "")
+        if self.cleaned_data.get("paper_form") or self.has_error("paper_form"):
+            return
+        if self.held is not None:  # nothing new attached: the form kept from the last try
+            extension = Path(self.held.stored).suffix.lower()
+            self.cleaned_data["paper_form"] = self.held.open(_stored_name(extension))
+        else:
+            self.add_error("paper_form", _("Attach the signed paper form."))
+
+    def keep_upload(self, token: str) -> None:
+        """After a refusal: the fresh upload is held under `token`; say so on the page."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("paper_form_kept")] = token
+        self.held = HeldPaperForm(stored="", name=self.fresh_name)
+
+    def signature_fields(self) -> dict[str, object]:
+        return {
+            "signed_name": self.cleaned_data["signed_name"],
+            "signature_method": self.signature_method,
+            "paper_form": self.cleaned_data.get("paper_form"),
+        }
+
+
+def _stored_name(extension: str) -> str:
+    # The stored name says what it is, not what the sender's computer called it.
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    return f"consent-{stamp}{'.jpg' if extension == '.jpeg' else extension}"
+
+
+class ConsentForm(SignatureMixin, forms.Form):
+    """A new consent, with every element written anew (what, why, until when)."""
+
+    scopes = forms.MultipleChoiceField(
+        label=_("What may be shared"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple
+    )
+    purpose = forms.CharField(
+        label=_("Why it is shared"),
+        max_length=300,
+        initial=_("To support my recovery"),
+    )
+    expires_on = forms.DateField(label=_("Until (end date)"), required=False, widget=DateInput())
+    until_discharge = forms.BooleanField(label=ExpiryEvent.DISCHARGE.label, required=False)
+
+    def __init__(
+        self, *args: object, signer: str, recipient: str, held_lookup: HeldLookup | None = None,
+        **kwargs: object,
+    ) -> None:  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.fields["expires_on"].help_text = _(
+            "Give an end date, or choose “when I am discharged”, or both: whichever comes first."
+        )
+        self._add_signature(
+            signer,
+            _("I agree that the clinic shares the information ticked above with %(name)s, for "
+              "the purpose and until the end written here.") % {"name": recipient},
+            held_lookup,
+        )  # fmt: skip
+
+    def clean(self) -> dict:
+        data = super().clean()
+        self._clean_signature()
+        return data
 
     def service_fields(self) -> dict[str, object]:
         data = self.cleaned_data
@@ -171,10 +244,55 @@ class ConsentForm(forms.Form):
             "purpose": data["purpose"],
             "expires_on": data.get("expires_on"),
             "expires_on_event": ExpiryEvent.DISCHARGE if data.get("until_discharge") else "",
-            "signed_name": data["signed_name"],
-            "signature_method": self.signature_method,
-            "paper_form": data.get("paper_form"),
+            **self.signature_fields(),
         }
+
+
+class ScopeChangeForm(SignatureMixin, forms.Form):
+    """A change of what one supporter sees: a switch per scope, signed in one step. Why and until
+    when stay those of the consent in force (networks.services.consent_scopes_change)."""
+
+    scopes = forms.MultipleChoiceField(
+        label=_("What they see"),
+        choices=Scope.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input", "role": "switch"}),
+    )
+
+    def __init__(
+        self, *args: object, signer: str, recipient: str, current: list[str],
+        held_lookup: HeldLookup | None = None, **kwargs: object,
+    ) -> None:  # fmt: skip
+        kwargs.setdefault("prefix", "change")
+        kwargs.setdefault("initial", {"scopes": list(current)})
+        super().__init__(*args, **kwargs)
+        self.current = sorted(current)
+        self._add_signature(
+            signer,
+            _("I agree that the clinic shares what is switched on above with %(name)s, for the "
+              "same purpose and until the same end as now.") % {"name": recipient},
+            held_lookup,
+        )  # fmt: skip
+
+    def clean_scopes(self) -> list[str]:
+        chosen = self.cleaned_data["scopes"]
+        if not chosen:
+            raise forms.ValidationError(
+                _("To stop sharing everything, revoke the consent instead."), code="empty"
+            )
+        if sorted(chosen) == self.current:
+            raise forms.ValidationError(
+                _("Nothing changed: turn a switch on or off first."), code="unchanged"
+            )
+        return chosen
+
+    def clean(self) -> dict:
+        data = super().clean()
+        self._clean_signature()
+        return data
+
+    def service_fields(self) -> dict[str, object]:
+        return {"scopes": self.cleaned_data["scopes"], **self.signature_fields()}
 
 
 class ConsentRevokeForm(forms.Form):

@@ -22,6 +22,7 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path(CONTACT + "consent/", views.consent, name="consent"),
+    path(CONTACT + "consent/change/", views.consent_change, name="consent_change"),
     path(CONTACT + "consent/<int:consent_id>/revoke/", views.consent_revoke, name="consent_revoke"),
     path(CONTACT + "preview/", views.contact_preview, name="contact_preview"),
     path(

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
+from accounts.feedback import feedback_redirect
 from accounts.models import Role
 from coping.access import CopingAccess, own_patient_record, patient_page
 from coping.plan import SECTION_LABELS
@@ -36,6 +37,7 @@ from networks.manage_forms import (
     ConsentRevokeForm,
     ContactForm,
     HelpTaskForm,
+    ScopeChangeForm,
     StatusForm,
 )
 from networks.models import (
@@ -59,6 +61,7 @@ from patients.models import Patient
 NetworkView = Callable[..., HttpResponse]
 RECENT_ENCOURAGEMENTS = 20
 RECENT_DONE_TASKS = 20
+ENCOURAGEMENTS_PLACE = "encouragements"
 
 # The picture groups people the way a person would describe their circle.
 PICTURE_GROUPS: list[tuple[Promise, set[str]]] = [
@@ -120,12 +123,25 @@ def _contact(patient: Patient, contact_id: int) -> SupportContact:
     return contact
 
 
-def _to_network(patient: Patient) -> HttpResponse:
-    return redirect("networks:network", patient.pk)
+def card_place(contact: SupportContact) -> str:
+    """The anchor of a person's card on the network page, where confirmations about them go."""
+    return f"contact-{contact.pk}"
+
+
+def _to_card(
+    request: HttpRequest, contact: SupportContact, text: str, level: int = messages.SUCCESS
+) -> HttpResponse:
+    """Back to the network page, at the card of the person the action was about."""
+    url = reverse("networks:network", args=[contact.patient_id])
+    return feedback_redirect(request, url, text, at=card_place(contact), level=level)
 
 
 def _error(request: HttpRequest, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
+
+
+def _refused(request: HttpRequest, contact: SupportContact, error: ValidationError) -> HttpResponse:
+    return _to_card(request, contact, " ".join(error.messages), level=messages.ERROR)
 
 
 # --- What a consent means now ----------------------------------------------------------------
@@ -254,6 +270,7 @@ def network(request: HttpRequest, patient: Patient, access: CopingAccess) -> Htt
     for contact in contacts:
         _describe_consent(contact, patient, today)
         contact.pending_invitation = pending.get(contact.pk)
+        contact.place = card_place(contact)
     # The care team moderates, so it sees what was hidden; the person in recovery does not.
     encouragements = selectors.encouragements_for_patient(
         patient, include_hidden=access.is_staff
@@ -262,6 +279,7 @@ def network(request: HttpRequest, patient: Patient, access: CopingAccess) -> Htt
         request, patient, access, "networks/manage_network.html",
         contacts=contacts, picture=network_picture(patient, contacts),
         encouragements=list(encouragements), soon_days=14,
+        sharing_count=sum(1 for contact in contacts if contact.sharing_now),
     )  # fmt: skip
 
 
@@ -294,8 +312,7 @@ def contact_new(request: HttpRequest, patient: Patient, access: CopingAccess) ->
                 if invited
                 else _("%(name)s was added to the network.")
             )
-            messages.success(request, text % {"name": contact.name, "email": contact.email})
-            return _to_network(patient)
+            return _to_card(request, contact, text % {"name": contact.name, "email": contact.email})
     return _page(request, patient, access, "networks/manage_contact_form.html", form=form)
 
 
@@ -315,8 +332,8 @@ def contact_edit(
             contact.refresh_from_db()
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("Changes to %(name)s were saved.") % {"name": contact.name})
-            return _to_network(patient)
+            saved = _("Changes to %(name)s were saved.") % {"name": contact.name}
+            return _to_card(request, contact, saved)
     return _page(
         request, patient, access, "networks/manage_contact_form.html", form=form, contact=contact
     )
@@ -330,24 +347,21 @@ def contact_status(
     contact = _contact(patient, contact_id)
     if request.method != "POST":
         if contact.status == ContactStatus.REMOVED:
-            return _to_network(patient)
+            return redirect("networks:network", patient.pk)
         return _page(
             request, patient, access, "networks/manage_contact_remove.html", contact=contact
         )
     form = StatusForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose pause, resume or remove."))
-        return _to_network(patient)
+        return _to_card(request, contact, _("Choose pause, resume or remove."), messages.ERROR)
     status = form.cleaned_data["status"]
     try:
         services.contact_set_status(
             contact=contact, status=status, actor=request.user, request=request
         )
     except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, STATUS_DONE[status] % {"name": contact.name})
-    return _to_network(patient)
+        return _refused(request, contact, error)
+    return _to_card(request, contact, STATUS_DONE[status] % {"name": contact.name})
 
 
 # --- Invitations -----------------------------------------------------------------------------
@@ -362,15 +376,13 @@ def contact_invite(
     try:
         invitation = services.invitation_send(contact=contact, actor=request.user, request=request)
     except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(
-            request,
-            _("An invitation was sent to %(email)s. The link works for %(days)s days; any "
-              "earlier link no longer works.")
-            % {"email": invitation.email, "days": Invitation.VALID_DAYS},
-        )  # fmt: skip
-    return _to_network(patient)
+        return _refused(request, contact, error)
+    return _to_card(
+        request, contact,
+        _("An invitation was sent to %(email)s. The link works for %(days)s days; any "
+          "earlier link no longer works.")
+        % {"email": invitation.email, "days": Invitation.VALID_DAYS},
+    )  # fmt: skip
 
 
 @network_view(write=True)
@@ -382,20 +394,72 @@ def invitation_revoke(
     contact = _contact(patient, contact_id)
     invitation = get_object_or_404(contact.invitations.all(), pk=invitation_id)
     if invitation.revoked_at is not None:
-        messages.info(request, _("This invitation was already withdrawn."))
-        return _to_network(patient)
+        done = _("This invitation was already withdrawn.")
+        return _to_card(request, contact, done, messages.INFO)
     try:
         services.invitation_revoke(invitation=invitation, actor=request.user, request=request)
     except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(
-            request, _("The invitation to %(name)s was withdrawn.") % {"name": contact.name}
-        )
-    return _to_network(patient)
+        return _refused(request, contact, error)
+    return _to_card(
+        request, contact, _("The invitation to %(name)s was withdrawn.") % {"name": contact.name}
+    )
 
 
 # --- Consent ---------------------------------------------------------------------------------
+
+
+CONSENT_PLACE = "consent-now"
+
+
+def _consent_url(patient: Patient, contact: SupportContact) -> str:
+    return reverse("networks:consent", args=[patient.pk, contact.pk])
+
+
+def _held_lookup(request: HttpRequest, contact: SupportContact) -> Callable:
+    def lookup(token: str) -> services.HeldPaperForm | None:
+        return services.paper_form_held(contact=contact, actor=request.user, token=token)
+
+    return lookup
+
+
+def _signer(access: CopingAccess) -> str:
+    return "patient" if access.is_patient else "staff"
+
+
+def _consents(contact: SupportContact) -> tuple[list[Consent], Consent | None]:
+    consents = list(
+        contact.consents.select_related("recorded_by", "revoked_by").order_by("-signed_at", "-id")
+    )
+    current = next((c for c in consents if c.revoked_at is None and c.superseded_at is None), None)
+    return consents, current
+
+
+def _save_consent(
+    request: HttpRequest, form: ConsentForm | ScopeChangeForm, contact: SupportContact,
+    write: Callable[[], Consent],
+) -> Consent | None:  # fmt: skip
+    """Run the write of a valid form; on any refusal keep a freshly attached paper form so the
+    person corrects the form without attaching the file again."""
+    consent = None
+    if form.is_valid():
+        try:
+            consent = write()
+        except ValidationError as error:
+            apply_service_errors(form, error)
+    if consent is not None:
+        if form.held is not None:
+            form.cleaned_data["paper_form"].close()
+            services.paper_form_release(form.held)
+        return consent
+    if form.fresh_upload is not None:
+        if form.held is not None:
+            services.paper_form_release(form.held)
+        token = services.paper_form_hold(
+            contact=contact, actor=request.user, upload=form.fresh_upload,
+            shown_name=form.fresh_name,
+        )  # fmt: skip
+        form.keep_upload(token)
+    return None
 
 
 @network_view()
@@ -407,30 +471,84 @@ def consent(
     if request.method == "POST" and not access.can_edit:
         raise Http404
     contact = _contact(patient, contact_id)
-    consents = list(
-        contact.consents.select_related("recorded_by", "revoked_by").order_by("-signed_at", "-id")
-    )
-    current = next((c for c in consents if c.revoked_at is None and c.superseded_at is None), None)
+    consents, current = _consents(contact)
     form = None
     if access.can_edit:
         form = ConsentForm(
             _posted(request), request.FILES or None, initial=_consent_initial(current, patient),
-            signer="patient" if access.is_patient else "staff", recipient=contact.name,
+            signer=_signer(access), recipient=contact.name,
+            held_lookup=_held_lookup(request, contact),
         )  # fmt: skip
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.consent_grant(
+        if request.method == "POST":
+            saved = _save_consent(
+                request, form, contact,
+                lambda: services.consent_grant(
                     contact=contact, actor=request.user, request=request, **form.service_fields()
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(
-                    request,
+                ),
+            )  # fmt: skip
+            if saved is not None:
+                return feedback_redirect(
+                    request, _consent_url(patient, contact),
                     _("The consent was recorded. %(name)s sees what it allows from now on.")
                     % {"name": contact.name},
-                )
-                return redirect("networks:consent", patient.pk, contact.pk)
+                    at=CONSENT_PLACE,
+                )  # fmt: skip
+    return _consent_page(request, patient, access, contact, consents, current, form=form)
+
+
+@network_view(write=True)
+@require_POST
+def consent_change(
+    request: HttpRequest, patient: Patient, access: CopingAccess, contact_id: int
+) -> HttpResponse:
+    """Switch scopes on or off for one supporter: a new version of the consent in force, with
+    its purpose and end kept, signed in one step."""
+    contact = _contact(patient, contact_id)
+    consents, current = _consents(contact)
+    if current is None or contact.status == ContactStatus.REMOVED:
+        return feedback_redirect(
+            request, _consent_url(patient, contact),
+            _("There is no consent in force to change. Sign a new consent instead."),
+            at=CONSENT_PLACE, level=messages.ERROR,
+        )  # fmt: skip
+    current.contact = contact
+    form = ScopeChangeForm(
+        request.POST, request.FILES or None, signer=_signer(access), recipient=contact.name,
+        current=current.scopes, held_lookup=_held_lookup(request, contact),
+    )  # fmt: skip
+    saved = _save_consent(
+        request, form, contact,
+        lambda: services.consent_scopes_change(
+            consent=current, actor=request.user, request=request, **form.service_fields()
+        ),
+    )  # fmt: skip
+    if saved is not None:
+        labels = ", ".join(str(Scope(s).label) for s in saved.scopes if s in Scope.values)
+        return feedback_redirect(
+            request, _consent_url(patient, contact),
+            _("The change was signed. From now on %(name)s sees: %(scopes)s.")
+            % {"name": contact.name, "scopes": labels},
+            at=CONSENT_PLACE,
+        )  # fmt: skip
+    return _consent_page(request, patient, access, contact, consents, current, change_form=form)
+
+
+def _consent_page(
+    request: HttpRequest, patient: Patient, access: CopingAccess, contact: SupportContact,
+    consents: list[Consent], current: Consent | None, *, form: ConsentForm | None = None,
+    change_form: ScopeChangeForm | None = None,
+) -> HttpResponse:  # fmt: skip
+    if form is None and access.can_edit:
+        form = ConsentForm(
+            initial=_consent_initial(current, patient), signer=_signer(access),
+            recipient=contact.name,
+        )  # fmt: skip
+    changeable = access.can_edit and contact.status != ContactStatus.REMOVED
+    changeable = changeable and services.consent_scopes_changeable(current, patient)
+    if change_form is None and changeable:
+        change_form = ScopeChangeForm(
+            signer=_signer(access), recipient=contact.name, current=current.scopes
+        )
     in_force = current is not None and consents_in_force(contact).filter(pk=current.pk).exists()
     for item in consents:
         item.scope_labels = [Scope(s).label for s in item.scopes if s in Scope.values]
@@ -438,49 +556,71 @@ def consent(
         request, patient, access, "networks/manage_consent.html",
         contact=contact, current=current, current_in_force=in_force,
         history=[c for c in consents if c is not current], form=form,
-        revoke_form=ConsentRevokeForm(), clinic=patient.clinic,
+        change_form=change_form if changeable else None, clinic=patient.clinic,
+        default_end=services.consent_default_end(patient),
     )  # fmt: skip
 
 
 def _consent_initial(current: Consent | None, patient: Patient) -> dict[str, object]:
-    """A change starts from the open consent: tick one more box rather than start over."""
+    """A change starts from the open consent: tick one more box rather than start over. A first
+    consent starts with the clinic's usual end: one year, or discharge if that comes first."""
+    usual_end = {"expires_on": services.consent_default_end(patient), "until_discharge": True}
     if current is None:
-        return {}
+        return usual_end
     ends = current.expires_on
-    return {
+    initial = {
         "scopes": current.scopes,
         "purpose": current.purpose,
         "expires_on": ends if ends and ends > patient.local_today() else None,
         "until_discharge": current.expires_on_event == ExpiryEvent.DISCHARGE,
     }
+    if initial["expires_on"] is None and not initial["until_discharge"]:
+        initial |= usual_end  # its end has passed: start again from the usual one
+    return initial
 
 
 @network_view(write=True)
-@require_POST
 def consent_revoke(
     request: HttpRequest, patient: Patient, access: CopingAccess, contact_id: int,
     consent_id: int,
 ) -> HttpResponse:  # fmt: skip
+    """GET says exactly what this person will stop seeing and asks to confirm; POST revokes."""
     contact = _contact(patient, contact_id)
     consent = get_object_or_404(contact.consents.all(), pk=consent_id)
+    consent.contact, consent.patient = contact, patient
+    back = _consent_url(patient, contact)
+    if request.method != "POST":
+        if consent.revoked_at is not None or consent.superseded_at is not None:
+            return feedback_redirect(
+                request, back, _("This consent is no longer in force; there is nothing to revoke."),
+                at=CONSENT_PLACE, level=messages.INFO,
+            )  # fmt: skip
+        return _page(
+            request, patient, access, "networks/manage_consent_revoke.html",
+            contact=contact, consent=consent, revoke_form=ConsentRevokeForm(),
+            scope_labels=[Scope(s).label for s in consent.scopes if s in Scope.values],
+        )  # fmt: skip
     form = ConsentRevokeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Keep the reason under 300 characters."))
-        return redirect("networks:consent", patient.pk, contact.pk)
+        return feedback_redirect(
+            request, back, _("Keep the reason under 300 characters."), at=CONSENT_PLACE,
+            level=messages.ERROR,
+        )  # fmt: skip
     try:
         services.consent_revoke(
             consent=consent, actor=request.user, reason=form.cleaned_data["reason"],
             request=request,
         )  # fmt: skip
     except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(
-            request,
-            _("The consent was revoked. %(name)s no longer sees what it allowed.")
-            % {"name": contact.name},
+        return feedback_redirect(
+            request, back, " ".join(error.messages), at=CONSENT_PLACE, level=messages.ERROR
         )
-    return redirect("networks:consent", patient.pk, contact.pk)
+    return feedback_redirect(
+        request, back,
+        _("The consent was revoked. %(name)s no longer sees what it allowed.")
+        % {"name": contact.name},
+        at=CONSENT_PLACE,
+    )  # fmt: skip
 
 
 # --- View as this supporter ------------------------------------------------------------------
@@ -589,15 +729,11 @@ def encouragement_hide(
     encouragement = get_object_or_404(
         Encouragement.objects.filter(patient=patient), pk=encouragement_id
     )
+    url = reverse("networks:network", args=[patient.pk])
     if encouragement.hidden_at is not None:
-        messages.info(request, _("This message was already hidden."))
-        return _to_network(patient)
-    try:
-        services.encouragement_hide(
-            encouragement=encouragement, actor=request.user, request=request
-        )
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("The message is hidden."))
-    return redirect(f"{reverse('networks:network', args=[patient.pk])}#encouragements")
+        return feedback_redirect(
+            request, url, _("This message was already hidden."), at=ENCOURAGEMENTS_PLACE,
+            level=messages.INFO,
+        )  # fmt: skip
+    services.encouragement_hide(encouragement=encouragement, actor=request.user, request=request)
+    return feedback_redirect(request, url, _("The message is hidden."), at=ENCOURAGEMENTS_PLACE)

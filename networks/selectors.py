@@ -27,6 +27,7 @@ from patients.milestones import MilestoneDate, milestones_between
 from patients.models import Appointment, AppointmentStatus, Patient
 
 MILESTONE_WINDOW_DAYS = 60
+MY_ENCOURAGEMENTS_SHOWN = 5
 
 
 def contacts_of_supporter(user: User, clinic: Organization) -> QuerySet[SupportContact]:
@@ -194,6 +195,12 @@ def supporter_view(contact: SupportContact, today: date | None = None) -> Suppor
             (view.my_tasks if task.claimed_by_id == contact.pk else view.open_tasks).append(task)
     view.my_reach_outs = list(contact.reach_outs.order_by("-happened_on", "-id")[:10])
     return view
+
+
+def encouragements_sent_by(contact: SupportContact) -> list[Encouragement]:
+    """What this supporter sent the person, newest first (theirs only; the page shows it was
+    sent)."""
+    return list(contact.encouragements.order_by("-created_at", "-id")[:MY_ENCOURAGEMENTS_SHOWN])
 
 
 def encouragements_for_patient(patient: Patient, *, include_hidden: bool = False) -> QuerySet:

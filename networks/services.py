@@ -2,11 +2,15 @@
 ValidationError with field names) and writes its audit event."""
 
 import secrets
+from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
@@ -18,7 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Role, User
 from audit.models import Action
 from audit.services import audit_record
-from networks.consent import ALL_SCOPES, consented_scopes
+from networks.consent import ALL_SCOPES, consent_state, consented_scopes
 from networks.models import (
     Channel,
     Consent,
@@ -38,6 +42,7 @@ from networks.models import (
     SupportContact,
     SupporterWellbeing,
 )
+from networks.sentences import INVITATION_BODY, INVITATION_SUBJECT
 from patients.models import AlertKind, AlertSeverity, Patient, Setback
 from patients.services import alert_raise
 
@@ -205,13 +210,15 @@ def _enqueue_invitation(invitation: Invitation, link: str) -> None:
     from notifications.outbox import Message, enqueue
 
     contact = invitation.contact
+    patient = contact.patient
+    name = patient.display_name.split(" ")[0]
     with translation.override(contact.language):
+        # In the person's own pronouns, each a whole sentence for the translator.
         context = {"contact": contact, "link": link, "days": Invitation.VALID_DAYS,
-                   "first_name": contact.patient.display_name.split(" ")[0]}  # fmt: skip
+                   "first_name": name,
+                   "invitation_sentence": INVITATION_BODY.say(patient, name=name)}  # fmt: skip
         # Minimum disclosure: no clinic name, diagnosis or treatment in the subject.
-        subject = _("%(name)s invited you to their support network") % {
-            "name": context["first_name"]
-        }
+        subject = INVITATION_SUBJECT.say(patient, name=name)
         body = render_to_string("networks/email/invitation.txt", context)
     enqueue(
         Message(
@@ -349,6 +356,140 @@ def consent_grant(
     _audit(Action.CONSENT_CHANGE, request, actor, patient, consent, granted=sorted(chosen),
            supersedes=previous.pk if previous else None)  # fmt: skip
     return consent
+
+
+def consent_default_end(patient: Patient) -> date:
+    """The end a new consent starts with unless the person chooses another: one year from the
+    patient's today (or at discharge, whichever comes first), what clinics usually write on
+    their forms, so a consent is renewed at least once a year."""
+    today = patient.local_today()
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:  # February 29th
+        return today.replace(year=today.year + 1, day=28)
+
+
+def consent_scopes_changeable(consent: Consent | None, patient: Patient) -> bool:
+    """Whether consent_scopes_change() may make a new version of this consent: only one in force
+    that runs past today can keep its Part 2 elements."""
+    if consent is None:
+        return False
+    today = patient.local_today()
+    if consent_state(consent, today, patient.status) != "active":
+        return False
+    return consent.expires_on is None or consent.expires_on > today
+
+
+@transaction.atomic
+def consent_scopes_change(
+    *,
+    consent: Consent,
+    actor: User,
+    scopes: list[str],
+    signed_name: str,
+    signature_method: str,
+    paper_form: UploadedFile | None = None,
+    request: HttpRequest | None = None,
+) -> Consent:
+    """Change only what one supporter sees: a new consent version with these scopes that keeps
+    the Part 2 elements of the consent in force (who discloses, to whom, why, until when) and
+    supersedes it, signed under consent_grant's rules (the patient in the app, a clinician with
+    the signed paper form)."""
+    contact = consent.contact
+    patient = contact.patient
+    SupportContact.objects.select_for_update().get(pk=contact.pk)  # one consent change at a time
+    current = current_consent(contact)
+    if current is None or current.pk != consent.pk:
+        raise ValidationError(
+            {"scopes": _("This consent was changed or revoked meanwhile. Look at it again.")}
+        )
+    if consent_state(current, patient.local_today(), patient.status) != "active":
+        raise ValidationError({"scopes": _("This consent has ended. Sign a new consent instead.")})
+    if current.expires_on is not None and current.expires_on <= patient.local_today():
+        raise ValidationError(
+            {"scopes": _("This consent ends today. Sign a new consent with a later end instead.")}
+        )
+    chosen = sorted(dict.fromkeys(scopes or []))
+    if chosen == sorted(current.scopes):
+        raise ValidationError({"scopes": _("Nothing changed: turn a switch on or off first.")})
+    return consent_grant(
+        contact=contact, actor=actor, scopes=chosen, purpose=current.purpose,
+        expires_on=current.expires_on, expires_on_event=current.expires_on_event,
+        signed_name=signed_name, signature_method=signature_method, paper_form=paper_form,
+        request=request,
+    )  # fmt: skip
+
+
+# A signed paper form attached to a consent form that was refused for another reason is kept
+# here, so the clinician corrects the form without attaching the file again.
+PAPER_HOLD_SALT = "networks.paper_form_hold"
+PAPER_HOLD_HOURS = 24
+
+
+@dataclass(frozen=True)
+class HeldPaperForm:
+    stored: str  # the path in the default storage
+    name: str  # the file's name on the sender's computer, to show "scan.pdf (kept)"
+
+    def open(self, name: str) -> File:
+        """The held file, under the name the consent will store it as."""
+        return File(default_storage.open(self.stored, "rb"), name=name)
+
+
+def _held_folder(contact: SupportContact) -> str:
+    return f"consents/pending/{contact.patient.clinic_id}/{contact.patient_id}/"
+
+
+def _held_sweep(folder: str) -> None:
+    """Forget held forms older than a day (never used: the consent was not recorded)."""
+    try:
+        names = default_storage.listdir(folder)[1]
+    except FileNotFoundError:
+        return
+    limit = timezone.now() - timedelta(hours=PAPER_HOLD_HOURS)
+    for name in names:
+        if default_storage.get_modified_time(folder + name) < limit:
+            default_storage.delete(folder + name)
+
+
+def paper_form_hold(
+    *, contact: SupportContact, actor: User, upload: UploadedFile, shown_name: str
+) -> str:
+    """Keep a checked upload apart from the consents, under a random name, and return a signed
+    token that only this clinician may use, for this contact, within a day."""
+    folder = _held_folder(contact)
+    _held_sweep(folder)
+    upload.seek(0)
+    stored = default_storage.save(
+        f"{folder}{secrets.token_hex(16)}{Path(upload.name or '').suffix.lower()}", upload
+    )
+    upload.seek(0)
+    return signing.dumps(
+        {"f": stored, "c": contact.pk, "u": actor.pk, "n": shown_name[:120]}, salt=PAPER_HOLD_SALT
+    )
+
+
+def paper_form_held(*, contact: SupportContact, actor: User, token: str) -> HeldPaperForm | None:
+    """The form a token from paper_form_hold() keeps, if it is this clinician's for this
+    contact, not older than a day and still stored; None otherwise."""
+    if not token:
+        return None
+    try:
+        data = signing.loads(token, salt=PAPER_HOLD_SALT, max_age=PAPER_HOLD_HOURS * 3600)
+        stored, name = str(data["f"]), str(data["n"])
+        mine = data["c"] == contact.pk and data["u"] == actor.pk
+    except (signing.BadSignature, KeyError, TypeError):
+        return None
+    if not mine or not stored.startswith(_held_folder(contact)):
+        return None
+    if not default_storage.exists(stored):
+        return None
+    return HeldPaperForm(stored=stored, name=name)
+
+
+def paper_form_release(held: HeldPaperForm) -> None:
+    """The consent has its own copy now: drop the held one."""
+    default_storage.delete(held.stored)
 
 
 @transaction.atomic

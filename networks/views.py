@@ -17,14 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import SESSION_KEY, role_required
+from accounts.feedback import feedback, feedback_redirect
 from accounts.models import Role, User
 from audit.models import Action
 from audit.services import audit_record
 from coping.plan import SECTION_LABELS, item_line
-from networks import selectors, services
-from networks.consent import contacts_sharing_now
+from networks import selectors, sentences, services
+from networks.consent import consented_scopes, contacts_sharing_now
 from networks.forms import EncouragementForm, InvitationSignupForm, ReachOutForm, WellbeingForm
-from networks.models import HelpTask, Invitation, SupportContact
+from networks.models import HelpStatus, HelpTask, Invitation, SupportContact
 from patients.forms import apply_service_errors
 from patients.models import Patient
 
@@ -50,6 +51,15 @@ class SupportCard:
     contact: SupportContact
     first_name: str
     shares_anything: bool
+
+    @property
+    def invited(self) -> str:
+        """The line "Maria has invited you to her support network", in her own pronouns."""
+        return sentences.INVITED.say(self.contact.patient, name=self.first_name)
+
+    @property
+    def nothing_shared(self) -> str:
+        return sentences.NOTHING_SHARED_YET.say(self.contact.patient, name=self.first_name)
 
 
 @role_required(Role.SUPPORTER)
@@ -91,6 +101,28 @@ def patient_url(contact: SupportContact, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+# Where the help-task confirmations go when the task itself is no longer listed.
+TASKS_PLACE = "section-help_tasks"
+
+
+def page_menu(view: selectors.SupporterView) -> list[tuple[str, str]]:
+    """The in-page menu: an anchor and a label for each section the page shows, in page order."""
+    if not view.shares_anything:
+        return []
+    shown = [
+        ("section-help_tasks", _("How you can help"), "help_tasks" in view.scopes),
+        ("milestones", _("Milestones"), "milestones" in view.scopes),
+        ("this-week", _("This week"), "checkin_summary" in view.scopes and view.summary),
+        ("coping-plan", _("Coping plan"), "coping_plan" in view.scopes),
+        ("sessions", _("Sessions"), "appointments" in view.scopes),
+        ("encouragement", _("Encouragement"), True),
+        ("reach-outs", _("Reach-out log"), True),
+        ("wellbeing", _("How you are"), True),
+        ("digest", _("Weekly digest"), True),
+    ]
+    return [(anchor, label) for anchor, label, show in shown if show]
+
+
 def patient_page(
     request: HttpRequest,
     contact: SupportContact,
@@ -113,10 +145,13 @@ def patient_page(
         "view": view,
         "patient": patient,
         "first_name": view.first_name,
+        "about": sentences.about(patient, view.first_name),
+        "menu": page_menu(view),
         "plan_sections": plan_sections(view.plan),
         "warning_signs": plan.get("warning_signs", []),
         "crisis": (plan.get("crisis_plan") or [None])[0],
         "encouragement_form": encouragement_form or EncouragementForm(),
+        "sent": selectors.encouragements_sent_by(contact) if view.shares_anything else [],
         "reach_out_form": reach_out_form
         or ReachOutForm(initial={"happened_on": patient.local_today()}),
         "setback_notices": services.recent_setback_notices(contact),
@@ -126,6 +161,12 @@ def patient_page(
         "wellbeing_form": wellbeing_form or WellbeingForm(),
     }
     return render(request, "networks/supporter_patient.html", context)
+
+
+def not_saved(request: HttpRequest, text: str, *, at: str) -> None:
+    """Say by the form that nothing was saved; the field itself says why (what was typed is
+    kept in the form)."""
+    feedback(request, text, at=at, level=messages.ERROR)
 
 
 @role_required(Role.SUPPORTER)
@@ -143,10 +184,13 @@ def wellbeing_submit(request: HttpRequest, patient_id: int) -> HttpResponse:
             if entry.low:
                 text = _("Thank you for telling us. Supporting someone is hard work: the family "
                          "resources below are for you.")  # fmt: skip
-                messages.info(request, text)
+                level = messages.INFO
             else:
-                messages.success(request, _("Thank you. Look after yourself too."))
-            return redirect(patient_url(contact, "wellbeing"))
+                text, level = _("Thank you. Look after yourself too."), messages.SUCCESS
+            return feedback_redirect(
+                request, patient_url(contact), text, at="wellbeing", level=level
+            )
+    not_saved(request, _("Not saved yet: please check the answers above."), at="wellbeing")
     return patient_page(request, contact, wellbeing_form=form)
 
 
@@ -169,9 +213,11 @@ def encouragement_send(request: HttpRequest, patient_id: int) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("Your message is on its way to %(name)s.")
-                             % {"name": first_name(contact.patient)})  # fmt: skip
-            return redirect(patient_url(contact, "encouragement"))
+            text = _("Your message is on its way to %(name)s.") % {
+                "name": first_name(contact.patient)
+            }
+            return feedback_redirect(request, patient_url(contact), text, at="encouragement")
+    not_saved(request, _("Not sent yet: please check your message above."), at="encouragement")
     return patient_page(request, contact, encouragement_form=form)
 
 
@@ -186,33 +232,44 @@ def reach_out_log(request: HttpRequest, patient_id: int) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("Thank you. Your reach-out is in your log."))
-            return redirect(patient_url(contact, "reach-outs"))
+            return feedback_redirect(request, patient_url(contact),
+                                     _("Thank you. Your reach-out is in your log."),
+                                     at="reach-outs")  # fmt: skip
+    not_saved(request, _("Not logged yet: please check the details above."), at="reach-outs")
     return patient_page(request, contact, reach_out_form=form)
 
 
 def task_action(
     request: HttpRequest, patient_id: int, task_id: int,
-    act: Callable[[HelpTask, SupportContact], object], thanks: str,
+    act: Callable[[HelpTask, SupportContact], HelpTask], thanks: str,
 ) -> HttpResponse:  # fmt: skip
-    """Run one help-task service; its refusal (someone else claimed it first, the sharing
-    ended) comes back as a message on the page, never as an error page."""
+    """Run one help-task service and confirm beside the task, where it is now listed (claimed:
+    under "You said you would"; released: under "Open"), or at the top of the tasks when it is
+    no longer listed (done). A refusal (someone else claimed it first, the sharing ended) comes
+    back as a message on the page, never as an error page."""
     contact = selectors.contact_for_supporter(request.user, request.clinic, patient_id)
     task = get_object_or_404(HelpTask, pk=task_id, patient_id=contact.patient_id)
     try:
-        act(task, contact)
+        task = act(task, contact)
     except ValidationError as error:
+        listed = "help_tasks" in consented_scopes(contact)
         for text in error.messages:
-            messages.warning(request, text)
-    else:
-        messages.success(request, thanks)
-    return redirect(patient_url(contact, "section-help_tasks"))
+            if listed:
+                feedback(request, text, at=TASKS_PLACE, level=messages.WARNING)
+            else:  # the tasks are not on the page any more: say it at the top
+                messages.warning(request, text)
+        return redirect(patient_url(contact, TASKS_PLACE if listed else ""))
+    still_listed = task.status == HelpStatus.OPEN or (
+        task.status == HelpStatus.CLAIMED and task.claimed_by_id == contact.pk
+    )
+    place = f"task-{task.pk}" if still_listed else TASKS_PLACE
+    return feedback_redirect(request, patient_url(contact), thanks, at=place)
 
 
 @role_required(Role.SUPPORTER)
 @require_POST
 def task_claim(request: HttpRequest, patient_id: int, task_id: int) -> HttpResponse:
-    def claim(task: HelpTask, contact: SupportContact) -> object:
+    def claim(task: HelpTask, contact: SupportContact) -> HelpTask:
         return services.help_task_claim(task=task, contact=contact, request=request)
 
     return task_action(request, patient_id, task_id, claim, _("Thank you for taking this on."))
@@ -221,7 +278,7 @@ def task_claim(request: HttpRequest, patient_id: int, task_id: int) -> HttpRespo
 @role_required(Role.SUPPORTER)
 @require_POST
 def task_release(request: HttpRequest, patient_id: int, task_id: int) -> HttpResponse:
-    def release(task: HelpTask, contact: SupportContact) -> object:
+    def release(task: HelpTask, contact: SupportContact) -> HelpTask:
         return services.help_task_release(task=task, contact=contact, request=request)
 
     thanks = _("No problem. Someone else can pick this up now.")
@@ -231,7 +288,7 @@ def task_release(request: HttpRequest, patient_id: int, task_id: int) -> HttpRes
 @role_required(Role.SUPPORTER)
 @require_POST
 def task_done(request: HttpRequest, patient_id: int, task_id: int) -> HttpResponse:
-    def done(task: HelpTask, contact: SupportContact) -> object:
+    def done(task: HelpTask, contact: SupportContact) -> HelpTask:
         return services.help_task_done(task=task, actor=request.user, contact=contact,
                                        request=request)  # fmt: skip
 
@@ -278,7 +335,12 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     except services.InvitationProblem as problem:
         return invitation_problem(request, problem.reason)
     patient = invite.contact.patient
-    context: dict[str, object] = {"invitation": invite, "first_name": first_name(patient)}
+    name = first_name(patient)
+    context: dict[str, object] = {
+        "invitation": invite,
+        "first_name": name,
+        "invited": sentences.INVITED.say(patient, name=name),
+    }
     try:
         if request.user.is_authenticated:
             if request.method == "POST":

@@ -22,6 +22,7 @@ class Status(models.TextChoices):
 
 class Kind(models.TextChoices):
     INVITATION = "invitation", _("Invitation to a support network")
+    PATIENT_INVITATION = "patient_invitation", _("Invitation to one's own sign-in")
     STAFF_INVITATION = "staff_invitation", _("Invitation to join the clinic's staff")
     ACCOUNT = "account", _("Account email (password reset, sign-in)")
     CHECKIN_REMINDER = "checkin_reminder", _("Daily check-in reminder")

@@ -119,6 +119,33 @@ def _link(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+# People who have not joined yet (no sign-in) get links that work without one. joining/
+# registers how at start-up (a one-action check-in, their invitation); without it, a link
+# opens the page itself.
+PatientLinkMaker = Callable[[Patient, str, date | None], str]
+SupporterLinkMaker = Callable[[SupportContact, str], str]
+LINK_MAKERS: dict[str, Callable] = {}
+
+
+def register_link_makers(*, patient: PatientLinkMaker, supporter: SupporterLinkMaker) -> None:
+    LINK_MAKERS.update(patient=patient, supporter=supporter)
+
+
+def patient_link(patient: Patient, path: str, *, checkin_day: date | None = None) -> str:
+    """A link for the person in recovery to `path`; with `checkin_day`, a check-in for that
+    local day that works before they have a sign-in."""
+    if patient.user_id is None and "patient" in LINK_MAKERS:
+        return LINK_MAKERS["patient"](patient, path, checkin_day)
+    return _link(path)
+
+
+def supporter_link(contact: SupportContact | None, path: str) -> str:
+    """A link for a supporter to `path`; one who has not joined gets their invitation."""
+    if contact is not None and contact.user_id is None and "supporter" in LINK_MAKERS:
+        return LINK_MAKERS["supporter"](contact, path)
+    return _link(path)
+
+
 def _first_name(patient: Patient) -> str:
     return patient.display_name.split(" ")[0]
 
@@ -517,7 +544,7 @@ class Planner:
         def render(recipient: Recipient) -> tuple[str, str, str]:
             name = _first_name(patient)
             if recipient.contact is not None:
-                link = _link(f"/support/{patient.pk}/")
+                link = supporter_link(recipient.contact, f"/support/{patient.pk}/")
                 if kind == MILESTONE_HEADS_UP:
                     from engagement.celebrations import celebrate_link
 
@@ -539,7 +566,7 @@ class Planner:
                         _("%(name)s reaches %(label)s today. A word from the team means a lot.")
                         % {"name": patient.display_name, "label": milestone.label},
                         link)  # fmt: skip
-            link = _link("/my-recovery/progress/")
+            link = patient_link(patient, "/my-recovery/progress/")
             return (_("Congratulations on %(label)s!") % {"label": milestone.label},
                     _("Hi %(name)s, today marks %(label)s. Every day counts, and this one is "
                       "worth celebrating. See your journey: %(link)s")
@@ -600,8 +627,10 @@ class Planner:
                 self.tally.skip("checked in")
                 continue
 
-            def render(recipient: Recipient, patient: Patient = patient) -> tuple[str, str, str]:
-                link = _link("/my-recovery/check-in/")
+            def render(
+                recipient: Recipient, patient: Patient = patient, day: date = day
+            ) -> tuple[str, str, str]:
+                link = patient_link(patient, "/my-recovery/check-in/", checkin_day=day)
                 return (_("Time for your daily check-in"),
                         _("Hi %(name)s, how was today? Your check-in takes a minute: %(link)s")
                         % {"name": _first_name(patient), "link": link}, link)  # fmt: skip
@@ -683,7 +712,8 @@ class Planner:
 
     def _missed_note(self, patient: Patient, streak: str) -> None:
         def render(recipient: Recipient, patient: Patient = patient) -> tuple:
-            link = _link("/my-recovery/check-in/")
+            today = _local(self.at, patient.zone).date()
+            link = patient_link(patient, "/my-recovery/check-in/", checkin_day=today)
             return (_("We have missed you"),
                     _("Hi %(name)s, we have not seen a check-in for a few days. Whenever "
                       "you are ready, it takes a minute: %(link)s. If things are hard "
@@ -794,7 +824,7 @@ class Planner:
                                        "DATETIME_FORMAT")  # fmt: skip
             soon = _("tomorrow") if kind == APPOINTMENT_24H else _("in an hour")
             if recipient.contact is not None:
-                link = _link(f"/support/{patient.pk}/")
+                link = supporter_link(recipient.contact, f"/support/{patient.pk}/")
                 return (_("A reminder: you are invited, %(soon)s") % {"soon": soon},
                         _("%(name)s invited you to join them %(soon)s (%(when)s). Sign in for the "
                           "details: %(link)s") % {"name": _first_name(patient), "soon": soon,
@@ -807,7 +837,7 @@ class Planner:
                     "when": when,
                 }
                 return text, text, link
-            link = _link("/my-recovery/")
+            link = patient_link(patient, "/my-recovery/")
             return (_("Reminder: %(label)s %(soon)s") % {"label": appointment.label, "soon": soon},
                     _("Hi %(name)s, a reminder of your %(label)s %(soon)s, %(when)s. See you "
                       "there! %(link)s") % {"name": _first_name(patient),
@@ -864,7 +894,7 @@ class Planner:
         (it may name a treatment or a place)."""
 
         def render(recipient: Recipient) -> tuple[str, str, str]:
-            link = _link(f"/support/{task.patient_id}/")
+            link = supporter_link(recipient.contact, f"/support/{task.patient_id}/")
             values = {"name": _first_name(task.patient), "kind": task.get_kind_display(),
                       "day": formats.date_format(task.due_on, "l, F j"), "link": link}  # fmt: skip
             if kind == HELP_TASK_DUE:
@@ -913,7 +943,7 @@ class Planner:
                 def render(
                     recipient: Recipient, patient: Patient = patient
                 ) -> tuple[str, str, str]:
-                    link = _link(f"/support/{patient.pk}/")
+                    link = supporter_link(recipient.contact, f"/support/{patient.pk}/")
                     return (_("A moment to reach out"),
                             _("You planned to reach out to %(name)s around now. A call, a visit "
                               "or a message all count. Log it when you have: %(link)s")
@@ -956,7 +986,7 @@ class Planner:
                         "name": patient.display_name,
                     }
                     return text, text, link
-                link = _link("/my-recovery/")
+                link = patient_link(patient, "/my-recovery/")
                 count = len(names)
                 return (ngettext("A short questionnaire is ready for you",
                                  "%(count)d short questionnaires are ready for you", count)

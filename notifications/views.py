@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,6 +31,7 @@ from notifications.preferences import (
     row_from_token,
     unsubscribe,
 )
+from notifications.selectors import recipient_label, recipient_matches, with_recipients
 
 CENTRE_PAGE_SIZE = 20
 LOG_PAGE_SIZE = 50
@@ -163,7 +164,7 @@ class LogFilterForm(forms.Form):
                 rows = rows.filter(**{field: data[field]})
         if data.get("recipient"):
             text = data["recipient"].strip()
-            rows = rows.filter(Q(recipient_key__icontains=text) | Q(address__icontains=text))
+            rows = rows.filter(recipient_matches(text))
         zone = timezone.get_current_timezone()
         if data.get("date_from"):
             rows = rows.filter(due_at__gte=datetime.combine(data["date_from"], time.min, zone))
@@ -281,14 +282,14 @@ def log(request: HttpRequest) -> HttpResponse:
         filtered = any(form.cleaned_data.get(name) for name in form.fields)
     counts = {item["status"]: item["n"] for item in rows.values("status").annotate(n=Count("id"))}
     status_counts = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
-    page = Paginator(rows.order_by("-due_at", "-id"), LOG_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    listed = with_recipients(rows, request.clinic).order_by("-due_at", "-id")
+    page = Paginator(listed, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = [(row, recipient_label(row)) for row in page.object_list]
     audit_record(action=Action.VIEW, request=request, details={"page": "notifications_log"})
     return render(
         request, "notifications/log.html",
-        {"form": form, "page": page, "status_counts": status_counts, "filtered": filtered,
-         "query": request.GET.urlencode()},
+        {"form": form, "page": page, "entries": entries, "status_counts": status_counts,
+         "filtered": filtered, "query": request.GET.urlencode()},
     )  # fmt: skip
 
 

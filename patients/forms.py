@@ -103,6 +103,21 @@ class IntakeForm(PatientForm):
         widget=DateInput(),
         help_text=_("Leave empty if not agreed yet."),
     )
+    invite_by = forms.ChoiceField(
+        label=_("Invite them to their own sign-in"),
+        choices=[
+            ("email", _("Now, by email")),
+            ("sms", _("Now, by text message")),
+            ("", _("Not now (you can invite them from their chart later)")),
+        ],
+        initial="email",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "They get a link to set a password and open their own check-ins and plan. "
+            "Until they join, reminders carry links that work without signing in."
+        ),
+    )
     primary_clinician = forms.ModelChoiceField(
         label=_("Primary counselor"),
         queryset=User.objects.none(),
@@ -118,28 +133,68 @@ class IntakeForm(PatientForm):
         )
         field.label_from_instance = lambda user: user.display_name
 
+    def clean(self) -> dict:
+        data = super().clean()
+        invite_by = data.get("invite_by")
+        if invite_by == "email" and not data.get("email"):
+            self.add_error("invite_by", _("Add an email address above to invite them by email, "
+                                          "or choose another way."))  # fmt: skip
+        elif invite_by == "sms" and not data.get("phone"):
+            self.add_error("invite_by", _("Add a phone number above to invite them by text "
+                                          "message, or choose another way."))  # fmt: skip
+        return data
+
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=PatientStatus.choices)
 
 
 class CareTeamAddForm(forms.Form):
-    clinician = forms.ModelChoiceField(label=_("Clinician"), queryset=User.objects.none())
-    team_role = forms.ChoiceField(label=_("Role on the team"), choices=TeamRole.choices)
-    is_primary = forms.BooleanField(label=_("Primary clinician"), required=False)
+    """Who joins the care team, and in which role. "Primary counselor" is offered only while the
+    team has no primary: choosing it makes them the primary (new alerts go to them), so the
+    form never asks the same thing twice."""
+
+    clinician = forms.ModelChoiceField(
+        label=_("Clinician"), queryset=User.objects.none(), empty_label=_("Choose a clinician")
+    )
+    team_role = forms.ChoiceField(label=_("Role on the team"))
 
     def __init__(self, *args: object, patient: Patient, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        current = CareTeamMember.objects.current().filter(patient=patient).values("clinician")
+        team = CareTeamMember.objects.current().filter(patient=patient)
         clinicians = Membership.objects.active().filter(
             organization_id=patient.clinic_id, role=Role.CLINICIAN
         )
         self.fields["clinician"].queryset = (
             User.objects.filter(pk__in=clinicians.values("user"))
-            .exclude(pk__in=current)
+            .exclude(pk__in=team.values("clinician"))
             .order_by("full_name", "email")
         )
         self.fields["clinician"].label_from_instance = lambda user: user.display_name
+        self.primary = team.filter(is_primary=True).select_related("clinician").first()
+        role = self.fields["team_role"]
+        role.choices = [("", _("Choose a role")), *TeamRole.choices]
+        if self.primary is None:
+            role.help_text = _(
+                "Nobody is the primary yet. Choose “Primary counselor” to make them the primary: "
+                "new alerts go to them first."
+            )
+        else:
+            role.choices = [c for c in role.choices if c[0] != TeamRole.PRIMARY_COUNSELOR]
+            role.help_text = _(
+                "%(name)s is the primary (new alerts go to them first). To hand over, end their "
+                "place on the team, then add the new primary counselor here."
+            ) % {"name": self.primary.clinician.display_name}
+
+    @property
+    def has_clinicians(self) -> bool:
+        """False when every clinician of the clinic is already on the team."""
+        return self.fields["clinician"].queryset.exists()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        data["is_primary"] = data.get("team_role") == TeamRole.PRIMARY_COUNSELOR
+        return data
 
 
 class SetbackForm(forms.Form):

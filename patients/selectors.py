@@ -2,8 +2,8 @@
 page that uses them, so the number of queries never grows with the data."""
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
@@ -19,11 +19,12 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.dates import day, month_day
 from accounts.models import Organization, User
 from coping.models import CheckIn
 from patients.access import ChartAccess, _on_team
@@ -206,7 +207,7 @@ def needs_attention(*, clinician: User, clinic: Organization) -> NeedsAttention:
         if patient.status == PatientStatus.ACTIVE and missed_checkins(patient, today):
             since = patient.last_checkin
             text = (
-                _("no check-in since %(date)s") % {"date": since.strftime("%b %d")}
+                _("no check-in since %(date)s") % {"date": month_day(since)}
                 if since
                 else _("no check-ins yet")
             )
@@ -279,11 +280,64 @@ class JourneyEvent:
         return (self.day, self.at.timestamp() if self.at else 0.0)
 
 
-JourneySource = Callable[[Patient, ChartAccess], Iterable[JourneyEvent]]
+# The journey shows this many local days at a time unless asked for another range.
+JOURNEY_DAYS = 30
 
 
-def _checkin_events(patient: Patient, access: ChartAccess) -> Iterable[JourneyEvent]:
-    for checkin in patient.checkins.order_by("-local_date"):
+@dataclass(frozen=True)
+class JourneyWindow:
+    """The local days (in the patient's zone, both ends included) one journey page shows, and
+    the kinds of entry asked for (none named: every kind)."""
+
+    start: date
+    end: date
+    zone: ZoneInfo
+    kinds: frozenset[str] = frozenset()
+
+    @classmethod
+    def recent(cls, patient: Patient, kinds: Iterable[str] = ()) -> "JourneyWindow":
+        """The last JOURNEY_DAYS days up to the patient's today."""
+        today = patient.local_today()
+        return cls(today - timedelta(days=JOURNEY_DAYS - 1), today, patient.zone, frozenset(kinds))
+
+    @property
+    def length(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def starts_at(self) -> datetime:
+        return datetime.combine(self.start, time.min, tzinfo=self.zone)
+
+    @property
+    def ends_before(self) -> datetime:
+        """The first instant after the window: midnight that ends its last local day."""
+        return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=self.zone)
+
+    def wants(self, kind: str) -> bool:
+        return not self.kinds or kind in self.kinds
+
+    def holds(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def earlier(self) -> "JourneyWindow":
+        """The same number of days just before this window."""
+        return replace(self, start=self.start - timedelta(days=self.length),
+                       end=self.start - timedelta(days=1))  # fmt: skip
+
+    def later(self) -> "JourneyWindow":
+        return replace(self, start=self.end + timedelta(days=1),
+                       end=self.end + timedelta(days=self.length))  # fmt: skip
+
+
+def _local_day(field_name: str, zone: ZoneInfo) -> TruncDate:
+    return TruncDate(field_name, tzinfo=zone)
+
+
+def _checkin_events(
+    patient: Patient, access: ChartAccess, window: JourneyWindow
+) -> Iterable[JourneyEvent]:
+    checkins = patient.checkins.filter(local_date__range=(window.start, window.end))
+    for checkin in checkins.order_by("-local_date"):
         body = _("Mood %(mood)s · craving %(craving)s · stress %(stress)s") % {
             "mood": checkin.mood,
             "craving": checkin.craving,
@@ -297,18 +351,27 @@ def _checkin_events(patient: Patient, access: ChartAccess) -> Iterable[JourneyEv
         )  # fmt: skip
 
 
-def _milestone_events(patient: Patient, access: ChartAccess) -> Iterable[JourneyEvent]:
-    for milestone in reached_milestones(patient.recovery_start, patient.local_today()):
-        yield JourneyEvent(
-            milestone.date, "milestone",
-            _("%(label)s in recovery") % {"label": milestone.label}, tone="success",
-        )  # fmt: skip
-    for custom in Milestone.objects.filter(patient=patient):
+def _milestone_events(
+    patient: Patient, access: ChartAccess, window: JourneyWindow
+) -> Iterable[JourneyEvent]:
+    reached = reached_milestones(patient.recovery_start, min(window.end, patient.local_today()))
+    for milestone in reached:
+        if window.holds(milestone.date):
+            yield JourneyEvent(
+                milestone.date, "milestone",
+                _("%(label)s in recovery") % {"label": milestone.label}, tone="success",
+            )  # fmt: skip
+    customs = Milestone.objects.filter(patient=patient, date__range=(window.start, window.end))
+    for custom in customs:
         yield JourneyEvent(custom.date, "milestone", custom.title, custom.note, tone="success")
 
 
-def _setback_events(patient: Patient, access: ChartAccess) -> Iterable[JourneyEvent]:
-    for setback in Setback.objects.filter(patient=patient):
+def _setback_events(
+    patient: Patient, access: ChartAccess, window: JourneyWindow
+) -> Iterable[JourneyEvent]:
+    setbacks = Setback.objects.filter(patient=patient,
+                                      occurred_on__range=(window.start, window.end))  # fmt: skip
+    for setback in setbacks:
         parts = [setback.what_happened]
         if setback.what_helped:
             parts.append(_("What helped: %(text)s") % {"text": setback.what_helped})
@@ -320,21 +383,30 @@ def _setback_events(patient: Patient, access: ChartAccess) -> Iterable[JourneyEv
         )  # fmt: skip
 
 
-def _recovery_date_events(patient: Patient, access: ChartAccess) -> Iterable[JourneyEvent]:
-    for entry in RecoveryDate.objects.filter(patient=patient):
+def _recovery_date_events(
+    patient: Patient, access: ChartAccess, window: JourneyWindow
+) -> Iterable[JourneyEvent]:
+    entries = RecoveryDate.objects.filter(
+        patient=patient, recorded_at__gte=window.starts_at, recorded_at__lt=window.ends_before
+    )
+    for entry in entries:
         yield JourneyEvent(
-            timezone.localtime(entry.recorded_at, patient_zone(patient)).date(),
+            timezone.localtime(entry.recorded_at, window.zone).date(),
             "recovery_date",
-            _("Recovery start date set to %(date)s") % {"date": date_format(entry.start_date)},
+            _("Recovery start date set to %(date)s") % {"date": day(entry.start_date)},
             entry.reason,
             at=entry.recorded_at,
         )
 
 
-def _appointment_events(patient: Patient, access: ChartAccess) -> Iterable[JourneyEvent]:
-    zone = patient_zone(patient)
-    for appointment in patient.appointments.all():
-        local = timezone.localtime(appointment.starts_at, zone)
+def _appointment_events(
+    patient: Patient, access: ChartAccess, window: JourneyWindow
+) -> Iterable[JourneyEvent]:
+    appointments = patient.appointments.filter(
+        starts_at__gte=window.starts_at, starts_at__lt=window.ends_before
+    )
+    for appointment in appointments:
+        local = timezone.localtime(appointment.starts_at, window.zone)
         yield JourneyEvent(
             local.date(), "appointment",
             f"{appointment.label} ({appointment.get_status_display().lower()})",
@@ -342,44 +414,174 @@ def _appointment_events(patient: Patient, access: ChartAccess) -> Iterable[Journ
         )  # fmt: skip
 
 
-def _note_events(patient: Patient, access: ChartAccess) -> Iterable[JourneyEvent]:
+def _note_events(
+    patient: Patient, access: ChartAccess, window: JourneyWindow
+) -> Iterable[JourneyEvent]:
     if not access.can_read_notes:
         return
-    zone = patient_zone(patient)
-    for note in notes_of(patient):
+    notes = notes_of(patient).filter(
+        created_at__gte=window.starts_at, created_at__lt=window.ends_before
+    )
+    for note in notes:
         yield JourneyEvent(
-            timezone.localtime(note.created_at, zone).date(), "note",
+            timezone.localtime(note.created_at, window.zone).date(), "note",
             _("Clinical note by %(author)s") % {"author": note.author.display_name}, note.body,
             at=note.created_at,
         )  # fmt: skip
 
 
-# Later features (assessments, coping-plan versions) add their own sources here.
+def _can_read_notes(access: ChartAccess) -> bool:
+    return access.can_read_notes
+
+
+def _everyone(access: ChartAccess) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class JourneySource:
+    """One kind of entry in the journey.
+
+    `events` yields the entries of one window (one query, filtered in the database);
+    `days` is a queryset of that kind's entries with a `journey_day` (the local day) column, so
+    the page knows whether there is anything earlier or later; `shown_to` says who sees it."""
+
+    kind: str
+    label: str
+    events: Callable[[Patient, ChartAccess, JourneyWindow], Iterable[JourneyEvent]]
+    days: Callable[[Patient], QuerySet] | None = None
+    shown_to: Callable[[ChartAccess], bool] = _everyone
+
+
+# In the order the filters list them. Later features (assessments, coping-plan versions) add
+# their own sources here.
 JOURNEY_SOURCES: list[JourneySource] = [
-    _checkin_events,
-    _milestone_events,
-    _setback_events,
-    _recovery_date_events,
-    _appointment_events,
-    _note_events,
-]
+    JourneySource(
+        "checkin", gettext_lazy("Check-ins"), _checkin_events,
+        lambda patient: patient.checkins.annotate(journey_day=F("local_date")),
+    ),
+    JourneySource(
+        "milestone", gettext_lazy("Milestones"), _milestone_events,
+        lambda patient: patient.milestones.annotate(journey_day=F("date")),
+    ),
+    JourneySource(
+        "setback", gettext_lazy("Setbacks"), _setback_events,
+        lambda patient: patient.setbacks.annotate(journey_day=F("occurred_on")),
+    ),
+    JourneySource(
+        "appointment", gettext_lazy("Appointments"), _appointment_events,
+        lambda patient: patient.appointments.annotate(
+            journey_day=_local_day("starts_at", patient.zone)
+        ),
+    ),
+    JourneySource(
+        "note", gettext_lazy("Clinical notes"), _note_events,
+        lambda patient: patient.clinical_notes.annotate(
+            journey_day=_local_day("created_at", patient.zone)
+        ),
+        shown_to=_can_read_notes,
+    ),
+    JourneySource(
+        "recovery_date", gettext_lazy("Recovery start dates"), _recovery_date_events,
+        lambda patient: patient.recovery_dates.annotate(
+            journey_day=_local_day("recorded_at", patient.zone)
+        ),
+    ),
+]  # fmt: skip
 
 
-def journey_for(patient: Patient, access: ChartAccess) -> list[JourneyEvent]:
-    """The patient's story: one timeline, newest first; a constant number of queries."""
-    events = [event for source in JOURNEY_SOURCES for event in source(patient, access)]
+def journey_kinds(access: ChartAccess) -> list[tuple[str, str]]:
+    """The kinds of entry this reader may filter the journey by, as form choices."""
+    return [(source.kind, source.label) for source in JOURNEY_SOURCES if source.shown_to(access)]
+
+
+@dataclass
+class JourneyPage:
+    window: JourneyWindow
+    events: list[JourneyEvent]
+    first_day: date | None  # the first and last day with an entry of the kinds asked for
+    last_day: date | None
+
+    @property
+    def has_earlier(self) -> bool:
+        return self.first_day is not None and self.first_day < self.window.start
+
+    @property
+    def has_later(self) -> bool:
+        return self.last_day is not None and self.last_day > self.window.end
+
+    @property
+    def has_history(self) -> bool:
+        return self.first_day is not None
+
+
+def journey_for(patient: Patient, access: ChartAccess, window: JourneyWindow) -> JourneyPage:
+    """One window of the patient's story, newest first. A constant number of queries: one per
+    kind asked for, and one for the first and last day with an entry."""
+    sources = [s for s in JOURNEY_SOURCES if s.shown_to(access) and window.wants(s.kind)]
+    events = [event for source in sources for event in source.events(patient, access, window)]
     events.sort(key=lambda event: event.sort_key, reverse=True)
-    return events
+    first_day, last_day = _journey_span(patient, sources, window)
+    return JourneyPage(window, events, first_day, last_day)
+
+
+def _journey_span(
+    patient: Patient, sources: list[JourneySource], window: JourneyWindow
+) -> tuple[date | None, date | None]:
+    firsts: list[date] = []
+    lasts: list[date] = []
+    if window.wants("milestone") and patient.recovery_start:
+        # Milestones counted from the recovery start fall between it and today.
+        reached = reached_milestones(patient.recovery_start, patient.local_today())
+        if reached:
+            firsts.append(min(m.date for m in reached))
+            lasts.append(max(m.date for m in reached))
+    spans = {}
+    for n, source in enumerate(s for s in sources if s.days):
+        days = source.days(patient).order_by()
+        spans[f"first_{n}"] = Subquery(days.order_by("journey_day").values("journey_day")[:1])
+        spans[f"last_{n}"] = Subquery(days.order_by("-journey_day").values("journey_day")[:1])
+    if spans:
+        row = Patient.objects.filter(pk=patient.pk).annotate(**spans).values(*spans).get()
+        firsts += [v for k, v in row.items() if k.startswith("first_") and v is not None]
+        lasts += [v for k, v in row.items() if k.startswith("last_") and v is not None]
+    return (min(firsts) if firsts else None, max(lasts) if lasts else None)
+
+
+@dataclass(frozen=True)
+class AlertCounts:
+    """The patient's alerts that still need someone: not yet acknowledged (open), and
+    acknowledged but not yet resolved; with the high-severity ones of each."""
+
+    open: int = 0
+    acknowledged: int = 0
+    high_open: int = 0
+    high_acknowledged: int = 0
+
+
+def alert_counts(patient: Patient) -> AlertCounts:
+    high = Q(severity=AlertSeverity.HIGH)
+    is_open, is_acknowledged = Q(status=AlertStatus.OPEN), Q(status=AlertStatus.ACKNOWLEDGED)
+    row = patient.alerts.exclude(status=AlertStatus.RESOLVED).aggregate(
+        open=Count("pk", filter=is_open),
+        acknowledged=Count("pk", filter=is_acknowledged),
+        high_open=Count("pk", filter=is_open & high),
+        high_acknowledged=Count("pk", filter=is_acknowledged & high),
+    )
+    return AlertCounts(**row)
 
 
 def chart_header(patient: Patient) -> dict[str, object]:
     today = patient.local_today()
+    counts = alert_counts(patient)
     return {
         "days_in_recovery": patient.days_in_recovery(today),
         "next_milestone": next_milestone(patient.recovery_start, today),
-        "high_alerts": patient.alerts.filter(severity=AlertSeverity.HIGH)
-        .exclude(status=AlertStatus.RESOLVED)
-        .count(),
+        # The banner: high-severity alerts nobody has acknowledged yet, and those acknowledged
+        # but still to be resolved.
+        "high_alerts": counts.high_open,
+        "high_alerts_acknowledged": counts.high_acknowledged,
+        "alert_counts": counts,
         "age": _age(patient.date_of_birth, today),
     }
 

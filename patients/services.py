@@ -1,7 +1,7 @@
 """Writes on patients and their charts. Every service runs in one transaction, validates the
 rule it owns (raising ValidationError with field names), and writes its audit event."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -83,6 +83,23 @@ def _check_patient(patient: Patient) -> None:
         patient.full_clean(exclude=["clinic", "user", "program"], validate_unique=False)
     except ValidationError as exc:
         raise ValidationError(exc.message_dict) from None
+
+
+# Steps a higher floor adds to intake, run in the intake's transaction with the choices made on
+# the form (joining/ invites the person to their own sign-in).
+INTAKE_STEPS: list[Callable[..., None]] = []
+
+
+def register_intake_step(step: Callable[..., None]) -> None:
+    if step not in INTAKE_STEPS:
+        INTAKE_STEPS.append(step)
+
+
+def intake_steps_run(
+    *, patient: Patient, actor: User, request: HttpRequest | None = None, **choices: object
+) -> None:
+    for step in INTAKE_STEPS:
+        step(patient=patient, actor=actor, request=request, **choices)
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 selector, and render; access is decided in patients/access.py."""
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import wraps
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
+from accounts.feedback import feedback_redirect
 from accounts.models import Role
 from audit.models import Action
 from audit.services import audit_record
@@ -37,7 +39,8 @@ from patients.forms import (
     StatusForm,
     apply_service_errors,
 )
-from patients.models import Patient, PatientStatus, TeamRole
+from patients.journey_forms import JourneyFilterForm
+from patients.models import Alert, Patient, PatientStatus, TeamRole
 
 CASELOAD_PAGE_SIZE = 25
 STAFF = (Role.ADMIN, Role.CLINICIAN)
@@ -147,6 +150,10 @@ def _intake(request: HttpRequest, form: IntakeForm) -> Patient:
             actor=request.user,
             request=request,
         )
+        services.intake_steps_run(
+            patient=patient, actor=request.user, request=request,
+            invite_by=form.cleaned_data.get("invite_by") or "",
+        )  # fmt: skip
     return patient
 
 
@@ -203,6 +210,9 @@ def chart_view(*, write: bool = False, audit_view: bool = True) -> Callable:
         @role_required(*STAFF)
         @wraps(view)
         def wrapper(request: HttpRequest, patient_id: int, *args: Any, **kwargs: Any) -> Any:
+            # The membership is the signed-in user's own: give it the user already loaded
+            # rather than a query of its own in the access checks.
+            request.membership.user = request.user
             patient = patient_for_staff(request.membership, patient_id)
             access = ChartAccess(request.membership, patient)
             if write and not access.can_edit:
@@ -242,9 +252,27 @@ def chart(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpRe
 
 @chart_view()
 def chart_journey(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
-    return _chart(
-        request, patient, access, "journey", events=selectors.journey_for(patient, access)
+    """The journey a range of days at a time (the last 30 by default), filtered by kind."""
+    form = JourneyFilterForm(
+        request.GET or None, patient=patient, kinds=selectors.journey_kinds(access)
     )
+    window = form.window()
+    recent = selectors.JourneyWindow.recent(patient, window.kinds)
+    return _chart(
+        request, patient, access, "journey", form=form,
+        journey=selectors.journey_for(patient, access, window),
+        earlier=_journey_query(window.earlier()), later=_journey_query(window.later()),
+        recent=None if window == recent else _journey_query(recent),
+        every_kind=_journey_query(replace(window, kinds=frozenset())) if window.kinds else None,
+    )  # fmt: skip
+
+
+def _journey_query(window: selectors.JourneyWindow) -> str:
+    """The query string of a journey page: its days and the kinds asked for."""
+    query = QueryDict(mutable=True)
+    query["start"], query["end"] = window.start.isoformat(), window.end.isoformat()
+    query.setlist("kind", sorted(window.kinds))
+    return query.urlencode()
 
 
 @chart_view()
@@ -489,17 +517,21 @@ def alert_acknowledge(
     request: HttpRequest, patient: Patient, access: ChartAccess, alert_id: int
 ) -> HttpResponse:
     alert = get_object_or_404(selectors.alerts_of(patient), pk=alert_id)
+    error = ""
     try:
         services.alert_acknowledge(alert=alert, actor=request.user, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except ValidationError as problem:
+        error = " ".join(problem.messages)
     if request.htmx:
-        return render(request, "patients/_alert.html",
-                      {"alert": alert, "patient": patient, "access": access,
-                       "resolve_form": AlertResolveForm()})  # fmt: skip
+        return _alert_swap(request, patient, access, alert, error=error)
     if request.POST.get("next") == "caseload":
+        if error:
+            messages.error(request, error)
         return redirect("patients:caseload")
-    return redirect("patients:alerts", patient.pk)
+    return feedback_redirect(
+        request, reverse("patients:alerts", args=[patient.pk]), error or _("Acknowledged."),
+        at=f"alert-{alert.pk}", level=messages.ERROR if error else messages.SUCCESS,
+    )  # fmt: skip
 
 
 @chart_view(write=True)
@@ -516,9 +548,35 @@ def alert_resolve(
         except ValidationError as error:
             apply_service_errors(form, error)
     if request.htmx:
-        return render(request, "patients/_alert.html",
-                      {"alert": alert, "patient": patient, "access": access,
-                       "resolve_form": form if form.errors else AlertResolveForm()})  # fmt: skip
-    if form.errors:
-        messages.error(request, _("Say how the alert was resolved."))
-    return redirect("patients:alerts", patient.pk)
+        if "comment" in form.errors:
+            return _alert_swap(request, patient, access, alert, resolve_form=form, focus="comment")
+        return _alert_swap(request, patient, access, alert,
+                           error=" ".join(form.non_field_errors()))  # fmt: skip
+    problem = " ".join(text for texts in form.errors.values() for text in texts)
+    return feedback_redirect(
+        request, reverse("patients:alerts", args=[patient.pk]), problem or _("Resolved."),
+        at=f"alert-{alert.pk}", level=messages.ERROR if problem else messages.SUCCESS,
+    )  # fmt: skip
+
+
+def _alert_swap(
+    request: HttpRequest,
+    patient: Patient,
+    access: ChartAccess,
+    alert: Alert,
+    *,
+    error: str = "",
+    resolve_form: AlertResolveForm | None = None,
+    focus: str = "state",
+) -> HttpResponse:
+    """The alert's card after an htmx Acknowledge or Resolve, focused where the person looks
+    next (its new state, or the comment to fix), with the chart's banner and the count of open
+    alerts swapped out of band so nothing on the page still calls it open."""
+    counts = selectors.alert_counts(patient)
+    return render(
+        request, "patients/_alert_swap.html",
+        {"alert": alert, "patient": patient, "access": access, "tab": "alerts", "error": error,
+         "focus": focus, "resolve_form": resolve_form or AlertResolveForm(),
+         "alert_counts": counts, "high_alerts": counts.high_open,
+         "high_alerts_acknowledged": counts.high_acknowledged},
+    )  # fmt: skip

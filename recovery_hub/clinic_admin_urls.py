@@ -16,6 +16,7 @@ urlpatterns = [
     path("staff/invite/", staff_views.staff_invite_view, name="staff_invite"),
     path("staff/<int:membership_id>/role/", staff_views.staff_role, name="staff_role"),
     path("staff/<int:membership_id>/active/", staff_views.staff_active, name="staff_active"),
+    path("staff/<int:membership_id>/resend/", staff_views.staff_resend, name="staff_resend"),
     path("patients/", program_views.patients, name="patients"),
     path("emergency-access/", program_views.emergency_access, name="emergency_access"),
     path("settings/", staff_views.clinic_settings, name="settings"),

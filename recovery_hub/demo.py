@@ -23,6 +23,7 @@ from coping.models import Assessment, CheckIn
 from coping.services import plan_save
 from engagement.demo import seed_engagement
 from events.demo import seed_events
+from joining.demo import seed_joining
 from networks.consent import consented_scopes
 from networks.models import (
     Consent,
@@ -646,6 +647,7 @@ SEED_STEPS: list[SeedStep] = [
     seed_events,
     seed_engagement,
     seed_audit,
+    seed_joining,
     seed_reports,  # last: it decorates what the steps before it made
 ]
 

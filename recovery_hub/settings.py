@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "events",
     "notifications",
     "engagement",
+    "joining",
 ]
 
 MIDDLEWARE = [
@@ -105,8 +106,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.clinic",
             ],
-            # Every template may write dates the one way: {{ when|day }}, |moment, |clock.
-            "builtins": ["accounts.templatetags.dates"],
+            # Every template may write dates the one way ({{ when|day }}, |moment, |clock) and place a
+            # confirmation next to the control that was used ({% feedback_at "place" %}).
+            "builtins": ["accounts.templatetags.dates", "accounts.templatetags.feedback"],
         },
     },
 ]
@@ -155,9 +157,14 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "accounts.adapter.ClinicAccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Choosing a password from an emailed link (a staff invitation, a reset) signs the person in.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_SESSION_REMEMBER = False
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Passkeys: a person may add one after joining (Account security) and sign in with it.
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # plain http://127.0.0.1 on a laptop only
 MFA_TOTP_ISSUER = "Recovery Hub"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
 SESSION_COOKIE_HTTPONLY = True

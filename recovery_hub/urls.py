@@ -29,6 +29,7 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("engagement.urls")),
+    path("", include("joining.urls")),
     path("", include("audit.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

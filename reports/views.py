@@ -1,9 +1,9 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.access import role_required
+from accounts.dates import day
 from accounts.models import Role
 from audit.models import Action
 from audit.services import audit_record
@@ -37,8 +37,7 @@ def _needs_postgresql(request: HttpRequest, report: Report) -> HttpResponse:
 
 def filters_line(filters: Filters) -> str:
     parts = [
-        _("From %(start)s to %(end)s")
-        % {"start": date_format(filters.start), "end": date_format(filters.end)}
+        _("From %(start)s to %(end)s") % {"start": day(filters.start), "end": day(filters.end)}
     ]
     if filters.program is not None:
         parts.append(_("program: %(name)s") % {"name": filters.program.name})

@@ -12,3 +12,38 @@ document.addEventListener("input", (event) => {
   const output = input.closest(".scale")?.querySelector("[data-scale-output]");
   if (output) output.textContent = input.value;
 });
+
+// A confirmation placed next to the control that was used (accounts/feedback.py): the page
+// opens at its anchor; move focus there so it is seen on a phone and read by screen readers.
+function focusFeedback() {
+  const feedback = document.querySelector(".inline-feedback:not(:empty)");
+  if (feedback && feedback.querySelector(".alert")) {
+    feedback.focus({ preventScroll: false });
+    feedback.scrollIntoView({ block: "center" });
+  }
+}
+document.addEventListener("DOMContentLoaded", focusFeedback);
+// Opening the page at its #anchor moves focus to the viewport after DOMContentLoaded (the
+// browser's "scroll to the fragment" steps): focus the confirmation again once loaded, unless
+// the person has already moved on.
+window.addEventListener("load", () => {
+  if (!document.activeElement || document.activeElement === document.body) focusFeedback();
+});
+
+// After an htmx swap, focus what the server marked (data-focus-after-swap), else keep focus
+// on the swapped element, so keyboard and screen-reader users are never dropped to the top.
+document.addEventListener("htmx:afterSwap", (event) => {
+  const target = event.detail.target;
+  const marked = target.querySelector?.("[data-focus-after-swap]") ||
+    (target.matches?.("[data-focus-after-swap]") ? target : null) ||
+    document.querySelector("[data-focus-after-swap]");
+  const destination = marked || target;
+  if (destination && typeof destination.focus === "function") {
+    if (!destination.hasAttribute("tabindex") && !/^(A|BUTTON|INPUT|SELECT|TEXTAREA)$/.test(destination.tagName)) {
+      destination.setAttribute("tabindex", "-1");
+    }
+    destination.focus();
+    // Focused once: a later swap elsewhere must not find this stale mark first.
+    if (marked) marked.removeAttribute("data-focus-after-swap");
+  }
+});

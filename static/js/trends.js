@@ -12,7 +12,7 @@
 
   function checkinChart(canvas, series) {
     var labels = JSON.parse(canvas.dataset.labels);
-    var days = series.map(function (row) { return row.date; });
+    var days = series.map(function (row) { return row.label || row.date; });
     var dataset = function (key) {
       return {
         label: labels[key],
@@ -29,13 +29,16 @@
       options: {
         animation: false,
         maintainAspectRatio: false,
-        scales: { y: { min: 0, max: 10, ticks: { stepSize: 2 } } },
+        scales: {
+          x: { ticks: { maxRotation: 0, autoSkip: true } },
+          y: { min: 0, max: 10, ticks: { stepSize: 2 } },
+        },
       },
     });
   }
 
   function assessmentChart(canvas, points, bands) {
-    var days = points.map(function (p) { return p.date; });
+    var days = points.map(function (p) { return p.label || p.date; });
     var datasets = [{
       label: canvas.dataset.name,
       data: points.map(function (p) { return p.total; }),
@@ -59,6 +62,7 @@
       data: { labels: days, datasets: datasets },
       options: {
         animation: false,
+        scales: { x: { ticks: { maxRotation: 0, autoSkip: true } } },
         plugins: { legend: { labels: { filter: function (item) { return item.datasetIndex === 0; } } } },
       },
     });

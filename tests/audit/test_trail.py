@@ -118,12 +118,13 @@ def test_csv_has_the_filtered_events_with_the_pages_columns_and_is_audited(
     assert response["Content-Type"].startswith("text/csv")
     header, *rows = read_csv(response)
     assert header == ["When", "Who", "Email", "Role", "Action", "Patient", "MRN", "Object",
-                      "Object id", "Details", "From"]  # fmt: skip
+                      "Object id", "Details", "From", "Record"]  # fmt: skip
     assert [row[4] for row in rows] == ["Updated", "Viewed", "Created"]  # the care team
     viewed = rows[1]
     assert viewed[1:7] == ["Chris Alvarez", team_clinician.email, "Clinician", "Viewed",
                            "Jordan Rivera", "HR-100"]  # fmt: skip
     assert viewed[7:10] == ["patient", str(patient.pk), "page: chart"]
+    assert viewed[11] == "Record of Jordan Rivera"
     assert rows[0][9] == 'note: =HYPERLINK("http://evil")'  # starts with text: left as is
     export = AuditEvent.objects.get(action=Action.EXPORT)
     assert export.actor == clinic_admin and export.clinic == clinic

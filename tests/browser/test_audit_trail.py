@@ -24,6 +24,7 @@ def test_admin_filters_the_audit_trail_and_downloads_it(page):
     sign_in(page, "admin@demo.clinic", DEMO_PASSWORD)
 
     page.goto(reverse("home"))
+    page.get_by_role("button", name="Clinic", exact=True).click()
     page.get_by_role("link", name="Audit trail").click()
     page.wait_for_load_state("domcontentloaded")
     assert page.get_by_role("heading", level=1).inner_text() == "Audit trail"

@@ -21,25 +21,37 @@ def test_phone_check_in_and_phq9_reach_the_caseload(phone_page, browser, live_se
     page.get_by_role("link", name="Check in today").click()
     page.wait_for_url(re.compile("/my-recovery/check-in/"))
     assert axe_violations(page) == []
-    page.get_by_label("Mood").fill("3")
-    page.get_by_label("Craving").fill("9")
-    page.get_by_label("Stress").fill("7")
+    # Nothing is chosen for the person: saving straight away asks for each answer.
+    assert page.locator("input[type=radio]:checked").count() == 0
+    page.get_by_role("button", name="Save check-in").click()
+    for message in ["Choose how your mood is today", "Choose how strong any craving",
+                    "Choose how stressed you feel", "Choose Yes or No."]:  # fmt: skip
+        assert page.get_by_text(message).is_visible()
+    assert axe_violations(page) == []
+    # Each answer is a tap on a large button of its own question.
+    for question, answer in [("Mood", "3"), ("Craving", "9"), ("Stress", "7"),
+                             ("Any use since your last check-in?", "No")]:  # fmt: skip
+        group = page.get_by_role("group", name=question)
+        group.locator("label", has_text=re.compile(rf"^{answer}\b")).click()
+        assert group.get_by_role("radio", name=re.compile(rf"^{answer}\b")).is_checked()
     page.get_by_label("Hours of sleep last night").fill("5.5")
-    page.get_by_label("No", exact=True).check()
     page.get_by_role("button", name="Save check-in").click()
 
     page.wait_for_url(re.compile(r"/patients/\d+/checkins/"))
     assert page.get_by_text("Thank you for checking in.").is_visible()
     assert page.locator("#checkin-chart").is_visible()
+    # Checked in: the page no longer offers "Check in today"; updating is a secondary action.
+    assert page.get_by_role("link", name="Check in today").count() == 0
+    assert page.get_by_role("link", name="Update today's check-in").is_visible()
 
-    page.get_by_role("link", name=re.compile("Start PHQ-9")).click()
+    page.get_by_role("link", name=re.compile(r"Start Mood questionnaire \(PHQ-9\)")).click()
     for number in range(1, 10):
         answer = "Several days" if number == 9 else "More than half the days"
         page.get_by_role("group", name=re.compile(rf"^{number}\.")).get_by_label(answer).check()
     page.get_by_role("button", name="Save answers").click()
 
     page.wait_for_url(re.compile(r"/patients/\d+/checkins/"))
-    assert page.get_by_text(re.compile(r"PHQ-9 saved: 17")).is_visible()
+    assert page.get_by_text(re.compile(r"Mood questionnaire \(PHQ-9\) saved: 17")).is_visible()
     assert page.locator("canvas#chart-phq9[data-drawn=true]").count() == 1
     checkin = CheckIn.objects.filter(patient__user__email="patient@demo.clinic").latest(
         "local_date"

@@ -44,7 +44,7 @@ def test_invite_grant_accept_help_then_revoke(browser, live_server):
     desk.locator("#id_email").fill("rosa@example.org")
     desk.get_by_label("Invite them by email now").check()
     desk.get_by_role("button", name="Add to the network").click()
-    desk.wait_for_url(re.compile(r"/network/$"))
+    desk.wait_for_url(re.compile(r"/network/#contact-\d+$"))  # at the new person's card
     invitation = next(m for m in mail.outbox if m.to == ["rosa@example.org"])
     link = re.search(r"https?://\S+/invite/\S+/", invitation.body).group(0)
 
@@ -86,7 +86,10 @@ def test_invite_grant_accept_help_then_revoke(browser, live_server):
     rosa.wait_for_load_state("domcontentloaded")
     assert Encouragement.objects.filter(message__startswith="So proud of you").exists()
 
-    # The person revokes; Rosa's very next page shows nothing of theirs.
+    # The person revokes (a page first says what Rosa stops seeing); Rosa's very next page shows
+    # nothing of theirs.
+    home.get_by_role("link", name="Revoke…").click()
+    assert "Milestones to celebrate" in home.get_by_test_id("revoke-scopes").inner_text()
     home.get_by_role("button", name="Revoke now").click()
     home.wait_for_load_state("domcontentloaded")
     rosa.reload()

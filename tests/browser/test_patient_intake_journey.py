@@ -30,6 +30,7 @@ def test_clinician_intake_to_caseload(page):
         (timezone.localdate() - timedelta(days=5)).isoformat()
     )
     page.get_by_label("Primary counselor").select_option(label="Chris Alvarez")
+    page.get_by_label("Not now (you can invite them from their chart later)").check()
     page.get_by_role("button", name="Create patient").click()
 
     page.wait_for_url(re.compile(r"/patients/\d+/$"))

@@ -43,11 +43,12 @@ def test_inviting_a_new_person_creates_the_account_and_sends_one_email(
     response = invite(admin_signed_in, INVITE, django_capture_on_commit_callbacks)
 
     assert response.status_code == 302
-    assert response.url == reverse("clinic_admin:staff")
     user = User.objects.get(email="robin.lee@harbor.org")
     assert user.full_name == "Robin Lee"
     assert not user.has_usable_password()
     membership = Membership.objects.get(user=user, organization=clinic)
+    # Back on the staff list, at the new person's row, where the confirmation is.
+    assert response.url == f"{reverse('clinic_admin:staff')}#staff-{membership.pk}"
     assert (membership.role, membership.is_active) == (Role.CLINICIAN, True)
     assert AuditEvent.objects.filter(
         action=Action.CREATE, actor=clinic_admin, clinic=clinic, object_id=str(membership.pk)

@@ -135,7 +135,7 @@ def test_the_portal_shows_the_digest_card(client, patient, contact):
     html = client.get(reverse("networks:supporter_patient", args=[patient.pk])).content.decode()
 
     assert 'data-testid="digest-card"' in html
-    assert "On: every Monday at 08:15." in html
+    assert "On: every Monday at 8:15 AM." in html
     assert f'action="{digest_url(patient)}"' in html
     card = html.split('data-testid="digest-card"', 1)[1].split("</section>", 1)[0]
     assert 'name="csrfmiddlewaretoken"' in card
@@ -236,4 +236,4 @@ def test_the_portal_card_costs_one_query(rf, patient, contact, saved, django_ass
     with django_assert_num_queries(1):  # the contact's subscription (or none: the defaults)
         html = template.render(Context({"contact": contact, "request": request}))
 
-    assert ("Thursday at 09:00" if saved else "Sunday at 18:00") in html
+    assert ("Thursday at 9:00 AM" if saved else "Sunday at 6:00 PM") in html  # |clock

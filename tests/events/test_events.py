@@ -229,4 +229,4 @@ def test_invited_list_query_count(client, clinic, team_clinician, supporter, con
     client.force_login(supporter)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("events:index"))
-    assert len(response.context["invitations"]) == rows
+    assert len(response.context["invited"]) == rows

@@ -35,6 +35,7 @@ POSTS = [
     "contact_invite",
     "invitation_revoke",
     "consent",
+    "consent_change",
     "consent_revoke",
     "encouragement_hide",
     "help_tasks",
@@ -71,6 +72,7 @@ def url(name: str, patient, world) -> str:
         "contact_status": [contact],
         "contact_invite": [contact],
         "consent": [contact],
+        "consent_change": [contact],
         "contact_preview": [contact],
         "invitation_revoke": [contact, world["invitation"].pk],
         "consent_revoke": [contact, world["consent"].pk],
@@ -87,6 +89,8 @@ POST_DATA = {
                      "language": "en"},
     "contact_status": {"status": "removed"},
     "consent_revoke": {"reason": "changed my mind"},
+    "consent_change": {"change-scopes": ["milestones"], "change-signed_name": "Jordan Rivera",
+                       "change-agree": "on"},
     "help_tasks": {"kind": "meal", "title": "Soup"},
 }  # fmt: skip
 
@@ -181,6 +185,12 @@ def test_outsiders_get_404_on_every_page(client, patient, world, outsider, name)
     client.force_login(outsider)
 
     assert client.get(url(name, patient, world)).status_code == 404
+
+
+def test_outsiders_get_404_on_the_revoke_confirmation(client, patient, world, outsider):
+    client.force_login(outsider)
+
+    assert client.get(url("consent_revoke", patient, world)).status_code == 404
 
 
 @pytest.mark.parametrize("name", POSTS)

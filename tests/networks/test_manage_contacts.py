@@ -40,8 +40,11 @@ def test_the_person_in_recovery_adds_someone(client, patient, person):
     response = client.post(new_url(patient), GOOD)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("networks:network", args=[patient.pk])
     sam = SupportContact.objects.get(name="Sam Okafor")
+    # Back on the network page, at the new person's card, where the confirmation is shown.
+    assert response["Location"] == reverse("networks:network", args=[patient.pk]) + (
+        f"#contact-{sam.pk}"
+    )
     assert (sam.patient, sam.added_by, sam.status) == (patient, person, ContactStatus.INVITED)
     assert (sam.email, sam.language, sam.offers) == ("sam@example.org", "es", ["car", "calls"])
     assert (sam.reach_out_weekday, sam.reach_out_time) == (2, time(18, 30))

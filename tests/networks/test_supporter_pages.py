@@ -515,12 +515,14 @@ def test_patient_page_query_count_does_not_grow(
     client.force_login(supporter)
 
     # session, user, memberships; the contact; consents in force; check-ins and recent
-    # assessments (summary); the plan version; appointments; tasks; reach-outs; the audit
-    # event; setbacks they were told about (consents, notices) and this month's wellbeing
-    # check-in: fifteen; then one each for the engagement blocks (open help requests, coming
-    # milestones' celebration messages, the digest subscription): eighteen, plus a little room.
+    # assessments (summary); the plan version; appointments; tasks; reach-outs; the messages
+    # they sent; the audit event; setbacks they were told about (consents, notices) and this
+    # month's wellbeing check-in: sixteen; then one each for the engagement blocks (open help
+    # requests, coming milestones' celebration messages, the digest subscription): nineteen,
+    # plus a little room.
     with django_assert_max_num_queries(20):
         response = client.get(reverse("networks:supporter_patient", args=[patient.pk]))
 
     html = response.content.decode()
     assert html.count('data-testid="open-task"') + html.count('data-testid="my-task"') == size
+    assert html.count('data-testid="sent-encouragement"') == min(size, 5)  # newest five

@@ -118,7 +118,11 @@ def test_heads_up_reaches_only_consented_active_supporters_at_nine_in_their_zone
     for row in rows("milestone_heads_up"):
         assert row.subject == "A milestone to celebrate soon"
         assert "Harbor" not in row.subject + row.body and "Friday" in row.body
-        assert f"/support/{patient.pk}/" in row.body and "Jordan" in row.body
+        assert "Jordan" in row.body
+    # Pat has joined: the page itself. Sam has no sign-in yet: a link to their invitation.
+    assert f"/support/{patient.pk}/" in pat_row.body
+    sam_row = Notification.objects.get(kind="milestone_heads_up", recipient_contact=sam)
+    assert "/join/supporter/" in sam_row.body and "/support/" not in sam_row.body
 
 
 def test_milestone_day_reaches_patient_care_team_and_consented_supporters(

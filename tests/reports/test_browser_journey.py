@@ -44,7 +44,9 @@ def test_admin_filters_the_adherence_report_downloads_the_csv_and_opens_the_audi
     assert program.name in text
 
     # From the menu, as a person would: the trail opens with what they just did on top.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit trail").click()
+    menu = page.get_by_role("navigation", name="Main")
+    menu.get_by_role("button", name="Clinic", exact=True).click()
+    menu.get_by_role("link", name="Audit trail").click()
     page.wait_for_load_state("domcontentloaded")
     assert page.get_by_role("heading", level=1).inner_text() == "Audit trail"
     rows = page.get_by_test_id("audit-table").locator("tbody tr")

@@ -70,4 +70,25 @@ def test_tiles_show_milestones_reached_and_network_engagement(admin_signed_in, c
     assert tiles["network"] == network
     html = response.content.decode()
     assert 'data-testid="tile-milestones">2<' in html
-    assert "Active supporters today: 2" in html
+    assert "People in networks (active): 2" in html
+
+
+def test_the_supporter_figures_say_what_they_count(admin_signed_in, clinic):
+    """Accounts and network members are different figures: one supporter with a sign-in, two
+    people active in networks (one of them without a sign-in); each tile names its own and the
+    network figure is the network report's "Active supporters, today"."""
+    from accounts.models import Role
+    from tests.engagement.conftest import add_supporter
+    from tests.factories import member
+
+    first = PatientFactory(clinic=clinic, user=member(Role.PATIENT, clinic))
+    add_supporter(first, "Rosa Ortiz", "rosa@example.org")  # with a sign-in
+    add_supporter(first, "Lee Park", "lee@example.org", account=False)  # by email only
+
+    html = admin_signed_in.get(reverse("reports:dashboard")).content.decode()
+
+    assert 'data-testid="tile-supporter-accounts">1<' in html
+    assert "Supporters with a sign-in" in html
+    assert "People in networks (active): 2" in html
+    assert "Active supporters, today" in html  # the explanation names the report's column
+    assert ">Supporters<" not in html and "Active supporters today:" not in html

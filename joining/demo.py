@@ -1,0 +1,42 @@
+"""Demo seeding for joining: the person in recovery's sign-in shows every state on the charts
+(joined, invited and waiting, an invitation that ran out, not invited yet)."""
+
+import random
+import secrets
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from joining.models import InviteChannel, PatientInvitation
+
+
+def seed_joining(demos: list, rng: random.Random, today: date) -> None:
+    now = timezone.now()
+    for demo in demos:
+        sender = demo.clinicians[0]
+        waiting = [p for p in demo.patients if p.user_id is None]
+        for patient in demo.patients:
+            if patient.invitations.exists():
+                continue  # seeded before: running twice changes nothing
+            if patient.user_id is not None:
+                sent = now - timedelta(days=rng.randint(20, 60))
+                PatientInvitation.objects.create(
+                    patient=patient, channel=InviteChannel.EMAIL, address=patient.user.email,
+                    nonce=secrets.token_hex(16), sent_by=sender, expires_at=sent + timedelta(days=7),
+                    accepted_at=sent + timedelta(hours=5), accepted_by=patient.user,
+                )  # fmt: skip
+            elif patient in waiting[:1] and (patient.email or patient.phone):
+                channel = InviteChannel.EMAIL if patient.email else InviteChannel.SMS
+                PatientInvitation.objects.create(
+                    patient=patient, channel=channel,
+                    address=patient.email if patient.email else patient.phone,
+                    nonce=secrets.token_hex(16), sent_by=sender,
+                    expires_at=now + timedelta(days=5),
+                )  # fmt: skip
+            elif patient in waiting[1:2] and (patient.email or patient.phone):
+                sent = now - timedelta(days=12)
+                PatientInvitation.objects.create(
+                    patient=patient, channel=InviteChannel.EMAIL if patient.email else "sms",
+                    address=patient.email or patient.phone, nonce=secrets.token_hex(16),
+                    sent_by=sender, expires_at=sent + timedelta(days=7),
+                )  # fmt: skip

@@ -1,0 +1,391 @@
+"""Bringing a person in: the invitation to their own sign-in, and links that work before they
+have one.
+
+- patient_invitation_send / _revoke / _accept: the care team invites the person by email or
+  text; the signed, single-use, expiring link lets them set a password and lands on
+  "My recovery".
+- checkin_link(): a one-action check-in for one local day, for a person without a sign-in.
+- person_link() / supporter_link(): what a message links to for someone who has not joined:
+  their open invitation when there is one, else a page that says how to get a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, Role, User
+from audit.models import Action
+from audit.services import audit_record
+from joining.models import InviteChannel, LinkUse, PatientInvitation
+from networks.models import ContactStatus, Invitation, SupportContact
+from notifications.models import Kind
+from notifications.outbox import Message, enqueue
+from patients.models import Patient, PatientStatus
+
+INVITE_SALT = "joining.invitation"
+CHECKIN_SALT = "joining.checkin"
+PERSON_SALT = "joining.person"
+SUPPORTER_SALT = "joining.supporter"
+# A message's "open the app" link for someone without a sign-in stays usable this long.
+PERSON_LINK_DAYS = 30
+# Asking for a fresh invitation from a message's link: at most one per this many minutes.
+RESEND_PAUSE = timedelta(minutes=10)
+
+
+class JoinProblem(Exception):
+    """Why a link cannot be used: "invalid", "expired", "used", "revoked" or "joined"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _absolute(path: str, request: HttpRequest | None = None) -> str:
+    return request.build_absolute_uri(path) if request is not None else f"{settings.SITE_URL}{path}"
+
+
+def first_name(patient: Patient) -> str:
+    return patient.display_name.split(" ")[0]
+
+
+# --- The invitation -------------------------------------------------------------------------
+
+
+def invitation_token(invitation: PatientInvitation) -> str:
+    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=INVITE_SALT)
+
+
+def invitation_url(invitation: PatientInvitation, request: HttpRequest | None = None) -> str:
+    return _absolute(reverse("joining:join", args=[invitation_token(invitation)]), request)
+
+
+def open_invitation(patient: Patient) -> PatientInvitation | None:
+    return (
+        patient.invitations.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def invitation_from_token(token: str) -> PatientInvitation:
+    """The invitation a link points at, or JoinProblem saying why it cannot be used."""
+    try:
+        data = signing.loads(token, salt=INVITE_SALT)
+        invitation = PatientInvitation.objects.select_related("patient__clinic").get(
+            pk=int(data["i"]), nonce=str(data["n"])
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError, PatientInvitation.DoesNotExist):
+        raise JoinProblem("invalid") from None
+    if invitation.accepted_at is not None:
+        raise JoinProblem("used")
+    if invitation.revoked_at is not None:
+        raise JoinProblem("revoked")
+    if invitation.patient.user_id is not None:
+        raise JoinProblem("joined")
+    if invitation.expires_at <= timezone.now():
+        raise JoinProblem("expired")
+    return invitation
+
+
+def _address_for(patient: Patient, channel: str) -> str:
+    if channel == InviteChannel.EMAIL:
+        if not patient.email:
+            raise ValidationError(
+                {"channel": _("Add the person's email address to invite them by email.")}
+            )
+        return patient.email
+    if channel == InviteChannel.SMS:
+        if not patient.phone:
+            raise ValidationError(
+                {"channel": _("Add the person's phone number to invite them by text message.")}
+            )
+        return patient.phone
+    raise ValidationError({"channel": _("Choose email or text message.")})
+
+
+@transaction.atomic
+def patient_invitation_send(
+    *,
+    patient: Patient,
+    actor: User | None,
+    channel: str = InviteChannel.EMAIL,
+    request: HttpRequest | None = None,
+) -> PatientInvitation:
+    """Invite the person to their own sign-in (or invite again: an earlier link stops working).
+    The message goes through the outbox in the same transaction, in the person's language."""
+    if patient.user_id is not None:
+        raise ValidationError({"channel": _("This person already has a sign-in.")})
+    if patient.status in (PatientStatus.DISCHARGED,):
+        raise ValidationError(
+            {"channel": _("This person is discharged; change their status to invite them.")}
+        )
+    address = _address_for(patient, channel)
+    now = timezone.now()
+    patient.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    invitation = PatientInvitation.objects.create(
+        patient=patient, channel=channel, address=address, nonce=secrets.token_hex(16),
+        sent_by=actor, expires_at=now + timedelta(days=PatientInvitation.VALID_DAYS),
+    )  # fmt: skip
+    _enqueue_invitation(invitation, invitation_url(invitation, request))
+    audit_record(action=Action.CREATE, request=request, actor=actor, clinic=patient.clinic,
+                 target=invitation, patient=patient,
+                 details={"channel": channel})  # fmt: skip
+    return invitation
+
+
+def _enqueue_invitation(invitation: PatientInvitation, link: str) -> None:
+    patient = invitation.patient
+    with translation.override(patient.preferred_language or "en"):
+        context = {"name": first_name(patient), "link": link,
+                   "days": PatientInvitation.VALID_DAYS}  # fmt: skip
+        subject = _("Your invitation to Recovery Hub")
+        if invitation.channel == InviteChannel.SMS:
+            body = (
+                _(
+                    "Hi %(name)s, your care team invited you to set up your Recovery Hub sign-in "
+                    "(valid %(days)s days): %(link)s"
+                )
+                % context
+            )
+        else:
+            body = render_to_string("joining/email/invitation.txt", context)
+    enqueue(
+        Message(
+            kind=Kind.PATIENT_INVITATION, occurrence=f"patient_invitation:{invitation.pk}",
+            channel=invitation.channel, recipient_key=f"patient:{patient.pk}",
+            address=invitation.address, subject=subject, body=body, link=link,
+            language=patient.preferred_language or "en",
+        ),
+        clinic=patient.clinic, patient=patient,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def patient_invitation_revoke(
+    *, invitation: PatientInvitation, actor: User, request: HttpRequest | None = None
+) -> PatientInvitation:
+    invitation = PatientInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError({"invitation": _("This invitation was already used to join.")})
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit_record(action=Action.UPDATE, request=request, actor=actor,
+                     clinic=invitation.patient.clinic, target=invitation,
+                     patient=invitation.patient, details={"revoked": True})  # fmt: skip
+    return invitation
+
+
+@transaction.atomic
+def patient_invitation_accept(
+    *,
+    invitation: PatientInvitation,
+    email: str = "",
+    password: str = "",
+    user: User | None = None,
+    request: HttpRequest | None = None,
+) -> Patient:
+    """Join: a new account with this password (or the signed-in `user`), linked to the
+    patient's record, with a patient membership of the clinic. Both or neither."""
+    invitation = PatientInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise JoinProblem("used")
+    if invitation.revoked_at is not None:
+        raise JoinProblem("revoked")
+    patient = (
+        Patient.objects.select_for_update().select_related("clinic").get(pk=invitation.patient_id)
+    )
+    if patient.user_id is not None:
+        raise JoinProblem("joined")
+    if user is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email, password=password, full_name=patient.legal_name,
+                    language=patient.preferred_language or "en", time_zone=patient.time_zone,
+                )  # fmt: skip
+        except IntegrityError:
+            raise ValidationError(
+                {"email": _("An account with this email address already exists. Sign in "
+                            "with it, then open the invitation link again.")}
+            ) from None  # fmt: skip
+    elif Patient.objects.filter(user=user).exists():
+        raise ValidationError({"invitation": _("This account already belongs to a person in "
+                                               "recovery.")})  # fmt: skip
+    membership = Membership.objects.filter(user=user, organization_id=patient.clinic_id).first()
+    if membership is None:
+        Membership.objects.create(user=user, organization_id=patient.clinic_id, role=Role.PATIENT)
+    elif membership.role != Role.PATIENT:
+        raise ValidationError(
+            {"invitation": _("This account already has another role at this clinic. Join with "
+                             "a personal email address instead.")}
+        )  # fmt: skip
+    elif not membership.is_active:
+        membership.is_active = True
+        membership.save(update_fields=["is_active"])
+    patient.user = user
+    patient.save(update_fields=["user", "updated_at"])
+    invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(action=Action.UPDATE, request=request, actor=user, clinic=patient.clinic,
+                 target=invitation, patient=patient, details={"joined": True})  # fmt: skip
+    return patient
+
+
+# --- One-action check-in --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckinLink:
+    patient: Patient
+    local_date: date
+    digest: str
+
+
+def checkin_link(patient: Patient, local_date: date) -> str:
+    """A check-in for `local_date` (the person's own day) that works without signing in; it
+    can be used once, until the end of the next local day."""
+    token = signing.dumps({"p": patient.pk, "d": local_date.isoformat()}, salt=CHECKIN_SALT)
+    return _absolute(reverse("joining:checkin", args=[token]))
+
+
+def _end_of_grace(patient: Patient, local_date: date) -> datetime:
+    midnight = datetime.combine(local_date + timedelta(days=2), datetime.min.time())
+    return midnight.replace(tzinfo=patient.zone)
+
+
+def checkin_link_check(token: str, *, at: datetime | None = None) -> CheckinLink:
+    try:
+        data = signing.loads(token, salt=CHECKIN_SALT)
+        local_date = date.fromisoformat(str(data["d"]))
+        patient = Patient.objects.select_related("clinic", "user").get(pk=int(data["p"]))
+    except (signing.BadSignature, KeyError, TypeError, ValueError, Patient.DoesNotExist):
+        raise JoinProblem("invalid") from None
+    digest = hashlib.sha256(f"checkin:{patient.pk}:{local_date}".encode()).hexdigest()
+    if LinkUse.objects.filter(digest=digest).exists():
+        raise JoinProblem("used")
+    if (at or timezone.now()) >= _end_of_grace(patient, local_date):
+        raise JoinProblem("expired")
+    if patient.status == PatientStatus.DISCHARGED:
+        raise JoinProblem("revoked")
+    return CheckinLink(patient=patient, local_date=local_date, digest=digest)
+
+
+def link_use(digest: str) -> None:
+    """Mark a one-action link used, in the caller's transaction; JoinProblem("used") if it was
+    used meanwhile."""
+    try:
+        with transaction.atomic():
+            LinkUse.objects.create(digest=digest)
+    except IntegrityError:
+        raise JoinProblem("used") from None
+
+
+# --- "Open the app" links for people without a sign-in -------------------------------------
+
+
+def person_link(patient: Patient, path: str) -> str:
+    """For a person in recovery without a sign-in: a link that opens their invitation (and,
+    once they joined, the page itself)."""
+    token = signing.dumps({"p": patient.pk, "n": path}, salt=PERSON_SALT)
+    return _absolute(reverse("joining:person", args=[token]))
+
+
+def person_link_check(token: str) -> tuple[Patient, str]:
+    try:
+        data = signing.loads(token, salt=PERSON_SALT, max_age=timedelta(days=PERSON_LINK_DAYS))
+        patient = Patient.objects.select_related("clinic").get(pk=int(data["p"]))
+        path = str(data["n"])
+    except signing.SignatureExpired:
+        raise JoinProblem("expired") from None
+    except (signing.BadSignature, KeyError, TypeError, ValueError, Patient.DoesNotExist):
+        raise JoinProblem("invalid") from None
+    return patient, path if path.startswith("/") else "/"
+
+
+def invitation_resend_on_request(
+    *, patient: Patient, request: HttpRequest | None = None
+) -> PatientInvitation | None:
+    """The person asked for a fresh invitation from a message's link: it goes to the address
+    the clinic has on file (never to one typed on the page), at most once in RESEND_PAUSE.
+    Only an invitation that ran out is renewed this way: None when the care team never invited
+    the person or withdrew the invitation (the page then says to ask them)."""
+    latest = patient.invitations.order_by("-created_at", "-id").first()
+    if latest is None or latest.revoked_at is not None or patient.user_id is not None:
+        return None
+    if latest.accepted_at is None and latest.expires_at > timezone.now():
+        return latest  # still open: nothing to renew
+    if latest.created_at > timezone.now() - RESEND_PAUSE:
+        return latest
+    return patient_invitation_send(
+        patient=patient, actor=None, channel=latest.channel, request=request
+    )
+
+
+def supporter_link(contact: SupportContact, path: str) -> str:
+    """For a supporter who has not joined: a link to their open invitation (then the page)."""
+    token = signing.dumps({"c": contact.pk, "n": path}, salt=SUPPORTER_SALT)
+    return _absolute(reverse("joining:supporter", args=[token]))
+
+
+def supporter_link_check(token: str) -> tuple[SupportContact, str]:
+    try:
+        data = signing.loads(token, salt=SUPPORTER_SALT, max_age=timedelta(days=PERSON_LINK_DAYS))
+        contact = SupportContact.objects.select_related("patient__clinic").get(pk=int(data["c"]))
+        path = str(data["n"])
+    except signing.SignatureExpired:
+        raise JoinProblem("expired") from None
+    except (signing.BadSignature, KeyError, TypeError, ValueError, SupportContact.DoesNotExist):
+        raise JoinProblem("invalid") from None
+    if contact.status == ContactStatus.REMOVED:
+        raise JoinProblem("revoked")
+    return contact, path if path.startswith("/") else "/"
+
+
+def open_supporter_invitation(contact: SupportContact) -> Invitation | None:
+    return (
+        contact.invitations.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+# --- What the chart shows -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignInState:
+    """Where the person stands: "joined", "invited", "expired" or "none"."""
+
+    state: str
+    invitation: PatientInvitation | None
+
+
+def sign_in_state(patient: Patient) -> SignInState:
+    latest = patient.invitations.order_by("-created_at", "-id").first()
+    if patient.user_id is not None:
+        return SignInState("joined", latest if latest and latest.accepted_at else None)
+    if latest is None or latest.revoked_at is not None:
+        return SignInState("none", latest)
+    if latest.expires_at <= timezone.now():
+        return SignInState("expired", latest)
+    return SignInState("invited", latest)
