@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from accounts.dates import weekday
 from accounts.models import User
 from audit.models import Action as AuditAction
 from audit.services import audit_record
@@ -452,10 +453,9 @@ def _describe(link: ActionLink) -> str:
     if target is None:
         return ""
     name = link.patient.display_name.split(" ")[0]
-    from django.utils import formats
 
     return _("For %(name)s's milestone on %(day)s.") % {
-        "name": name, "day": formats.date_format(target[1], "l, F j"),
+        "name": name, "day": weekday(target[1]),
     }  # fmt: skip
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.access import role_required
+from accounts.dates import clock
 from accounts.models import Role
 from audit.models import Action
 from audit.services import audit_record
@@ -45,7 +46,7 @@ def supporter_digest(request: HttpRequest, patient_id: int) -> HttpResponse:
             if subscription.enabled:
                 text = _("Your weekly digest is set for %(day)s at %(time)s.") % {
                     "day": subscription.get_weekday_display(),
-                    "time": subscription.send_time.strftime("%H:%M"),
+                    "time": clock(subscription.send_time),
                 }
             else:
                 text = _("Weekly digests are off. You can turn them back on at any time.")

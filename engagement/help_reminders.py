@@ -9,9 +9,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.dates import weekday
 from engagement.celebrations import end_of_day
 from engagement.links import DEFAULT_VALID_FOR, make_link
 from engagement.models import Action
@@ -43,7 +44,7 @@ def _new_task_text(task: HelpTask) -> Callable:
         values = {"name": task.patient.display_name.split(" ")[0], "kind": task.get_kind_display(),
                   "claim": claim, "link": link}  # fmt: skip
         if task.due_on:
-            values["day"] = formats.date_format(task.due_on, "l, F j")
+            values["day"] = weekday(task.due_on)
             body = (
                 _(
                     "%(name)s could use a hand: %(kind)s, on %(day)s. If you can do it, claim "

@@ -5,7 +5,7 @@ Everything a person receives goes through the outbox (notifications/); these mod
 the patient, the supporters and the care team chose and did.
 """
 
-from datetime import time
+from datetime import date, time
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -206,6 +206,14 @@ class Ladder(models.Model):
 
     def __str__(self) -> str:
         return f"ladder of patient {self.patient_id} since {self.streak}"
+
+    @property
+    def last_checkin_on(self) -> date | None:
+        """The streak's last check-in as a date (None for "never")."""
+        try:
+            return date.fromisoformat(self.streak)
+        except ValueError:
+            return None
 
 
 class Rung(models.TextChoices):

@@ -22,7 +22,8 @@ def seed_joining(demos: list, rng: random.Random, today: date) -> None:
                 sent = now - timedelta(days=rng.randint(20, 60))
                 PatientInvitation.objects.create(
                     patient=patient, channel=InviteChannel.EMAIL, address=patient.user.email,
-                    nonce=secrets.token_hex(16), sent_by=sender, expires_at=sent + timedelta(days=7),
+                    nonce=secrets.token_hex(16), sent_by=sender,
+                    expires_at=sent + timedelta(days=PatientInvitation.VALID_DAYS),
                     accepted_at=sent + timedelta(hours=5), accepted_by=patient.user,
                 )  # fmt: skip
             elif patient in waiting[:1] and (patient.email or patient.phone):
@@ -38,5 +39,5 @@ def seed_joining(demos: list, rng: random.Random, today: date) -> None:
                 PatientInvitation.objects.create(
                     patient=patient, channel=InviteChannel.EMAIL if patient.email else "sms",
                     address=patient.email or patient.phone, nonce=secrets.token_hex(16),
-                    sent_by=sender, expires_at=sent + timedelta(days=7),
+                    sent_by=sender, expires_at=sent + timedelta(days=PatientInvitation.VALID_DAYS),
                 )  # fmt: skip

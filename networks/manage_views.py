@@ -19,13 +19,13 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
+from accounts.dates import day
 from accounts.feedback import feedback_redirect
 from accounts.models import Role
 from coping.access import CopingAccess, own_patient_record, patient_page
@@ -711,7 +711,7 @@ def help_task_done(
             messages.success(
                 request,
                 _("“%(title)s” is done. Next week's is open for %(date)s.")
-                % {"title": task.title, "date": date_format(task.due_on + timedelta(days=7))},
+                % {"title": task.title, "date": day(task.due_on + timedelta(days=7))},
             )
         else:
             messages.success(request, _("“%(title)s” is done.") % {"title": task.title})

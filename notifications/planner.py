@@ -37,6 +37,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.dates import weekday
 from accounts.models import Organization, User
 from coping.models import CheckIn
 from coping.selectors import schedule_for
@@ -896,7 +897,7 @@ class Planner:
         def render(recipient: Recipient) -> tuple[str, str, str]:
             link = supporter_link(recipient.contact, f"/support/{task.patient_id}/")
             values = {"name": _first_name(task.patient), "kind": task.get_kind_display(),
-                      "day": formats.date_format(task.due_on, "l, F j"), "link": link}  # fmt: skip
+                      "day": weekday(task.due_on), "link": link}  # fmt: skip
             if kind == HELP_TASK_DUE:
                 return (_("A reminder for tomorrow"),
                         _("Thank you for offering to help %(name)s (%(kind)s). It is planned for "

@@ -106,8 +106,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.clinic",
             ],
-            # Every template may write dates the one way ({{ when|day }}, |moment, |clock) and place a
-            # confirmation next to the control that was used ({% feedback_at "place" %}).
+            # Every template may write dates the one way ({{ when|day }}, |moment, |clock) and
+            # place a confirmation next to the control that was used ({% feedback_at "place" %}).
             "builtins": ["accounts.templatetags.dates", "accounts.templatetags.feedback"],
         },
     },

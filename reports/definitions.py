@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from accounts.dates import month_day
 from accounts.models import Membership, Organization, Role, User
 from audit.models import Action, AuditEvent
 from coping.instruments import INSTRUMENTS
@@ -588,7 +589,7 @@ def trends(clinic: Organization, filters: Filters) -> Result:
     )
     rows = [
         {
-            "week": row["week"].isoformat(),
+            "week": row["week"],
             "patients": row["patients"],
             "checkins": row["checkins"],
             "mood": round(row["mood"] / row["checkins"], 2),
@@ -598,7 +599,7 @@ def trends(clinic: Organization, filters: Filters) -> Result:
         for row in sorted(found, key=lambda row: row["week"])
     ]
     columns = [
-        Column("week", _("Week starting"), "text"),
+        Column("week", _("Week starting"), "date"),
         Column("patients", _("Patients contributing"), patients="patients"),
         Column("checkins", _("Check-ins"), patients="patients"),
         Column("mood", _("Mean mood"), "number", patients="patients"),
@@ -607,7 +608,7 @@ def trends(clinic: Organization, filters: Filters) -> Result:
     ]
     chart = Chart(
         "line",
-        [row["week"] for row in rows],
+        [month_day(row["week"]) for row in rows],
         [
             {"label": str(_("Mean mood")), "data": [r["mood"] for r in rows]},
             {"label": str(_("Mean craving")), "data": [r["craving"] for r in rows]},

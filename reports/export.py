@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from accounts.dates import day
 from reports.registry import Column, Result, Table
 
 
@@ -23,6 +24,8 @@ def cell(value: Any, column: Column, row: dict[str, Any], threshold: int | None)
         return f"<{threshold}"
     if value is None:
         return "" if column.kind == "text" else "–"
+    if column.kind == "date" and hasattr(value, "isoformat"):
+        return day(value)  # the one date style, in the reader's language
     if column.kind in ("percent", "number") and isinstance(value, float):
         return f"{value:.1f}" if column.kind == "percent" else f"{value:.2f}"
     return str(value)

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
+from accounts.dates import day
 from accounts.models import Membership, Organization, Role, User
 from notifications.models import Channel, Kind, Notification, NotificationPreference
 from notifications.outbox import Message, enqueue
@@ -120,8 +121,8 @@ def dashboard_url() -> str:
 
 def monthly_render(figures: MonthlyFigures) -> tuple[str, str, str]:
     """Subject, text and HTML in the active language."""
-    start = formats.date_format(figures.start, "DATE_FORMAT")
-    end = formats.date_format(figures.end, "DATE_FORMAT")
+    start = day(figures.start)
+    end = day(figures.end)
     subject = _("Monthly summary for %(clinic)s: the 30 days to %(end)s") % {
         "clinic": figures.clinic_name, "end": end,
     }  # fmt: skip

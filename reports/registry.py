@@ -30,7 +30,7 @@ SLUGS = (
 class Column:
     key: str
     label: str | Promise
-    # "text", "count" (a number of patients or rows), "number" (a mean) or "percent".
+    # "text", "date", "count" (a number of patients or rows), "number" (a mean) or "percent".
     kind: str = "count"
     # The column holding how many patients a cell stands for; a cell standing for fewer
     # patients than the clinic's threshold is suppressed in exports shared outside the clinic.

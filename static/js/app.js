@@ -5,14 +5,6 @@ document.addEventListener("DOMContentLoaded", () => {
   if (invalid) invalid.focus();
 });
 
-// Show each 0-10 slider's value next to it as it moves.
-document.addEventListener("input", (event) => {
-  const input = event.target;
-  if (input.type !== "range") return;
-  const output = input.closest(".scale")?.querySelector("[data-scale-output]");
-  if (output) output.textContent = input.value;
-});
-
 // A confirmation placed next to the control that was used (accounts/feedback.py): the page
 // opens at its anchor; move focus there so it is seen on a phone and read by screen readers.
 function focusFeedback() {

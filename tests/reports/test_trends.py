@@ -37,9 +37,9 @@ def known(clinic, other_clinic):
 def test_weekly_means_match_the_hand_count(clinic, known):
     rows = trends(clinic, RANGE).table("weeks").rows
     assert rows == [
-        {"week": "2025-03-03", "patients": 2, "checkins": 3, "mood": 6.0, "craving": 2.0,
+        {"week": date(2025, 3, 3), "patients": 2, "checkins": 3, "mood": 6.0, "craving": 2.0,
          "stress": 4.0},
-        {"week": "2025-03-10", "patients": 1, "checkins": 1, "mood": 5.0, "craving": 5.0,
+        {"week": date(2025, 3, 10), "patients": 1, "checkins": 1, "mood": 5.0, "craving": 5.0,
          "stress": 5.0},
     ]  # fmt: skip
 
@@ -58,7 +58,7 @@ def test_the_csv_has_the_pages_figures_and_the_chart_data_is_embedded(admin_sign
     assert "<td>2</td><td>3</td><td>6.00</td><td>2.00</td><td>4.00</td>" in html
     lines = list(csv.reader(io.StringIO(admin_signed_in.get(
         reverse("reports:report_csv", args=["trends"]), query).content.decode())))  # fmt: skip
-    assert ["2025-03-03", "2", "3", "6.00", "2.00", "4.00"] in lines
+    assert ["Mar 3, 2025", "2", "3", "6.00", "2.00", "4.00"] in lines
 
 
 def test_the_query_count_does_not_grow_with_the_check_ins(clinic, django_assert_num_queries):
@@ -79,15 +79,15 @@ def test_part_weeks_at_both_ends_are_counted_from_their_days_only(clinic, known)
     rows), the week of 17 March its first two days (p1's of the 17th)."""
     rows = trends(clinic, Filters(start=date(2025, 3, 5), end=date(2025, 3, 18))).table("weeks")
     assert rows.rows == [
-        {"week": "2025-03-03", "patients": 1, "checkins": 1, "mood": 8.0, "craving": 0.0,
+        {"week": date(2025, 3, 3), "patients": 1, "checkins": 1, "mood": 8.0, "craving": 0.0,
          "stress": 2.0},
-        {"week": "2025-03-10", "patients": 1, "checkins": 1, "mood": 5.0, "craving": 5.0,
+        {"week": date(2025, 3, 10), "patients": 1, "checkins": 1, "mood": 5.0, "craving": 5.0,
          "stress": 5.0},
-        {"week": "2025-03-17", "patients": 1, "checkins": 1, "mood": 1.0, "craving": 9.0,
+        {"week": date(2025, 3, 17), "patients": 1, "checkins": 1, "mood": 1.0, "craving": 9.0,
          "stress": 9.0},
     ]  # fmt: skip
     short = trends(clinic, Filters(start=date(2025, 3, 4), end=date(2025, 3, 5))).table("weeks")
-    assert short.rows == [{"week": "2025-03-03", "patients": 2, "checkins": 2, "mood": 7.0,
+    assert short.rows == [{"week": date(2025, 3, 3), "patients": 2, "checkins": 2, "mood": 7.0,
                            "craving": 2.0, "stress": 3.0}]  # fmt: skip
 
 

@@ -1,0 +1,53 @@
+"""Dates are written one way per context, from one helper (accounts.dates): across every page
+each demo role can reach, no ISO dates, no "Nov. 15", no "12/03/2026", no "p.m." in the text a
+person reads (machine-readable attributes such as <time datetime> and form values are fine)."""
+
+import re
+
+import pytest
+
+from recovery_hub.demo import seed_demo
+from tests.test_crawl import _crawl
+
+pytestmark = pytest.mark.django_db
+
+TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.DOTALL)
+OTHER_STYLES = {
+    "ISO date": re.compile(r"\b20\d\d-[01]\d-[0-3]\d\b"),
+    "abbreviated month with a dot": re.compile(
+        r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.\s?\d"
+    ),
+    "numeric date": re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b"),
+    "a.m./p.m.": re.compile(r"\b[ap]\.m\."),
+}
+
+
+def _visible_text(html: str) -> str:
+    return TAG.sub(" ", html)
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["admin@demo.clinic", "clinician@demo.clinic", "patient@demo.clinic", "family@demo.clinic"],
+)
+def test_every_page_writes_dates_the_one_way(client, email):
+    seed_demo(clinics=1, patients=4, seed=9)
+    client.login(email=email, password="recovery-demo")
+
+    pages = _crawl(client, "/")
+
+    found = []
+    for url, status in pages.items():
+        if status != 200:
+            continue
+        response = client.get(url)
+        if "text/html" not in response.get("Content-Type", ""):
+            continue
+        text = _visible_text(response.content.decode())
+        for style, pattern in OTHER_STYLES.items():
+            match = pattern.search(text)
+            if match:
+                found.append(
+                    f"{url}: {style} {text[max(match.start() - 40, 0) : match.end() + 10]!r}"
+                )
+    assert found == [], "\n".join(found)
