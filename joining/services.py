@@ -15,11 +15,13 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -308,16 +310,21 @@ def person_link(patient: Patient, path: str) -> str:
     return _absolute(reverse("joining:person", args=[token]))
 
 
-def person_link_check(token: str) -> tuple[Patient, str]:
+def _path_link_check(token: str, salt: str, key: str, found: QuerySet) -> tuple[Any, str]:
+    """The record a message's link names (under `key`) and the page it leads to."""
     try:
-        data = signing.loads(token, salt=PERSON_SALT, max_age=timedelta(days=PERSON_LINK_DAYS))
-        patient = Patient.objects.select_related("clinic").get(pk=int(data["p"]))
+        data = signing.loads(token, salt=salt, max_age=timedelta(days=PERSON_LINK_DAYS))
+        record = found.get(pk=int(data[key]))
         path = str(data["n"])
     except signing.SignatureExpired:
         raise JoinProblem("expired") from None
-    except (signing.BadSignature, KeyError, TypeError, ValueError, Patient.DoesNotExist):
+    except (signing.BadSignature, KeyError, TypeError, ValueError, ObjectDoesNotExist):
         raise JoinProblem("invalid") from None
-    return patient, path if path.startswith("/") else "/"
+    return record, path if path.startswith("/") else "/"
+
+
+def person_link_check(token: str) -> tuple[Patient, str]:
+    return _path_link_check(token, PERSON_SALT, "p", Patient.objects.select_related("clinic"))
 
 
 def invitation_resend_on_request(
@@ -346,17 +353,12 @@ def supporter_link(contact: SupportContact, path: str) -> str:
 
 
 def supporter_link_check(token: str) -> tuple[SupportContact, str]:
-    try:
-        data = signing.loads(token, salt=SUPPORTER_SALT, max_age=timedelta(days=PERSON_LINK_DAYS))
-        contact = SupportContact.objects.select_related("patient__clinic").get(pk=int(data["c"]))
-        path = str(data["n"])
-    except signing.SignatureExpired:
-        raise JoinProblem("expired") from None
-    except (signing.BadSignature, KeyError, TypeError, ValueError, SupportContact.DoesNotExist):
-        raise JoinProblem("invalid") from None
+    contact, path = _path_link_check(
+        token, SUPPORTER_SALT, "c", SupportContact.objects.select_related("patient__clinic")
+    )
     if contact.status == ContactStatus.REMOVED:
         raise JoinProblem("revoked")
-    return contact, path if path.startswith("/") else "/"
+    return contact, path
 
 
 def open_supporter_invitation(contact: SupportContact) -> Invitation | None:

@@ -671,8 +671,10 @@ def help_tasks(request: HttpRequest, patient: Patient, access: CopingAccess) -> 
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("“%(title)s” was added.") % {"title": task.title})
-            return redirect("networks:help_tasks", patient.pk)
+            return feedback_redirect(
+                request, reverse("networks:help_tasks", args=[patient.pk]),
+                _("“%(title)s” was added.") % {"title": task.title}, at="open-tasks",
+            )  # fmt: skip
     tasks = HelpTask.objects.filter(patient=patient).select_related("claimed_by")
     current = list(tasks.filter(status__in=[HelpStatus.OPEN, HelpStatus.CLAIMED]))
     done = list(
@@ -708,13 +710,14 @@ def help_task_done(
         _error(request, error)
     else:
         if task.weekly and task.due_on:
-            messages.success(
-                request,
-                _("“%(title)s” is done. Next week's is open for %(date)s.")
-                % {"title": task.title, "date": day(task.due_on + timedelta(days=7))},
-            )
+            text = _("“%(title)s” is done. Next week's is open for %(date)s.") % {
+                "title": task.title, "date": day(task.due_on + timedelta(days=7))
+            }  # fmt: skip
         else:
-            messages.success(request, _("“%(title)s” is done.") % {"title": task.title})
+            text = _("“%(title)s” is done.") % {"title": task.title}
+        return feedback_redirect(
+            request, reverse("networks:help_tasks", args=[patient.pk]), text, at="done-tasks"
+        )
     return redirect("networks:help_tasks", patient.pk)
 
 

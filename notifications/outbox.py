@@ -520,7 +520,7 @@ SCOPE_OF_KIND = {
     "ladder_supporter": "checkin_summary",
 }
 # Messages a person asked for or needs to use the service: never held back by an opt-out.
-ALWAYS_SENT_KINDS = {"invitation", "staff_invitation", "account"}
+ALWAYS_SENT_KINDS = {"invitation", "patient_invitation", "staff_invitation", "account"}
 # Kinds for supporters that any consent in force allows (none when nothing is shared).
 ANY_SCOPE_KINDS = {"reach_out_reminder", "digest"}
 PATIENT_ACTIVE_KINDS = {

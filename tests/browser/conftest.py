@@ -50,8 +50,12 @@ def sign_in(page: object, email: str, password: str) -> None:
     page.wait_for_load_state("domcontentloaded")
 
 
-def axe_violations(page: object) -> list[str]:
-    """WCAG 2.1 A/AA violations axe-core finds on the page, as readable lines."""
+SERIOUS = ("serious", "critical")
+
+
+def axe_violations(page: object, impacts: tuple[str, ...] | None = None) -> list[str]:
+    """WCAG 2.1 A/AA violations axe-core finds on the page (only those of `impacts`, if given),
+    as readable lines."""
     from axe_playwright_python.sync_playwright import Axe
 
     # Judge the page at rest: no colour transitions half-way (Bootstrap honours reduced motion)
@@ -65,6 +69,13 @@ def axe_violations(page: object) -> list[str]:
         },
     )
     return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
+        f"{v['id']} ({v.get('impact')}): {v['help']} ({len(v['nodes'])}x, "
+        f"e.g. {v['nodes'][0]['target']})"
         for v in results.response["violations"]
+        if impacts is None or v.get("impact") in impacts
     ]
+
+
+def serious_violations(page: object) -> list[str]:
+    """Only the violations of serious or critical impact (the bar of the phone checks)."""
+    return axe_violations(page, impacts=SERIOUS)

@@ -9,7 +9,7 @@ import pytest
 from patients.models import Alert, AlertKind, AlertSeverity, Patient
 from patients.services import alert_raise
 from recovery_hub.demo import DEMO_PASSWORD, seed_demo
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,24 +24,6 @@ OVERFLOW = """() => {
                     && !e.closest(".overflow-auto"))
             .slice(0, 5).map(e => `${e.tagName}.${e.className}`)};
 }"""
-
-
-def serious_violations(page: object) -> list[str]:
-    """axe-core's WCAG 2.1 A/AA violations of serious or critical impact, as readable lines."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    page.emulate_media(reduced_motion="reduce")
-    results = Axe().run(
-        page,
-        options={
-            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
-        },
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} e.g. {v['nodes'][0]['target']}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def _raise(patient: Patient, source: str, kind: str = AlertKind.HIGH_CRAVING) -> Alert:

@@ -11,7 +11,7 @@ from accounts.models import Organization, Role, User
 from accounts.services import staff_invite
 from recovery_hub.demo import DEMO_PASSWORD, seed_demo
 from reports.registry import available
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,19 +41,6 @@ def narrow_page(browser, live_server) -> Iterator[object]:
     context.set_default_timeout(15_000)
     yield context.new_page()
     context.close()
-
-
-def serious_violations(page: object) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    page.mouse.move(0, 0)
-    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} e.g. {v['nodes'][0]['target']}"
-        for v in results.response["violations"]
-        if v.get("impact") in SERIOUS
-    ]
 
 
 def test_every_admin_page_fits_320_px_without_serious_axe_violations(narrow_page):

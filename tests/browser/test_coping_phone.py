@@ -9,7 +9,7 @@ import pytest
 from coping.services import plan_save
 from patients.models import Patient
 from recovery_hub.demo import DEMO_PASSWORD, seed_demo
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,25 +46,6 @@ def _phone(browser, live_server, width: int) -> object:
     )  # fmt: skip
     context.set_default_timeout(15_000)
     return context.new_page()
-
-
-def serious_violations(page: object) -> list[str]:
-    """axe-core's WCAG 2.1 A/AA violations of serious or critical impact."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    page.emulate_media(reduced_motion="reduce")
-    page.mouse.move(0, 0)
-    results = Axe().run(
-        page,
-        options={
-            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
-        },
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} e.g. {v['nodes'][0]['target']}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def _overflow(page: object) -> int:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from recovery_hub.demo import DEMO_PASSWORD, seed_demo
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,23 +64,6 @@ def _links(page: object) -> list[str]:
     return found
 
 
-def _serious_axe(page: object) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    page.mouse.move(0, 0)
-    results = Axe().run(
-        page,
-        options={
-            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
-        },
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} e.g. {v['nodes'][0]['target']}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
-
-
 def _crawl_role(browser: object, base_url: str, email: str | None) -> tuple[int, list[str]]:
     context = browser.new_context(
         base_url=base_url, viewport={"width": WIDTHS[0], "height": 740}, reduced_motion="reduce"
@@ -115,7 +98,7 @@ def _crawl_role(browser: object, base_url: str, email: str | None) -> tuple[int,
                 if overflow:
                     problems.append(f"{email} {landed} at {width}px: {overflow}")
             page.set_viewport_size({"width": WIDTHS[0], "height": 740})
-            problems += [f"{email} {landed}: {v}" for v in _serious_axe(page)]
+            problems += [f"{email} {landed}: {v}" for v in serious_violations(page)]
             queue.extend(_links(page))
     finally:
         context.close()

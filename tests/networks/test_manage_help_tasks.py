@@ -156,3 +156,22 @@ def test_admin_sees_tasks_but_no_form(client, clinic_admin, patient, person):
 
     assert response.context["form"] is None
     assert "Call me" in response.content.decode()
+
+
+def test_confirmations_show_beside_the_list_that_changed(client, patient, person):
+    client.force_login(person)
+    due = patient.local_today() + timedelta(days=2)
+
+    added = client.post(tasks_url(patient), {"kind": "ride", "title": "Ride to group",
+                                             "due_on": due.isoformat()})  # fmt: skip
+    page = client.get(added.url).content.decode()
+    task = HelpTask.objects.get(title="Ride to group")
+    done = client.post(done_url(task))
+    after = client.get(done.url).content.decode()
+
+    assert added.url.endswith("#open-tasks") and done.url.endswith("#done-tasks")
+    open_section = page.split('id="open-tasks"', 1)[1].split("</section>", 1)[0]
+    assert "“Ride to group” was added." in open_section
+    done_section = after.split('id="done-tasks"', 1)[1].split("</section>", 1)[0]
+    assert "“Ride to group” is done." in done_section
+    assert 'class="messages"' not in page + after  # nothing at the top of the page
