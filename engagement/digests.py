@@ -34,7 +34,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from accounts.dates import clock
 from audit.models import Action as AuditAction
 from audit.services import audit_record
 from engagement.links import make_link
@@ -140,7 +139,7 @@ def digest_subscription_save(
         action=AuditAction.UPDATE, request=request, clinic=contact.patient.clinic,
         target=subscription, patient=contact.patient,
         details={"digest": {"enabled": subscription.enabled, "weekday": subscription.weekday,
-                            "send_time": clock(send_time)}},
+                            "send_time": send_time.strftime("%H:%M")}},
     )  # fmt: skip
     return subscription
 

@@ -57,7 +57,7 @@ def test_saving_sets_day_and_time_and_is_audited(client, patient, contact):
     event = AuditEvent.objects.get(action=Action.UPDATE, patient=patient)
     assert event.details["digest"] == {"enabled": True, "weekday": 2, "send_time": "07:30"}
     portal = client.get(response["Location"]).content.decode()
-    assert "Your weekly digest is set for Wednesday at 07:30." in portal
+    assert "Your weekly digest is set for Wednesday at 7:30 AM." in portal
 
 
 def test_turning_it_off(client, patient, contact):

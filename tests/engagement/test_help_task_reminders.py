@@ -71,7 +71,7 @@ def test_a_week_and_a_day_before_at_nine_local_once_each_across_dst(clock, task,
     (week,) = rows("help_task_week")
     assert week.recipient_contact == helper and week.due_at == utc("2026-03-05T14:00:00Z")
     assert week.occurrence == f"help_task_week:{task.pk}:2026-03-12"
-    assert "Thursday, March 12" in week.body and "a week from today" in week.body
+    assert "Thursday, Mar 12" in week.body and "a week from today" in week.body
     assert "methadone" not in (week.subject + week.body).lower()
     assert not rows("help_task_due")
 
@@ -154,7 +154,7 @@ def test_a_new_task_reaches_exactly_the_consented_active_supporters(
     for row in sent:  # minimal: the kind of help and the day; no title, no clinic
         text = row.subject + row.body
         assert "methadone" not in text.lower() and "Harbor" not in text
-        assert "A ride" in row.body and "Thursday, March 12" in row.body and "/a/" in row.body
+        assert "A ride" in row.body and "Thursday, Mar 12" in row.body and "/a/" in row.body
     assert ActionLink.objects.count() == 2
 
     assert new_task_broadcast(task) == 0  # asked again: nothing new, no new links
