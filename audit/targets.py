@@ -156,7 +156,7 @@ def _fallback(obj: models.Model) -> str:
     for attribute in ("title", "name"):
         value = getattr(obj, attribute, None)
         if isinstance(value, str) and value:
-            return f"{kind}: {value}"
+            return _("%(kind)s: %(name)s") % {"kind": kind, "name": value}
     return kind
 
 

@@ -56,7 +56,13 @@ class JoinProblem(Exception):
 
 
 def _absolute(path: str, request: HttpRequest | None = None) -> str:
-    return request.build_absolute_uri(path) if request is not None else f"{settings.SITE_URL}{path}"
+    """Links in messages always use SITE_URL, never the Host header of the request that caused
+    them (an anonymous visitor can ask for a new invitation)."""
+    return f"{settings.SITE_URL}{path}"
+
+
+# A person whose care has ended is not invited, and their links stop working.
+CARE_ENDED = (PatientStatus.DISCHARGED, PatientStatus.ALUMNI)
 
 
 def first_name(patient: Patient) -> str:
@@ -99,6 +105,8 @@ def invitation_from_token(token: str) -> PatientInvitation:
         raise JoinProblem("revoked")
     if invitation.patient.user_id is not None:
         raise JoinProblem("joined")
+    if invitation.patient.status in CARE_ENDED:
+        raise JoinProblem("revoked")
     if invitation.expires_at <= timezone.now():
         raise JoinProblem("expired")
     return invitation
@@ -132,9 +140,9 @@ def patient_invitation_send(
     The message goes through the outbox in the same transaction, in the person's language."""
     if patient.user_id is not None:
         raise ValidationError({"channel": _("This person already has a sign-in.")})
-    if patient.status in (PatientStatus.DISCHARGED,):
+    if patient.status in CARE_ENDED:
         raise ValidationError(
-            {"channel": _("This person is discharged; change their status to invite them.")}
+            {"channel": _("This person's care has ended; change their status to invite them.")}
         )
     address = _address_for(patient, channel)
     now = timezone.now()
@@ -228,6 +236,13 @@ def patient_invitation_accept(
                 {"email": _("An account with this email address already exists. Sign in "
                             "with it, then open the invitation link again.")}
             ) from None  # fmt: skip
+    elif invitation.channel != InviteChannel.EMAIL or (
+        user.email.strip().lower() != invitation.address.strip().lower()
+    ):
+        raise ValidationError(
+            {"invitation": _("This invitation was sent to someone else. Sign out, then open "
+                             "the link again to set up your own sign-in.")}
+        )  # fmt: skip
     elif Patient.objects.filter(user=user).exists():
         raise ValidationError({"invitation": _("This account already belongs to a person in "
                                                "recovery.")})  # fmt: skip
@@ -285,8 +300,10 @@ def checkin_link_check(token: str, *, at: datetime | None = None) -> CheckinLink
         raise JoinProblem("used")
     if (at or timezone.now()) >= _end_of_grace(patient, local_date):
         raise JoinProblem("expired")
-    if patient.status == PatientStatus.DISCHARGED:
+    if patient.status in CARE_ENDED:
         raise JoinProblem("revoked")
+    if patient.user_id is not None:
+        raise JoinProblem("joined")  # they check in signed in now: an old link changes nothing
     return CheckinLink(patient=patient, local_date=local_date, digest=digest)
 
 
@@ -341,9 +358,12 @@ def invitation_resend_on_request(
         return latest  # still open: nothing to renew
     if latest.created_at > timezone.now() - RESEND_PAUSE:
         return latest
-    return patient_invitation_send(
-        patient=patient, actor=None, channel=latest.channel, request=request
-    )
+    try:
+        return patient_invitation_send(
+            patient=patient, actor=None, channel=latest.channel, request=request
+        )
+    except ValidationError:  # care ended, or the address on file was removed meanwhile
+        return None
 
 
 def supporter_link(contact: SupportContact, path: str) -> str:

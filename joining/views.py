@@ -60,7 +60,8 @@ def _welcome(request: HttpRequest, patient: Patient) -> HttpResponse:
     messages.success(
         request,
         _("Welcome, %(name)s. This is your own space: check in, see your progress and keep your "
-          "plan close.") % {"name": services.first_name(patient)},
+          "plan close. You can add a passkey under “Sign-in security” in your account menu.")
+        % {"name": services.first_name(patient)},
     )  # fmt: skip
     return redirect("patients:patient_home")
 
@@ -185,7 +186,13 @@ def person(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         sent = services.invitation_resend_on_request(patient=patient, request=request)
     latest = patient.invitations.order_by("-created_at", "-id").first()
-    renewable = latest is not None and latest.revoked_at is None and latest.accepted_at is None
+    renewable = (
+        request.method == "GET"
+        and latest is not None
+        and latest.revoked_at is None
+        and latest.accepted_at is None
+        and patient.status not in services.CARE_ENDED
+    )
     return render(request, "joining/person.html", {
         "first_name": services.first_name(patient), "renewable": renewable, "sent": sent,
         "to": _masked(sent.address) if sent else "",
@@ -221,8 +228,9 @@ def sign_in_page(request: HttpRequest, patient: Patient, access: ChartAccess) ->
             raise Http404
         url = reverse("joining:sign_in", args=[patient.pk])
         if "revoke" in request.POST:
+            chosen = request.POST.get("revoke", "")
             invitation = get_object_or_404(
-                PatientInvitation, patient=patient, pk=request.POST.get("revoke") or 0
+                PatientInvitation, patient=patient, pk=int(chosen) if chosen.isdigit() else 0
             )
             try:
                 services.patient_invitation_revoke(

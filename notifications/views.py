@@ -153,7 +153,10 @@ class LogFilterForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
+        for name, value in (("date_from", start), ("date_to", end)):
+            if value is not None and not 1900 <= value.year <= 2199:  # 9999-12-31 + 1 day fails
+                self.add_error(name, _("Choose a date between 1900 and 2199."))
+        if start and end and start > end and not self.errors:
             self.add_error("date_to", _("The end date is before the start date."))
         return data
 

@@ -27,7 +27,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from accounts.dates import month_day
 from accounts.models import Membership, Organization, Role, User
 from audit.models import Action, AuditEvent
 from coping.instruments import INSTRUMENTS
@@ -608,7 +607,7 @@ def trends(clinic: Organization, filters: Filters) -> Result:
     ]
     chart = Chart(
         "line",
-        [month_day(row["week"]) for row in rows],
+        [row["week"].isoformat() for row in rows],  # reports.js writes them in the page's language
         [
             {"label": str(_("Mean mood")), "data": [r["mood"] for r in rows]},
             {"label": str(_("Mean craving")), "data": [r["craving"] for r in rows]},

@@ -22,14 +22,25 @@ window.addEventListener("load", () => {
   if (!document.activeElement || document.activeElement === document.body) focusFeedback();
 });
 
-// After an htmx swap, focus what the server marked (data-focus-after-swap), else keep focus
-// on the swapped element, so keyboard and screen-reader users are never dropped to the top.
-document.addEventListener("htmx:afterSwap", (event) => {
+// After an htmx swap, focus what the server marked (data-focus-after-swap); else, when focus was
+// inside the swapped element, keep it there. A swap the person did not cause (a status that
+// refreshes itself) never moves their focus.
+let focusWasInSwap = false;
+document.addEventListener("htmx:beforeSwap", (event) => {
   const target = event.detail.target;
-  const marked = target.querySelector?.("[data-focus-after-swap]") ||
-    (target.matches?.("[data-focus-after-swap]") ? target : null) ||
+  focusWasInSwap = !!(target && target.contains(document.activeElement));
+});
+document.addEventListener("htmx:afterSwap", (event) => {
+  let target = event.detail.target;
+  if (target && !target.isConnected && target.id) {
+    target = document.getElementById(target.id) || target; // replaced whole (outerHTML)
+  }
+  const marked = target?.querySelector?.("[data-focus-after-swap]") ||
+    (target?.matches?.("[data-focus-after-swap]") ? target : null) ||
     document.querySelector("[data-focus-after-swap]");
-  const destination = marked || target;
+  // Fallback: focus was in what was replaced and is now lost (not already inside the new content).
+  const lost = focusWasInSwap && target?.isConnected && !target.contains(document.activeElement);
+  const destination = marked || (lost ? target : null);
   if (destination && typeof destination.focus === "function") {
     if (!destination.hasAttribute("tabindex") && !/^(A|BUTTON|INPUT|SELECT|TEXTAREA)$/.test(destination.tagName)) {
       destination.setAttribute("tabindex", "-1");

@@ -185,3 +185,31 @@ def test_the_planner_gives_a_supporter_without_a_sign_in_the_invitation_link(new
     assert "/join/supporter/" in supporter_link(contact, "/support/1/")
     contact.user = member(Role.SUPPORTER, newcomer.clinic)
     assert supporter_link(contact, "/support/1/").endswith("/support/1/")
+
+
+def test_an_old_check_in_link_changes_nothing_once_the_person_joined(client, newcomer):
+    link = _reminder_link(newcomer)
+    newcomer.user = member(Role.PATIENT, newcomer.clinic)
+    newcomer.save()
+
+    with time_machine.travel(REMINDER_AT + timedelta(minutes=5), tick=False):
+        response = client.post(link, CHECKIN)
+
+    assert "already have your own sign-in" in response.content.decode()
+    assert not CheckIn.objects.exists()
+
+
+def test_asking_for_a_new_invitation_after_care_ended_says_to_ask_the_care_team(
+    client, newcomer, clinician
+):
+    services.patient_invitation_send(patient=newcomer, actor=clinician)
+    link = _path(patient_link(newcomer, "/my-recovery/"))
+    later = datetime.now(ZoneInfo("UTC")) + timedelta(days=PatientInvitation.VALID_DAYS + 1)
+    newcomer.status = "discharged"
+    newcomer.save()
+
+    with time_machine.travel(later, tick=False):
+        response = client.post(link)
+
+    assert response.status_code == 200 and "Ask your care team" in response.content.decode()
+    assert newcomer.invitations.count() == 1

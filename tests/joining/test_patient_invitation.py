@@ -33,7 +33,7 @@ def _intake(clinician, **overrides):
 
 
 def _link_from(body: str) -> str:
-    return next(word for word in body.split() if "/join/" in word).split("testserver")[-1]
+    return _path(next(word for word in body.split() if "/join/" in word))
 
 
 def _path(url: str) -> str:
@@ -193,7 +193,7 @@ def test_someone_with_an_account_signs_in_first_then_joins(client, invited, clin
 
 def test_staff_of_the_clinic_cannot_join_as_the_patient(client, invited, clinic):
     _patient, _invitation = invited
-    staff = member(Role.CLINICIAN, clinic)
+    staff = member(Role.CLINICIAN, clinic, email="sam@example.org")  # the same address
     client.force_login(staff)
 
     response = client.post(_link_from(mail.outbox[-1].body))
@@ -258,3 +258,32 @@ def test_the_sign_in_page_is_404_outside_the_care_team_and_other_clinics(
     client.force_login(admin)
     assert client.get(url).status_code == 200  # admins read
     assert client.post(url, {"channel": "email"}).status_code == 404  # the care team acts
+
+
+def test_a_signed_in_account_with_another_address_cannot_take_the_invitation(
+    client, invited, other_clinic
+):
+    patient, _invitation = invited
+    stranger = member(Role.SUPPORTER, other_clinic, email="someone.else@example.org")
+    client.force_login(stranger)
+
+    response = client.post(_link_from(mail.outbox[-1].body))
+
+    assert "sent to someone else" in response.content.decode()
+    assert Patient.objects.get(pk=patient.pk).user_id is None
+
+
+def test_an_invitation_stops_working_when_care_ends(client, invited):
+    patient, _invitation = invited
+    Patient.objects.filter(pk=patient.pk).update(status="discharged")
+
+    assert client.get(_link_from(mail.outbox[-1].body)).status_code == 410
+
+
+def test_a_bad_withdraw_value_is_a_404_not_an_error(client, invited, team_clinician):
+    patient, _invitation = invited
+    client.force_login(team_clinician)
+
+    response = client.post(reverse("joining:sign_in", args=[patient.pk]), {"revoke": "abc"})
+
+    assert response.status_code == 404
