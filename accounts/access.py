@@ -9,6 +9,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from allauth.mfa.models import Authenticator
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
@@ -25,15 +27,31 @@ ROLE_HOME = {
 
 
 def memberships_for(user: User) -> list[Membership]:
-    """The user's active memberships, clinics loaded, in a stable order (one query)."""
+    """The user's active memberships, clinics loaded, in a stable order (one query). Each
+    carries `user_has_totp` (accounts.second_factor decides from them who must enrol)."""
     if not user.is_authenticated:
         return []
+    totp = Authenticator.objects.filter(user_id=OuterRef("user_id"), type=Authenticator.Type.TOTP)
     return list(
         Membership.objects.active()
         .filter(user=user)
         .select_related("organization")
+        .annotate(user_has_totp=Exists(totp))
         .order_by("organization__name", "organization_id")
     )
+
+
+def memberships_of_request(request: HttpRequest) -> list[Membership]:
+    """memberships_for(request.user), computed once per request: the session user's by
+    ClinicMiddleware, an API token user's on first use (DRF authenticates after middleware)."""
+    http_request = getattr(request, "_request", request)
+    user = request.user
+    known = getattr(http_request, "_memberships_of_user", None)
+    if known is not None and known[0] == user.pk:
+        return known[1]
+    memberships = memberships_for(user)
+    http_request._memberships_of_user = (user.pk, memberships)
+    return memberships
 
 
 def choose_membership(memberships: list[Membership], clinic_id: object) -> Membership | None:

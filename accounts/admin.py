@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership, Organization, User
+from accounts.models import ApiToken, Membership, Organization, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -40,3 +41,21 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "organization__name")
     list_select_related = ("user", "organization")
     autocomplete_fields = ("user", "organization")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens can be seen and revoked (deleted) here; never made (a key is shown only to its
+    owner, on their API tokens page or by `create_api_token`)."""
+
+    list_display = ("name", "user", "created", "expiry", "last_used_at")
+    search_fields = ("name", "user__email")
+    list_select_related = ("user",)
+    fields = ("name", "user", "created", "expiry", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        return False

@@ -2,11 +2,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.access import memberships_for
 from accounts.models import Membership, User
-from recovery_hub.api import api_membership
+from recovery_hub.api import ApiView, api_membership
 
 
 class ClinicRoleSerializer(serializers.Serializer):
@@ -28,7 +27,7 @@ class MeSerializer(serializers.Serializer):
     clinics = ClinicRoleSerializer(many=True)
 
 
-class MeView(APIView):
+class MeView(ApiView):
     """The signed-in user, the clinics they belong to and their role in each."""
 
     @extend_schema(responses=MeSerializer)

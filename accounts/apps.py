@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts and clinics")
+
+    def ready(self) -> None:
+        # Connect the receivers: lockout; sessions and tokens ending on sign-out.
+        from accounts import lockout, sessions  # noqa: F401

@@ -12,7 +12,7 @@ class StaffInviteForm(forms.Form):
     email = forms.EmailField(
         label=_("Email address"),
         max_length=254,
-        help_text=_("The invitation, with a link to choose a password, goes to this address."),
+        help_text=_("The invitation, with a link to accept it, goes to this address."),
     )
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     role = forms.ChoiceField(label=_("Role"), choices=STAFF_ROLE_CHOICES, initial=Role.CLINICIAN)
@@ -50,6 +50,7 @@ class ClinicSettingsForm(forms.ModelForm):
             "score_rise_alert",
             "missed_checkin_days",
             "milestone_heads_up_days",
+            "supporters_need_second_factor",
         ]
 
     def clean_missed_checkin_days(self) -> int:

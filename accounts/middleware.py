@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from accounts.access import SESSION_KEY, choose_membership, memberships_for
+from accounts.access import SESSION_KEY, choose_membership, memberships_of_request
 
 
 class ClinicMiddleware:
@@ -15,7 +15,7 @@ class ClinicMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.memberships = memberships_for(request.user)
+        request.memberships = memberships_of_request(request)
         request.membership = choose_membership(
             request.memberships, request.session.get(SESSION_KEY)
         )

@@ -1,12 +1,17 @@
+from collections.abc import Iterator
 from decimal import Decimal
 from zoneinfo import available_timezones
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS as KNOX_CONSTANTS
 
 
 def timezone_choices() -> list[tuple[str, str]]:
@@ -54,6 +59,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Part of every session's check (get_session_auth_hash): raising it ends all of the person's
+    # sessions on every device at once, with no scan of the session table.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -68,10 +76,52 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.display_name
 
+    @classmethod
+    def from_db(cls, db: str | None, field_names: object, values: object) -> "User":
+        user = super().from_db(db, field_names, values)
+        user._saved_active = user.__dict__.get("is_active", True)
+        return user
+
     def save(self, *args: object, **kwargs: object) -> None:
         # One spelling per address, so the unique constraint is case-insensitive in effect.
         self.email = self.email.strip().lower()
+        # A new password (set_password: a change, a reset, the Django admin; not the silent
+        # rehash on sign-in) or a deactivation ends the person's API tokens; a deactivation also
+        # ends their sessions, so reactivating the account does not bring old ones back (a new
+        # password already does: the password is part of the session's check).
+        new_password = self.pk is not None and self._password is not None
+        deactivated = (
+            self.pk is not None and not self.is_active and getattr(self, "_saved_active", True)
+        )
+        if deactivated:
+            self.session_generation += 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "session_generation"}
         super().save(*args, **kwargs)
+        self._saved_active = self.is_active
+        if new_password or deactivated:
+            ApiToken.objects.filter(user=self).delete()
+
+    def get_session_auth_hash(self) -> str:
+        return self._with_generation(super().get_session_auth_hash(), settings.SECRET_KEY)
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for fallback, secret in zip(
+            super().get_session_auth_fallback_hash(), settings.SECRET_KEY_FALLBACKS, strict=True
+        ):
+            yield self._with_generation(fallback, secret)
+
+    def _with_generation(self, password_hash: str, secret: str) -> str:
+        # Generation 0 keeps Django's own hash, so sessions made before this field existed stay.
+        if not self.session_generation:
+            return password_hash
+        return salted_hmac(
+            "accounts.User.session_generation",
+            f"{password_hash}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def display_name(self) -> str:
@@ -125,6 +175,15 @@ class Organization(models.Model):
         _("milestone heads-up: days before"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(14)],
+    )
+    # Staff always need a second factor; this asks the clinic's supporters for one too.
+    supporters_need_second_factor = models.BooleanField(
+        _("supporters need a second factor"),
+        default=False,
+        help_text=_(
+            "Supporters must set up an authenticator app before they see anything a person "
+            "in recovery shared with them. Staff always need one."
+        ),
     )
 
     class Meta:
@@ -184,3 +243,81 @@ class Membership(models.Model):
     @property
     def is_staff_role(self) -> bool:
         return self.role in STAFF_ROLES
+
+
+class StaffInvitationQuerySet(models.QuerySet["StaffInvitation"]):
+    def waiting(self) -> "StaffInvitationQuerySet":
+        """Neither accepted nor withdrawn (an expired one waits for "send again")."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+class StaffInvitation(models.Model):
+    """An invitation to work in a clinic as a clinician or clinic admin. It grants nothing: the
+    membership is made only when the person accepts with the emailed link (signed, single-use,
+    expiring), signed in as the account that holds the address or setting up a new one. The
+    clinic keeps only what its admin typed: the name and the address."""
+
+    VALID_DAYS = 7
+
+    clinic = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="staff_invitations"
+    )
+    email = models.EmailField(_("email address"))
+    full_name = models.CharField(_("full name"), max_length=200)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    nonce = models.CharField(max_length=32, unique=True)
+    sent_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"))
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    membership = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    objects = StaffInvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("staff invitation")
+        verbose_name_plural = _("staff invitations")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="accounts_staff_invitation_one_waiting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.clinic_id}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
+class ApiToken(AbstractAuthToken):
+    """A personal API token (django-rest-knox, swapped in by KNOX_TOKEN_MODEL). Only a SHA-512
+    digest of the key is stored; the key itself is shown once, when it is made. It expires
+    (REST_KNOX TOKEN_TTL) and ends with the person's sessions (accounts.sessions)."""
+
+    id = models.BigAutoField(primary_key=True)
+    # knox keys the table on the digest; a plain id keeps the digest out of URLs and pages.
+    digest = models.CharField(max_length=KNOX_CONSTANTS.DIGEST_LENGTH, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user_id})"

@@ -3,25 +3,28 @@ transaction, validates the rule it owns (raising ValidationError with field name
 message for a rule about the whole membership) and writes its audit event."""
 
 import secrets
+from datetime import timedelta
 
-from allauth.account.forms import default_token_generator
-from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import STAFF_ROLES, Membership, Organization, Role, User
+from accounts.identity import holds_email, record_proven_email
+from accounts.models import STAFF_ROLES, Membership, Organization, Role, StaffInvitation, User
+from accounts.sessions import sessions_end_all
 from audit.models import Action
 from audit.services import audit_record
 from notifications.outbox import Message, enqueue
 
 INVITE_SUBJECT_TEMPLATE = "clinic_admin/email/staff_invite_subject.txt"
 INVITE_BODY_TEMPLATE = "clinic_admin/email/staff_invite_body.txt"
+STAFF_INVITE_SALT = "accounts.staff_invitation"
 
 
 def _check_staff_role(role: str) -> None:
@@ -48,49 +51,82 @@ def _other_active_admins(membership: Membership) -> bool:
     )
 
 
-def _absolute(request: HttpRequest | None, path: str) -> str:
-    return request.build_absolute_uri(path) if request is not None else path
+class StaffInvitationProblem(Exception):
+    """Why a staff invitation link cannot be used: "invalid", "expired", "used", "revoked", or
+    "not_yours" (signed in as an account that does not hold the invited address)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
-def _invitation_link(user: User, request: HttpRequest | None) -> str:
-    """A link that lets a new staff member choose their password (allauth's password reset
-    from key), or the sign-in page for someone who already has one."""
-    if user.has_usable_password():
-        return _absolute(request, reverse("account_login"))
-    path = reverse(
-        "account_reset_password_from_key",
-        kwargs={
-            "uidb36": user_pk_to_url_str(user),
-            "key": default_token_generator.make_token(user),
-        },
-    )
-    return _absolute(request, path)
+def staff_invitation_token(invitation: StaffInvitation) -> str:
+    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=STAFF_INVITE_SALT)
 
 
-def _send_invitation(
-    *, user: User, clinic: Organization, actor: User, role: str, link: str, membership_id: int
-) -> None:
-    # In the invitee's own language; the email names the clinic and the role, nothing else.
-    with translation.override(user.language or settings.LANGUAGE_CODE):
+def staff_invitation_url(invitation: StaffInvitation) -> str:
+    """Always on SITE_URL, never the Host header of the request that sent it."""
+    path = reverse("joining:staff", args=[staff_invitation_token(invitation)])
+    return f"{settings.SITE_URL}{path}"
+
+
+def staff_invitation_from_token(token: str) -> StaffInvitation:
+    """The invitation a link points at, or StaffInvitationProblem saying why it cannot be used."""
+    try:
+        data = signing.loads(token, salt=STAFF_INVITE_SALT)
+        invitation = StaffInvitation.objects.select_related("clinic").get(
+            pk=int(data["i"]), nonce=str(data["n"])
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError, StaffInvitation.DoesNotExist):
+        raise StaffInvitationProblem("invalid") from None
+    _check_usable(invitation)
+    return invitation
+
+
+def _check_usable(invitation: StaffInvitation) -> None:
+    if invitation.accepted_at is not None:
+        raise StaffInvitationProblem("used")
+    if invitation.revoked_at is not None or not invitation.clinic.is_active:
+        raise StaffInvitationProblem("revoked")
+    if invitation.is_expired:
+        raise StaffInvitationProblem("expired")
+
+
+def _send_invitation(*, invitation: StaffInvitation, actor: User) -> None:
+    """One email, the same whether or not the address has an account anywhere: it names the
+    clinic, the role and who invited, and links to the invitation."""
+    link = staff_invitation_url(invitation)
+    clinic = invitation.clinic
+    language = translation.get_language() or settings.LANGUAGE_CODE  # the inviting admin's
+    with translation.override(language):
         context = {
             "clinic_name": clinic.name,
             "inviter_name": actor.display_name,
-            "role": Role(role).label,
+            "role": Role(invitation.role).label,
             "link": link,
-            "sets_password": not user.has_usable_password(),
-            "link_days": max(settings.PASSWORD_RESET_TIMEOUT // 86400, 1),
+            "link_days": StaffInvitation.VALID_DAYS,
         }
         subject = " ".join(render_to_string(INVITE_SUBJECT_TEMPLATE, context).split())
         body = render_to_string(INVITE_BODY_TEMPLATE, context)
-    # Through the outbox, in this transaction; sent after commit.
+    # Through the outbox, in this transaction; sent after commit. Addressed to the invitation,
+    # never to an account: the clinic learns nothing about who holds the address.
     enqueue(
         Message(
-            kind="staff_invitation", occurrence=f"staff:{membership_id}:{secrets.token_hex(4)}",
-            channel="email", recipient_key=f"user:{user.pk}", address=user.email,
-            subject=subject, body=body, link=link, language=user.language or "en",
+            kind="staff_invitation",
+            occurrence=f"staff_invitation:{invitation.pk}:{invitation.nonce}",
+            channel="email", recipient_key=f"staff_invitation:{invitation.pk}",
+            address=invitation.email, subject=subject, body=body, link=link, language=language,
         ),
-        clinic=clinic, recipient_user=user,
+        clinic=clinic,
     )  # fmt: skip
+
+
+def _renew(invitation: StaffInvitation) -> None:
+    """A fresh link (the earlier one stops working) valid for VALID_DAYS from now."""
+    now = timezone.now()
+    invitation.nonce = secrets.token_hex(16)
+    invitation.sent_at = now
+    invitation.expires_at = now + timedelta(days=StaffInvitation.VALID_DAYS)
 
 
 @transaction.atomic
@@ -102,49 +138,141 @@ def staff_invite(
     full_name: str,
     role: str,
     request: HttpRequest | None = None,
-) -> Membership:
-    """Add a clinician or clinic admin to the clinic and email them an invitation.
-
-    A new email address gets a user with no usable password (the invitation link sets one); an
-    address that already has an account is reused. Someone already in this clinic, in any role
-    and even when deactivated, is refused: their membership is changed from the staff list.
-    """
+) -> StaffInvitation:
+    """Invite a clinician or clinic admin: one email with a link to accept. Nothing is granted
+    until the person accepts, and the clinic keeps only what the admin typed: whether the
+    address has an account elsewhere is never looked at, so the answer is the same for every
+    address. Someone already in this clinic, in any role and even when deactivated, is refused
+    (their membership is changed from the staff list); inviting an address again replaces the
+    waiting invitation (and its link)."""
     _check_staff_role(role)
     email = (email or "").strip().lower()
     full_name = (full_name or "").strip()
     if not email:
         raise ValidationError({"email": _("Enter an email address.")})
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        try:
-            with transaction.atomic():
-                user = User.objects.create_user(email=email, password=None, full_name=full_name)
-        except IntegrityError:  # the same address invited twice at the same moment
-            user = User.objects.get(email__iexact=email)
-        else:
-            audit_record(
-                action=Action.CREATE, request=request, actor=actor, clinic=clinic, target=user,
-                details={"invited": True},
-            )  # fmt: skip
-    elif full_name and not user.full_name:
-        user.full_name = full_name
-        user.save(update_fields=["full_name"])
-    already = _("This person is already a member of this clinic.")
-    if Membership.objects.filter(user=user, organization=clinic).exists():
-        raise ValidationError({"email": already})
+    if not full_name:
+        raise ValidationError({"full_name": _("Enter the person's name.")})
+    if Membership.objects.filter(organization=clinic, user__email__iexact=email).exists():
+        raise ValidationError({"email": _("This person is already a member of this clinic.")})
+    now = timezone.now()
+    StaffInvitation.objects.waiting().filter(clinic=clinic, email__iexact=email).update(
+        revoked_at=now
+    )
+    invitation = StaffInvitation(clinic=clinic, email=email, full_name=full_name, role=role,
+                                 sent_by=actor)  # fmt: skip
+    _renew(invitation)
     try:
         with transaction.atomic():
-            membership = Membership.objects.create(user=user, organization=clinic, role=role)
-    except IntegrityError:
-        raise ValidationError({"email": already}) from None
+            invitation.save()
+    except IntegrityError:  # the same address invited at the same moment
+        raise ValidationError(
+            {"email": _("An invitation to this address was just sent.")}
+        ) from None
     audit_record(
-        action=Action.CREATE, request=request, actor=actor, clinic=clinic, target=membership,
+        action=Action.CREATE, request=request, actor=actor, clinic=clinic, target=invitation,
         details={"role": role, "invited": True},
     )  # fmt: skip
-    link = _invitation_link(user, request)
-    _send_invitation(user=user, clinic=clinic, actor=actor, role=role, link=link,
-                     membership_id=membership.pk)  # fmt: skip
+    _send_invitation(invitation=invitation, actor=actor)
+    return invitation
+
+
+@transaction.atomic
+def staff_invitation_resend(
+    *, invitation: StaffInvitation, actor: User, request: HttpRequest | None = None
+) -> StaffInvitation:
+    """Email a fresh link (valid VALID_DAYS again); the earlier link stops working."""
+    invitation = StaffInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation was already accepted."))
+    if invitation.revoked_at is not None:
+        raise ValidationError(_("This invitation was withdrawn. Invite the person again."))
+    _renew(invitation)
+    invitation.save(update_fields=["nonce", "sent_at", "expires_at"])
+    audit_record(
+        action=Action.UPDATE, request=request, actor=actor, clinic=invitation.clinic,
+        target=invitation, details={"invitation": "sent again"},
+    )  # fmt: skip
+    _send_invitation(invitation=invitation, actor=actor)
+    return invitation
+
+
+@transaction.atomic
+def staff_invitation_withdraw(
+    *, invitation: StaffInvitation, actor: User, request: HttpRequest | None = None
+) -> StaffInvitation:
+    """The link stops working; nothing was ever granted, so nothing else changes."""
+    invitation = StaffInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation was already accepted."))
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit_record(
+            action=Action.UPDATE, request=request, actor=actor, clinic=invitation.clinic,
+            target=invitation, details={"invitation": "withdrawn"},
+        )  # fmt: skip
+    return invitation
+
+
+@transaction.atomic
+def staff_invitation_accept(
+    *, invitation: StaffInvitation, user: User, request: HttpRequest | None = None
+) -> Membership:
+    """The invited person joins the clinic in the invited role: only the account that holds the
+    invited address (StaffInvitationProblem "not_yours" otherwise), once."""
+    invitation = (
+        StaffInvitation.objects.select_for_update().select_related("clinic").get(pk=invitation.pk)
+    )
+    _check_usable(invitation)
+    if not holds_email(user, invitation.email):
+        raise StaffInvitationProblem("not_yours")
+    if Membership.objects.filter(user=user, organization_id=invitation.clinic_id).exists():
+        raise ValidationError(
+            {"invitation": _("This account already has a role at this clinic. Ask the clinic "
+                             "admin to change it from the staff list.")}
+        )  # fmt: skip
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                user=user, organization_id=invitation.clinic_id, role=invitation.role
+            )
+    except IntegrityError:
+        raise StaffInvitationProblem("used") from None
+    invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+    invitation.membership = membership
+    invitation.save(update_fields=["accepted_at", "accepted_by", "membership"])
+    audit_record(
+        action=Action.CREATE, request=request, actor=user, clinic=invitation.clinic,
+        target=membership,
+        details={"role": invitation.role, "invitation": invitation.pk, "accepted": True},
+    )  # fmt: skip
     return membership
+
+
+@transaction.atomic
+def staff_join_new(
+    *,
+    invitation: StaffInvitation,
+    full_name: str,
+    password: str,
+    request: HttpRequest | None = None,
+) -> Membership:
+    """Someone without an account opened the emailed link: a new account with that address
+    (the link is the proof) and the accepted invitation, both or neither."""
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=invitation.email, password=password, full_name=full_name.strip(),
+                language=translation.get_language() or "en",
+                time_zone=invitation.clinic.time_zone,
+            )  # fmt: skip
+    except IntegrityError:
+        raise ValidationError(
+            {"email": _("An account with this email address already exists. Sign in with it, "
+                        "then open the invitation link again.")}
+        ) from None  # fmt: skip
+    record_proven_email(user)
+    return staff_invitation_accept(invitation=invitation, user=user, request=request)
 
 
 @transaction.atomic
@@ -201,38 +329,11 @@ def membership_set_active(
             )
     membership.is_active = is_active
     membership.save(update_fields=["is_active"])
+    if not is_active:
+        # Their sessions (every device) and API tokens end now, not at their next sign-in.
+        sessions_end_all(membership.user)
     audit_record(
         action=Action.UPDATE, request=request, actor=actor, clinic=membership.organization,
         target=membership, details={"is_active": is_active},
-    )  # fmt: skip
-    return membership
-
-
-def staff_invitation_pending(user: User) -> bool:
-    """Invited and not yet joined: the person has not chosen a password yet."""
-    return not user.has_usable_password()
-
-
-@transaction.atomic
-def staff_invitation_resend(
-    *, membership: Membership, actor: User, request: HttpRequest | None = None
-) -> Membership:
-    """Email a staff member who has not joined yet a fresh link to choose their password."""
-    if membership.role not in STAFF_ROLES:
-        raise ValidationError(_("Only clinic admins and clinicians are invited here."))
-    if not membership.is_active:
-        raise ValidationError(_("Reactivate this person before sending the invitation again."))
-    user = membership.user
-    if not staff_invitation_pending(user):
-        raise ValidationError(
-            _("%(name)s has already chosen a password and can sign in.")
-            % {"name": user.display_name}
-        )
-    link = _invitation_link(user, request)
-    _send_invitation(user=user, clinic=membership.organization, actor=actor,
-                     role=membership.role, link=link, membership_id=membership.pk)  # fmt: skip
-    audit_record(
-        action=Action.UPDATE, request=request, actor=actor, clinic=membership.organization,
-        target=membership, details={"invitation": "sent again"},
     )  # fmt: skip
     return membership

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,32 +15,39 @@ from django.views.decorators.http import require_POST
 from accounts.access import role_required
 from accounts.feedback import feedback_redirect
 from accounts.forms import ClinicSettingsForm, MembershipRoleForm, SetActiveForm, StaffInviteForm
-from accounts.models import STAFF_ROLES, Membership, Organization, Role
+from accounts.models import STAFF_ROLES, Membership, Organization, Role, StaffInvitation
 from accounts.services import (
     membership_change_role,
     membership_set_active,
     staff_invitation_resend,
+    staff_invitation_withdraw,
     staff_invite,
 )
 from audit.models import Action
 from audit.services import audit_record
-from notifications.models import Kind, Notification
 
 STAFF_PAGE_SIZE = 50
 
 
 def staff_of(clinic: Organization) -> QuerySet[Membership]:
-    """The clinic's admins and clinicians, active or not, with their user loaded and when their
-    latest invitation to this clinic was planned (`invited_at`; None for nobody invited here)."""
-    invitations = Notification.objects.filter(
-        kind=Kind.STAFF_INVITATION, clinic=clinic, recipient_user=OuterRef("user_id")
-    ).order_by("-created_at")
+    """The clinic's admins and clinicians, active or not, with their user loaded."""
     return (
         Membership.objects.filter(organization=clinic, role__in=STAFF_ROLES)
         .select_related("user")
-        .annotate(invited_at=Subquery(invitations.values("created_at")[:1]))
         .order_by("-is_active", "user__full_name", "user__email", "pk")
     )
+
+
+def invitations_of(clinic: Organization) -> QuerySet[StaffInvitation]:
+    """Invitations not accepted or withdrawn yet, as the admin typed them."""
+    return StaffInvitation.objects.waiting().filter(clinic=clinic).order_by("full_name", "pk")
+
+
+def invitation_row(request: HttpRequest, invitation: StaffInvitation, text: str, *,
+                   error: bool = False) -> HttpResponse:  # fmt: skip
+    level = messages.ERROR if error else messages.SUCCESS
+    return feedback_redirect(request, reverse("clinic_admin:staff"), text,
+                             at=f"invitation-{invitation.pk}", level=level)  # fmt: skip
 
 
 def staff_row(request: HttpRequest, membership: Membership, text: str, *, error: bool = False
@@ -72,8 +79,9 @@ def staff(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "clinic_admin/staff.html",
-        {"page": page, "roles": MembershipRoleForm.base_fields["role"].choices},
-    )
+        {"page": page, "roles": MembershipRoleForm.base_fields["role"].choices,
+         "invitations": invitations_of(request.clinic)},
+    )  # fmt: skip
 
 
 @role_required(Role.ADMIN)
@@ -81,17 +89,18 @@ def staff_invite_view(request: HttpRequest) -> HttpResponse:
     form = StaffInviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            membership = staff_invite(
+            invitation = staff_invite(
                 clinic=request.clinic, actor=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
-            text = _("%(name)s was added and an invitation was sent to %(email)s.") % {
-                "name": membership.user.display_name,
-                "email": membership.user.email,
-            }
-            return staff_row(request, membership, text)
+            # Only what the admin typed: the same words whether or not the address has an
+            # account anywhere.
+            text = _(
+                "An invitation was sent to %(name)s at %(email)s. They join once they accept it."
+            ) % {"name": invitation.full_name, "email": invitation.email}
+            return invitation_row(request, invitation, text)
     return render(request, "clinic_admin/staff_invite.html", {"form": form})
 
 
@@ -144,17 +153,38 @@ def staff_active(request: HttpRequest, membership_id: int) -> HttpResponse:
     return staff_row(request, membership, text)
 
 
+def staff_invitation(clinic: Organization, invitation_id: int) -> StaffInvitation:
+    """A waiting invitation of this clinic; 404 for anything else."""
+    return get_object_or_404(invitations_of(clinic), pk=invitation_id)
+
+
 @role_required(Role.ADMIN)
 @require_POST
-def staff_resend(request: HttpRequest, membership_id: int) -> HttpResponse:
-    """Send the invitation again to someone who has not chosen a password yet."""
-    membership = staff_membership(request.clinic, membership_id)
+def staff_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    """Send the invitation again, with a fresh link."""
+    invitation = staff_invitation(request.clinic, invitation_id)
     try:
-        staff_invitation_resend(membership=membership, actor=request.user, request=request)
+        staff_invitation_resend(invitation=invitation, actor=request.user, request=request)
     except ValidationError as exc:
-        return staff_row(request, membership, " ".join(exc.messages), error=True)
-    text = _("The invitation was sent again to %(email)s.") % {"email": membership.user.email}
-    return staff_row(request, membership, text)
+        return invitation_row(request, invitation, " ".join(exc.messages), error=True)
+    text = _("The invitation was sent again to %(email)s.") % {"email": invitation.email}
+    return invitation_row(request, invitation, text)
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def staff_withdraw(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    """The link stops working; the person never joined, so nothing else changes."""
+    invitation = staff_invitation(request.clinic, invitation_id)
+    try:
+        staff_invitation_withdraw(invitation=invitation, actor=request.user, request=request)
+    except ValidationError as exc:
+        return invitation_row(request, invitation, " ".join(exc.messages), error=True)
+    return feedback_redirect(
+        request, reverse("clinic_admin:staff"),
+        _("The invitation to %(name)s was withdrawn.") % {"name": invitation.full_name},
+        at="invitations",
+    )  # fmt: skip
 
 
 def settings_page(

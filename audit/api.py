@@ -8,6 +8,8 @@ request acts in gets 404; there is no way to write, change or remove an event (4
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
 
@@ -15,7 +17,7 @@ from audit.forms import AuditFilterForm
 from audit.models import Action, AuditEvent
 from audit.selectors import events_of_clinic, filter_events
 from audit.services import audit_record
-from recovery_hub.api import api_membership
+from recovery_hub.api import CLINIC_PARAMETER, ApiView, api_membership
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -53,8 +55,26 @@ class AuditEventSerializer(serializers.ModelSerializer):
         return event.patient.mrn if event.patient_id else ""
 
 
-class AuditEventListView(generics.ListAPIView):
+FILTER_PARAMETERS = [
+    OpenApiParameter("who", str, description="Name or email of the person who acted contains."),
+    OpenApiParameter("patient", str, description="Patient's name or MRN contains."),
+    OpenApiParameter("action", str, enum=Action.values),
+    OpenApiParameter("date_from", OpenApiTypes.DATE, description="From this day (1900-2199)."),
+    OpenApiParameter("date_to", OpenApiTypes.DATE, description="To this day (1900-2199)."),
+]
+
+
+@extend_schema_view(get=extend_schema(parameters=FILTER_PARAMETERS))
+class AuditEventListView(ApiView, generics.ListAPIView):
     serializer_class = AuditEventSerializer
+    paginated_methods = ("GET",)
+
+    def query_parameters(self, method: str) -> set[str]:
+        filters = {CLINIC_PARAMETER, *AuditFilterForm.base_fields}
+        return super().query_parameters(method) | filters
+
+    def blank_parameters(self, method: str) -> set[str]:
+        return {"who", "patient"}
 
     def get_queryset(self) -> QuerySet[AuditEvent]:
         membership = api_membership(self.request)

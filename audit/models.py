@@ -15,6 +15,9 @@ class Action(models.TextChoices):
     CONSENT_CHANGE = "consent_change", _("Consent changed")
     CLINIC_SWITCH = "clinic_switch", _("Switched clinic")
     EMERGENCY_ACCESS = "emergency_access", _("Emergency access to a chart")
+    LIST = "list", _("Viewed a list")
+    ACCOUNT_LOCKED = "account_locked", _("Account locked after failed sign-ins")
+    ACCOUNT_UNLOCKED = "account_unlocked", _("Account unlocked")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -70,6 +73,53 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_id} {self.action}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise TypeError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise TypeError("Audit events are append-only.")
+
+
+class ListedPatientQuerySet(models.QuerySet["ListedPatient"]):
+    def update(self, **kwargs: object) -> int:
+        raise TypeError("Audit events are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("Audit events are append-only.")
+
+
+class ListedPatient(models.Model):
+    """One patient shown by a list read (an event with action LIST): a row per patient on the
+    page that was shown, so "who saw my information" finds the read with one indexed lookup.
+    Append-only, like the event it belongs to."""
+
+    event = models.ForeignKey(
+        AuditEvent,
+        verbose_name=_("audit event"),
+        on_delete=models.PROTECT,
+        related_name="listed_patients",
+    )
+    patient = models.ForeignKey(
+        "patients.Patient",
+        verbose_name=_("patient"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = ListedPatientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("patient shown in a list")
+        verbose_name_plural = _("patients shown in lists")
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "event"], name="listed_patient_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.patient_id}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:

@@ -18,7 +18,8 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organization, Role
-from audit.models import Action, AuditEvent
+from audit.models import Action, AuditEvent, ListedPatient
+from audit.targets import list_label
 from networks.models import SupportContact
 from notifications.models import Notification, Status
 from patients.models import Patient
@@ -141,6 +142,9 @@ def details_text(details: dict) -> str:
         return str(details)
     parts = []
     for key, value in details.items():
+        if isinstance(value, dict):  # a list read's filters: "filters: status=active, page=2"
+            chosen = [f"{name}={shown}" for name, shown in value.items() if shown is not None]
+            value = ", ".join(chosen) or "-"
         shown = ", ".join(map(str, value)) if isinstance(value, list) else value
         parts.append(f"{key}: {shown}")
     return "; ".join(parts)
@@ -180,6 +184,7 @@ STAFF_ACTIONS = [
     Action.EXPORT,
     Action.CONSENT_CHANGE,
     Action.EMERGENCY_ACCESS,
+    Action.LIST,
 ]
 
 
@@ -188,15 +193,26 @@ def access_events(patient: Patient, since: datetime | None) -> QuerySet[AuditEve
 
     System events (no actor) and the person's own actions are not "someone saw it"; a
     supporter without an account who opened a one-action link is (the event names the contact).
+    A list read that showed the person (a caseload page, an API list, the Django admin) counts
+    too: its ListedPatient row for them is found through the (patient, event) index, so the
+    report stays one query for the events however many lists there were.
     """
-    events = (
+    # A UNION of two index reads (the events' patient index, the (patient, event) index of
+    # the listed rows) rather than an OR, which would make PostgreSQL read every event.
+    about = (
         AuditEvent.objects.filter(patient=patient)
+        .order_by()
+        .values("pk")
+        .union(ListedPatient.objects.filter(patient=patient).order_by().values("event_id"))
+    )
+    events = (
+        AuditEvent.objects.filter(pk__in=about)
         .select_related("actor")
         .annotate(actor_role=_role_in(patient.clinic))
         .filter(
             Q(actor__isnull=False)
             & (
-                Q(actor_role=Role.SUPPORTER, action=Action.VIEW)
+                Q(actor_role=Role.SUPPORTER, action__in=[Action.VIEW, Action.LIST])
                 | (~Q(actor_role__in=[Role.SUPPORTER, Role.PATIENT]) & Q(action__in=STAFF_ACTIONS))
                 | Q(actor_role__isnull=True, action__in=STAFF_ACTIONS)
             )
@@ -222,6 +238,10 @@ def messages_about(patient: Patient, since: datetime | None) -> QuerySet[Notific
 
 
 def _what(event: AuditEvent) -> str:
+    if event.action == Action.LIST:
+        return _("Saw you in a list: %(list)s") % {
+            "list": list_label((event.details or {}).get("list", ""))
+        }
     if event.action == Action.VIEW and (event.details or {}).get("via") == "link":
         return _("Opened a link in a message about you")
     if event.action == Action.VIEW and event.actor_role == Role.SUPPORTER:

@@ -1,14 +1,33 @@
+import ipaddress
+from collections.abc import Iterable, Mapping
+
 from django.db import models
 from django.http import HttpRequest
 
 from accounts.models import Organization, User
-from audit.models import AuditEvent
+from audit.models import Action, AuditEvent, ListedPatient
+from recovery_hub.api_classes import UNSTORABLE
+
+# A filter value longer than this is cut: the trail records what was asked, not a document.
+FILTER_VALUE_LIMIT = 100
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    # Behind the compose proxy the first X-Forwarded-For hop is the client.
+    # Behind the compose proxy the first X-Forwarded-For hop is the client. The header is the
+    # client's to write: a value that is not an address is ignored (stored, it would be a 500).
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
+    for candidate in (forwarded.split(",")[0].strip(), request.META.get("REMOTE_ADDR") or ""):
+        try:
+            address = ipaddress.ip_address(candidate)
+        except ValueError:
+            continue
+        if not getattr(address, "scope_id", None):  # PostgreSQL's inet has no "%eth0"
+            return str(address)
+    return None
+
+
+def _user_agent(request: HttpRequest) -> str:
+    return UNSTORABLE.sub("", request.META.get("HTTP_USER_AGENT", ""))[:300]
 
 
 def audit_record(
@@ -35,6 +54,51 @@ def audit_record(
         object_type=target._meta.label if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
         ip_address=_client_ip(request) if request is not None else None,
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else "",
+        user_agent=_user_agent(request) if request is not None else "",
         details=details or {},
     )
+
+
+def list_filters(query: Mapping[str, object], *, leave_out: Iterable[str] = ("page",)) -> dict:
+    """The filters of a list as they are recorded: the query's values (cut to a readable
+    length), without paging and empty values."""
+    skipped = set(leave_out)
+    recorded: dict[str, object] = {}
+    getlist = getattr(query, "getlist", None)
+    for key in query:
+        if key in skipped:
+            continue
+        values = getlist(key) if getlist is not None else [query[key]]
+        shown = [str(value)[:FILTER_VALUE_LIMIT] for value in values if value not in (None, "")]
+        if shown:
+            recorded[str(key)[:FILTER_VALUE_LIMIT]] = shown[0] if len(shown) == 1 else shown
+    return recorded
+
+
+def audit_list(
+    *,
+    list_name: str,
+    patient_ids: Iterable[int | None],
+    request: HttpRequest | None = None,
+    actor: User | None = None,
+    clinic: Organization | None = None,
+    filters: Mapping[str, object] | None = None,
+    rows: int | None = None,
+) -> AuditEvent:
+    """One event for one read of a list of patient data, not one per row: which list
+    (audit.targets.LISTS names it), the filters, how many patients it showed, and which ones
+    (a ListedPatient row each, only those on the page shown), so "who saw my information"
+    finds it."""
+    shown = sorted({patient_id for patient_id in patient_ids if patient_id is not None})
+    details: dict[str, object] = {"list": list_name, "patients": len(shown)}
+    if rows is not None and rows != len(shown):
+        details["rows"] = rows
+    if filters:
+        details["filters"] = dict(filters)
+    event = audit_record(
+        action=Action.LIST, request=request, actor=actor, clinic=clinic, details=details
+    )
+    ListedPatient.objects.bulk_create(
+        [ListedPatient(event=event, patient_id=patient_id) for patient_id in shown]
+    )
+    return event

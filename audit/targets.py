@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.dates import day
 from audit.models import Action, AuditEvent
@@ -121,6 +122,8 @@ TARGETS: dict[str, TargetKind] = {
         ("user",),
     ),
     "accounts.Organization": TargetKind(_named(_("Clinic settings: %(name)s"), "name")),
+    # What the inviting admin typed, never the name of an account that holds the address.
+    "accounts.StaffInvitation": TargetKind(_named(_("Staff invitation to %(name)s"), "full_name")),
     # events and resources
     "events.Event": TargetKind(_named(_("Event: %(name)s"), "title")),
     "events.EventInvitation": TargetKind(
@@ -148,6 +151,33 @@ TARGETS: dict[str, TargetKind] = {
         lambda n: _("Message: %(kind)s") % {"kind": n.get_kind_display()}
     ),
 }
+
+
+# Lists of patient data whose reads are audited (audit.services.audit_list), by the key the
+# event records; "who saw my information" says "saw you in a list: Caseload".
+LISTS: dict[str, Any] = {
+    "caseload": gettext_lazy("Caseload"),
+    "caseload_attention": gettext_lazy("Caseload: needs attention"),
+    "clinic_patients": gettext_lazy("The clinic's patient list"),
+    "patient_find": gettext_lazy("Find a patient by MRN"),
+    "emergency_access_log": gettext_lazy("Emergency access log"),
+    "notifications_log": gettext_lazy("Message delivery log"),
+    "supporter_home": gettext_lazy("The supporter's home page"),
+    "api_patients": gettext_lazy("Patient list (API)"),
+    "api_appointments": gettext_lazy("Appointment list (API)"),
+    "api_alerts": gettext_lazy("Alert list (API)"),
+    "django_admin": gettext_lazy("Site administration"),
+}
+
+
+def list_label(key: object) -> str:
+    """The readable name of an audited list ("Caseload"); an unknown key shows as recorded."""
+    label = LISTS.get(str(key))
+    if label is not None:
+        return str(label)
+    if str(key).startswith("django_admin:"):
+        return _("Site administration: %(name)s") % {"name": kind_label(str(key).split(":")[1])}
+    return str(key)
 
 
 def _fallback(obj: models.Model) -> str:

@@ -14,13 +14,11 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Membership
 from audit.models import Action
 from audit.services import audit_record
 from coping.access import CopingAccess, coping_patient
@@ -44,23 +42,15 @@ from coping.services import (
     plan_save,
 )
 from patients.models import Patient
-from recovery_hub.api import api_membership, service_errors
+from recovery_hub.api import ApiView, service_errors
 
 READ_ONLY_MESSAGE = _(
     "Clinic admins can read a patient's check-ins, assessments and coping plan but not change them."
 )
 
 
-class CopingPatientView(generics.GenericAPIView):
+class CopingPatientView(ApiView):
     """Opens the patient of the URL (`id`) for the user, and the helpers every view shares."""
-
-    def membership(self) -> Membership | None:
-        if not hasattr(self, "_membership"):
-            membership = api_membership(self.request)
-            if membership is not None:
-                membership.user = self.request.user  # the same person: saves a query
-            self._membership = membership
-        return self._membership
 
     def open_patient(self) -> Patient:
         """The patient if the user may read their coping data; 404 otherwise."""
@@ -84,18 +74,6 @@ class CopingPatientView(generics.GenericAPIView):
             patient=patient, details={"api": api, **details},
         )  # fmt: skip
 
-    def parse(self, serializer_class: type, data: Any) -> dict[str, Any]:
-        """Validate input with `serializer_class` (400 with field errors) and return its data."""
-        serializer = serializer_class(data=data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-    def paginated(self, queryset: QuerySet, serializer_class: type | None = None) -> Response:
-        page = self.paginate_queryset(queryset)
-        serializer_class = serializer_class or self.get_serializer_class()
-        data = serializer_class(page, many=True, context=self.get_serializer_context()).data
-        return self.get_paginated_response(data)
-
 
 # --- Check-ins --------------------------------------------------------------------------------
 
@@ -105,6 +83,7 @@ class CheckInListView(CopingPatientView):
     creates the day's check-in (201) or updates it if there is one already (200)."""
 
     serializer_class = CheckInSerializer
+    paginated_methods = ("GET",)
 
     @extend_schema(responses=CheckInSerializer(many=True))
     def get(self, request: Request, id: int) -> Response:
@@ -142,13 +121,15 @@ class AssessmentListView(CopingPatientView):
     one instrument. POST scores answers as published and raises the alerts they call for."""
 
     serializer_class = AssessmentSerializer
+    filters = {"GET": AssessmentFilterSerializer}
+    paginated_methods = ("GET",)
 
     @extend_schema(
         parameters=[AssessmentFilterSerializer], responses=AssessmentSerializer(many=True)
     )
     def get(self, request: Request, id: int) -> Response:
         patient = self.open_patient()
-        filters = self.parse(AssessmentFilterSerializer, request.query_params)
+        filters = self.query()
         assessments: QuerySet[Assessment] = patient.assessments.order_by("-created_at", "-id")
         if filters.get("instrument"):
             assessments = assessments.filter(instrument=filters["instrument"])
@@ -198,7 +179,6 @@ class CopingPlanView(CopingPatientView):
     versions never change."""
 
     serializer_class = CurrentPlanSerializer
-    parser_classes = [JSONParser]  # the plan is a nested document: form encodings cannot carry it
 
     @extend_schema(responses=CurrentPlanSerializer)
     def get(self, request: Request, id: int) -> Response:
@@ -236,6 +216,7 @@ class PlanVersionListView(CopingPatientView):
     """Every saved version of the plan, newest first (without content)."""
 
     serializer_class = PlanVersionSerializer
+    paginated_methods = ("GET",)
 
     @extend_schema(responses=PlanVersionSerializer(many=True))
     def get(self, request: Request, id: int) -> Response:

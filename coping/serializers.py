@@ -149,11 +149,14 @@ class AssessmentSubmitSerializer(serializers.Serializer):
 class PlanVersionSerializer(serializers.ModelSerializer):
     """A version in the list (no content)."""
 
-    author_name = serializers.CharField(source="author.display_name", read_only=True, default=None)
+    author_name = serializers.CharField(
+        source="author.display_name", read_only=True, default=None, allow_null=True
+    )
     restored_from = serializers.IntegerField(
         source="restored_from.number",
         read_only=True,
         default=None,
+        allow_null=True,
         help_text=_("The number of the version this one restored, if any."),
     )
 

@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import pgettext
 
-from accounts.models import Membership, Organization
+from accounts.models import Membership, Organization, Role
 from events.access import my_invitations_filter
 from events.models import Event, EventInvitation, Rsvp, Story, StoryStatus
+from patients.access import care_team_patients
 from patients.models import Patient
 
 
@@ -70,12 +71,20 @@ def events_for_staff(clinic: Organization, *, upcoming_only: bool = False) -> Qu
     return qs.order_by("-starts_at", "pk")
 
 
-def invitations_of_event(event: Event) -> QuerySet[EventInvitation]:
-    return event.invitations.select_related("patient", "contact__patient").order_by("rsvp", "pk")
+def invitations_of_event(event: Event, membership: Membership) -> QuerySet[EventInvitation]:
+    """The event's invitations this staff member may see by name: a clinician, those of the
+    patients on their care team (and of those patients' supporters); an admin, all."""
+    qs = event.invitations.select_related("patient", "contact__patient").order_by("rsvp", "pk")
+    if membership.role == Role.ADMIN:
+        return qs
+    mine = care_team_patients(membership).values("pk")
+    return qs.filter(Q(patient__in=mine) | Q(contact__patient__in=mine))
 
 
-def inviteable_patients(clinic: Organization) -> QuerySet[Patient]:
-    return Patient.objects.filter(clinic=clinic).order_by("legal_name", "pk")
+def inviteable_patients(membership: Membership) -> QuerySet[Patient]:
+    """Whom this staff member may invite: a clinician, their care team's patients; an admin,
+    every patient of the clinic."""
+    return care_team_patients(membership).order_by("legal_name", "pk")
 
 
 def published_stories(clinic: Organization) -> QuerySet[Story]:

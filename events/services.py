@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organization, User
+from accounts.models import Membership, Organization, User
 from audit.models import Action
 from audit.services import audit_record
 from events.models import (
@@ -20,6 +20,7 @@ from events.models import (
     StoryStatus,
 )
 from networks.models import ContactStatus, SupportContact
+from patients.access import care_team_patients
 from patients.models import Patient
 
 
@@ -75,9 +76,18 @@ def event_invite(
     include_supporters: bool = False,
 ) -> int:
     """Invite these patients of the event's clinic (and, if asked, their active support
-    contacts). Someone already invited stays as they were. Returns how many were newly invited."""
+    contacts): a clinician only those on their care team, an admin anyone. Someone already
+    invited stays as they were. Returns how many were newly invited."""
     if any(patient.clinic_id != event.clinic_id for patient in patients):
         raise ValidationError({"patients": _("Only patients of this clinic can be invited.")})
+    membership = (
+        Membership.objects.active().filter(user=actor, organization_id=event.clinic_id).first()
+    )
+    chosen = {patient.pk for patient in patients}
+    allowed = care_team_patients(membership).filter(pk__in=chosen).values_list("pk", flat=True)
+    if set(allowed) != chosen:
+        # A clinician invites the people on their care team only; an admin, anyone.
+        raise ValidationError({"patients": _("You can invite only the people on your care team.")})
     rows = [EventInvitation(event=event, patient=p, invited_by=actor) for p in patients]
     contacts: list[SupportContact] = []
     if include_supporters and patients:

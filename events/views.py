@@ -63,7 +63,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
 @role_required(*STAFF)
 def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     event = access.event_for_staff(request.membership, event_id)
-    patients = selectors.inviteable_patients(request.clinic)
+    patients = selectors.inviteable_patients(request.membership)
     form = InviteForm(request.POST or None, patients=patients)
     if request.method == "POST" and form.is_valid():
         try:
@@ -76,20 +76,24 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         else:
             messages.success(request, _("%(count)d new invitation(s) sent.") % {"count": created})
             return redirect("events:event_detail", event.pk)
-    invitations = list(selectors.invitations_of_event(event))
+    invitations = list(selectors.invitations_of_event(event, request.membership))
     if request.method == "GET":
         audit_record(
             action=Action.VIEW, request=request, target=event,
             details={"page": "event_detail", "invitations": len(invitations)},
         )  # fmt: skip
+    # The answers are counted for everyone invited (numbers only); names only for the people
+    # this staff member may see.
     counts = dict.fromkeys(Rsvp.values, 0)
-    for invitation in invitations:
-        counts[invitation.rsvp] += 1
+    for answer in event.invitations.values_list("rsvp", flat=True):
+        counts[answer] += 1
+    others = sum(counts.values()) - len(invitations)
     return render(
         request,
         "events/event_detail.html",
-        {"event": event, "form": form, "invitations": invitations, "counts": counts},
-    )
+        {"event": event, "form": form, "invitations": invitations, "counts": counts,
+         "others": others},
+    )  # fmt: skip
 
 
 @require_POST

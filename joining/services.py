@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.identity import holds_email, record_proven_email
 from accounts.models import Membership, Role, User
 from audit.models import Action
 from audit.services import audit_record
@@ -231,14 +232,14 @@ def patient_invitation_accept(
                     email=email, password=password, full_name=patient.legal_name,
                     language=patient.preferred_language or "en", time_zone=patient.time_zone,
                 )  # fmt: skip
+                if invitation.channel == InviteChannel.EMAIL:
+                    record_proven_email(user)  # the emailed link is the proof
         except IntegrityError:
             raise ValidationError(
                 {"email": _("An account with this email address already exists. Sign in "
                             "with it, then open the invitation link again.")}
             ) from None  # fmt: skip
-    elif invitation.channel != InviteChannel.EMAIL or (
-        user.email.strip().lower() != invitation.address.strip().lower()
-    ):
+    elif invitation.channel != InviteChannel.EMAIL or not holds_email(user, invitation.address):
         raise ValidationError(
             {"invitation": _("This invitation was sent to someone else. Sign out, then open "
                              "the link again to set up your own sign-in.")}

@@ -9,5 +9,6 @@ urlpatterns = [
     path("join/check-in/<str:token>/", views.checkin_now, name="checkin"),
     path("join/open/<str:token>/", views.person, name="person"),
     path("join/supporter/<str:token>/", views.supporter, name="supporter"),
+    path("join/staff/<str:token>/", views.staff, name="staff"),
     path("patients/<int:patient_id>/sign-in/", views.sign_in_page, name="sign_in"),
 ]

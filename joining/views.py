@@ -19,13 +19,20 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import SESSION_KEY
 from accounts.feedback import feedback_redirect
-from accounts.models import User
+from accounts.identity import SIGN_IN_BACKEND, holds_email, masked, not_yours
+from accounts.models import Membership, User
+from accounts.services import (
+    StaffInvitationProblem,
+    staff_invitation_accept,
+    staff_invitation_from_token,
+    staff_join_new,
+)
 from audit.models import Action
 from audit.services import audit_record
 from coping.forms import CheckInForm
 from coping.services import checkin_submit, plan_strategies
 from joining import services
-from joining.forms import InviteForm, JoinForm
+from joining.forms import InviteForm, JoinForm, StaffJoinForm
 from joining.models import PatientInvitation
 from networks.services import invitation_token as supporter_invitation_token
 from patients import selectors as patient_selectors
@@ -34,22 +41,13 @@ from patients.forms import apply_service_errors
 from patients.models import Patient
 from patients.views import chart_view
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = SIGN_IN_BACKEND  # the one door: allauth's backend
 PROBLEM_STATUS = {"invalid": 404, "expired": 410, "used": 410, "revoked": 410, "joined": 200}
 
 
 def _problem(request: HttpRequest, reason: str, **context: object) -> HttpResponse:
     context["reason"] = reason
     return render(request, "joining/problem.html", context, status=PROBLEM_STATUS.get(reason, 200))
-
-
-def _masked(address: str) -> str:
-    """Enough of an address for its owner to recognise it, and no more."""
-    if "@" in address:
-        name, domain = address.split("@", 1)
-        return f"{name[:1]}•••@{domain}"
-    digits = [c for c in address if c.isdigit()]
-    return "•••" + "".join(digits[-2:])
 
 
 # --- The invitation link --------------------------------------------------------------------
@@ -80,6 +78,11 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     by_email = invitation.channel == "email"
     try:
         if request.user.is_authenticated:
+            # Only the account that holds the invited address joins; a text message proves a
+            # phone number, which no account holds, so it only ever sets up a new sign-in.
+            if not (by_email and holds_email(request.user, invitation.address)):
+                return not_yours(request, address=invitation.address, clinic=patient.clinic,
+                                 target=invitation, patient=patient, kind="patient")  # fmt: skip
             if request.method == "POST":
                 try:
                     patient = services.patient_invitation_accept(
@@ -195,7 +198,7 @@ def person(request: HttpRequest, token: str) -> HttpResponse:
     )
     return render(request, "joining/person.html", {
         "first_name": services.first_name(patient), "renewable": renewable, "sent": sent,
-        "to": _masked(sent.address) if sent else "",
+        "to": masked(sent.address) if sent else "",
     })  # fmt: skip
 
 
@@ -215,6 +218,74 @@ def supporter(request: HttpRequest, token: str) -> HttpResponse:
         )
     return render(request, "joining/supporter.html",
                   {"first_name": services.first_name(contact.patient)})  # fmt: skip
+
+
+# --- A staff invitation -----------------------------------------------------------------------
+
+
+def _staff_welcome(request: HttpRequest, membership: Membership) -> HttpResponse:
+    request.session[SESSION_KEY] = membership.organization_id
+    messages.success(
+        request,
+        _("Welcome to %(clinic)s. You joined as: %(role)s.")
+        % {"clinic": membership.organization.name, "role": membership.get_role_display()},
+    )
+    return redirect("home")
+
+
+@require_http_methods(["GET", "POST"])
+def staff(request: HttpRequest, token: str) -> HttpResponse:
+    """Accept an invitation to a clinic's staff: signed in as the account that holds the
+    invited address, or, signed out, by setting up a new account with it."""
+    try:
+        invitation = staff_invitation_from_token(token)
+    except StaffInvitationProblem as problem:
+        return _problem(request, problem.reason, about="staff")
+    clinic = invitation.clinic
+    context: dict[str, object] = {"invitation": invitation}
+    try:
+        if request.user.is_authenticated:
+            if not holds_email(request.user, invitation.email):
+                return not_yours(request, address=invitation.email, clinic=clinic,
+                                 target=invitation, kind="staff")  # fmt: skip
+            if request.method == "POST":
+                try:
+                    membership = staff_invitation_accept(
+                        invitation=invitation, user=request.user, request=request
+                    )
+                except ValidationError as error:
+                    context["errors"] = error.messages
+                else:
+                    return _staff_welcome(request, membership)
+        elif User.objects.filter(email__iexact=invitation.email).exists():
+            context["account_exists"] = True
+        else:
+            form = StaffJoinForm(
+                request.POST if request.method == "POST" else None,
+                email=invitation.email, initial={"full_name": invitation.full_name},
+            )  # fmt: skip
+            context["form"] = form
+            if request.method == "POST" and form.is_valid():
+                try:
+                    with transaction.atomic():
+                        membership = staff_join_new(
+                            invitation=invitation, full_name=form.cleaned_data["full_name"],
+                            password=form.cleaned_data["password1"], request=request,
+                        )  # fmt: skip
+                except ValidationError as error:
+                    apply_service_errors(form, error)
+                else:
+                    login(request, membership.user, backend=MODEL_BACKEND)
+                    return _staff_welcome(request, membership)
+    except StaffInvitationProblem as problem:  # accepted a moment ago, in another tab
+        if problem.reason == "not_yours":
+            return not_yours(request, address=invitation.email, clinic=clinic,
+                             target=invitation, kind="staff")  # fmt: skip
+        return _problem(request, problem.reason, about="staff")
+    if request.method == "GET":
+        audit_record(action=Action.VIEW, request=request, clinic=clinic, target=invitation,
+                     details={"page": "staff_invitation", "by": "invitee"})  # fmt: skip
+    return render(request, "joining/staff.html", context)
 
 
 # --- The chart's sign-in page ---------------------------------------------------------------

@@ -23,13 +23,12 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
-from rest_framework import generics, status
+from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Membership, Role
+from accounts.models import Role
 from audit.models import Action
 from audit.services import audit_record
 from coping.access import CopingAccess, coping_patient
@@ -50,7 +49,7 @@ from networks.serializers import (
     SupporterPatientSerializer,
 )
 from patients.models import Patient
-from recovery_hub.api import api_membership, service_errors
+from recovery_hub.api import ApiView, StrictJSONParser, StrictMultiPartParser, service_errors
 
 READ_ONLY_MESSAGE = _(
     "Clinic admins can read a patient's support network but not change it. The person in "
@@ -68,16 +67,8 @@ HELP_TASK_FOR_ROLE = PolymorphicProxySerializer(
 )
 
 
-class NetworkView(generics.GenericAPIView):
+class NetworkView(ApiView):
     """The membership the request acts through, and the helpers every view shares."""
-
-    def membership(self) -> Membership | None:
-        if not hasattr(self, "_membership"):
-            membership = api_membership(self.request)
-            if membership is not None:
-                membership.user = self.request.user  # the same person: saves a query
-            self._membership = membership
-        return self._membership
 
     def is_supporter(self) -> bool:
         membership = self.membership()
@@ -109,21 +100,6 @@ class NetworkView(generics.GenericAPIView):
             patient=patient, details={"api": api, **details},
         )  # fmt: skip
 
-    def parse(self, serializer_class: type, data: Any) -> dict[str, Any]:
-        """Validate input with `serializer_class` (400 with field errors) and return its data."""
-        serializer = serializer_class(data=data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-    def paginated(
-        self, rows: QuerySet | list, serializer_class: type | None = None, **context: Any
-    ) -> Response:
-        page = self.paginate_queryset(rows)
-        serializer_class = serializer_class or self.get_serializer_class()
-        context = {**self.get_serializer_context(), **context}
-        data = serializer_class(page, many=True, context=context).data
-        return self.get_paginated_response(data)
-
 
 # --- Contacts ---------------------------------------------------------------------------------
 
@@ -133,6 +109,7 @@ class ContactListView(NetworkView):
     with `invite: true` an invitation is emailed too (both or neither)."""
 
     serializer_class = ContactSerializer
+    paginated_methods = ("GET",)
 
     @extend_schema(responses=ContactSerializer(many=True))
     def get(self, request: Request, id: int) -> Response:
@@ -193,7 +170,8 @@ class ConsentListView(ContactScopedView):
     the one in force: the patient signs in the app (JSON), or a clinician records a signed
     paper form (multipart/form-data with `paper_form`, a PDF, JPEG or PNG up to 5 MB)."""
 
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [StrictJSONParser, StrictMultiPartParser]
+    paginated_methods = ("GET",)
 
     @extend_schema(responses=ConsentSerializer(many=True))
     def get(self, request: Request, id: int) -> Response:
@@ -251,6 +229,14 @@ class HelpTaskScopedView(NetworkView):
         membership = self.membership()
         return contact_for_supporter(self.request.user, membership.organization, patient_id)
 
+    def shared_contact(self, patient_id: object) -> SupportContact:
+        """The supporter's contact row while the patient shares `help_tasks` with them; 404
+        otherwise, as if there were nothing there."""
+        contact = self.supporter_contact(patient_id)
+        if "help_tasks" not in consented_scopes(contact):
+            raise NotFound
+        return contact
+
     def audit_supporter_view(self, contact: SupportContact, api: str) -> None:
         audit_record(
             action=Action.VIEW, request=self.request, clinic=self.membership().organization,
@@ -269,6 +255,9 @@ class HelpTaskListView(HelpTaskScopedView):
     keeps one state) and add tasks; a supporter sees the open tasks and those they claimed,
     only while the patient shares `help_tasks` with them (404 otherwise)."""
 
+    filters = {"GET": HelpTaskFilterSerializer}
+    paginated_methods = ("GET",)
+
     @extend_schema(
         parameters=[HelpTaskFilterSerializer],
         responses=PolymorphicProxySerializer(
@@ -280,14 +269,16 @@ class HelpTaskListView(HelpTaskScopedView):
     )
     def get(self, request: Request, id: int) -> Response:
         if self.is_supporter():
-            contact = self.supporter_contact(id)
-            if "help_tasks" not in consented_scopes(contact):
-                raise NotFound
-            response = self.paginated(tasks_for_supporter(contact), SupporterHelpTaskSerializer)
+            contact = self.shared_contact(id)
+            filters = self.query()
+            tasks = tasks_for_supporter(contact)
+            if filters.get("status"):
+                tasks = tasks.filter(status=filters["status"])
+            response = self.paginated(tasks, SupporterHelpTaskSerializer)
             self.audit_supporter_view(contact, "help-tasks")
             return response
         patient = self.open_patient(id)
-        filters = self.parse(HelpTaskFilterSerializer, request.query_params)
+        filters = self.query()
         tasks = patient.help_tasks.select_related("claimed_by")
         if filters.get("status"):
             tasks = tasks.filter(status=filters["status"])
@@ -298,9 +289,7 @@ class HelpTaskListView(HelpTaskScopedView):
     @extend_schema(request=HelpTaskSerializer, responses={201: HelpTaskSerializer})
     def post(self, request: Request, id: int) -> Response:
         if self.is_supporter():
-            contact = self.supporter_contact(id)
-            if "help_tasks" not in consented_scopes(contact):
-                raise NotFound
+            self.shared_contact(id)
             raise PermissionDenied(SUPPORTERS_DO_NOT_ADD_TASKS)
         patient = self.editable_patient(id)
         fields = self.parse(HelpTaskSerializer, request.data)
@@ -326,12 +315,10 @@ class HelpTaskActionView(HelpTaskScopedView):
     @extend_schema(request=None, responses=HELP_TASK_FOR_ROLE)
     def post(self, request: Request, id: int, task_id: int) -> Response:
         if self.is_supporter():
-            contact = self.supporter_contact(id)
-            # Every task of the patient, so a task someone else has just claimed answers
-            # "already claimed" (400) rather than "not found".
-            task = get_object_or_404(
-                HelpTask.objects.filter(patient_id=contact.patient_id), pk=task_id
-            )
+            contact = self.shared_contact(id)
+            # Only the tasks this supporter may see (open, or claimed by them): a task someone
+            # else claimed, or one that is over, is a 404 like a task that does not exist.
+            task = get_object_or_404(tasks_for_supporter(contact), pk=task_id)
             task.patient = contact.patient
             with service_errors():
                 task = self.run_for_supporter(task, contact)
@@ -387,6 +374,7 @@ class SupporterPatientListView(NetworkView):
     in this clinic: 404."""
 
     serializer_class = SupporterPatientSerializer
+    paginated_methods = ("GET",)
 
     @extend_schema(responses=SupporterPatientSerializer(many=True))
     def get(self, request: Request) -> Response:

@@ -159,7 +159,9 @@ class ConsentSerializer(serializers.ModelSerializer):
 
     scopes = serializers.ListField(child=serializers.ChoiceField(choices=Scope.choices))
     state = serializers.SerializerMethodField()
-    recorded_by_name = serializers.CharField(source="recorded_by.display_name", read_only=True)
+    recorded_by_name = serializers.CharField(
+        source="recorded_by.display_name", read_only=True, default=None, allow_null=True
+    )
     has_paper_form = serializers.SerializerMethodField()
 
     class Meta:

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.identity import holds_email
 from accounts.models import Membership, Role, User
 from audit.models import Action
 from audit.services import audit_record
@@ -247,10 +248,14 @@ def invitation_accept(
     *, invitation: Invitation, user: User, request: HttpRequest | None = None
 ) -> SupportContact:
     """Link the invitee's account to the contact (one login may support several patients, in
-    several clinics) and give them a supporter membership of the patient's clinic."""
+    several clinics) and give them a supporter membership of the patient's clinic. Only the
+    account that holds the invited address may accept (InvitationProblem "not_yours")."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise InvitationProblem("used")
+    if not holds_email(user, invitation.email):
+        # Bound to its address: another account never becomes this contact's supporter.
+        raise InvitationProblem("not_yours")
     contact = SupportContact.objects.select_for_update().get(pk=invitation.contact_id)
     patient = contact.patient
     if patient.user_id == user.pk:

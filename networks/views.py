@@ -18,9 +18,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import SESSION_KEY, role_required
 from accounts.feedback import feedback, feedback_redirect
+from accounts.identity import SIGN_IN_BACKEND, holds_email, not_yours, record_proven_email
 from accounts.models import Role, User
 from audit.models import Action
-from audit.services import audit_record
+from audit.services import audit_list, audit_record
 from coping.plan import SECTION_LABELS, item_line
 from networks import selectors, sentences, services
 from networks.consent import consented_scopes, contacts_sharing_now
@@ -70,8 +71,8 @@ def supporter_home(request: HttpRequest) -> HttpResponse:
         SupportCard(contact, first_name(contact.patient), contact.pk in sharing)
         for contact in contacts
     ]
-    audit_record(action=Action.VIEW, request=request, clinic=request.clinic,
-                 details={"page": "supporter_home"})  # fmt: skip
+    audit_list(list_name="supporter_home", request=request, clinic=request.clinic,
+               patient_ids=[contact.patient_id for contact in contacts])  # fmt: skip
     return render(request, "networks/supporter_home.html", {"cards": cards})
 
 
@@ -324,8 +325,9 @@ def sign_up_and_accept(
             language=invitation.contact.language,
             time_zone=patient.clinic.time_zone,
         )
+        record_proven_email(user)
         contact = services.invitation_accept(invitation=invitation, user=user, request=request)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=SIGN_IN_BACKEND)
     return contact
 
 
@@ -343,6 +345,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     }
     try:
         if request.user.is_authenticated:
+            if not holds_email(request.user, invite.email):
+                return refuse_not_yours(request, invite)
             if request.method == "POST":
                 try:
                     contact = services.invitation_accept(
@@ -368,8 +372,17 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 else:
                     return welcome(request, contact)
     except services.InvitationProblem as problem:  # accepted a moment ago, in another tab
+        if problem.reason == "not_yours":
+            return refuse_not_yours(request, invite)
         return invitation_problem(request, problem.reason)
     if request.method == "GET":
         audit_record(action=Action.VIEW, request=request, clinic=patient.clinic, target=invite,
                      patient=patient)  # fmt: skip
     return render(request, "networks/invitation.html", context)
+
+
+def refuse_not_yours(request: HttpRequest, invite: Invitation) -> HttpResponse:
+    """Signed in as an account that does not hold the invited address: nothing is linked."""
+    patient = invite.contact.patient
+    return not_yours(request, address=invite.email, clinic=patient.clinic, target=invite,
+                     patient=patient, kind="supporter")  # fmt: skip

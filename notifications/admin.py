@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from audit.admin import AuditedReadsAdmin
 from notifications.models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AuditedReadsAdmin):
     list_display = ("due_at", "kind", "channel", "recipient_key", "status", "attempts")
     list_filter = ("status", "channel", "kind")
     search_fields = ("recipient_key", "address", "occurrence")

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import role_required
 from accounts.models import Role, timezone_choices
 from audit.models import Action
-from audit.services import audit_record
+from audit.services import audit_list, audit_record, list_filters
 from notifications import outbox
 from notifications.models import Channel, Kind, Notification, NotificationPreference, Status
 from notifications.preferences import (
@@ -288,7 +288,10 @@ def log(request: HttpRequest) -> HttpResponse:
     listed = with_recipients(rows, request.clinic).order_by("-due_at", "-id")
     page = Paginator(listed, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     entries = [(row, recipient_label(row)) for row in page.object_list]
-    audit_record(action=Action.VIEW, request=request, details={"page": "notifications_log"})
+    audit_list(
+        list_name="notifications_log", request=request, filters=list_filters(request.GET),
+        patient_ids=[row.patient_id for row in page.object_list], rows=len(page.object_list),
+    )  # fmt: skip
     return render(
         request, "notifications/log.html",
         {"form": form, "page": page, "entries": entries, "status_counts": status_counts,

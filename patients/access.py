@@ -47,6 +47,20 @@ def patients_for_staff(membership: Membership | None) -> QuerySet[Patient]:
     return Patient.objects.none()
 
 
+def care_team_patients(membership: Membership | None) -> QuerySet[Patient]:
+    """The patients this staff member may pick from a list to act for (invite to an event, ...):
+    a clinic admin, every patient of the clinic; a clinician, those on their current care team
+    (emergency access opens one chart, it does not put the person on anyone's lists)."""
+    if membership is None:
+        return Patient.objects.none()
+    qs = Patient.objects.filter(clinic_id=membership.organization_id)
+    if membership.role == Role.ADMIN:
+        return qs
+    if membership.role == Role.CLINICIAN:
+        return qs.filter(_on_team(membership.user))
+    return Patient.objects.none()
+
+
 def patient_for_staff(membership: Membership | None, patient_id: object) -> Patient:
     """The patient if this staff member may open the chart; 404 otherwise (no existence leak)."""
     try:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from audit.admin import AuditedReadsAdmin
 from patients.models import CareTeamMember, Patient, Program, RecoveryDate
 
 
@@ -16,7 +17,7 @@ class CareTeamInline(admin.TabularInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
+class PatientAdmin(AuditedReadsAdmin):
     list_display = ("legal_name", "mrn", "clinic", "program", "status")
     list_filter = ("clinic", "status")
     search_fields = ("legal_name", "preferred_name", "mrn")
@@ -26,6 +27,6 @@ class PatientAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecoveryDate)
-class RecoveryDateAdmin(admin.ModelAdmin):
+class RecoveryDateAdmin(AuditedReadsAdmin):
     list_display = ("patient", "start_date", "reason", "recorded_at")
     raw_id_fields = ("patient", "recorded_by")

@@ -17,14 +17,14 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Membership, Role
 from audit.models import Action
-from audit.services import audit_record
+from audit.services import audit_list, audit_record, list_filters
 from patients import services
 from patients.access import ChartAccess, patient_for_staff, patients_for_staff
 from patients.milestones import anniversary, milestones_between, reached_milestones
@@ -42,6 +42,7 @@ from patients.serializers import (
     AlertSerializer,
     AppointmentCreateSerializer,
     AppointmentFilterSerializer,
+    AppointmentPatientSerializer,
     AppointmentSerializer,
     AppointmentUpdateSerializer,
     CareTeamAddSerializer,
@@ -55,21 +56,13 @@ from patients.serializers import (
     PatientUpdateSerializer,
     SetbackSerializer,
 )
-from recovery_hub.api import api_membership, service_errors
+from recovery_hub.api import ApiView, service_errors
 
 READ_ONLY_MESSAGE = _("Clinic admins can read charts but not change them.")
 
 
-class ClinicScopedView(generics.GenericAPIView):
+class ClinicScopedView(ApiView):
     """The clinic membership the request acts through, and the chart-access helpers."""
-
-    def membership(self) -> Membership | None:
-        if not hasattr(self, "_membership"):
-            membership = api_membership(self.request)
-            if membership is not None:
-                membership.user = self.request.user  # the same person: saves a query per request
-            self._membership = membership
-        return self._membership
 
     def staff_membership(self) -> Membership:
         """Clinic staff only: people in recovery and supporters never reach these (404)."""
@@ -103,14 +96,20 @@ class ClinicScopedView(generics.GenericAPIView):
         context[CLINIC_CONTEXT_KEY] = membership.organization if membership else None
         return context
 
-    def parse(self, serializer_class: type, data: Any, **kwargs: Any) -> dict[str, Any]:
-        """Validate input with `serializer_class` (400 with field errors) and return its data."""
-        serializer = serializer_class(data=data, context=self.get_serializer_context(), **kwargs)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-    def paginated(self, queryset: QuerySet, serializer_class: type | None = None) -> Response:
+    def paginated(
+        self, queryset: QuerySet, serializer_class: type | None = None, *, audited: str = ""
+    ) -> Response:
+        """A page of `queryset`; with `audited`, the read of a list of several patients' data
+        is audited once, naming the patients on the page (audit.services.audit_list)."""
         page = self.paginate_queryset(queryset)
+        if audited:
+            membership = self.membership()
+            audit_list(
+                list_name=audited, request=self.request, rows=len(page),
+                filters=list_filters(self.request.query_params),
+                clinic=membership.organization if membership else None,
+                patient_ids=[getattr(row, "patient_id", row.pk) for row in page],
+            )  # fmt: skip
         serializer_class = serializer_class or self.get_serializer_class()
         data = serializer_class(page, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(data)
@@ -124,14 +123,18 @@ class PatientListView(ClinicScopedView):
     emergency access), every patient for a clinic admin."""
 
     serializer_class = PatientSerializer
+    filters = {"GET": PatientFilterSerializer}
+    paginated_methods = ("GET",)
 
     def get_queryset(self) -> QuerySet[Patient]:
         return with_chart_summary(patients_for_staff(self.membership()))
 
     @extend_schema(parameters=[PatientFilterSerializer], responses=PatientSerializer(many=True))
     def get(self, request: Request) -> Response:
-        filters = PatientFilters(**self.parse(PatientFilterSerializer, request.query_params))
-        return self.paginated(filter_patients(patients_for_staff(self.membership()), filters))
+        self.staff_membership()  # like every chart endpoint: 404 for anyone but clinic staff
+        filters = PatientFilters(**self.query())
+        patients = filter_patients(patients_for_staff(self.membership()), filters)
+        return self.paginated(patients, audited="api_patients")
 
     @extend_schema(request=PatientCreateSerializer, responses={201: PatientSerializer})
     def post(self, request: Request) -> Response:
@@ -205,6 +208,7 @@ class CareTeamView(ClinicScopedView):
     """The patient's care team, current and past members."""
 
     serializer_class = CareTeamMemberSerializer
+    paginated_methods = ("GET",)
 
     @extend_schema(responses=CareTeamMemberSerializer(many=True))
     def get(self, request: Request, patient_id: int) -> Response:
@@ -248,6 +252,7 @@ class SetbackView(ClinicScopedView):
     """Lapses and relapses, newest first. Recording one may restart the recovery count."""
 
     serializer_class = SetbackSerializer
+    paginated_methods = ("GET",)
 
     @extend_schema(responses=SetbackSerializer(many=True))
     def get(self, request: Request, patient_id: int) -> Response:
@@ -339,11 +344,15 @@ class AppointmentListView(AppointmentScopedView):
     """Appointments of the patients the user may open. `from`/`to` are days in the clinic's
     time zone, both included."""
 
+    filters = {"GET": AppointmentFilterSerializer}
+    paginated_methods = ("GET",)
+
     @extend_schema(
         parameters=[AppointmentFilterSerializer], responses=AppointmentSerializer(many=True)
     )
     def get(self, request: Request) -> Response:
-        filters = self.parse(AppointmentFilterSerializer, request.query_params)
+        self.staff_membership()
+        filters = self.query()
         appointments = self.get_queryset()
         if "patient" in filters:
             appointments = appointments.filter(patient_id=filters["patient"])
@@ -355,13 +364,17 @@ class AppointmentListView(AppointmentScopedView):
         if "to" in filters:
             after = datetime.combine(filters["to"] + timedelta(days=1), time.min, tzinfo=zone)
             appointments = appointments.filter(starts_at__lt=after)
-        return self.paginated(appointments)
+        return self.paginated(appointments, audited="api_appointments")
 
     @extend_schema(request=AppointmentCreateSerializer, responses={201: AppointmentSerializer})
     def post(self, request: Request) -> Response:
         self.staff_membership()
+        # Permission first: the patient named in the body is opened (404 outside the access
+        # rules, 403 for a clinic admin) before the rest of the body is read.
+        named = self.parse(AppointmentPatientSerializer, request.data)["patient"]
+        patient = self.editable_patient(named)
         fields = self.parse(AppointmentCreateSerializer, request.data)
-        patient = self.editable_patient(fields.pop("patient"))
+        fields.pop("patient")
         with service_errors():
             appointment = services.appointment_create(
                 patient=patient, actor=request.user, request=request, **fields
@@ -424,15 +437,19 @@ class AlertScopedView(ClinicScopedView):
 class AlertListView(AlertScopedView):
     """Alerts of the patients the user may open, newest first."""
 
+    filters = {"GET": AlertFilterSerializer}
+    paginated_methods = ("GET",)
+
     @extend_schema(parameters=[AlertFilterSerializer], responses=AlertSerializer(many=True))
     def get(self, request: Request) -> Response:
-        filters = self.parse(AlertFilterSerializer, request.query_params)
+        self.staff_membership()
+        filters = self.query()
         alerts = self.get_queryset()
         if filters.get("status"):
             alerts = alerts.filter(status=filters["status"])
         if "patient" in filters:
             alerts = alerts.filter(patient_id=filters["patient"])
-        return self.paginated(alerts)
+        return self.paginated(alerts, audited="api_alerts")
 
 
 class AlertAcknowledgeView(AlertScopedView):

@@ -17,6 +17,7 @@ from accounts.access import role_required
 from accounts.forms import SetActiveForm
 from accounts.models import Organization, Role
 from accounts.staff_views import form_errors_from
+from audit.services import audit_list, list_filters
 from patients.access import patients_for_staff
 from patients.models import EmergencyAccess, PatientStatus, Program
 from patients.selectors import PatientFilters, filter_patients
@@ -190,6 +191,10 @@ def patients(request: HttpRequest) -> HttpResponse:
     form = PatientFilterForm(request.GET or None, clinic=request.clinic)
     rows = filter_patients(patients_for_staff(request.membership), form.filters())
     page = Paginator(rows, PATIENTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_list(
+        list_name="clinic_patients", request=request, filters=list_filters(request.GET),
+        patient_ids=[patient.pk for patient in page.object_list],
+    )  # fmt: skip
     return render(request, "clinic_admin/patients.html", {"form": form, "page": page})
 
 
@@ -200,4 +205,8 @@ def patients(request: HttpRequest) -> HttpResponse:
 def emergency_access(request: HttpRequest) -> HttpResponse:
     log = emergency_access_log(request.clinic)
     page = Paginator(log, EMERGENCY_PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_list(
+        list_name="emergency_access_log", request=request, filters=list_filters(request.GET),
+        patient_ids=[grant.patient_id for grant in page.object_list],
+    )  # fmt: skip
     return render(request, "clinic_admin/emergency_access.html", {"page": page})

@@ -20,7 +20,7 @@ from accounts.access import role_required
 from accounts.feedback import feedback_redirect
 from accounts.models import Role
 from audit.models import Action
-from audit.services import audit_record
+from audit.services import audit_list, audit_record, list_filters
 from patients import selectors, services
 from patients.access import ChartAccess, patient_for_staff
 from patients.forms import (
@@ -79,15 +79,32 @@ def caseload(request: HttpRequest) -> HttpResponse:
         )
     query = request.GET.copy()
     query.pop("page", None)
+    attention = selectors.needs_attention(clinician=request.user, clinic=request.clinic)
+    # One event for the page: the rows shown and the people named in the strip above them.
+    audit_list(
+        list_name="caseload", request=request, filters=list_filters(request.GET),
+        patient_ids=[patient.pk for patient in page.object_list] + attention_patient_ids(attention),
+    )  # fmt: skip
     context = {
         "page": page,
         "form": form,
         "filtered": any([filters.q, filters.program, filters.status, filters.has_alerts]),
         "query": query.urlencode(),
-        "attention": selectors.needs_attention(clinician=request.user, clinic=request.clinic),
+        "attention": attention,
     }
     template = "patients/_caseload_table.html" if request.htmx else "patients/caseload.html"
     return render(request, template, context)
+
+
+def attention_patient_ids(attention: selectors.NeedsAttention) -> list[int]:
+    """Everyone the "needs attention" strip names."""
+    items = (
+        attention.milestones
+        + attention.missed_checkins
+        + attention.overdue_assessments
+        + attention.open_ladders
+    )
+    return [alert.patient_id for alert in attention.alerts] + [item.patient_id for item in items]
 
 
 @role_required(Role.PATIENT)
@@ -167,6 +184,10 @@ def patient_find(request: HttpRequest) -> HttpResponse:
         found = Patient.objects.filter(
             clinic=request.clinic, mrn__iexact=form.cleaned_data["mrn"].strip()
         ).first()
+        # The MRN typed is not recorded: it is a patient's identifier, found or not.
+        audit_list(
+            list_name="patient_find", request=request, patient_ids=[found.pk] if found else []
+        )
     return render(
         request,
         "patients/patient_find.html",

@@ -1,30 +1,168 @@
-"""The base every API endpoint builds on: pagination and the clinic a request acts in.
+"""The base every API endpoint builds on: the clinic a request acts in, strict input, one error
+shape, pagination and the schema's error responses.
 
-A client names the clinic with the `X-Clinic` header (its slug); without it, a session user acts
-in the clinic chosen in the browser and a token user in their first clinic. A clinic the user
-does not belong to answers 404.
+A client names the clinic with the `X-Clinic` header (its slug) or the `clinic` query parameter;
+without it, a session user acts in the clinic chosen in the browser and a token user in their
+first clinic. A clinic the user does not belong to answers 404.
+
+The contract every endpoint keeps (see the README, "API contract"):
+- every 4xx answers `{"detail": "...", "<field>": ["message", ...]}`, nested fields named by
+  their path (`content.strategies.0.text`);
+- a JSON body has the JSON types the schema says (a string is not a number, an object is not a
+  list) and no text holds a NUL character or a lone surrogate, at any depth;
+- a query parameter the operation does not document, or an invalid value, is a 400;
+- permission comes first: bodies are parsed only after the object is opened and the write
+  allowed, so a caller never learns the shape of what they cannot touch.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
-from rest_framework.exceptions import NotFound
-from rest_framework.pagination import PageNumberPagination
+from rest_framework import exceptions, generics, serializers
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
 
-from accounts.access import SESSION_KEY, choose_membership, memberships_for
+from accounts.access import SESSION_KEY, choose_membership, memberships_of_request
 from accounts.models import Membership, Organization
+from recovery_hub.api_classes import (
+    UNSTORABLE_MESSAGE,
+    ApiMetadata,
+    StandardPagination,
+    StrictFormParser,
+    StrictJSONParser,
+    StrictMultiPartParser,
+    has_unstorable,
+    printable_name,
+    refuse_unstorable,
+    unstorable_paths,
+)
+
+# Named in REST_FRAMEWORK, these live in api_classes (see there); importable from here too.
+__all__ = [
+    "ApiMetadata",
+    "StandardPagination",
+    "StrictFormParser",
+    "StrictJSONParser",
+    "StrictMultiPartParser",
+    "refuse_unstorable",
+    "unstorable_paths",
+]
 
 CLINIC_HEADER = "X-Clinic"
+CLINIC_PARAMETER = "clinic"
+
+UNKNOWN_PARAMETER = _("This operation has no such query parameter.")
+REPEATED_PARAMETER = _("Give this query parameter once.")
+EMPTY_PARAMETER = _("Give a value, or leave the parameter out.")
+WRONG_TYPE = _("Expected %(expected)s, got %(got)s.")
+FIELD_ERRORS = _("Some fields need attention: %(fields)s.")
 
 
-class StandardPagination(PageNumberPagination):
-    page_size = 25
-    page_size_query_param = "page_size"
-    max_page_size = 200
+# --- Strict JSON types ------------------------------------------------------------------------
+
+JSON_TYPE_NAMES = {
+    bool: _("true or false"),
+    int: _("a whole number"),
+    float: _("a number"),
+    str: _("a string"),
+    list: _("a list"),
+    dict: _("an object"),
+    type(None): _("null"),
+}
+
+
+def _json_type_name(value: object) -> str:
+    for kind, name in JSON_TYPE_NAMES.items():
+        if type(value) is kind:
+            return str(name)
+    return type(value).__name__
+
+
+def expected_json_types(field: serializers.Field) -> tuple[type, ...] | None:
+    """The JSON types a field accepts, as its schema documents them; None for any."""
+    if isinstance(
+        field,
+        serializers.ListField
+        | serializers.ManyRelatedField
+        | serializers.MultipleChoiceField
+        | serializers.ListSerializer,
+    ):
+        return (list,)
+    if isinstance(field, serializers.DictField | serializers.HStoreField | serializers.Serializer):
+        return (dict,)
+    if isinstance(field, serializers.BooleanField):
+        return (bool,)
+    if isinstance(field, serializers.IntegerField):
+        return (int,)
+    if isinstance(field, serializers.FloatField):
+        return (int, float)
+    if isinstance(field, serializers.DecimalField):
+        coerce = field.coerce_to_string
+        if coerce is None:
+            coerce = api_settings.COERCE_DECIMAL_TO_STRING
+        return (str,) if coerce else (int, float)
+    if isinstance(field, serializers.PrimaryKeyRelatedField):
+        return (int,)
+    if isinstance(field, serializers.ChoiceField):
+        kinds = {type(key) for key in field.choices}
+        return (int,) if kinds == {int} else (str,)
+    if isinstance(
+        field,
+        serializers.CharField
+        | serializers.DateField
+        | serializers.DateTimeField
+        | serializers.TimeField
+        | serializers.DurationField
+        | serializers.UUIDField,
+    ):
+        return (str,)
+    return None  # JSONField, files and anything else: the field itself decides
+
+
+def json_type_errors(field: serializers.Field, value: object, path: str) -> dict[str, list[str]]:
+    """Wrong JSON types under `field`, by path; a bool is never a number."""
+    if value is None:
+        return {}  # the field's own allow_null decides
+    expected = expected_json_types(field)
+    if expected is not None:
+        ok = isinstance(value, expected) and not (isinstance(value, bool) and bool not in expected)
+        if not ok:
+            wanted = " / ".join(str(JSON_TYPE_NAMES[kind]) for kind in expected)
+            message = WRONG_TYPE % {"expected": wanted, "got": _json_type_name(value)}
+            return {path: [message]}
+    errors: dict[str, list[str]] = {}
+    child = getattr(field, "child", None) or getattr(field, "child_relation", None)
+    if isinstance(field, serializers.Serializer) and isinstance(value, dict):
+        for name, sub in field.fields.items():
+            if not sub.read_only and name in value:
+                errors.update(json_type_errors(sub, value[name], f"{path}.{name}"))
+    elif child is not None and isinstance(value, list):
+        for index, item in enumerate(value):
+            errors.update(json_type_errors(child, item, f"{path}.{index}"))
+    elif child is not None and isinstance(value, dict):
+        for key, item in value.items():
+            errors.update(json_type_errors(child, item, f"{path}.{key}"))
+    return errors
+
+
+def body_type_errors(serializer: serializers.Serializer, data: object) -> dict[str, list[str]]:
+    if not isinstance(data, dict):
+        return {}  # the serializer answers "expected an object"
+    errors: dict[str, list[str]] = {}
+    for name, field in serializer.fields.items():
+        if not field.read_only and name in data:
+            errors.update(json_type_errors(field, data[name], name))
+    return errors
+
+
+# --- The clinic a request acts in -------------------------------------------------------------
 
 
 def api_membership(
@@ -32,13 +170,13 @@ def api_membership(
 ) -> Membership | None:
     """The membership the request acts through (None for a user with no clinic)."""
     if memberships is None:
-        memberships = memberships_for(request.user)
-    requested = request.headers.get(CLINIC_HEADER) or request.query_params.get("clinic")
+        memberships = memberships_of_request(request)
+    requested = request.headers.get(CLINIC_HEADER) or request.query_params.get(CLINIC_PARAMETER)
     if requested:
         for membership in memberships:
             if membership.organization.slug == requested:
                 return membership
-        raise NotFound(_("No such clinic."))
+        raise exceptions.NotFound(_("No such clinic."))
     session = getattr(request._request, "session", None)
     clinic_id = session.get(SESSION_KEY) if session is not None else None
     return choose_membership(memberships, clinic_id)
@@ -48,7 +186,7 @@ def api_clinic(request: Request) -> Organization:
     """The clinic for a clinic-scoped endpoint; 404 when the user belongs to none."""
     membership = api_membership(request)
     if membership is None:
-        raise NotFound(_("You are not a member of any clinic."))
+        raise exceptions.NotFound(_("You are not a member of any clinic."))
     return membership.organization
 
 
@@ -61,3 +199,182 @@ def service_errors() -> Iterator[None]:
         if hasattr(exc, "error_dict"):
             raise serializers.ValidationError(exc.message_dict) from None
         raise serializers.ValidationError({"non_field_errors": exc.messages}) from None
+
+
+# --- The view every endpoint builds on --------------------------------------------------------
+
+
+class ApiView(generics.GenericAPIView):
+    """Every endpoint under /api/v1/. Subclasses declare their query parameters: `filters`
+    maps a method to the serializer of its filters, `paginated_methods` lists the methods that
+    answer a page (and so take `page` and `page_size`)."""
+
+    filters: ClassVar[dict[str, type[serializers.Serializer]]] = {}
+    paginated_methods: ClassVar[tuple[str, ...]] = ()
+    parser_classes = [StrictJSONParser]
+
+    # -- query parameters
+
+    def query_parameters(self, method: str) -> set[str]:
+        """The query parameters an operation takes, `clinic` included."""
+        method = "GET" if method == "HEAD" else method
+        names = {CLINIC_PARAMETER}
+        if method in self.filters:
+            names |= set(self.filters[method]().fields)
+        if method in self.paginated_methods:
+            names |= {StandardPagination.page_query_param, StandardPagination.page_size_query_param}
+        return names
+
+    def blank_parameters(self, method: str) -> set[str]:
+        """The query parameters that may be empty (`?q=`): text filters that allow blank."""
+        method = "GET" if method == "HEAD" else method
+        if method not in self.filters:
+            return set()
+        fields = self.filters[method]().fields
+        return {name for name, field in fields.items() if getattr(field, "allow_blank", False)}
+
+    def check_query(self, request: Request) -> None:
+        method = request.method or "GET"
+        allowed = self.query_parameters(method)
+        blank = self.blank_parameters(method)
+        errors: dict[str, list[str]] = {}
+        for name, values in request.query_params.lists():
+            shown = printable_name(name)
+            if name not in allowed:
+                errors[shown] = [UNKNOWN_PARAMETER]
+            elif any(has_unstorable(value) for value in values):
+                errors[shown] = [UNSTORABLE_MESSAGE]
+            elif len(values) > 1:
+                errors[shown] = [REPEATED_PARAMETER]
+            elif values[0] == "" and name not in blank:  # `?from=` is not a date
+                errors[shown] = [EMPTY_PARAMETER]
+        if errors:
+            raise serializers.ValidationError(errors)
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # authentication, permissions, throttles
+        self.check_query(request)
+
+    def query(self) -> dict[str, Any]:
+        """This method's filters, validated (400 with field errors)."""
+        return self.parse(self.filters[self.request.method or "GET"], self.request.query_params)
+
+    # -- the clinic
+
+    def membership(self) -> Membership | None:
+        if not hasattr(self, "_membership"):
+            membership = api_membership(self.request)
+            if membership is not None:
+                membership.user = self.request.user  # the same person: saves a query
+            self._membership = membership
+        return self._membership
+
+    # -- bodies and pages
+
+    def parse(self, serializer_class: type, data: Any, **kwargs: Any) -> dict[str, Any]:
+        """Validate input with `serializer_class` and return its data. A JSON body must have
+        the documented JSON types (a 400 naming each wrong one, nothing coerced)."""
+        serializer = serializer_class(data=data, context=self.get_serializer_context(), **kwargs)
+        if not isinstance(data, QueryDict):
+            errors = body_type_errors(serializer, data)
+            if errors:
+                raise serializers.ValidationError(errors)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def paginated(
+        self, rows: QuerySet | list, serializer_class: type | None = None, **context: Any
+    ) -> Response:
+        page = self.paginate_queryset(rows)
+        serializer_class = serializer_class or self.get_serializer_class()
+        context = {**self.get_serializer_context(), **context}
+        data = serializer_class(page, many=True, context=context).data
+        return self.get_paginated_response(data)
+
+
+# --- One error shape --------------------------------------------------------------------------
+
+
+def _messages(value: object, path: str, into: dict[str, list[str]]) -> None:
+    """Flatten DRF's nested errors into {"a.b.0.c": ["message"]}."""
+    if isinstance(value, Mapping):
+        for key, sub in value.items():
+            _messages(sub, f"{path}.{key}" if path else str(key), into)
+    elif isinstance(value, list | tuple):
+        if all(isinstance(item, str) for item in value):
+            if value:
+                into.setdefault(path or api_settings.NON_FIELD_ERRORS_KEY, []).extend(
+                    str(item) for item in value
+                )
+        else:
+            for index, sub in enumerate(value):
+                if sub:
+                    _messages(sub, f"{path}.{index}" if path else str(index), into)
+    elif value is not None:
+        into.setdefault(path or api_settings.NON_FIELD_ERRORS_KEY, []).append(str(value))
+
+
+def error_body(data: object) -> dict[str, Any]:
+    """`{"detail": "...", "<field>": ["message"]}` from whatever DRF produced."""
+    if isinstance(data, Mapping) and "detail" in data and isinstance(data["detail"], str):
+        rest = {key: value for key, value in data.items() if key != "detail"}
+        fields: dict[str, list[str]] = {}
+        _messages(rest, "", fields)
+        return {"detail": str(data["detail"]), **fields}
+    fields = {}
+    _messages(data, "", fields)
+    general = fields.get(api_settings.NON_FIELD_ERRORS_KEY)
+    named = [name for name in fields if name != api_settings.NON_FIELD_ERRORS_KEY]
+    if general and not named:
+        detail = " ".join(general)
+    elif named:
+        detail = str(FIELD_ERRORS % {"fields": ", ".join(named)})
+    else:
+        detail = str(_("The request could not be accepted."))
+    return {"detail": detail, **fields}
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, with every error answered in the one shape."""
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        response.data = error_body(response.data)
+    return response
+
+
+# --- The schema: every status an operation can answer -----------------------------------------
+
+ERROR_COMPONENT = {
+    "type": "object",
+    "description": "Every 4xx answer: a sentence, and each field's messages by its path.",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+ERROR_RESPONSES = {
+    "400": "The input is not valid: a field, a query parameter or the body.",
+    "401": "No valid credentials.",
+    "403": "Signed in, but this action is not allowed (such as a clinic admin changing a chart).",
+    "404": "Nothing here for this user: it does not exist, or it is not theirs to see.",
+    "429": "Too many requests; try again later.",
+}
+BODY_ERROR_RESPONSES = {"415": "The body's media type is not accepted."}
+
+
+def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: the error component, and the error statuses on
+    every operation (with 415 where there is a body)."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_COMPONENT
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            extra = dict(ERROR_RESPONSES)
+            if "requestBody" in operation:
+                extra.update(BODY_ERROR_RESPONSES)
+            for status, description in extra.items():
+                responses.setdefault(status, {"description": description, "content": reference})
+            for status, response in responses.items():
+                if status[0] in "45" and not response.get("content"):
+                    response["content"] = reference
+    return result

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accounts import staff_views
+from accounts import lockout, staff_views
 from patients import program_views
 
 app_name = "clinic_admin"
@@ -16,8 +16,19 @@ urlpatterns = [
     path("staff/invite/", staff_views.staff_invite_view, name="staff_invite"),
     path("staff/<int:membership_id>/role/", staff_views.staff_role, name="staff_role"),
     path("staff/<int:membership_id>/active/", staff_views.staff_active, name="staff_active"),
-    path("staff/<int:membership_id>/resend/", staff_views.staff_resend, name="staff_resend"),
+    path(
+        "staff/invitations/<int:invitation_id>/resend/",
+        staff_views.staff_resend,
+        name="staff_resend",
+    ),
+    path(
+        "staff/invitations/<int:invitation_id>/withdraw/",
+        staff_views.staff_withdraw,
+        name="staff_withdraw",
+    ),
     path("patients/", program_views.patients, name="patients"),
     path("emergency-access/", program_views.emergency_access, name="emergency_access"),
     path("settings/", staff_views.clinic_settings, name="settings"),
+    path("locked-accounts/", lockout.locked_accounts, name="locked_accounts"),
+    path("people/<int:user_id>/unlock/", lockout.person_unlock, name="person_unlock"),
 ]

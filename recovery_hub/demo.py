@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from accounts.models import Membership, Organization, Role, User
+from accounts.models import STAFF_ROLES, Membership, Organization, Role, User
+from accounts.second_factor import has_totp, totp_enrol
 from audit.demo import seed_audit
 from coping.instruments import INSTRUMENTS, Instrument, score
 from coping.models import Assessment, CheckIn
@@ -63,6 +64,9 @@ from reports.demo import seed_reports
 from resources.demo import seed_resources
 
 DEMO_PASSWORD = "recovery-demo"  # noqa: S105  (demo data only, printed for the reader)
+# The demo staff's authenticator secret (base32; demo data only, documented in the README):
+# add it to an authenticator app, or print the current code with `manage.py demo_code EMAIL`.
+DEMO_TOTP_SECRET = "DEMORECOVERYHUBDEMORECOVERYHUB23"  # noqa: S105
 
 FIRST_NAMES = [
     "Jordan", "Alex", "Sam", "Taylor", "Morgan", "Casey", "Riley", "Jamie", "Avery", "Quinn",
@@ -107,6 +111,9 @@ def _member(user: User, clinic: Organization, role: Role) -> Membership:
     membership, _ = Membership.objects.get_or_create(
         user=user, organization=clinic, defaults={"role": role}
     )
+    if membership.role in STAFF_ROLES and not has_totp(user):
+        # Staff need a second factor; the demo's is a known secret (`manage.py demo_code`).
+        totp_enrol(user, secret=DEMO_TOTP_SECRET)
     return membership
 
 
@@ -639,6 +646,26 @@ def seed_family_elsewhere(demos: list[DemoClinic]) -> None:
         _consent(contact, ["milestones", "help_tasks"], demos[1].clinicians[0])
 
 
+def seed_security(demos: list[DemoClinic], rng: random.Random, today: date) -> None:
+    """What Step 9 shows: a staff invitation still waiting to be accepted (Staff page) and a
+    named API token of the clinic admin (account menu, API tokens)."""
+    from accounts.models import ApiToken, StaffInvitation
+    from accounts.services import _renew
+    from accounts.tokens import token_issue
+
+    for index, demo in enumerate(demos):
+        email = f"new.clinician@{_domain(index)}"
+        if not StaffInvitation.objects.waiting().filter(clinic=demo.clinic, email=email).exists():
+            invitation = StaffInvitation(
+                clinic=demo.clinic, email=email, full_name="Robin Okafor",
+                role=Role.CLINICIAN, sent_by=demo.admin,
+            )  # fmt: skip
+            _renew(invitation)
+            invitation.save()
+        if not ApiToken.objects.filter(user=demo.admin, name="Monthly report export").exists():
+            token_issue(demo.admin, "Monthly report export")
+
+
 SeedStep = Callable[[list[DemoClinic], random.Random, date], None]
 # Later features append their own steps.
 SEED_STEPS: list[SeedStep] = [
@@ -648,6 +675,7 @@ SEED_STEPS: list[SeedStep] = [
     seed_engagement,
     seed_audit,
     seed_joining,
+    seed_security,
     seed_reports,  # last: it decorates what the steps before it made
 ]
 

@@ -4,9 +4,11 @@ Defaults are for a developer's laptop with no services at all: SQLite in WAL mod
 embedded, file-based Celery broker. Production sets DEBUG=false and must give a real SECRET_KEY.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,15 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 if env.bool("READ_DOT_ENV", default=True):
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+
+def env_flag(name: str, default: bool) -> bool:
+    """A true/false setting where an empty value (`SECURE_COOKIES=`) means the default, never
+    false: a blank line in an .env or compose file must not switch a protection off."""
+    if not env.str(name, default="").strip():
+        return default
+    return env.bool(name)
+
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -38,7 +49,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The Django admin, signed in to only through allauth (recovery_hub/admin_door.py).
+    "recovery_hub.admin_apps.DoorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,13 +63,15 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens: hashed at rest, expiring, named (accounts.ApiToken swaps knox's model).
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
     "django_celery_beat",
+    "axes",
     # ours
     "recovery_hub",
     "accounts",
@@ -75,9 +89,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise, so static files keep their long cache; everything else is no-store.
+    "recovery_hub.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # /api/ paths without their final slash are served, not redirected (the body would be lost).
+    "recovery_hub.errors.ApiSlashMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -86,6 +105,14 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.ClinicMiddleware",
+    # Ends a session idle too long (staff sooner); after ClinicMiddleware, whose roles it reads.
+    "accounts.sessions.IdleTimeoutMiddleware",
+    # Staff (and supporters where the clinic asks) enrol a second factor before anything else.
+    "accounts.second_factor.SecondFactorMiddleware",
+    # A NUL (or lone surrogate) in a query string or form field: a 400 naming it, on any page.
+    "recovery_hub.errors.UnstorableInputMiddleware",
+    # Last: turns a locked account's sign-in into the page that says so (accounts/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "recovery_hub.urls"
@@ -136,10 +163,34 @@ else:
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache ----------------------------------------------------------------------------------
+# Shared by every web worker: sign-in throttles, used second-factor codes. Redis when there is
+# one; otherwise a table in the database (created by a migration of recovery_hub).
+CACHE_KEY_PREFIX = "rh-cache"
+if env.str("REDIS_URL", default=""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.str("REDIS_URL"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# One door: axes refuses a locked account before any password is hashed; allauth's backend is
+# the only one that checks a password (and hashes a throw-away one for an unknown address, so
+# every attempt costs the same). The Django admin has no sign-in form of its own.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "axes.backends.AxesStandaloneBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -156,7 +207,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "accounts.adapter.ClinicAccountAdapter"
-ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# A new password ends every session of the person, this one included (accounts.sessions).
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 # Choosing a password from an emailed link (a staff invitation, a reset) signs the person in.
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
@@ -166,9 +218,66 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # plain http://127.0.0.1 on a laptop only
 MFA_TOTP_ISSUER = "Recovery Hub"
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
+MFA_ADAPTER = "accounts.second_factor.ClinicMFAAdapter"
+
+# --- Sign-in limits and lockout (one owner each) --------------------------------------------
+# The account: django-axes counts failed sign-ins per email address in the database, which every
+# worker shares and a restart keeps; after AXES_FAILURE_LIMIT failures the account is locked
+# for AXES_COOLOFF_MINUTES (a page says so; the clinic admin can unlock it sooner).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_FORM_FIELD = "login"  # allauth's sign-in form
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The address: allauth (on the shared cache) throttles failed sign-ins per address; successful
+# sign-ins are never limited per address, so a whole clinic behind one NAT address can start a
+# shift together. Per-account limits belong to axes above.
+# allauth also counts wrong second-factor codes under "login_failed", keyed on the account: that
+# per-account budget (three times the axes limit, over the same cool-off) stops code guessing;
+# wrong passwords reach the axes lock long before it.
+ACCOUNT_RATE_LIMITS = {
+    "login": None,
+    "login_failed": (
+        env.str("LOGIN_FAILED_RATE_LIMIT", default="20/m/ip")
+        + f",{AXES_FAILURE_LIMIT * 3}/{int(AXES_COOLOFF_TIME.total_seconds())}s/key"
+    ),
+}
+# Proxies in front of the app that append X-Forwarded-For (0: the peer address is the client).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# axes.W006 asks axes to lock addresses too; here allauth's "login_failed" limit stops guessing
+# from an address, and an axes lock on an address would lock out a whole clinic behind one NAT.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# --- Sessions and API tokens ----------------------------------------------------------------
+# A session ends after this long without activity (accounts.sessions.IdleTimeoutMiddleware):
+# clinic admins and clinicians (and Django admin users) sooner, people in recovery and supporters
+# later. A warning IDLE_WARNING_SECONDS before the end lets the person stay.
+STAFF_IDLE_MINUTES = env.float("STAFF_IDLE_MINUTES", default=15)
+MEMBER_IDLE_MINUTES = env.float("MEMBER_IDLE_MINUTES", default=8 * 60)
+IDLE_WARNING_SECONDS = env.int("IDLE_WARNING_SECONDS", default=60)
+# The session's own lifetime follows the longest idle limit (each activity renews it), with an
+# hour to spare so that the middleware, not a silent expiry, ends it and says why.
+SESSION_COOKIE_AGE = int(max(STAFF_IDLE_MINUTES, MEMBER_IDLE_MINUTES) * 60) + 60 * 60
+# API tokens (django-rest-knox): only a digest is stored; each expires after API_TOKEN_DAYS.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105  (a model name, not a secret)
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
+# knox's own token model is swapped out: without this, its migrations would still create its
+# table, unused, whose foreign key to the users stops the test database from being flushed.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(days=API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+# Database sessions; a cookie holding a NUL is no session, not a 500 (helper probe-data).
+SESSION_ENGINE = "recovery_hub.session_store"
+SESSION_COOKIE_SECURE = env_flag("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # --- Internationalisation -------------------------------------------------------------------
@@ -253,14 +362,24 @@ SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=VAR_DIR / "sms.log")
 REST_FRAMEWORK = {
     # Token first: an anonymous request then answers 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "recovery_hub.api.StandardPagination",
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "accounts.second_factor.SecondFactorEnrolled",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "recovery_hub.api_classes.StandardPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # The API contract (recovery_hub/api.py): JSON bodies whose text can be stored, one error
+    # shape, OPTIONS that opens nothing, no `?format=` switch (an unknown parameter is a 400).
+    "DEFAULT_PARSER_CLASSES": ["recovery_hub.api_classes.StrictJSONParser"],
+    "EXCEPTION_HANDLER": "recovery_hub.api.api_exception_handler",
+    "DEFAULT_METADATA_CLASS": "recovery_hub.api_classes.ApiMetadata",
+    "URL_FORMAT_OVERRIDE": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 if DEBUG:
     REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append(
@@ -268,7 +387,12 @@ if DEBUG:
     )
 SPECTACULAR_SETTINGS = {
     "TITLE": "Recovery Hub API",
-    "DESCRIPTION": "Clinic-scoped API of Recovery Hub. Authenticate with `Token <key>`.",
+    "DESCRIPTION": (
+        "Clinic-scoped API of Recovery Hub. Authenticate with the header "
+        "`Authorization: Token <key>`. Each person makes and revokes their own keys on the API "
+        f"tokens page (`/accounts/tokens/`); a key expires after {API_TOKEN_DAYS} days and "
+        "ends when its owner signs out, changes their password or is deactivated."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -283,6 +407,11 @@ SPECTACULAR_SETTINGS = {
         "AppointmentKindEnum": "patients.models.AppointmentKind",
         "AlertKindEnum": "patients.models.AlertKind",
     },
+    # Every operation documents the errors it can answer, in the one error shape.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "recovery_hub.api.add_error_responses",
+    ],
 }
 
 # --- Forms and UI ---------------------------------------------------------------------------
@@ -290,11 +419,66 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Security -------------------------------------------------------------------------------
+# Served over HTTPS unless DEBUG or SECURE_COOKIES=false (the test suite's plain-HTTP live
+# servers): then cookies are HTTPS-only, plain HTTP is redirected and HSTS is sent. Behind a
+# proxy, it must set X-Forwarded-Proto.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", default=SESSION_COOKIE_SECURE)
+# A load balancer's health probe speaks plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# HSTS (sent on HTTPS answers only): a year unless DEBUG; 0 turns it off while trying HTTPS out.
+_hsts_seconds = env.str("SECURE_HSTS_SECONDS", default="").strip()
+SECURE_HSTS_SECONDS = int(_hsts_seconds) if _hsts_seconds else (0 if DEBUG else 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# The "preload" token only offers the domain to browsers' built-in HTTPS list; nothing happens
+# until someone submits the domain (hstspreload.org). SECURE_HSTS_PRELOAD=false leaves it out.
+SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", default=True)
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, no
+# inline code, no plugins, no framing. Bootstrap's form controls draw small SVG icons from
+# data: URLs, hence img-src data:. Swagger UI (/api/docs/) loads its script from a URL too.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# Permissions-Policy (recovery_hub.security): features a page may use; an empty list denies it
+# to every origin. Passkeys (WebAuthn) are used for sign-in, on our own origin only.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
 from accounts.api import MeView
@@ -19,7 +19,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
-    path("clinics/", include("accounts.urls")),
+    path("", include("accounts.urls")),  # /clinics/..., /accounts/tokens/, /accounts/session/
     path("", include("patients.urls")),
     path("", include("networks.urls")),
     path("", include("coping.urls")),
@@ -33,7 +33,14 @@ urlpatterns = [
     path("", include("audit.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Split: the page and its script are two answers, so no inline script (CSP).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("django-admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# Under /api/ errors answer JSON in the API's error shape; elsewhere the usual pages.
+handler400 = "recovery_hub.errors.bad_request"
+handler403 = "recovery_hub.errors.permission_denied"
+handler404 = "recovery_hub.errors.page_not_found"
+handler500 = "recovery_hub.errors.server_error"

@@ -4,18 +4,19 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import NotFound
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.models import Role
 from audit.models import Action
 from audit.services import audit_record
-from recovery_hub.api import api_membership
+from patients.models import PatientStatus
+from recovery_hub.api import CLINIC_PARAMETER, ApiView, api_membership
 from reports.filters import ReportFilterForm
-from reports.registry import REPORTS, Result, database_ready
+from reports.registry import REPORTS, SLUGS, Result, database_ready
 
 
 def _plain(value: Any) -> Any:
@@ -49,16 +50,32 @@ def result_json(result: Result) -> dict[str, Any]:
 
 
 FILTER_PARAMETERS = [
-    OpenApiParameter("from", str, description="First day, YYYY-MM-DD (default: 29 days ago)"),
-    OpenApiParameter("to", str, description="Last day, YYYY-MM-DD (default: today)"),
+    OpenApiParameter(
+        "from", OpenApiTypes.DATE, description="First day, YYYY-MM-DD (default: 29 days ago)"
+    ),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="Last day, YYYY-MM-DD (default: today)"),
     OpenApiParameter("program", int, description="A program id of the clinic"),
     OpenApiParameter("clinician", int, description="A clinician's user id"),
-    OpenApiParameter("status", str, description="intake, active, discharged or alumni"),
+    OpenApiParameter(
+        "status", str, enum=PatientStatus.values, description="intake, active, discharged or alumni"
+    ),
 ]
 
 
-class ReportView(APIView):
-    @extend_schema(parameters=FILTER_PARAMETERS, responses={200: dict})
+class ReportView(ApiView):
+    def query_parameters(self, method: str) -> set[str]:
+        return {CLINIC_PARAMETER, *(parameter.name for parameter in FILTER_PARAMETERS)}
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("slug", str, OpenApiParameter.PATH, enum=list(SLUGS)),
+            *FILTER_PARAMETERS,
+        ],
+        responses={
+            200: dict,
+            503: OpenApiResponse(description="Reports need PostgreSQL; this one runs on SQLite."),
+        },
+    )
     def get(self, request: Request, slug: str) -> Response:
         membership = api_membership(request)
         report = REPORTS.get(slug)
@@ -67,7 +84,7 @@ class ReportView(APIView):
         clinic = membership.organization
         form = ReportFilterForm(request.query_params, clinic=clinic)
         if not form.is_valid():
-            return Response(form.field_errors(), status=400)
+            raise ValidationError(form.field_errors())
         if not database_ready():
             detail = _("Reports need PostgreSQL; this installation runs on SQLite.")
             return Response({"detail": detail}, status=503)

@@ -39,6 +39,10 @@ cat <<MSG
     person in recovery  patient@demo.clinic
     family member       family@demo.clinic
 
+  Staff also type a code from an authenticator app (two-step sign-in). For the demo staff,
+  print the current code with:  .venv/bin/python manage.py demo_code admin@demo.clinic
+  (or add the demo secret DEMORECOVERYHUBDEMORECOVERYHUB23 to an authenticator app)
+
   Press Ctrl-C to stop all three.
 
 MSG

@@ -4,9 +4,12 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 from accounts.models import Role
-from tests.factories import OrganizationFactory, member
+from accounts.second_factor import totp_enrol
+from tests.factories import TOTP_SECRET, OrganizationFactory, member, sign_in_as_allauth_does
 
 CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -46,6 +49,25 @@ def _fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def _clear_shared_cache() -> None:
+    """Forget sign-in throttles and used second-factor codes, so no test inherits another's.
+    Redis: only the cache's own keys (the Celery broker may share the database); the database
+    cache's rows roll back with each test."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        client = backend._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{settings.CACHE_KEY_PREFIX}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_shared_cache() -> Iterator[None]:
+    _clear_shared_cache()
+    yield
+    _clear_shared_cache()
+
+
 @pytest.fixture(autouse=True)
 def _outbox_sends_in_process(settings) -> None:
     # Unit tests send outbox rows in-process; the worker tests turn this off and deliver
@@ -71,6 +93,14 @@ def clinician(clinic):
 @pytest.fixture
 def clinic_admin(clinic):
     return member(Role.ADMIN, clinic)
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, signed in the way the Django admin admits: through
+    allauth, with the second factor (recovery_hub/admin_door.py)."""
+    totp_enrol(admin_user, secret=TOTP_SECRET)
+    return sign_in_as_allauth_does(client, admin_user)
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ from collections import deque
 
 import pytest
 
+from accounts.models import User
 from patients.models import ClinicalNote
 from recovery_hub.demo import seed_demo
 
@@ -38,7 +39,7 @@ def _crawl(client, start: str) -> dict[str, int]:
 )
 def test_no_page_reachable_from_a_role_home_fails(client, email):
     seed_demo(clinics=2, patients=4, seed=9)
-    client.login(email=email, password="recovery-demo")
+    client.force_login(User.objects.get(email=email))
 
     pages = _crawl(client, "/")
 
@@ -50,7 +51,7 @@ def test_no_page_reachable_from_a_role_home_fails(client, email):
 def test_nothing_clinical_reaches_any_supporter_page(client):
     seed_demo(clinics=2, patients=4, seed=9)
     notes = list(ClinicalNote.objects.values_list("body", flat=True))
-    client.login(email="family@demo.clinic", password="recovery-demo")
+    client.force_login(User.objects.get(email="family@demo.clinic"))
 
     pages = _crawl(client, "/")
 

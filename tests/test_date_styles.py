@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from accounts.models import User
 from recovery_hub.demo import seed_demo
 from tests.test_crawl import _crawl
 
@@ -32,7 +33,7 @@ def _visible_text(html: str) -> str:
 )
 def test_every_page_writes_dates_the_one_way(client, email):
     seed_demo(clinics=1, patients=4, seed=9)
-    client.login(email=email, password="recovery-demo")
+    client.force_login(User.objects.get(email=email))
 
     pages = _crawl(client, "/")
 

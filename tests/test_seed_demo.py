@@ -109,3 +109,20 @@ def test_seed_demo_gives_every_person_a_network_with_a_mix_of_consents():
     here = [consented_scopes(c) for c in family.filter(patient__clinic__slug="demo")]
     assert len(here) == 2 and here[0] != here[1] and all(here)
     assert family.filter(patient__clinic__slug="demo-2").exists()
+
+
+def test_seed_demo_shows_a_waiting_staff_invitation_and_a_named_api_token(client):
+    from django.urls import reverse
+
+    from tests.factories import sign_in_as_allauth_does
+
+    call_command("seed_demo")
+    admin = User.objects.get(email="admin@demo.clinic")
+    sign_in_as_allauth_does(client, admin)
+
+    staff = client.get(reverse("clinic_admin:staff")).content.decode()
+    tokens = client.get(reverse("accounts:tokens")).content.decode()
+
+    assert "Robin Okafor" in staff and "new.clinician@demo.clinic" in staff
+    assert "Monthly report export" in tokens
+    assert not Membership.objects.filter(user__email="new.clinician@demo.clinic").exists()

@@ -1,9 +1,9 @@
 import pytest
 from django.core.management import CommandError, call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role
+from accounts.tokens import token_issue
 from tests.factories import MembershipFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +19,9 @@ def api():
 def test_me_with_a_token_returns_the_user_clinics_and_roles(api, clinic, other_clinic):
     user = member(Role.CLINICIAN, clinic, email="robin@harbor.example")
     MembershipFactory(user=user, organization=other_clinic, role=Role.SUPPORTER)
-    token = Token.objects.create(user=user)
+    key = token_issue(user, "test")
 
-    response = api.get(ME, HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = api.get(ME, HTTP_AUTHORIZATION=f"Token {key}")
 
     assert response.status_code == 200
     body = response.json()
@@ -39,7 +39,7 @@ def test_me_without_credentials_is_401(api):
 
 
 def test_me_with_a_bad_token_is_401(api, clinician):
-    Token.objects.create(user=clinician)
+    token_issue(clinician, "test")
 
     response = api.get(ME, HTTP_AUTHORIZATION="Token not-a-real-token-0000000000000000000000")
 
@@ -47,16 +47,15 @@ def test_me_with_a_bad_token_is_401(api, clinician):
 
 
 def test_me_with_a_deactivated_users_token_is_401(api, clinician):
-    token = Token.objects.create(user=clinician)
+    key = token_issue(clinician, "test")
     clinician.is_active = False
     clinician.save()
 
-    assert api.get(ME, HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 401
+    assert api.get(ME, HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
 
 
 def test_me_scopes_to_a_named_clinic_and_404s_for_another(api, clinic, other_clinic, clinician):
-    token = Token.objects.create(user=clinician)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    auth = {"HTTP_AUTHORIZATION": f"Token {token_issue(clinician, 'test')}"}
 
     own = api.get(ME, HTTP_X_CLINIC="harbor", **auth)
     foreign = api.get(ME, HTTP_X_CLINIC="lakeside", **auth)
@@ -77,8 +76,12 @@ def test_create_api_token_prints_a_working_token(api, clinician, capsys):
     key = capsys.readouterr().out.strip()
 
     assert api.get(ME, HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    # Only a digest is stored: a second call cannot show the first key again, it issues another.
     call_command("create_api_token", clinician.email)
-    assert capsys.readouterr().out.strip() == key  # same token on a second call
+    second = capsys.readouterr().out.strip()
+    assert second != key
+    assert api.get(ME, HTTP_AUTHORIZATION=f"Token {second}").status_code == 200
+    assert api.get(ME, HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
 
 
 def test_create_api_token_for_an_unknown_email_fails_clearly():

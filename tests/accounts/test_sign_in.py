@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from audit.models import Action, AuditEvent
-from tests.factories import PASSWORD, member
+from tests.factories import PASSWORD, member, sign_in_through_form
 
 pytestmark = pytest.mark.django_db
 
@@ -12,9 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_sign_in_with_email_lands_on_the_role_home_and_is_audited(client, clinic):
     user = member(Role.CLINICIAN, clinic, email="casey@harbor.example")
 
-    response = client.post(
-        reverse("account_login"), {"login": "Casey@Harbor.example", "password": PASSWORD}
-    )
+    response = sign_in_through_form(client, "Casey@Harbor.example")  # password, then the code
 
     assert response.status_code == 302
     assert client.get(response.url).url == reverse("patients:caseload")

@@ -5,8 +5,10 @@ from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
+from accounts.second_factor import totp_enrol
 from audit.models import Action, AuditEvent
 from audit.services import audit_record
+from tests.factories import TOTP_SECRET, sign_in_as_allauth_does
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +62,8 @@ def test_the_orm_refuses_to_change_or_remove_an_event(event):
 
 def test_admin_site_lists_events_but_offers_no_add_change_or_delete(client, event):
     superuser = get_user_model().objects.create_superuser("root@example.org", "x-Long-pass-42")
-    client.force_login(superuser)
+    totp_enrol(superuser, secret=TOTP_SECRET)  # the admin needs a second factor
+    sign_in_as_allauth_does(client, superuser)  # the admin admits only allauth's sign-ins
 
     listing = client.get(reverse("admin:audit_auditevent_changelist"))
     add = client.get(reverse("admin:audit_auditevent_add"))

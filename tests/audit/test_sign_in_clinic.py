@@ -4,18 +4,17 @@ this) has sign-ins without a clinic, which each of their clinics' trails still s
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from accounts.models import Membership, Role
 from audit.models import Action, AuditEvent
 from audit.selectors import events_of_clinic
-from tests.factories import PASSWORD, member
+from tests.factories import PASSWORD, member, sign_in_through_form
 
 pytestmark = pytest.mark.django_db
 
 
 def sign_in(email: str, password: str = PASSWORD) -> None:
-    Client().post(reverse("account_login"), {"login": email, "password": password})
+    sign_in_through_form(Client(), email, password)  # staff type their authenticator code too
 
 
 def test_a_member_of_one_clinic_signs_in_and_fails_with_the_clinic_recorded(clinic, other_clinic):

@@ -1,5 +1,5 @@
-"""Inviting staff: a new address gets an account and an email with a link to choose a password;
-an existing account is reused; someone already in the clinic is refused."""
+"""Inviting staff: one email with a link to accept; nothing is granted and no account is made
+until the person accepts; someone already in the clinic is refused."""
 
 import re
 from urllib.parse import urlsplit
@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from accounts.models import Membership, Role, User
+from accounts.models import Membership, Role, StaffInvitation, User
 from audit.models import Action, AuditEvent
 from tests.factories import PASSWORD, PatientFactory, member
 
@@ -35,7 +35,7 @@ def test_invite_form_renders(admin_signed_in):
     assert 'name="email"' in page and 'name="full_name"' in page and 'name="role"' in page
 
 
-def test_inviting_a_new_person_creates_the_account_and_sends_one_email(
+def test_inviting_a_new_person_sends_one_email_and_grants_nothing_yet(
     admin_signed_in, clinic, clinic_admin, django_capture_on_commit_callbacks
 ):
     patient = PatientFactory(clinic=clinic, legal_name="Jordan Example", mrn="MRN-77777")
@@ -43,47 +43,47 @@ def test_inviting_a_new_person_creates_the_account_and_sends_one_email(
     response = invite(admin_signed_in, INVITE, django_capture_on_commit_callbacks)
 
     assert response.status_code == 302
-    user = User.objects.get(email="robin.lee@harbor.org")
-    assert user.full_name == "Robin Lee"
-    assert not user.has_usable_password()
-    membership = Membership.objects.get(user=user, organization=clinic)
-    # Back on the staff list, at the new person's row, where the confirmation is.
-    assert response.url == f"{reverse('clinic_admin:staff')}#staff-{membership.pk}"
-    assert (membership.role, membership.is_active) == (Role.CLINICIAN, True)
+    invitation = StaffInvitation.objects.get()
+    assert (invitation.email, invitation.full_name, invitation.role) == (
+        "robin.lee@harbor.org", "Robin Lee", Role.CLINICIAN
+    )  # fmt: skip
+    assert not User.objects.filter(email="robin.lee@harbor.org").exists()
+    assert Membership.objects.filter(organization=clinic).count() == 1  # the admin only
+    # Back on the staff list, at the invitation's row, where the confirmation is.
+    assert response.url == f"{reverse('clinic_admin:staff')}#invitation-{invitation.pk}"
     assert AuditEvent.objects.filter(
-        action=Action.CREATE, actor=clinic_admin, clinic=clinic, object_id=str(membership.pk)
-    ).exists()
+        action=Action.CREATE, actor=clinic_admin, clinic=clinic, object_id=str(invitation.pk),
+        object_type="accounts.StaffInvitation",
+    ).exists()  # fmt: skip
 
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
     assert email.to == ["robin.lee@harbor.org"]
     assert clinic.name in email.subject
     assert clinic.name in email.body
-    assert "/accounts/password/reset/key/" in email.body
+    assert "/join/staff/" in email.body
     # No patient information in an email.
     assert patient.legal_name not in email.body and patient.mrn not in email.body
 
 
-def test_the_invitation_link_lets_the_invitee_choose_a_password(
-    admin_signed_in, client, django_capture_on_commit_callbacks
+def test_the_invitation_link_lets_the_invitee_choose_a_password_and_join(
+    admin_signed_in, client, clinic, django_capture_on_commit_callbacks
 ):
     invite(admin_signed_in, INVITE, django_capture_on_commit_callbacks)
     path = urlsplit(link_in(mail.outbox[0].body)).path
     client.logout()
 
-    # allauth keeps the key in the session and moves to a set-password form at the same path.
-    response = client.get(path)
-    assert response.status_code == 302
-    assert response.url.endswith("-set-password/")
-    form = client.get(response.url)
+    form = client.get(path)
     assert form.status_code == 200
-    done = client.post(response.url, {"password1": PASSWORD, "password2": PASSWORD})
+    assert 'value="robin.lee@harbor.org" readonly' in form.content.decode()
+    done = client.post(path, {"full_name": "Robin Lee", "password1": PASSWORD,
+                              "password2": PASSWORD})  # fmt: skip
     assert done.status_code == 302
 
     user = User.objects.get(email="robin.lee@harbor.org")
     assert user.check_password(PASSWORD)
-    assert client.login(email="robin.lee@harbor.org", password=PASSWORD)
-    assert client.get(reverse("home")).url == reverse("patients:caseload")
+    membership = Membership.objects.get(user=user, organization=clinic)
+    assert (membership.role, membership.is_active) == (Role.CLINICIAN, True)
 
 
 def test_the_invitation_link_works_only_once(
@@ -92,13 +92,13 @@ def test_the_invitation_link_works_only_once(
     invite(admin_signed_in, INVITE, django_capture_on_commit_callbacks)
     path = urlsplit(link_in(mail.outbox[0].body)).path
     client.logout()
-    set_password = client.get(path).url
-    client.post(set_password, {"password1": PASSWORD, "password2": PASSWORD})
+    client.post(path, {"full_name": "Robin Lee", "password1": PASSWORD, "password2": PASSWORD})
+    client.logout()
 
     second = client.get(path)
 
-    assert second.status_code == 200
-    assert second.context["token_fail"] is True
+    assert second.status_code == 410
+    assert "This link was already used." in second.content.decode()
 
 
 def test_no_email_leaves_before_the_invitation_is_committed(
@@ -111,7 +111,7 @@ def test_no_email_leaves_before_the_invitation_is_committed(
     assert len(callbacks) == 1
 
 
-def test_inviting_someone_with_an_account_elsewhere_reuses_it(
+def test_inviting_someone_with_an_account_elsewhere_touches_nothing_of_it(
     admin_signed_in, clinic, other_clinic, django_capture_on_commit_callbacks
 ):
     existing = member(Role.CLINICIAN, other_clinic, email="sam@lakeside.org", full_name="Sam")
@@ -124,10 +124,9 @@ def test_inviting_someone_with_an_account_elsewhere_reuses_it(
     existing.refresh_from_db()
     assert existing.full_name == "Sam"  # their own name is kept
     assert existing.check_password(PASSWORD)  # and their password
-    assert Membership.objects.get(user=existing, organization=clinic).role == Role.ADMIN
-    assert len(mail.outbox) == 1
-    assert reverse("account_login") in mail.outbox[0].body
-    assert "/password/reset/key/" not in mail.outbox[0].body
+    assert not Membership.objects.filter(user=existing, organization=clinic).exists()
+    assert StaffInvitation.objects.get().full_name == "Samuel Other"
+    assert len(mail.outbox) == 1 and "/join/staff/" in mail.outbox[0].body
 
 
 @pytest.mark.parametrize("role", [Role.CLINICIAN, Role.PATIENT, Role.SUPPORTER])
@@ -145,6 +144,7 @@ def test_someone_already_in_this_clinic_is_refused(
     assert Membership.objects.filter(user=existing).count() == 1
     existing.refresh_from_db()
     assert existing.full_name == ""  # nothing saved
+    assert not StaffInvitation.objects.exists()
     assert mail.outbox == []
 
 
@@ -158,6 +158,17 @@ def test_a_deactivated_member_is_refused_too(
 
     assert "already a member" in response.context["form"].errors["email"][0]
     assert mail.outbox == []
+
+
+def test_inviting_the_same_address_again_replaces_the_waiting_invitation(
+    admin_signed_in, django_capture_on_commit_callbacks
+):
+    invite(admin_signed_in, INVITE, django_capture_on_commit_callbacks)
+    invite(admin_signed_in, {**INVITE, "role": Role.ADMIN}, django_capture_on_commit_callbacks)
+
+    waiting = StaffInvitation.objects.waiting()
+    assert waiting.count() == 1 and waiting.get().role == Role.ADMIN
+    assert len(mail.outbox) == 2
 
 
 @pytest.mark.parametrize(
@@ -184,20 +195,8 @@ def test_bad_invitation_input_gives_field_errors_and_saves_nothing(
     assert response.context["form"].errors
     assert User.objects.count() == users_before
     assert Membership.objects.filter(organization=clinic).count() == 1  # the admin only
+    assert not StaffInvitation.objects.exists()
     assert mail.outbox == []
-
-
-def test_invited_admin_lands_on_the_dashboard_after_choosing_a_password(
-    admin_signed_in, client, clinic, django_capture_on_commit_callbacks
-):
-    invite(admin_signed_in, {**INVITE, "role": Role.ADMIN}, django_capture_on_commit_callbacks)
-    path = urlsplit(link_in(mail.outbox[0].body)).path
-    client.logout()
-    set_password = client.get(path).url
-    client.post(set_password, {"password1": PASSWORD, "password2": PASSWORD})
-
-    assert client.login(email="robin.lee@harbor.org", password=PASSWORD)
-    assert client.get(reverse("home")).url == reverse("reports:dashboard")
 
 
 def test_the_invitee_of_another_clinics_admin_never_joins_this_clinic(
@@ -207,10 +206,7 @@ def test_the_invitee_of_another_clinics_admin_never_joins_this_clinic(
 
     invite(client, INVITE, django_capture_on_commit_callbacks)
 
-    user = User.objects.get(email="robin.lee@harbor.org")
-    assert list(Membership.objects.filter(user=user).values_list("organization", flat=True)) == [
-        other_clinic.pk
-    ]
+    assert StaffInvitation.objects.get().clinic == other_clinic
 
 
 def test_an_empty_invitation_gives_field_errors(

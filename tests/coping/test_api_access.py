@@ -5,10 +5,10 @@ read; everyone else gets 404, and nobody without credentials gets anything."""
 import pytest
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Organization, Role, User
+from accounts.tokens import token_issue
 from audit.models import Action, AuditEvent
 from coping.models import Assessment, CheckIn, CopingPlanVersion
 from coping.plan import empty_plan
@@ -71,7 +71,7 @@ def test_the_person_in_recovery_reads_and_writes_their_own_record_with_a_token(
     person, patient, first_version
 ):
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=person).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(person, 'test')}")
 
     assert statuses_of_reads(api, patient) == {200}
     assert statuses_of_writes(api, patient) == [201, 201, 201]

@@ -159,7 +159,7 @@ def test_the_caseload_shows_whose_ladder_is_still_open(
     client.force_login(team_clinician)
 
     # The caseload's budget (tests/patients/test_caseload.py): the open ladders are one query.
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("patients:caseload"))
 
     items = response.context["attention"].open_ladders

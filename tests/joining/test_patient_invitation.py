@@ -269,7 +269,8 @@ def test_a_signed_in_account_with_another_address_cannot_take_the_invitation(
 
     response = client.post(_link_from(mail.outbox[-1].body))
 
-    assert "sent to someone else" in response.content.decode()
+    assert response.status_code == 403
+    assert "This invitation is for someone else" in response.content.decode()
     assert Patient.objects.get(pk=patient.pk).user_id is None
 
 

@@ -5,10 +5,10 @@ supporter of someone else, and anyone of another clinic get 404; no credentials,
 import pytest
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import Role, User
+from accounts.tokens import token_issue
 from audit.models import Action, AuditEvent
 from networks.models import Consent, HelpTask, Relationship, SupportContact
 from networks.services import consent_grant, contact_add, help_task_create
@@ -91,7 +91,7 @@ def test_the_person_in_recovery_reads_and_writes_their_own_network_with_a_token(
     person, patient, contact, consent, task
 ):
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=person).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(person, 'test')}")
 
     assert read_statuses(api, patient, contact) == [200, 200, 200]
     # The in-app consent replaces the first one, so revoking the first is then refused (400).

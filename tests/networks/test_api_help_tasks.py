@@ -158,7 +158,7 @@ def test_a_supporter_without_help_tasks_gets_404(person, patient, contact, task)
     consent_revoke(consent=consent, actor=person)
     assert api.get(url(patient)).status_code == 404  # revoked: the very next request
     claim = api.post(url(patient, f"{task.pk}/claim/"))
-    assert claim.status_code == 400 and "scope" in claim.json()
+    assert claim.status_code == 404  # as if there were nothing there, like the list
     task.refresh_from_db()
     assert task.status == "open"
 
@@ -190,20 +190,22 @@ def test_claim_release_and_done_by_a_supporter(patient, shared, task):
     assert task.status == "done" and task.claimed_by == shared
 
 
-def test_a_second_supporter_claiming_the_same_task_gets_400(
+def test_a_task_someone_else_claimed_is_404_for_a_second_supporter(
     patient, shared, second_supporter, task
 ):
     first = as_user(shared.user).post(url(patient, f"{task.pk}/claim/"))
     second = as_user(second_supporter).post(url(patient, f"{task.pk}/claim/"))
+    missing = as_user(second_supporter).post(url(patient, f"{task.pk + 1000}/claim/"))
 
     assert first.status_code == 200
-    assert second.status_code == 400
-    assert "task" in second.json()
+    # The same answer as for a task that does not exist: nothing confirms it is there.
+    assert second.status_code == missing.status_code == 404
+    assert second.json() == missing.json()
     task.refresh_from_db()
     assert task.claimed_by == shared
     # Nor can the second release or finish it.
-    assert as_user(second_supporter).post(url(patient, f"{task.pk}/release/")).status_code == 400
-    assert as_user(second_supporter).post(url(patient, f"{task.pk}/done/")).status_code == 400
+    assert as_user(second_supporter).post(url(patient, f"{task.pk}/release/")).status_code == 404
+    assert as_user(second_supporter).post(url(patient, f"{task.pk}/done/")).status_code == 404
     task.refresh_from_db()
     assert task.status == "claimed" and task.claimed_by == shared
 

@@ -128,6 +128,8 @@ def test_a_refusal_of_the_service_shows_on_the_page_and_creates_no_account(
 
 
 def test_staff_of_the_clinic_cannot_accept_with_their_work_account(client, invited, team_clinician):
+    invited.email = team_clinician.email  # invited at the clinician's own address
+    invited.save()
     url = invite_url(invited, team_clinician)
     client.force_login(team_clinician)
 

@@ -28,3 +28,6 @@ class Command(BaseCommand):
             ("family member", "family@demo.clinic"),
         ]:
             self.stdout.write(f"  {label:<20} {email}")
+        self.stdout.write(
+            "Staff also type an authenticator code: manage.py demo_code admin@demo.clinic"
+        )

@@ -1,0 +1,87 @@
+"""One small clinic with a row of every kind the API serves, and who may write each."""
+
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import Role, User
+from coping.plan import empty_plan
+from coping.services import plan_save
+from networks.models import ContactStatus, Relationship
+from networks.services import consent_grant, contact_add, help_task_create
+from patients.models import Patient, TeamRole
+from patients.services import care_team_add
+from tests.factories import AlertFactory, AppointmentFactory, PatientFactory, member
+
+# role -> (operations, cases) of the schemathesis run (tests/api/test_schemathesis.py), printed
+# in the run's summary (pytest runs with -ra, not -s).
+SCHEMATHESIS_RUNS: dict[str, tuple[int, int]] = {}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not SCHEMATHESIS_RUNS:
+        return
+    terminalreporter.section("schemathesis over /api/schema/")
+    for role, (operations, cases) in SCHEMATHESIS_RUNS.items():
+        terminalreporter.write_line(f"as {role}: {operations} operations, {cases} cases")
+
+
+def as_user(user: User) -> APIClient:
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
+@dataclass
+class World:
+    clinician: User
+    admin: User
+    person: User
+    supporter: User
+    patient: Patient
+    ids: dict[str, int]
+
+    def path(self, template: str) -> str:
+        """A schema path with real ids: `{id}` is the contact under /contacts/, the patient
+        elsewhere."""
+        ids = dict(self.ids)
+        if template.startswith("/api/v1/contacts/"):
+            ids["id"] = self.ids["contact"]
+        return template.format(**ids)
+
+
+@pytest.fixture
+def world(clinic) -> World:
+    clinician = member(Role.CLINICIAN, clinic, full_name="Chris Alvarez")
+    admin = member(Role.ADMIN, clinic, full_name="Ari Admin")
+    person = member(Role.PATIENT, clinic, full_name="Jordan Rivera")
+    supporter = member(Role.SUPPORTER, clinic, full_name="Pat Rivera", email="pat@example.org")
+    patient = PatientFactory(clinic=clinic, legal_name="Jordan Rivera", user=person,
+                             time_zone="America/New_York")  # fmt: skip
+    member_row = care_team_add(patient=patient, clinician=clinician, actor=clinician,
+                               team_role=TeamRole.PRIMARY_COUNSELOR, is_primary=True)  # fmt: skip
+    contact = contact_add(patient=patient, actor=clinician, name="Pat Rivera",
+                          relationship=Relationship.PARENT, email="pat@example.org")  # fmt: skip
+    contact.user, contact.status = supporter, ContactStatus.ACTIVE
+    contact.save()
+    consent = consent_grant(contact=contact, actor=person, scopes=["help_tasks", "milestones"],
+                            purpose="Support in recovery", signed_name="Jordan Rivera",
+                            signature_method="in_app", expires_on_event="discharge")  # fmt: skip
+    task = help_task_create(patient=patient, actor=person, kind="meal", title="Dinner")
+    version = plan_save(patient=patient, actor=clinician, content=empty_plan())
+    appointment = AppointmentFactory(patient=patient)
+    alert = AlertFactory(patient=patient)
+    ids = {
+        "id": patient.pk,
+        "patient_id": patient.pk,
+        "member_id": member_row.pk,
+        "contact": contact.pk,
+        "consent_id": consent.pk,
+        "task_id": task.pk,
+        "number": version.number,
+        "appointment_id": appointment.pk,
+        "alert_id": alert.pk,
+        "slug": "caseload",
+    }
+    return World(clinician, admin, person, supporter, patient, ids)
