@@ -1,9 +1,11 @@
 """Forms of the clinic admin's staff pages. They parse input; the rules live in services."""
 
 from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organization, Role
+from accounts.models import Organization, Role, User
 
 STAFF_ROLE_CHOICES = [(Role.CLINICIAN, Role.CLINICIAN.label), (Role.ADMIN, Role.ADMIN.label)]
 
@@ -66,3 +68,43 @@ class ClinicSettingsForm(forms.ModelForm):
                 % {"days": policy.supporter_after_days}
             )  # fmt: skip
         return days
+
+
+class NewAccountForm(forms.Form):
+    """A new account from an invitation (a supporter's, a staff member's): a name and a
+    password; the email is the invitation's and is not asked for."""
+
+    full_name = forms.CharField(
+        label=_("Your full name"),
+        max_length=200,
+        error_messages={"required": _("Give your name.")},
+    )
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Choose a password.")},
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Type the password again.")},
+    )
+
+    def __init__(self, *args: object, email: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict:
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords do not match."))
+        elif first:
+            candidate = User(email=self.email, full_name=data.get("full_name", ""))
+            try:
+                validate_password(first, user=candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data

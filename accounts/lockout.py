@@ -15,7 +15,7 @@ from axes.signals import user_locked_out
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, QuerySet, Sum
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -81,13 +81,18 @@ def locked_until(emails: list[str]) -> dict[str, datetime]:
     }
 
 
+def members_of(clinic: Organization) -> QuerySet[User]:
+    """The people with an active membership in `clinic`: whose locks its admin sees and ends
+    (someone whose membership ended is no longer this clinic's to unlock)."""
+    return User.objects.filter(
+        pk__in=Membership.objects.active().filter(organization=clinic).values("user_id")
+    )
+
+
 def locked_members(clinic: Organization) -> list[tuple[User, datetime]]:
-    """People of `clinic` (any role, active or not) whose account is locked now, with the time
-    the lock ends."""
-    people = {
-        user.email: user
-        for user in User.objects.filter(memberships__organization=clinic).distinct()
-    }
+    """People of `clinic` (any role, with an active membership) whose account is locked now,
+    with the time the lock ends."""
+    people = {user.email: user for user in members_of(clinic)}
     until = locked_until(list(people))
     return sorted(((people[email], end) for email, end in until.items()), key=lambda row: row[1])
 
@@ -146,9 +151,7 @@ def locked_accounts(request: HttpRequest) -> HttpResponse:
 @require_POST
 def person_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
     """Unlock a person of this clinic; 404 for anyone else (another clinic's people, or nobody)."""
-    person = get_object_or_404(
-        User.objects.filter(memberships__organization=request.clinic).distinct(), pk=user_id
-    )
+    person = get_object_or_404(members_of(request.clinic), pk=user_id)
     account_unlock(person=person, request=request)
     return feedback_redirect(
         request,

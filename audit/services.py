@@ -1,6 +1,7 @@
 import ipaddress
 from collections.abc import Iterable, Mapping
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
@@ -13,10 +14,15 @@ FILTER_VALUE_LIMIT = 100
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    # Behind the compose proxy the first X-Forwarded-For hop is the client. The header is the
-    # client's to write: a value that is not an address is ignored (stored, it would be a 500).
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    for candidate in (forwarded.split(",")[0].strip(), request.META.get("REMOTE_ADDR") or ""):
+    """The address the trail records. X-Forwarded-For is the client's to write, so only the
+    entries our own proxies appended count: with TRUSTED_PROXY_COUNT proxies in front, the
+    client is that many entries from the right (the same rule as the sign-in limits); with none,
+    the connection's own address. A value that is not an address is ignored."""
+    proxies = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    candidates = [hops[-proxies]] if proxies and len(hops) >= proxies else []
+    candidates.append(request.META.get("REMOTE_ADDR") or "")
+    for candidate in candidates:
         try:
             address = ipaddress.ip_address(candidate)
         except ValueError:

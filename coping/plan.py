@@ -62,7 +62,10 @@ def empty_plan(local_emergency_number: str = "911") -> dict:
 
 
 def _text(value: object, field: str, errors: list[str], *, required: bool = True) -> str:
-    text = str(value or "").strip()
+    if value is not None and not isinstance(value, str):  # a number or a list is not text
+        errors.append(_("%(field)s must be text.") % {"field": field})
+        value = ""
+    text = (value or "").strip()
     if required and not text:
         errors.append(_("%(field)s is required.") % {"field": field})
     if len(text) > MAX_TEXT:
@@ -70,6 +73,15 @@ def _text(value: object, field: str, errors: list[str], *, required: bool = True
             _("%(field)s is too long (at most %(n)s characters).") % {"field": field, "n": MAX_TEXT}
         )
     return text[:MAX_TEXT]
+
+
+def _flag(raw: dict, key: str, default: bool, field: str, errors: list[str]) -> bool:
+    """A true/false choice: JSON true or false (absent means the default), never "yes" or 1."""
+    value = raw.get(key, default)
+    if not isinstance(value, bool):
+        errors.append(_("%(field)s must be true or false.") % {"field": field})
+        return default
+    return value
 
 
 def _item_id(raw: dict) -> str:
@@ -100,7 +112,8 @@ def normalize_plan(content: object) -> dict:
             if item_id in seen:  # a copied item becomes a new one, so diffs stay truthful
                 item_id = uuid.uuid4().hex
             seen.add(item_id)
-            item = {"id": item_id, "shareable": bool(raw.get("shareable", False))}
+            shareable = _flag(raw, "shareable", False, _("Share"), section_errors)
+            item = {"id": item_id, "shareable": shareable}
             item.update(_normalize_item(section, raw, section_errors))
             plan[section].append(item)
         if section_errors:
@@ -132,13 +145,13 @@ def normalize_plan(content: object) -> dict:
                 for p in people[:MAX_ITEMS]
                 if isinstance(p, dict)
             ],
-            "include_988": bool(crisis.get("include_988", True)),
+            "include_988": _flag(crisis, "include_988", True, _("Show 988"), crisis_errors),
             "local_emergency_number": _text(
                 crisis.get("local_emergency_number") or "911",
                 _("Local emergency number"),
                 crisis_errors,
             )[:20],
-            "shareable": bool(crisis.get("shareable", False)),
+            "shareable": _flag(crisis, "shareable", False, _("Share"), crisis_errors),
         }
         if crisis_errors:
             errors["crisis_plan"] = sorted(set(crisis_errors))
@@ -169,6 +182,8 @@ def _normalize_item(section: str, raw: dict, errors: list[str]) -> dict:
         if category not in StrategyCategory.values:
             errors.append(_("Choose a strategy category."))
         library = raw.get("strategy_id")
+        if library is not None and (isinstance(library, bool) or not isinstance(library, int)):
+            errors.append(_("A library strategy is named by its number."))
         return {
             "category": category if category in StrategyCategory.values else "stress_management",
             "text": _text(raw.get("text"), _("Strategy"), errors),
@@ -177,7 +192,9 @@ def _normalize_item(section: str, raw: dict, errors: list[str]) -> dict:
             else None,
         }
     if section == "routine":
-        start, end = str(raw.get("start") or ""), str(raw.get("end") or "")
+        start, end = raw.get("start") or "", raw.get("end") or ""
+        if not isinstance(start, str) or not isinstance(end, str):
+            start, end = "", ""  # refused just below: times are text such as "07:30"
         if not TIME.match(start) or (end and not TIME.match(end)):
             errors.append(_("Times are written as HH:MM."))
         elif end and end <= start:

@@ -3,6 +3,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import NewAccountForm
 from accounts.models import User
 from joining.models import InviteChannel
 from patients.models import Patient
@@ -80,39 +81,5 @@ class InviteForm(forms.Form):
             field.initial = InviteChannel.SMS
 
 
-class StaffJoinForm(forms.Form):
+class StaffJoinForm(NewAccountForm):
     """A new staff member's own sign-in; the email is the invitation's and is not asked for."""
-
-    full_name = forms.CharField(
-        label=_("Your full name"), max_length=200,
-        error_messages={"required": _("Give your name.")},
-    )  # fmt: skip
-    password1 = forms.CharField(
-        label=_("Choose a password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": _("Choose a password.")},
-    )
-    password2 = forms.CharField(
-        label=_("Password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": _("Type the password again.")},
-    )
-
-    def __init__(self, *args: object, email: str, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.email = email
-
-    def clean(self) -> dict:
-        data = super().clean()
-        first, second = data.get("password1"), data.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("The two passwords do not match."))
-        elif first:
-            candidate = User(email=self.email, full_name=data.get("full_name", ""))
-            try:
-                validate_password(first, user=candidate)
-            except ValidationError as error:
-                self.add_error("password1", error)
-        return data

@@ -3,11 +3,9 @@ in networks/services.py, whose ValidationErrors come back to the fields through
 `apply_service_errors`."""
 
 from django import forms
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.forms import NewAccountForm
 from networks.models import Encouragement, ReachOut, ReachOutChannel
 from patients.forms import DateInput
 
@@ -46,41 +44,8 @@ class ReachOutForm(forms.Form):
     )
 
 
-class InvitationSignupForm(forms.Form):
+class InvitationSignupForm(NewAccountForm):
     """A new supporter's account; the email is the invitation's and is not asked for."""
-
-    full_name = forms.CharField(
-        label=_("Your full name"),
-        max_length=200,
-        error_messages={"required": _("Give your name.")},
-    )
-    password1 = forms.CharField(
-        label=_("Choose a password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    password2 = forms.CharField(
-        label=_("Password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def __init__(self, *args: object, email: str, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.email = email
-
-    def clean(self) -> dict:
-        data = super().clean()
-        first, second = data.get("password1"), data.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("The two passwords do not match."))
-        elif first:
-            candidate = User(email=self.email, full_name=data.get("full_name", ""))
-            try:
-                validate_password(first, user=candidate)
-            except ValidationError as error:
-                self.add_error("password1", error)
-        return data
 
 
 class WellbeingForm(forms.Form):

@@ -138,6 +138,20 @@ def test_a_version_that_does_not_exist_is_404(team_clinician, patient, clinic):
             {"content": {"routine"}},
         ),
         ({"content": {"crisis_plan": "call 988"}}, {"content": {"crisis_plan"}}),
+        # Strict types inside the plan: nothing is coerced into text, a number or a flag.
+        ({"content": {"strategies": [{**WALK, "text": 42}]}}, {"content": {"strategies"}}),
+        ({"content": {"strategies": [{**WALK, "shareable": "yes"}]}}, {"content": {"strategies"}}),
+        ({"content": {"strategies": [{**WALK, "strategy_id": "7"}]}}, {"content": {"strategies"}}),
+        ({"content": {"people": [{"name": ["Sam"]}]}}, {"content": {"people"}}),
+        ({"content": {"routine": [{"start": 730, "activity": "Run"}]}}, {"content": {"routine"}}),
+        (
+            {"content": {"crisis_plan": {"steps": [], "people": [], "include_988": 1}}},
+            {"content": {"crisis_plan"}},
+        ),
+        (
+            {"content": {"crisis_plan": {"steps": [988], "people": []}}},
+            {"content": {"crisis_plan"}},
+        ),
         ({"content": empty_plan(), "change_summary": "x" * 301}, {"change_summary"}),
         ({"content": empty_plan(), "change_summary": ["a"]}, {"change_summary"}),
     ],

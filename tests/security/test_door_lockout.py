@@ -9,7 +9,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Role
+from accounts.models import Membership, Role
 from audit.models import Action, AuditEvent
 from tests.factories import PASSWORD, member, totp_code
 
@@ -99,6 +99,16 @@ def test_unlocking_someone_outside_the_clinic_is_404(client, clinic, other_clini
     assert client.post(reverse("clinic_admin:person_unlock", args=[999999])).status_code == 404
     client.force_login(member(Role.CLINICIAN, clinic))
     assert client.post(reverse("clinic_admin:person_unlock", args=[outsider.pk])).status_code == 404
+
+
+def test_a_person_whose_membership_ended_is_no_longer_the_clinics_to_unlock(
+    client, clinic, clinic_admin
+):
+    former = member(Role.PATIENT, clinic)
+    Membership.objects.filter(user=former, organization=clinic).update(is_active=False)
+    client.force_login(clinic_admin)
+
+    assert client.post(reverse("clinic_admin:person_unlock", args=[former.pk])).status_code == 404
 
 
 @time_machine.travel(SHIFT_START, tick=False)

@@ -104,7 +104,7 @@ def test_multipart_filenames(world, page, filename):
     assert response.status_code < 500, response.content[:300]
 
 
-def test_field_name_surrogate_multipart(world):
+def test_a_surrogate_field_name_in_multipart_is_no_500(world):
     client = _signed_in(world.clinician)
     body = (
         b"--BB\r\nContent-Disposition: form-data; name*=unicode_escape''a%5Cud800\r\n\r\n"
@@ -366,3 +366,77 @@ def test_odd_client_headers_on_audited_pages_are_no_500(world, headers):
     assert response.status_code == 200
     assert listing.status_code == 200
     assert AuditEvent.objects.latest("pk").ip_address == "127.0.0.1"  # the peer, not the text
+
+
+def test_the_trail_records_the_address_our_proxy_saw_not_one_the_client_wrote(world, settings):
+    clinician = _signed_in(world.clinician)
+    forged = {"HTTP_X_FORWARDED_FOR": "203.0.113.9, 198.51.100.7"}  # client wrote the first
+
+    clinician.get(f"/patients/{world.patient.pk}/", **forged)
+    without_proxy = AuditEvent.objects.latest("pk").ip_address
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    clinician.get(f"/patients/{world.patient.pk}/", **forged)
+    behind_one_proxy = AuditEvent.objects.latest("pk").ip_address
+
+    assert without_proxy == "127.0.0.1"
+    assert behind_one_proxy == "198.51.100.7"
+
+
+HUGE = "99999999999999999999"
+
+
+def test_out_of_range_numbers_are_no_500(world):
+    api = APIClient()
+    api.force_authenticate(world.clinician)
+    pid = world.patient.pk
+    answers = [
+        api.get(f"/api/v1/patients/?program={HUGE}"),
+        api.get(f"/api/v1/appointments/?patient={HUGE}"),
+        api.get(f"/api/v1/patients/?page={HUGE}"),
+        api.post(
+            f"/api/v1/patients/{pid}/appointments/",
+            {
+                "kind": "individual",
+                "starts_at": "2027-01-10T10:00:00Z",
+                "ends_at": "2027-01-10T11:00:00Z",
+                "staff_attendees": [int(HUGE)],
+            },
+            format="json",
+        ),
+        _signed_in(world.clinician).get(f"/caseload/?program={HUGE}&page={HUGE}"),
+        _signed_in(world.clinician).get(f"/patients/{HUGE}/"),
+        _signed_in(world.admin).get(f"/clinic/patients/?program={HUGE}"),
+        _signed_in(world.clinician).post(
+            f"/patients/{pid}/care-team/add/", {"clinician": HUGE, "team_role": "primary_counselor"}
+        ),
+    ]
+    for response in answers:
+        assert response.status_code < 500, (response.request["PATH_INFO"], response.content[:300])
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "/patients/{}/",
+        "/patients/{}/coping-plan/",
+        "/patients/{}/network/",
+        "/patients/{}/checkins/",
+        "/support/{}/",
+        "/api/v1/patients/{}/",
+        "/api/v1/patients/{}/coping-plan/",
+        "/api/v1/patients/{}/setbacks/",
+    ],
+)
+def test_not_yours_answers_like_does_not_exist(world, clinic, template):
+    """An off-team clinician asks for this clinic's patient; the patient and the supporter
+    for a patient of the clinic they have nothing to do with."""
+    stranger = PatientFactory(clinic=clinic).pk
+    cases = [(member(Role.CLINICIAN, clinic), world.patient.pk),
+             (world.person, stranger), (world.supporter, stranger)]  # fmt: skip
+    for user, someone in cases:
+        client = _signed_in(user)
+        theirs = client.get(template.format(someone))
+        missing = client.get(template.format(someone + 10_000))
+        assert theirs.status_code == missing.status_code == 404, (user, theirs.status_code)
+        if template.startswith("/api/"):
+            assert theirs.json() == missing.json()
