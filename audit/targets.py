@@ -163,6 +163,7 @@ LISTS: dict[str, Any] = {
     "emergency_access_log": gettext_lazy("Emergency access log"),
     "notifications_log": gettext_lazy("Message delivery log"),
     "supporter_home": gettext_lazy("The supporter's home page"),
+    "event_detail": gettext_lazy("An event's invitations"),
     "api_patients": gettext_lazy("Patient list (API)"),
     "api_appointments": gettext_lazy("Appointment list (API)"),
     "api_alerts": gettext_lazy("Alert list (API)"),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import role_required
 from accounts.models import Role
 from audit.models import Action
-from audit.services import audit_record
+from audit.services import audit_list, audit_record
 from coping.access import own_patient_record
 from events import access, selectors, services
 from events.forms import EventForm, InviteForm, RsvpForm, StoryConsentForm, StoryForm
@@ -81,6 +81,13 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         audit_record(
             action=Action.VIEW, request=request, target=event,
             details={"page": "event_detail", "invitations": len(invitations)},
+        )  # fmt: skip
+        # The page names people: those invited, and everyone in the invite picker.
+        named = {invitation.patient_id for invitation in invitations}
+        named.update(patients.values_list("pk", flat=True))
+        audit_list(
+            list_name="event_detail", patient_ids=named, request=request,
+            filters={"event": event.pk},
         )  # fmt: skip
     # The answers are counted for everyone invited (numbers only); names only for the people
     # this staff member may see.

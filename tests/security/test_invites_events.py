@@ -141,3 +141,19 @@ def test_invitations_of_people_off_the_care_team_show_as_a_number_only(
 
     assert "Jordan" not in html and "Sam Okafor" in html
     assert "And 1 more person invited, outside your care team." in html
+
+
+def test_the_event_page_is_a_list_read_of_the_people_it_names(
+    client, clinic_admin, team_clinician, jordan, sam, event
+):
+    from audit.models import Action, AuditEvent, ListedPatient
+
+    event_invite(event=event, actor=team_clinician, patients=[jordan], include_supporters=False)
+    client.force_login(team_clinician)
+
+    client.get(reverse("events:event_detail", args=[event.pk]))
+
+    [read] = AuditEvent.objects.filter(action=Action.LIST, details__list="event_detail")
+    shown = set(ListedPatient.objects.filter(event=read).values_list("patient_id", flat=True))
+    assert shown == {jordan.pk}  # invited, and in the picker; Sam is on neither for this reader
+    assert read.details["filters"] == {"event": event.pk}
