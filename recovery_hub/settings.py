@@ -218,6 +218,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # plain http://127.0.0.1 on a laptop only
 MFA_TOTP_ISSUER = "Recovery Hub"
+# A code from the authenticator's previous or next 30-second step is accepted too (RFC 6238's
+# allowance for clock drift and a slow network); each code still works once, and wrong codes
+# are limited per account (ACCOUNT_RATE_LIMITS below).
+MFA_TOTP_TOLERANCE = 1
 MFA_ADAPTER = "accounts.second_factor.ClinicMFAAdapter"
 
 # --- Sign-in limits and lockout (one owner each) --------------------------------------------

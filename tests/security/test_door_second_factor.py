@@ -71,3 +71,24 @@ def test_staff_cannot_remove_their_authenticator(client, clinician):
     client.post(reverse("mfa_deactivate_totp"))
 
     assert clinician.authenticator_set.filter(type="totp").exists()
+
+
+@pytest.mark.parametrize(("steps_old", "accepted"), [(1, True), (2, False)])
+def test_a_code_from_the_previous_step_is_accepted_an_older_one_is_not(clinic, steps_old, accepted):
+    from datetime import UTC, datetime
+
+    import time_machine
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+    from django.test import Client
+
+    person = member(Role.CLINICIAN, clinic, email="nora@harbor.example")
+    now = datetime(2026, 12, 4, 9, 0, 10, tzinfo=UTC)
+    step = int(now.timestamp()) // 30
+    old_code = format_hotp_value(hotp_value(TOTP_SECRET, step - steps_old))
+    client = Client()
+    with time_machine.travel(now, tick=False):
+        client.post(reverse("account_login"), {"login": person.email, "password": PASSWORD})
+        answer = client.post(reverse("mfa_authenticate"), {"code": old_code})
+        signed_in = "_auth_user_id" in client.session
+
+    assert signed_in is accepted, answer.status_code
