@@ -21,8 +21,13 @@ class ClinicAccountAdapter(DefaultAccountAdapter):
         )
         enqueue(
             Message(
-                kind="account", occurrence=f"{template_prefix}:{secrets.token_hex(8)}",
-                channel="email", recipient_key=f"email:{email.lower()}", address=email,
-                subject=message.subject, body=message.body, html_body=html,
+                kind="account",
+                occurrence=f"{template_prefix}:{secrets.token_hex(8)}",
+                channel="email",
+                recipient_key=f"email:{email.lower()}",
+                address=email,
+                subject=message.subject,
+                body=message.body,
+                html_body=html,
             )
-        )  # fmt: skip
+        )

@@ -4,8 +4,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.access import memberships_for
+from accounts.api_base import ApiView, api_membership
 from accounts.models import Membership, User
-from recovery_hub.api import ApiView, api_membership
 
 
 class ClinicRoleSerializer(serializers.Serializer):

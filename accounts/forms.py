@@ -63,10 +63,12 @@ class ClinicSettingsForm(forms.ModelForm):
         policy = policy_of(self.instance)
         if policy.enabled and days >= policy.supporter_after_days:
             raise forms.ValidationError(
-                _("The escalation ladder asks a supporter after %(days)d days: make this "
-                  "fewer days, or change the ladder below first.")
+                _(
+                    "The escalation ladder asks a supporter after %(days)d days: make this "
+                    "fewer days, or change the ladder below first."
+                )
                 % {"days": policy.supporter_after_days}
-            )  # fmt: skip
+            )
         return days
 
 

@@ -79,11 +79,18 @@ def not_yours(
     invited address (masked), offers to sign out and come back, and records the attempt.
     Nothing is linked or saved."""
     audit_record(
-        action=Action.VIEW, request=request, actor=request.user, clinic=clinic, target=target,
+        action=Action.VIEW,
+        request=request,
+        actor=request.user,
+        clinic=clinic,
+        target=target,
         patient=patient,
-        details={"invitation": kind, "refused": "signed in as another account",
-                 "method": request.method},
-    )  # fmt: skip
+        details={
+            "invitation": kind,
+            "refused": "signed in as another account",
+            "method": request.method,
+        },
+    )
     return render(
         request,
         "accounts/invitation_not_yours.html",

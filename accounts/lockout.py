@@ -129,8 +129,9 @@ def _audit_lockout(
 
 
 @receiver(password_reset, dispatch_uid="accounts_reset_unlocks")
-def _password_reset_unlocks(sender: object, request: HttpRequest, user: User, **kwargs: object
-                            ) -> None:  # fmt: skip
+def _password_reset_unlocks(
+    sender: object, request: HttpRequest, user: User, **kwargs: object
+) -> None:
     # Proving the address by email is what the lock protects: a reset ends it.
     axes_reset(username=user.email)
 

@@ -114,11 +114,16 @@ def _send_invitation(*, invitation: StaffInvitation, actor: User) -> None:
         Message(
             kind="staff_invitation",
             occurrence=f"staff_invitation:{invitation.pk}:{invitation.nonce}",
-            channel="email", recipient_key=f"staff_invitation:{invitation.pk}",
-            address=invitation.email, subject=subject, body=body, link=link, language=language,
+            channel="email",
+            recipient_key=f"staff_invitation:{invitation.pk}",
+            address=invitation.email,
+            subject=subject,
+            body=body,
+            link=link,
+            language=language,
         ),
         clinic=clinic,
-    )  # fmt: skip
+    )
 
 
 def _renew(invitation: StaffInvitation) -> None:
@@ -158,8 +163,9 @@ def staff_invite(
     StaffInvitation.objects.waiting().filter(clinic=clinic, email__iexact=email).update(
         revoked_at=now
     )
-    invitation = StaffInvitation(clinic=clinic, email=email, full_name=full_name, role=role,
-                                 sent_by=actor)  # fmt: skip
+    invitation = StaffInvitation(
+        clinic=clinic, email=email, full_name=full_name, role=role, sent_by=actor
+    )
     _renew(invitation)
     try:
         with transaction.atomic():
@@ -169,9 +175,13 @@ def staff_invite(
             {"email": _("An invitation to this address was just sent.")}
         ) from None
     audit_record(
-        action=Action.CREATE, request=request, actor=actor, clinic=clinic, target=invitation,
+        action=Action.CREATE,
+        request=request,
+        actor=actor,
+        clinic=clinic,
+        target=invitation,
         details={"role": role, "invited": True},
-    )  # fmt: skip
+    )
     _send_invitation(invitation=invitation, actor=actor)
     return invitation
 
@@ -189,9 +199,13 @@ def staff_invitation_resend(
     _renew(invitation)
     invitation.save(update_fields=["nonce", "sent_at", "expires_at"])
     audit_record(
-        action=Action.UPDATE, request=request, actor=actor, clinic=invitation.clinic,
-        target=invitation, details={"invitation": "sent again"},
-    )  # fmt: skip
+        action=Action.UPDATE,
+        request=request,
+        actor=actor,
+        clinic=invitation.clinic,
+        target=invitation,
+        details={"invitation": "sent again"},
+    )
     _send_invitation(invitation=invitation, actor=actor)
     return invitation
 
@@ -208,9 +222,13 @@ def staff_invitation_withdraw(
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
         audit_record(
-            action=Action.UPDATE, request=request, actor=actor, clinic=invitation.clinic,
-            target=invitation, details={"invitation": "withdrawn"},
-        )  # fmt: skip
+            action=Action.UPDATE,
+            request=request,
+            actor=actor,
+            clinic=invitation.clinic,
+            target=invitation,
+            details={"invitation": "withdrawn"},
+        )
     return invitation
 
 
@@ -228,9 +246,13 @@ def staff_invitation_accept(
         raise StaffInvitationProblem("not_yours")
     if Membership.objects.filter(user=user, organization_id=invitation.clinic_id).exists():
         raise ValidationError(
-            {"invitation": _("This account already has a role at this clinic. Ask the clinic "
-                             "admin to change it from the staff list.")}
-        )  # fmt: skip
+            {
+                "invitation": _(
+                    "This account already has a role at this clinic. Ask the clinic "
+                    "admin to change it from the staff list."
+                )
+            }
+        )
     try:
         with transaction.atomic():
             membership = Membership.objects.create(
@@ -242,10 +264,13 @@ def staff_invitation_accept(
     invitation.membership = membership
     invitation.save(update_fields=["accepted_at", "accepted_by", "membership"])
     audit_record(
-        action=Action.CREATE, request=request, actor=user, clinic=invitation.clinic,
+        action=Action.CREATE,
+        request=request,
+        actor=user,
+        clinic=invitation.clinic,
         target=membership,
         details={"role": invitation.role, "invitation": invitation.pk, "accepted": True},
-    )  # fmt: skip
+    )
     return membership
 
 
@@ -262,15 +287,21 @@ def staff_join_new(
     try:
         with transaction.atomic():
             user = User.objects.create_user(
-                email=invitation.email, password=password, full_name=full_name.strip(),
+                email=invitation.email,
+                password=password,
+                full_name=full_name.strip(),
                 language=translation.get_language() or "en",
                 time_zone=invitation.clinic.time_zone,
-            )  # fmt: skip
+            )
     except IntegrityError:
         raise ValidationError(
-            {"email": _("An account with this email address already exists. Sign in with it, "
-                        "then open the invitation link again.")}
-        ) from None  # fmt: skip
+            {
+                "email": _(
+                    "An account with this email address already exists. Sign in with it, "
+                    "then open the invitation link again."
+                )
+            }
+        ) from None
     record_proven_email(user)
     return staff_invitation_accept(invitation=invitation, user=user, request=request)
 
@@ -300,9 +331,13 @@ def membership_change_role(
     membership.role = role
     membership.save(update_fields=["role"])
     audit_record(
-        action=Action.UPDATE, request=request, actor=actor, clinic=membership.organization,
-        target=membership, details={"role": role, "previous_role": previous},
-    )  # fmt: skip
+        action=Action.UPDATE,
+        request=request,
+        actor=actor,
+        clinic=membership.organization,
+        target=membership,
+        details={"role": role, "previous_role": previous},
+    )
     return membership
 
 
@@ -333,7 +368,11 @@ def membership_set_active(
         # Their sessions (every device) and API tokens end now, not at their next sign-in.
         sessions_end_all(membership.user)
     audit_record(
-        action=Action.UPDATE, request=request, actor=actor, clinic=membership.organization,
-        target=membership, details={"is_active": is_active},
-    )  # fmt: skip
+        action=Action.UPDATE,
+        request=request,
+        actor=actor,
+        clinic=membership.organization,
+        target=membership,
+        details={"is_active": is_active},
+    )
     return membership

@@ -37,8 +37,12 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             token, new_key = token_create(request.user, form.cleaned_data["name"])
-            audit_record(action=Action.CREATE, request=request, target=token,
-                         details={"api_token": token.name})  # fmt: skip
+            audit_record(
+                action=Action.CREATE,
+                request=request,
+                target=token,
+                details={"api_token": token.name},
+            )
         form = ApiTokenForm()
     return render(
         request,
@@ -57,8 +61,9 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     with transaction.atomic():
         token = token_revoke(request.user, token_id)
-        audit_record(action=Action.DELETE, request=request, target=token,
-                     details={"api_token": token.name})  # fmt: skip
+        audit_record(
+            action=Action.DELETE, request=request, target=token, details={"api_token": token.name}
+        )
     return feedback_redirect(
         request,
         reverse("accounts:tokens"),

@@ -43,19 +43,23 @@ def invitations_of(clinic: Organization) -> QuerySet[StaffInvitation]:
     return StaffInvitation.objects.waiting().filter(clinic=clinic).order_by("full_name", "pk")
 
 
-def invitation_row(request: HttpRequest, invitation: StaffInvitation, text: str, *,
-                   error: bool = False) -> HttpResponse:  # fmt: skip
+def invitation_row(
+    request: HttpRequest, invitation: StaffInvitation, text: str, *, error: bool = False
+) -> HttpResponse:
     level = messages.ERROR if error else messages.SUCCESS
-    return feedback_redirect(request, reverse("clinic_admin:staff"), text,
-                             at=f"invitation-{invitation.pk}", level=level)  # fmt: skip
+    return feedback_redirect(
+        request, reverse("clinic_admin:staff"), text, at=f"invitation-{invitation.pk}", level=level
+    )
 
 
-def staff_row(request: HttpRequest, membership: Membership, text: str, *, error: bool = False
-              ) -> HttpResponse:  # fmt: skip
+def staff_row(
+    request: HttpRequest, membership: Membership, text: str, *, error: bool = False
+) -> HttpResponse:
     """Back to the staff list, at the row of the person, with the confirmation beside it."""
     level = messages.ERROR if error else messages.SUCCESS
-    return feedback_redirect(request, reverse("clinic_admin:staff"), text,
-                             at=f"staff-{membership.pk}", level=level)  # fmt: skip
+    return feedback_redirect(
+        request, reverse("clinic_admin:staff"), text, at=f"staff-{membership.pk}", level=level
+    )
 
 
 def staff_membership(clinic: Organization, membership_id: int) -> Membership:
@@ -79,9 +83,12 @@ def staff(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "clinic_admin/staff.html",
-        {"page": page, "roles": MembershipRoleForm.base_fields["role"].choices,
-         "invitations": invitations_of(request.clinic)},
-    )  # fmt: skip
+        {
+            "page": page,
+            "roles": MembershipRoleForm.base_fields["role"].choices,
+            "invitations": invitations_of(request.clinic),
+        },
+    )
 
 
 @role_required(Role.ADMIN)
@@ -113,9 +120,11 @@ def staff_role(request: HttpRequest, membership_id: int) -> HttpResponse:
         return staff_row(request, membership, _("Choose clinic admin or clinician."), error=True)
     try:
         membership_change_role(
-            membership=membership, role=form.cleaned_data["role"], actor=request.user,
+            membership=membership,
+            role=form.cleaned_data["role"],
+            actor=request.user,
             request=request,
-        )  # fmt: skip
+        )
     except ValidationError as exc:
         return staff_row(request, membership, " ".join(exc.messages), error=True)
     text = _("%(name)s is now: %(role)s.") % {
@@ -138,9 +147,11 @@ def staff_active(request: HttpRequest, membership_id: int) -> HttpResponse:
         return staff_row(request, membership, text, error=True)
     try:
         membership_set_active(
-            membership=membership, is_active=form.cleaned_data["active"], actor=request.user,
+            membership=membership,
+            is_active=form.cleaned_data["active"],
+            actor=request.user,
             request=request,
-        )  # fmt: skip
+        )
     except ValidationError as exc:
         return staff_row(request, membership, " ".join(exc.messages), error=True)
     name = membership.user.display_name
@@ -181,10 +192,11 @@ def staff_withdraw(request: HttpRequest, invitation_id: int) -> HttpResponse:
     except ValidationError as exc:
         return invitation_row(request, invitation, " ".join(exc.messages), error=True)
     return feedback_redirect(
-        request, reverse("clinic_admin:staff"),
+        request,
+        reverse("clinic_admin:staff"),
         _("The invitation to %(name)s was withdrawn.") % {"name": invitation.full_name},
         at="invitations",
-    )  # fmt: skip
+    )
 
 
 def settings_page(
@@ -210,8 +222,12 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
-            audit_record(action=Action.UPDATE, request=request, target=clinic,
-                         details={"fields": form.changed_data})  # fmt: skip
+            audit_record(
+                action=Action.UPDATE,
+                request=request,
+                target=clinic,
+                details={"fields": form.changed_data},
+            )
         messages.success(request, _("Clinic settings saved."))
         return redirect("clinic_admin:settings")
     return settings_page(request, clinic, form=form)

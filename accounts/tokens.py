@@ -20,7 +20,7 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 
 from accounts.models import ApiToken, User
-from recovery_hub.api_classes import has_unstorable
+from core.api_classes import has_unstorable
 
 # "Last used" is written at most this often per token, not on every request.
 LAST_USED_PRECISION = timedelta(minutes=1)

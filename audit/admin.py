@@ -32,10 +32,12 @@ class AuditedReadsAdmin(admin.ModelAdmin):
         if request.method == "GET" and changelist is not None:
             rows = list(changelist.result_list)
             audit_list(
-                list_name=f"django_admin:{self.model._meta.label}", request=request,
-                filters=list_filters(request.GET, leave_out=("p",)), rows=len(rows),
+                list_name=f"django_admin:{self.model._meta.label}",
+                request=request,
+                filters=list_filters(request.GET, leave_out=("p",)),
+                rows=len(rows),
                 patient_ids=[self._patient_id(row) for row in rows],
-            )  # fmt: skip
+            )
         return response
 
     def change_view(
@@ -50,10 +52,12 @@ class AuditedReadsAdmin(admin.ModelAdmin):
         if request.method == "GET" and shown is not None:
             patient_id = self._patient_id(shown)
             audit_record(
-                action=Action.VIEW, request=request, target=shown,
+                action=Action.VIEW,
+                request=request,
+                target=shown,
                 patient=self._patient_model()(pk=patient_id) if patient_id else None,
                 details={"page": "django_admin"},
-            )  # fmt: skip
+            )
         return response
 
     def _patient_model(self) -> type[models.Model]:

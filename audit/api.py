@@ -13,11 +13,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
 
+from accounts.api_base import CLINIC_PARAMETER, ApiView, api_membership
 from audit.forms import AuditFilterForm
 from audit.models import Action, AuditEvent
 from audit.selectors import events_of_clinic, filter_events
 from audit.services import audit_record
-from recovery_hub.api import CLINIC_PARAMETER, ApiView, api_membership
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -90,6 +90,10 @@ class AuditEventListView(ApiView, generics.ListAPIView):
             )
         clinic = membership.organization
         filters = form.filters()
-        audit_record(action=Action.VIEW, request=self.request, clinic=clinic,
-                     details={"api": "audit-events", **filters.as_details()})  # fmt: skip
+        audit_record(
+            action=Action.VIEW,
+            request=self.request,
+            clinic=clinic,
+            details={"api": "audit-events", **filters.as_details()},
+        )
         return filter_events(events_of_clinic(clinic), filters, ZoneInfo(clinic.time_zone))

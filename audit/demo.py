@@ -23,9 +23,14 @@ def seed_audit(demos: list, rng: random.Random, today: date) -> None:
         for patient in demo.patients:
             if AuditEvent.objects.filter(patient=patient, details__demo=DEMO_MARK).exists():
                 continue
-            audit_record(action=Action.VIEW, actor=clinician, clinic=demo.clinic,
-                         target=patient, patient=patient,
-                         details={"page": "chart", "demo": DEMO_MARK})  # fmt: skip
+            audit_record(
+                action=Action.VIEW,
+                actor=clinician,
+                clinic=demo.clinic,
+                target=patient,
+                patient=patient,
+                details={"page": "chart", "demo": DEMO_MARK},
+            )
             contacts = SupportContact.objects.filter(
                 patient=patient,
                 user__memberships__organization=demo.clinic,
@@ -33,6 +38,11 @@ def seed_audit(demos: list, rng: random.Random, today: date) -> None:
             ).order_by("pk")
             for contact in contacts:
                 for _ in range(rng.randint(1, 3)):
-                    audit_record(action=Action.VIEW, actor=contact.user, clinic=demo.clinic,
-                                 target=contact, patient=patient,
-                                 details={"demo": DEMO_MARK})  # fmt: skip
+                    audit_record(
+                        action=Action.VIEW,
+                        actor=contact.user,
+                        clinic=demo.clinic,
+                        target=contact,
+                        patient=patient,
+                        details={"demo": DEMO_MARK},
+                    )

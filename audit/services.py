@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from accounts.models import Organization, User
 from audit.models import Action, AuditEvent, ListedPatient
-from recovery_hub.api_classes import UNSTORABLE
+from core.api_classes import UNSTORABLE
 
 # A filter value longer than this is cut: the trail records what was asked, not a document.
 FILTER_VALUE_LIMIT = 100

@@ -22,8 +22,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.dates import day
 from audit.models import Action, AuditEvent
+from core.dates import day
 
 CONTACT = "networks.SupportContact"
 

@@ -148,8 +148,9 @@ def _trail_page(request: HttpRequest, form: AuditFilterForm, status: int = 200) 
     zone = ZoneInfo(request.clinic.time_zone)
     filters = form.filters()
     # Recorded first: an event written between the page's count and its rows would shift it.
-    audit_record(action=Action.VIEW, request=request,
-                 details={"page": "audit_trail", **filters.as_details()})  # fmt: skip
+    audit_record(
+        action=Action.VIEW, request=request, details={"page": "audit_trail", **filters.as_details()}
+    )
     events = filter_events(events_of_clinic(request.clinic), filters, zone)
     page = Paginator(events, TRAIL_PAGE_SIZE).get_page(request.GET.get("page"))
     events_here = list(page.object_list)
@@ -165,8 +166,13 @@ def _trail_page(request: HttpRequest, form: AuditFilterForm, status: int = 200) 
             )
             for event in events_here
         ]
-    context = {"form": form, "page": page, "rows": rows, "export_refused": status == 400,
-               "filtered": bool(request.GET)}  # fmt: skip
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "export_refused": status == 400,
+        "filtered": bool(request.GET),
+    }
     return render(request, "audit/trail.html", context, status=status)
 
 
@@ -184,8 +190,11 @@ def trail_csv(request: HttpRequest) -> HttpResponse:
     zone = ZoneInfo(request.clinic.time_zone)
     filters = form.filters()
     with transaction.atomic():
-        audit_record(action=Action.EXPORT, request=request,
-                     details={"export": "audit_trail", **filters.as_details()})  # fmt: skip
+        audit_record(
+            action=Action.EXPORT,
+            request=request,
+            details={"export": "audit_trail", **filters.as_details()},
+        )
     events = filter_events(events_of_clinic(request.clinic), filters, zone)
     rows = trail_rows(events, zone)
     stamp = timezone.now().astimezone(zone).strftime("%Y-%m-%d")
@@ -207,8 +216,13 @@ def who_saw_me(request: HttpRequest) -> HttpResponse:
     if patient is None:
         raise Http404
     context = _access_context(request, patient)
-    audit_record(action=Action.VIEW, request=request, target=patient, patient=patient,
-                 details={"page": "who_saw_my_information"})  # fmt: skip
+    audit_record(
+        action=Action.VIEW,
+        request=request,
+        target=patient,
+        patient=patient,
+        details={"page": "who_saw_my_information"},
+    )
     return render(request, "audit/who_saw_me.html", context)
 
 
@@ -216,8 +230,13 @@ def who_saw_me(request: HttpRequest) -> HttpResponse:
 def access_report_page(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_staff(request.membership, patient_id)
     context = _access_context(request, patient)
-    audit_record(action=Action.VIEW, request=request, target=patient, patient=patient,
-                 details={"page": "access_report"})  # fmt: skip
+    audit_record(
+        action=Action.VIEW,
+        request=request,
+        target=patient,
+        patient=patient,
+        details={"page": "access_report"},
+    )
     return render(request, "audit/access_report.html", context)
 
 
@@ -227,8 +246,13 @@ def access_report_csv(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = AccessPeriodForm(request.GET or None)
     period = form.cleaned_data.get("period") if form.is_valid() else ""
     with transaction.atomic():
-        audit_record(action=Action.EXPORT, request=request, target=patient, patient=patient,
-                     details={"export": "access_report", "period": period or "90"})  # fmt: skip
+        audit_record(
+            action=Action.EXPORT,
+            request=request,
+            target=patient,
+            patient=patient,
+            details={"export": "access_report", "period": period or "90"},
+        )
     zone = ZoneInfo(request.clinic.time_zone)
     groups = access_report(patient, form.since())
     rows = (

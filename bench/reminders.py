@@ -101,8 +101,9 @@ def start_sink() -> tuple[subprocess.Popen, int]:
 
 
 def configure(port: int) -> None:
-    setup_django(DATABASE_URL, EMAIL_URL=f"smtp://127.0.0.1:{port}",
-                 NOTIFICATIONS_INLINE_DISPATCH="false")  # fmt: skip
+    setup_django(
+        DATABASE_URL, EMAIL_URL=f"smtp://127.0.0.1:{port}", NOTIFICATIONS_INLINE_DISPATCH="false"
+    )
 
 
 def prepare() -> float:
@@ -167,13 +168,19 @@ def enqueue_emails(count: int) -> None:
         patient = patients[number % len(patients)]
         rows.append(
             Notification(
-                kind="checkin_reminder", occurrence=f"bench:{number}", channel=Channel.EMAIL,
-                clinic=patient.clinic, patient=patient, recipient_key=f"patient:{patient.pk}",
+                kind="checkin_reminder",
+                occurrence=f"bench:{number}",
+                channel=Channel.EMAIL,
+                clinic=patient.clinic,
+                patient=patient,
+                recipient_key=f"patient:{patient.pk}",
                 address=patient.email or f"bench-{number}@example.org",
-                subject="Time for your daily check-in", body=BODY, due_at=due,
+                subject="Time for your daily check-in",
+                body=BODY,
+                due_at=due,
                 status=Status.PENDING,
             )
-        )  # fmt: skip
+        )
     Notification.objects.bulk_create(rows, batch_size=500)
 
 

@@ -148,32 +148,42 @@ def seed_patients(clinic, programs: list, clinicians: list, rng: random.Random, 
         status = rng.choice(statuses)
         rows.append(
             Patient(
-                clinic=clinic, mrn=f"B{number:06}", legal_name=f"Person {number:05}",
+                clinic=clinic,
+                mrn=f"B{number:06}",
+                legal_name=f"Person {number:05}",
                 date_of_birth=date(1960 + number % 40, 1 + number % 12, 1 + number % 28),
-                time_zone=ZONE, program=None if number % 20 == 0 else programs[number % 4],
-                status=status, recovery_start=joined + timedelta(days=rng.randint(0, 60)),
-                created_at=created, updated_at=created,
+                time_zone=ZONE,
+                program=None if number % 20 == 0 else programs[number % 4],
+                status=status,
+                recovery_start=joined + timedelta(days=rng.randint(0, 60)),
+                created_at=created,
+                updated_at=created,
             )
-        )  # fmt: skip
+        )
     patients = bulk(Patient, rows)
     seats = []
     for number, patient in enumerate(patients):
         primary = clinicians[number % len(clinicians)]
         seats.append(
             CareTeamMember(
-                patient=patient, clinician=primary, team_role=TeamRole.choices[0][0],
-                is_primary=True, started_on=patient.created_at.date(),
+                patient=patient,
+                clinician=primary,
+                team_role=TeamRole.choices[0][0],
+                is_primary=True,
+                started_on=patient.created_at.date(),
             )
-        )  # fmt: skip
+        )
         if number % 3 == 0:
             other = clinicians[(number + 7) % len(clinicians)]
             if other != primary:
                 seats.append(
                     CareTeamMember(
-                        patient=patient, clinician=other, team_role=TeamRole.choices[-1][0],
+                        patient=patient,
+                        clinician=other,
+                        team_role=TeamRole.choices[-1][0],
                         started_on=patient.created_at.date(),
                     )
-                )  # fmt: skip
+                )
     bulk(CareTeamMember, seats)
     return patients
 
@@ -225,13 +235,17 @@ def seed_checkins(clinic, patients: list, rng: random.Random, today: date) -> No
                 continue
             rows.append(
                 CheckIn(
-                    patient=patient, local_date=day, mood=rng.randint(0, 10),
-                    craving=rng.randint(0, 10), stress=rng.randint(0, 10),
+                    patient=patient,
+                    local_date=day,
+                    mood=rng.randint(0, 10),
+                    craving=rng.randint(0, 10),
+                    stress=rng.randint(0, 10),
                     sleep_hours=Decimal(rng.randint(40, 100)) / 10,
                     used_since_last=rng.random() < 0.03,
-                    created_at=at(day, 20, zone), updated_at=at(day, 20, zone),
+                    created_at=at(day, 20, zone),
+                    updated_at=at(day, 20, zone),
                 )
-            )  # fmt: skip
+            )
         if len(rows) >= 50_000:
             bulk(CheckIn, rows)
             rows = []
@@ -260,18 +274,24 @@ def seed_assessments(patients: list, rng: random.Random, today: date) -> None:
                     )
                 rows.append(
                     Assessment(
-                        patient=patient, instrument=slug_, answers=[], total=total,
-                        band=instrument.band_for(float(total)).slug, local_date=taken,
+                        patient=patient,
+                        instrument=slug_,
+                        answers=[],
+                        total=total,
+                        band=instrument.band_for(float(total)).slug,
+                        local_date=taken,
                         created_at=at(taken, 18, zone),
                     )
-                )  # fmt: skip
+                )
             if rng.random() < 0.1:
                 schedules.append(
                     AssessmentSchedule(
-                        patient=patient, instrument=slug_, interval_days=60,
+                        patient=patient,
+                        instrument=slug_,
+                        interval_days=60,
                         is_active=rng.random() < 0.7,
                     )
-                )  # fmt: skip
+                )
     bulk(Assessment, rows)
     bulk(AssessmentSchedule, schedules)
 
@@ -287,27 +307,37 @@ def seed_history(clinic, admin, patients: list, rng: random.Random, today: date)
         moved = at(today - timedelta(days=rng.randint(0, DAYS - 1)), 11, zone)
         events.append(
             AuditEvent(
-                occurred_at=moved, clinic=clinic, actor=admin, action=Action.UPDATE,
-                patient=patient, object_type=Patient._meta.label, object_id=str(patient.pk),
+                occurred_at=moved,
+                clinic=clinic,
+                actor=admin,
+                action=Action.UPDATE,
+                patient=patient,
+                object_type=Patient._meta.label,
+                object_id=str(patient.pk),
                 details={"status": ["intake", patient.status]},
             )
-        )  # fmt: skip
+        )
         if rng.random() < 0.3:
             setbacks.append(
                 Setback(
-                    patient=patient, occurred_on=today - timedelta(days=rng.randint(0, DAYS - 1)),
-                    kind=SetbackKind.choices[0][0], what_happened="A hard week.",
+                    patient=patient,
+                    occurred_on=today - timedelta(days=rng.randint(0, DAYS - 1)),
+                    kind=SetbackKind.choices[0][0],
+                    what_happened="A hard week.",
                     recorded_at=moved,
                 )
-            )  # fmt: skip
+            )
         if rng.random() < 0.2:
             alerts.append(
                 Alert(
-                    clinic=clinic, patient=patient, kind=AlertKind.MISSED_CHECKINS,
-                    severity=AlertSeverity.MEDIUM, message="No check-in for two days.",
+                    clinic=clinic,
+                    patient=patient,
+                    kind=AlertKind.MISSED_CHECKINS,
+                    severity=AlertSeverity.MEDIUM,
+                    message="No check-in for two days.",
                     created_at=moved,
                 )
-            )  # fmt: skip
+            )
     bulk(AuditEvent, events)
     bulk(Setback, setbacks)
     bulk(Alert, alerts)
@@ -337,12 +367,14 @@ def seed_network(clinic, admin, patients: list, rng: random.Random, today: date)
             added = at(today - timedelta(days=rng.randint(0, DAYS + 100)), 12, zone)
             contacts.append(
                 SupportContact(
-                    patient=patient, name=f"Supporter {patient.pk}-{number}",
-                    relationship=Relationship.FRIEND, email=f"s{patient.pk}-{number}@example.org",
+                    patient=patient,
+                    name=f"Supporter {patient.pk}-{number}",
+                    relationship=Relationship.FRIEND,
+                    email=f"s{patient.pk}-{number}@example.org",
                     status=ContactStatus.ACTIVE if rng.random() < 0.8 else ContactStatus.INVITED,
                     created_at=added,
                 )
-            )  # fmt: skip
+            )
     contacts = bulk(SupportContact, contacts)
     invitations, consents, reach_outs, encouragements = [], [], [], []
     for contact in contacts:
@@ -350,37 +382,51 @@ def seed_network(clinic, admin, patients: list, rng: random.Random, today: date)
         accepted = sent + timedelta(days=2) if contact.status == ContactStatus.ACTIVE else None
         invitations.append(
             Invitation(
-                contact=contact, email=contact.email, nonce=secrets.token_hex(16), sent_by=admin,
-                created_at=sent, expires_at=sent + timedelta(days=14), accepted_at=accepted,
+                contact=contact,
+                email=contact.email,
+                nonce=secrets.token_hex(16),
+                sent_by=admin,
+                created_at=sent,
+                expires_at=sent + timedelta(days=14),
+                accepted_at=accepted,
             )
-        )  # fmt: skip
+        )
         if accepted is None:
             continue
         consents.append(
             Consent(
-                patient_id=contact.patient_id, clinic=clinic, contact=contact,
-                scopes=["milestones"], purpose="Support in recovery",
+                patient_id=contact.patient_id,
+                clinic=clinic,
+                contact=contact,
+                scopes=["milestones"],
+                purpose="Support in recovery",
                 expires_on=today + timedelta(days=rng.randint(-30, 365)),
-                signature_method=SignatureMethod.IN_APP, signed_name="Person", signed_at=accepted,
-                recorded_by=admin, created_at=accepted,
+                signature_method=SignatureMethod.IN_APP,
+                signed_name="Person",
+                signed_at=accepted,
+                recorded_by=admin,
+                created_at=accepted,
             )
-        )  # fmt: skip
+        )
         for _number in range(rng.randint(0, 12)):
             reach_outs.append(
                 ReachOut(
-                    contact=contact, patient_id=contact.patient_id,
+                    contact=contact,
+                    patient_id=contact.patient_id,
                     channel=ReachOutChannel.CALL,
                     happened_on=today - timedelta(days=rng.randint(0, DAYS - 1)),
                     created_at=accepted,
                 )
-            )  # fmt: skip
+            )
         for _number in range(rng.randint(0, 4)):
             encouragements.append(
                 Encouragement(
-                    patient_id=contact.patient_id, contact=contact, message="Proud of you.",
+                    patient_id=contact.patient_id,
+                    contact=contact,
+                    message="Proud of you.",
                     created_at=at(today - timedelta(days=rng.randint(0, DAYS - 1)), 9, zone),
                 )
-            )  # fmt: skip
+            )
     bulk(Invitation, invitations)
     bulk(Consent, consents)
     bulk(ReachOut, reach_outs)
@@ -391,11 +437,14 @@ def seed_network(clinic, admin, patients: list, rng: random.Random, today: date)
             created = at(today - timedelta(days=rng.randint(0, DAYS - 1)), 15, zone)
             tasks.append(
                 HelpTask(
-                    patient=patient, kind=HelpKind.RIDE, title="A ride to group",
-                    claimed_at=created + timedelta(hours=3), done_at=created + timedelta(days=1),
+                    patient=patient,
+                    kind=HelpKind.RIDE,
+                    title="A ride to group",
+                    claimed_at=created + timedelta(hours=3),
+                    done_at=created + timedelta(days=1),
                     created_at=created,
                 )
-            )  # fmt: skip
+            )
     bulk(HelpTask, tasks)
 
 
@@ -413,15 +462,20 @@ def seed_messages(clinic, patients: list, rng: random.Random, today: date) -> No
             status = rng.choice(statuses)
             rows.append(
                 Notification(
-                    kind=rng.choice(kinds), occurrence=f"bench:{patient.pk}:{number}",
+                    kind=rng.choice(kinds),
+                    occurrence=f"bench:{patient.pk}:{number}",
                     channel=rng.choice((Channel.EMAIL, Channel.SMS, Channel.IN_APP)),
-                    clinic=clinic, patient=patient, recipient_key=f"patient:{patient.pk}",
-                    body="Time for your check-in.", due_at=due, status=status,
+                    clinic=clinic,
+                    patient=patient,
+                    recipient_key=f"patient:{patient.pk}",
+                    body="Time for your check-in.",
+                    due_at=due,
+                    status=status,
                     reason="Quiet hours" if status == Status.SKIPPED else "",
                     last_error="Mailbox unavailable" if status == Status.FAILED else "",
                     created_at=due,
                 )
-            )  # fmt: skip
+            )
     bulk(Notification, rows)
 
 

@@ -77,8 +77,12 @@ def sign_in(client: urllib.request.OpenerDirector, email: str) -> None:
         # Staff type their authenticator code; the demo's comes from `manage.py demo_code`.
         code = subprocess.run(
             [sys.executable, "manage.py", "demo_code", email],
-            cwd=ROOT, env=ENV, check=True, capture_output=True, text=True,
-        ).stdout.strip()  # fmt: skip
+            cwd=ROOT,
+            env=ENV,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         data = urllib.parse.urlencode({"code": code, "csrfmiddlewaretoken": token})
         request = urllib.request.Request(landed, data=data.encode(), headers={"Referer": landed})
@@ -121,13 +125,28 @@ def main() -> None:
     manage("collectstatic", "--noinput", "-v0")
     token = subprocess.run(
         [sys.executable, "manage.py", "create_api_token", "clinician@demo.clinic"],
-        cwd=ROOT, env=ENV, check=True, capture_output=True, text=True,
-    ).stdout.strip()  # fmt: skip
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "recovery_hub.wsgi:application",
-         "--bind", f"127.0.0.1:{PORT}", "--workers", "2", "--log-level", "warning"],
-        cwd=ROOT, env=ENV,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "recovery_hub.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=ENV,
+    )
     try:
         for _ in range(100):
             try:
@@ -162,9 +181,11 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
-    print(f"\ndatabases: pages {ENV['DATABASE_URL']}; reminders "
-          f"{CHILD_ENV.get('BENCH_DATABASE_URL', 'SQLite')}; reports "
-          f"{CHILD_ENV.get('BENCH_REPORTS_DATABASE_URL', 'SQLite')}")  # fmt: skip
+    print(
+        f"\ndatabases: pages {ENV['DATABASE_URL']}; reminders "
+        f"{CHILD_ENV.get('BENCH_DATABASE_URL', 'SQLite')}; reports "
+        f"{CHILD_ENV.get('BENCH_REPORTS_DATABASE_URL', 'SQLite')}"
+    )
     for part in ("bench/reminders.py", "bench/reports.py"):
         subprocess.run([sys.executable, str(ROOT / part)], cwd=ROOT, env=CHILD_ENV, check=True)
 

@@ -78,9 +78,12 @@ def patient_page(*, write: bool = False) -> Callable[[Callable[..., HttpResponse
                 raise Http404
             if request.method == "GET":
                 audit_record(
-                    action=Action.VIEW, request=request, target=patient, patient=patient,
+                    action=Action.VIEW,
+                    request=request,
+                    target=patient,
+                    patient=patient,
                     details={"page": view.__name__},
-                )  # fmt: skip
+                )
             return view(request, patient, access, *args, **kwargs)
 
         return wrapper

@@ -2,7 +2,7 @@
 under /api/v1/patients/{id}/.
 
 Every view opens the patient through coping.access.coping_patient in the clinic the request acts
-in (recovery_hub.api.api_membership): the person in recovery (their own record), the care team
+in (accounts.api_base.api_membership): the person in recovery (their own record), the care team
 and clinicians with emergency access read and write; clinic admins read (403 on writes);
 supporters and everyone else get 404. Reading is audited here; writes are audited by the
 services, which hold the rules (one check-in per local day, scoring, alerts, plan versions).
@@ -19,6 +19,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.api_base import ApiView, service_errors
 from audit.models import Action
 from audit.services import audit_record
 from coping.access import CopingAccess, coping_patient
@@ -42,7 +43,6 @@ from coping.services import (
     plan_save,
 )
 from patients.models import Patient
-from recovery_hub.api import ApiView, service_errors
 
 READ_ONLY_MESSAGE = _(
     "Clinic admins can read a patient's check-ins, assessments and coping plan but not change them."
@@ -70,9 +70,13 @@ class CopingPatientView(ApiView):
     def audit_view(self, patient: Patient, api: str, **details: object) -> None:
         """Reading a patient's coping data is audited, like opening the chart."""
         audit_record(
-            action=Action.VIEW, request=self.request, clinic=patient.clinic, target=patient,
-            patient=patient, details={"api": api, **details},
-        )  # fmt: skip
+            action=Action.VIEW,
+            request=self.request,
+            clinic=patient.clinic,
+            target=patient,
+            patient=patient,
+            details={"api": api, **details},
+        )
 
 
 # --- Check-ins --------------------------------------------------------------------------------

@@ -49,12 +49,21 @@ class CheckInForm(forms.Form):
     """Every answer is the person's own: mood, craving, stress and "any use" start unanswered
     and must be chosen; only editing today's check-in starts from what was saved."""
 
-    mood = _scale(_("Mood"), _("very low"), _("very good"),
-                  _("Choose how your mood is today, from 0 to 10."))  # fmt: skip
-    craving = _scale(_("Craving"), _("none"), _("very strong"),
-                     _("Choose how strong any craving is today, from 0 to 10."))  # fmt: skip
-    stress = _scale(_("Stress"), _("calm"), _("overwhelmed"),
-                    _("Choose how stressed you feel today, from 0 to 10."))  # fmt: skip
+    mood = _scale(
+        _("Mood"), _("very low"), _("very good"), _("Choose how your mood is today, from 0 to 10.")
+    )
+    craving = _scale(
+        _("Craving"),
+        _("none"),
+        _("very strong"),
+        _("Choose how strong any craving is today, from 0 to 10."),
+    )
+    stress = _scale(
+        _("Stress"),
+        _("calm"),
+        _("overwhelmed"),
+        _("Choose how stressed you feel today, from 0 to 10."),
+    )
     sleep_hours = forms.DecimalField(
         label=_("Hours of sleep last night"),
         required=False,

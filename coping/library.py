@@ -310,7 +310,11 @@ def strategy_set_active(
     Strategy.objects.filter(pk=strategy.pk).update(is_active=active)
     strategy.is_active = active
     audit_record(
-        action=Action.UPDATE, request=request, actor=actor, clinic=strategy.clinic,
-        target=strategy, details={"is_active": active},
-    )  # fmt: skip
+        action=Action.UPDATE,
+        request=request,
+        actor=actor,
+        clinic=strategy.clinic,
+        target=strategy,
+        details={"is_active": active},
+    )
     return strategy

@@ -233,9 +233,14 @@ class ItemFormSet(BaseFormSet):
 def _formset(form: type[forms.Form]) -> type[BaseFormSet]:
     # Blank extra rows need no "remove" box: they are left out anyway.
     return forms.formset_factory(
-        form, formset=ItemFormSet, extra=EXTRA_ROWS, can_delete=True, can_delete_extra=False,
-        max_num=MAX_ITEMS, validate_max=True,
-    )  # fmt: skip
+        form,
+        formset=ItemFormSet,
+        extra=EXTRA_ROWS,
+        can_delete=True,
+        can_delete_extra=False,
+        max_num=MAX_ITEMS,
+        validate_max=True,
+    )
 
 
 SECTION_FORMS: dict[str, type[forms.Form]] = {

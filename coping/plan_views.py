@@ -136,9 +136,12 @@ def plan_edit(request: HttpRequest, patient: Patient, access: CopingAccess) -> H
     if data is not None and editor.is_valid() and conflict is None:
         try:
             saved = plan_save(
-                patient=patient, content=editor.content(), actor=request.user,
-                change_summary=editor.change_summary, request=request,
-            )  # fmt: skip
+                patient=patient,
+                content=editor.content(),
+                actor=request.user,
+                change_summary=editor.change_summary,
+                request=request,
+            )
         except ValidationError as error:
             editor.add_service_errors(error)
         else:
@@ -147,9 +150,14 @@ def plan_edit(request: HttpRequest, patient: Patient, access: CopingAccess) -> H
             )
             return redirect("coping:plan", patient.pk)
     return _page(
-        request, patient, access, "coping/plan_edit.html",
-        editor=editor, version=version, conflict=conflict,
-    )  # fmt: skip
+        request,
+        patient,
+        access,
+        "coping/plan_edit.html",
+        editor=editor,
+        version=version,
+        conflict=conflict,
+    )
 
 
 def _library_for_editor(patient: Patient, content: dict) -> dict[int, Strategy]:
@@ -172,9 +180,13 @@ def plan_versions(request: HttpRequest, patient: Patient, access: CopingAccess) 
     initial = {"a": numbers[1], "b": numbers[0]} if len(numbers) > 1 else {}
     form = CompareForm(initial=initial, numbers=numbers)
     return _page(
-        request, patient, access, "coping/plan_versions.html",
-        versions=versions, compare_form=form,
-    )  # fmt: skip
+        request,
+        patient,
+        access,
+        "coping/plan_versions.html",
+        versions=versions,
+        compare_form=form,
+    )
 
 
 @plan_view()
@@ -225,8 +237,9 @@ def plan_restore_version(
         CopingPlanVersion.objects.select_related("plan"), plan__patient=patient, number=number
     )
     try:
-        restored = plan_restore(patient=patient, version=version, actor=request.user,
-                                request=request)  # fmt: skip
+        restored = plan_restore(
+            patient=patient, version=version, actor=request.user, request=request
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("coping:plan_versions", patient.pk)

@@ -11,9 +11,9 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
-from accounts.dates import day, month_day
 from coping.instruments import INSTRUMENTS, Instrument
 from coping.models import Assessment, AssessmentSchedule, CheckIn, CopingPlanVersion
+from core.dates import day, month_day
 from patients.models import Patient, PatientStatus
 from patients.selectors import (
     ATTENTION_SOURCES,
@@ -83,10 +83,15 @@ def assessment_series(patient: Patient) -> dict[str, list[dict]]:
     for row in rows:
         label = labels.get((row["instrument"], row["band"]))
         series[row["instrument"]].append(
-            {"date": row["local_date"].isoformat(), "label": month_day(row["local_date"]),
-             "day": day(row["local_date"]), "total": float(row["total"]), "band": row["band"],
-             "band_label": gettext(label) if label else row["band"]}
-        )  # fmt: skip
+            {
+                "date": row["local_date"].isoformat(),
+                "label": month_day(row["local_date"]),
+                "day": day(row["local_date"]),
+                "total": float(row["total"]),
+                "band": row["band"],
+                "band_label": gettext(label) if label else row["band"],
+            }
+        )
     return dict(series)
 
 
@@ -158,16 +163,19 @@ def _overdue_assessments(patients: QuerySet[Patient], strip: NeedsAttention) -> 
                 late.append(instrument.short_name)
         if late:
             strip.overdue_assessments.append(
-                AttentionItem(patient.pk, patient.display_name,
-                              _("%(list)s overdue") % {"list": ", ".join(late)}, "warning")
-            )  # fmt: skip
+                AttentionItem(
+                    patient.pk,
+                    patient.display_name,
+                    _("%(list)s overdue") % {"list": ", ".join(late)},
+                    "warning",
+                )
+            )
 
 
 def _assessment_events(
     patient: Patient, access: object, window: JourneyWindow
 ) -> Iterable[JourneyEvent]:
-    taken = Assessment.objects.filter(patient=patient,
-                                      local_date__range=(window.start, window.end))  # fmt: skip
+    taken = Assessment.objects.filter(patient=patient, local_date__range=(window.start, window.end))
     for assessment in taken.order_by("-created_at"):
         instrument = INSTRUMENTS.get(assessment.instrument)
         if instrument is None:
@@ -175,11 +183,13 @@ def _assessment_events(
         band = gettext(instrument.band_for(float(assessment.total)).label)
         total = f"{assessment.total:.2f}" if instrument.mean else f"{int(assessment.total)}"
         yield JourneyEvent(
-            assessment.local_date, "assessment", instrument.short_name,
+            assessment.local_date,
+            "assessment",
+            instrument.short_name,
             _("Score %(total)s (%(band)s)") % {"total": total, "band": band.lower()},
             at=assessment.created_at,
             tone="danger" if assessment.flags else "info",
-        )  # fmt: skip
+        )
 
 
 def _plan_events(patient: Patient, access: object, window: JourneyWindow) -> Iterable[JourneyEvent]:
@@ -189,11 +199,13 @@ def _plan_events(patient: Patient, access: object, window: JourneyWindow) -> Ite
     for version in versions:
         author = version.author.display_name if version.author else _("someone")
         yield JourneyEvent(
-            version.created_at.astimezone(patient.zone).date(), "plan",
-            _("Coping plan version %(n)s by %(author)s") % {"n": version.number,
-                                                             "author": author},
-            version.change_summary, at=version.created_at, tone="success",
-        )  # fmt: skip
+            version.created_at.astimezone(patient.zone).date(),
+            "plan",
+            _("Coping plan version %(n)s by %(author)s") % {"n": version.number, "author": author},
+            version.change_summary,
+            at=version.created_at,
+            tone="success",
+        )
 
 
 def register() -> None:
@@ -202,15 +214,19 @@ def register() -> None:
         ATTENTION_SOURCES.append(_overdue_assessments)
     for source in (
         JourneySource(
-            "assessment", gettext_lazy("Questionnaires"), _assessment_events,
+            "assessment",
+            gettext_lazy("Questionnaires"),
+            _assessment_events,
             lambda patient: patient.assessments.annotate(journey_day=F("local_date")),
         ),
         JourneySource(
-            "plan", gettext_lazy("Coping plan changes"), _plan_events,
+            "plan",
+            gettext_lazy("Coping plan changes"),
+            _plan_events,
             lambda patient: CopingPlanVersion.objects.filter(plan__patient=patient).annotate(
                 journey_day=TruncDate("created_at", tzinfo=patient.zone)
             ),
         ),
-    ):  # fmt: skip
+    ):
         if source.kind not in {known.kind for known in JOURNEY_SOURCES}:
             JOURNEY_SOURCES.append(source)

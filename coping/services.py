@@ -116,9 +116,13 @@ def checkin_submit(
             setattr(checkin, name, value)
         checkin.save()
     audit_record(
-        action=Action.CREATE if created else Action.UPDATE, request=request, actor=actor,
-        clinic=patient.clinic, target=checkin, patient=patient,
-    )  # fmt: skip
+        action=Action.CREATE if created else Action.UPDATE,
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        target=checkin,
+        patient=patient,
+    )
     _checkin_alerts(patient, checkin)
     from engagement.ladder import ladder_close_on_checkin  # the escalation ladder ends here
 
@@ -130,18 +134,22 @@ def _checkin_alerts(patient: Patient, checkin: CheckIn) -> None:
     threshold = patient.clinic.craving_alert_threshold
     if checkin.craving >= threshold:
         alert_raise(
-            patient=patient, kind=AlertKind.HIGH_CRAVING, severity=AlertSeverity.MEDIUM,
+            patient=patient,
+            kind=AlertKind.HIGH_CRAVING,
+            severity=AlertSeverity.MEDIUM,
             message=_("Craving %(n)s of 10 in the check-in of %(day)s.")
             % {"n": checkin.craving, "day": checkin.local_date.isoformat()},
             source=f"checkin:{checkin.pk}:craving",
-        )  # fmt: skip
+        )
     if checkin.used_since_last:
         alert_raise(
-            patient=patient, kind=AlertKind.REPORTED_USE, severity=AlertSeverity.MEDIUM,
+            patient=patient,
+            kind=AlertKind.REPORTED_USE,
+            severity=AlertSeverity.MEDIUM,
             message=_("Reported use since the last check-in (%(day)s).")
             % {"day": checkin.local_date.isoformat()},
             source=f"checkin:{checkin.pk}:use",
-        )  # fmt: skip
+        )
 
 
 @transaction.atomic
@@ -166,15 +174,25 @@ def assessment_submit(
         .first()
     )
     assessment = Assessment.objects.create(
-        patient=patient, instrument=instrument, answers=list(answers),
-        total=Decimal(str(result.total)), band=result.band, flags=sorted(result.flags),
+        patient=patient,
+        instrument=instrument,
+        answers=list(answers),
+        total=Decimal(str(result.total)),
+        band=result.band,
+        flags=sorted(result.flags),
         local_date=timezone.localtime(at or timezone.now(), patient.zone).date(),
-        entered_by=actor, on_behalf=patient.user_id != actor.pk,
-    )  # fmt: skip
+        entered_by=actor,
+        on_behalf=patient.user_id != actor.pk,
+    )
     audit_record(
-        action=Action.CREATE, request=request, actor=actor, clinic=patient.clinic,
-        target=assessment, patient=patient, details={"instrument": instrument},
-    )  # fmt: skip
+        action=Action.CREATE,
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        target=assessment,
+        patient=patient,
+        details={"instrument": instrument},
+    )
     _assessment_alerts(patient, assessment, previous)
     return assessment
 
@@ -186,29 +204,40 @@ def _assessment_alerts(
     source = f"assessment:{assessment.pk}"
     if "self_harm" in assessment.flags:
         alert_raise(
-            patient=patient, kind=AlertKind.SELF_HARM, severity=AlertSeverity.HIGH,
-            message=_("PHQ-9 item 9 was answered above 0 (thoughts of self-harm). Reach out "
-                      "today and review the crisis plan."),
+            patient=patient,
+            kind=AlertKind.SELF_HARM,
+            severity=AlertSeverity.HIGH,
+            message=_(
+                "PHQ-9 item 9 was answered above 0 (thoughts of self-harm). Reach out "
+                "today and review the crisis plan."
+            ),
             source=source,
-        )  # fmt: skip
+        )
     if previous is None:
         return
     change = assessment.total - previous.total
     if assessment.instrument == "brs" and -change >= clinic.brs_drop_alert:
         alert_raise(
-            patient=patient, kind=AlertKind.RESILIENCE_DROP, severity=AlertSeverity.MEDIUM,
+            patient=patient,
+            kind=AlertKind.RESILIENCE_DROP,
+            severity=AlertSeverity.MEDIUM,
             message=_("BRS fell from %(old)s to %(new)s.")
             % {"old": previous.total, "new": assessment.total},
             source=source,
-        )  # fmt: skip
+        )
     if assessment.instrument in ("phq9", "gad7") and change >= clinic.score_rise_alert:
         alert_raise(
-            patient=patient, kind=AlertKind.SCORE_RISE, severity=AlertSeverity.MEDIUM,
+            patient=patient,
+            kind=AlertKind.SCORE_RISE,
+            severity=AlertSeverity.MEDIUM,
             message=_("%(name)s rose from %(old)s to %(new)s.")
-            % {"name": INSTRUMENTS[assessment.instrument].short_name,
-               "old": int(previous.total), "new": int(assessment.total)},
+            % {
+                "name": INSTRUMENTS[assessment.instrument].short_name,
+                "old": int(previous.total),
+                "new": int(assessment.total),
+            },
             source=source,
-        )  # fmt: skip
+        )
 
 
 def current_version(patient: Patient) -> CopingPlanVersion | None:
@@ -237,14 +266,22 @@ def plan_save(
     plan = CopingPlan.objects.select_for_update().get(pk=plan.pk)  # one number per save
     last = plan.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = CopingPlanVersion.objects.create(
-        plan=plan, number=last + 1, content=clean, change_summary=change_summary.strip()[:300],
-        author=actor, restored_from=restored_from,
-    )  # fmt: skip
+        plan=plan,
+        number=last + 1,
+        content=clean,
+        change_summary=change_summary.strip()[:300],
+        author=actor,
+        restored_from=restored_from,
+    )
     audit_record(
-        action=Action.UPDATE if last else Action.CREATE, request=request, actor=actor,
-        clinic=patient.clinic, target=version, patient=patient,
+        action=Action.UPDATE if last else Action.CREATE,
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        target=version,
+        patient=patient,
         details={"version": version.number},
-    )  # fmt: skip
+    )
     return version
 
 
@@ -267,9 +304,13 @@ def plan_restore(
     if version.plan.patient_id != patient.pk:
         raise ValidationError({"version": _("This version belongs to another plan.")})
     return plan_save(
-        patient=patient, content=version.content, actor=actor, restored_from=version,
-        change_summary=_("Restored version %(n)s") % {"n": version.number}, request=request,
-    )  # fmt: skip
+        patient=patient,
+        content=version.content,
+        actor=actor,
+        restored_from=version,
+        change_summary=_("Restored version %(n)s") % {"n": version.number},
+        request=request,
+    )
 
 
 def plan_content_or_empty(patient: Patient) -> dict:
@@ -299,12 +340,17 @@ def assessment_schedule_set(
     ):
         raise ValidationError({"interval_days": _("Choose every 1 to 365 days.")})
     schedule, _created = AssessmentSchedule.objects.update_or_create(
-        patient=patient, instrument=instrument,
+        patient=patient,
+        instrument=instrument,
         defaults={"interval_days": interval_days, "is_active": is_active},
-    )  # fmt: skip
+    )
     audit_record(
-        action=Action.UPDATE, request=request, actor=actor, clinic=patient.clinic,
-        target=schedule, patient=patient,
+        action=Action.UPDATE,
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        target=schedule,
+        patient=patient,
         details={"instrument": instrument, "interval_days": interval_days, "active": is_active},
-    )  # fmt: skip
+    )
     return schedule

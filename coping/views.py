@@ -35,8 +35,12 @@ def _render(
 ) -> HttpResponse:
     """Staff see coping pages inside the chart; the person in recovery in their own layout."""
     if access.is_staff:
-        context.update(chart_header(patient), access=access.chart, tab="checkins",
-                       base_template="patients/_chart_base.html")  # fmt: skip
+        context.update(
+            chart_header(patient),
+            access=access.chart,
+            tab="checkins",
+            base_template="patients/_chart_base.html",
+        )
     else:
         context.update(access=access, base_template="coping/_patient_base.html")
     context.update(patient=patient, coping=access)
@@ -51,21 +55,28 @@ def checkins(request: HttpRequest, patient: Patient, access: CopingAccess) -> Ht
     schedule = selectors.schedule_for(patient, today)
     assessments = selectors.assessment_series(patient)
     return _render(
-        request, "coping/checkins.html", patient, access,
+        request,
+        "coping/checkins.html",
+        patient,
+        access,
         days=days,
         series=selectors.checkin_series(patient, days, today),
         recent=recent,
         checked_in_today=bool(recent) and recent[0].local_date == today,
         streak=selectors.streak(patient, today),
         assessments=assessments,
-        questionnaires=[{"slug": slug, "instrument": i, "points": assessments.get(slug, [])}
-                        for slug, i in INSTRUMENTS.items()],
+        questionnaires=[
+            {"slug": slug, "instrument": i, "points": assessments.get(slug, [])}
+            for slug, i in INSTRUMENTS.items()
+        ],
         schedule=schedule,
         due_now=[due for due in schedule if due.due_today],
         next_due=min(schedule, key=lambda due: due.next_due, default=None),
-        bands={slug: [{"slug": b.slug, "low": b.low, "high": b.high} for b in i.bands]
-               for slug, i in INSTRUMENTS.items()},
-    )  # fmt: skip
+        bands={
+            slug: [{"slug": b.slug, "low": b.low, "high": b.high} for b in i.bands]
+            for slug, i in INSTRUMENTS.items()
+        },
+    )
 
 
 def _checkin(request: HttpRequest, patient: Patient, access: CopingAccess) -> HttpResponse:
@@ -101,8 +112,13 @@ def checkin_new(request: HttpRequest, patient: Patient, access: CopingAccess) ->
 def my_checkin(request: HttpRequest) -> HttpResponse:
     patient = own_patient_record(request.membership)
     if request.method == "GET":
-        audit_record(action=Action.VIEW, request=request, target=patient, patient=patient,
-                     details={"page": "my_checkin"})  # fmt: skip
+        audit_record(
+            action=Action.VIEW,
+            request=request,
+            target=patient,
+            patient=patient,
+            details={"page": "my_checkin"},
+        )
     return _checkin(request, patient, CopingAccess(request.membership, patient))
 
 
@@ -116,9 +132,12 @@ def assessment_new(
     if request.method == "POST" and form.is_valid():
         try:
             assessment = services.assessment_submit(
-                patient=patient, instrument=instrument, answers=form.answers(),
-                actor=request.user, request=request,
-            )  # fmt: skip
+                patient=patient,
+                instrument=instrument,
+                answers=form.answers(),
+                actor=request.user,
+                request=request,
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -126,12 +145,24 @@ def assessment_new(
             band = chosen.band_for(float(assessment.total)).label
             # The person reads the everyday name; the care team the published one.
             name = chosen.short_name if access.is_staff else capfirst(_(chosen.plain_name))
-            messages.success(request, _("%(name)s saved: %(total)s, %(band)s.") % {
-                "name": name, "total": _number(assessment.total), "band": _(band).lower(),
-            })  # fmt: skip
+            messages.success(
+                request,
+                _("%(name)s saved: %(total)s, %(band)s.")
+                % {
+                    "name": name,
+                    "total": _number(assessment.total),
+                    "band": _(band).lower(),
+                },
+            )
             return redirect("coping:checkins", patient.pk)
-    return _render(request, "coping/assessment_form.html", patient, access, form=form,
-                   instrument=INSTRUMENTS[instrument])  # fmt: skip
+    return _render(
+        request,
+        "coping/assessment_form.html",
+        patient,
+        access,
+        form=form,
+        instrument=INSTRUMENTS[instrument],
+    )
 
 
 def _number(value: object) -> str:
@@ -147,8 +178,9 @@ def schedule_set(request: HttpRequest, patient: Patient, access: CopingAccess) -
     form = ScheduleForm(request.POST)
     if form.is_valid():
         try:
-            services.assessment_schedule_set(patient=patient, actor=request.user,
-                                             request=request, **form.cleaned_data)  # fmt: skip
+            services.assessment_schedule_set(
+                patient=patient, actor=request.user, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -168,14 +200,20 @@ def my_reminder_time(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         patient.checkin_reminder_time = form.cleaned_data["checkin_reminder_time"]
         patient.save(update_fields=["checkin_reminder_time", "updated_at"])
-        audit_record(action=Action.UPDATE, request=request, target=patient, patient=patient,
-                     details={"fields": ["checkin_reminder_time"]})  # fmt: skip
+        audit_record(
+            action=Action.UPDATE,
+            request=request,
+            target=patient,
+            patient=patient,
+            details={"fields": ["checkin_reminder_time"]},
+        )
         text, level = _("Your daily reminder time is saved."), messages.SUCCESS
     else:
         text, level = _("Choose a time, such as 19:00."), messages.ERROR
     # The form is at the foot of the check-in page: say so there, not at the top.
-    return feedback_redirect(request, reverse("coping:my_checkin"), text, at="reminder",
-                             level=level)  # fmt: skip
+    return feedback_redirect(
+        request, reverse("coping:my_checkin"), text, at="reminder", level=level
+    )
 
 
 @role_required(Role.PATIENT)

@@ -38,10 +38,11 @@ def _claim(link: ActionLink, request: HttpRequest, data: dict[str, Any]) -> str:
 
 class EncouragementForm(forms.Form):
     message = forms.CharField(
-        label=gettext_lazy("Your message"), max_length=Encouragement.MAX_LENGTH,
+        label=gettext_lazy("Your message"),
+        max_length=Encouragement.MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("A few warm words. The care team can see it too."),
-    )  # fmt: skip
+    )
 
 
 def _encourage(link: ActionLink, request: HttpRequest, data: dict[str, Any]) -> str:
@@ -50,11 +51,23 @@ def _encourage(link: ActionLink, request: HttpRequest, data: dict[str, Any]) -> 
 
 
 def register_shared_actions() -> None:
-    register(Action.CLAIM_TASK, Handler(
-        scope="help_tasks", title=gettext_lazy("Claim this task"),
-        button=gettext_lazy("Yes, I will do it"), perform=_claim, describe=_describe_task,
-    ))  # fmt: skip
-    register(Action.ENCOURAGE, Handler(
-        scope=ANY_SCOPE, title=gettext_lazy("Send a few words of encouragement"),
-        button=gettext_lazy("Send"), perform=_encourage, form=EncouragementForm,
-    ))  # fmt: skip
+    register(
+        Action.CLAIM_TASK,
+        Handler(
+            scope="help_tasks",
+            title=gettext_lazy("Claim this task"),
+            button=gettext_lazy("Yes, I will do it"),
+            perform=_claim,
+            describe=_describe_task,
+        ),
+    )
+    register(
+        Action.ENCOURAGE,
+        Handler(
+            scope=ANY_SCOPE,
+            title=gettext_lazy("Send a few words of encouragement"),
+            button=gettext_lazy("Send"),
+            perform=_encourage,
+            form=EncouragementForm,
+        ),
+    )

@@ -45,12 +45,17 @@ def _milestone_key(key: str) -> str:
     return key
 
 
-def _render(request: HttpRequest, template: str, patient: Patient, access: CopingAccess,
-            **context: Any) -> HttpResponse:  # fmt: skip
+def _render(
+    request: HttpRequest, template: str, patient: Patient, access: CopingAccess, **context: Any
+) -> HttpResponse:
     """Staff see these pages inside the chart; the person in recovery in their own layout."""
     if access.is_staff:
-        context.update(chart_header(patient), access=access.chart, tab="celebrations",
-                       base_template="patients/_chart_base.html")  # fmt: skip
+        context.update(
+            chart_header(patient),
+            access=access.chart,
+            tab="celebrations",
+            base_template="patients/_chart_base.html",
+        )
     else:
         context.update(access=access, base_template="coping/_patient_base.html")
     context.update(patient=patient, coping=access)
@@ -78,63 +83,85 @@ def my_celebrations(request: HttpRequest) -> HttpResponse:
 def celebrations_page(request: HttpRequest, patient: Patient, access: CopingAccess) -> HttpResponse:
     today = patient.local_today()
     return _render(
-        request, "engagement/celebrations.html", patient, access,
+        request,
+        "engagement/celebrations.html",
+        patient,
+        access,
         pending=_with_reasons(celebrations.pending_for(patient)),
         reviewed=_with_reasons(celebrations.reviewed_for(patient, today)),
         cards=celebrations.cards_for(patient, today),
         can_review=_can_review(access),
-    )  # fmt: skip
+    )
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", gettext_lazy("Approve")),
-                                          ("decline", gettext_lazy("Do not show"))])  # fmt: skip
+    decision = forms.ChoiceField(
+        choices=[("approve", gettext_lazy("Approve")), ("decline", gettext_lazy("Do not show"))]
+    )
     seen = forms.CharField(max_length=64)
 
 
 @patient_page()
 @require_POST
-def celebration_review(request: HttpRequest, patient: Patient, access: CopingAccess,
-                       celebration_id: int) -> HttpResponse:  # fmt: skip
+def celebration_review(
+    request: HttpRequest, patient: Patient, access: CopingAccess, celebration_id: int
+) -> HttpResponse:
     if not _can_review(access):
         raise Http404
     celebration = get_object_or_404(
         CelebrationMessage.objects.select_related("patient__clinic"),
-        pk=celebration_id, patient=patient,
-    )  # fmt: skip
+        pk=celebration_id,
+        patient=patient,
+    )
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.warning(request, _("Choose whether to approve the message or not show it."))
         return redirect("engagement:celebrations", patient.pk)
     approve = form.cleaned_data["decision"] == "approve"
     try:
-        celebrations.celebration_review(celebration=celebration, actor=request.user,
-                                        approve=approve, seen=form.cleaned_data["seen"],
-                                        request=request)  # fmt: skip
+        celebrations.celebration_review(
+            celebration=celebration,
+            actor=request.user,
+            approve=approve,
+            seen=form.cleaned_data["seen"],
+            request=request,
+        )
     except ValidationError as error:
         for text in error.messages:
             messages.warning(request, text)
     else:
         writer = celebration.contact.name
         if approve:
-            messages.success(request, _("Approved: the message from %(name)s will be on the "
-                                        "card.") % {"name": writer})  # fmt: skip
+            messages.success(
+                request,
+                _("Approved: the message from %(name)s will be on the card.") % {"name": writer},
+            )
         else:
-            messages.info(request, _("The message from %(name)s will not be shown.")
-                          % {"name": writer})  # fmt: skip
+            messages.info(
+                request, _("The message from %(name)s will not be shown.") % {"name": writer}
+            )
     return redirect("engagement:celebrations", patient.pk)
 
 
 @patient_page()
-def celebration_card(request: HttpRequest, patient: Patient, access: CopingAccess, key: str,
-                     day: str) -> HttpResponse:  # fmt: skip
+def celebration_card(
+    request: HttpRequest, patient: Patient, access: CopingAccess, key: str, day: str
+) -> HttpResponse:
     key, when = _milestone_key(key), _day(day)
     opened = when <= patient.local_today()
-    return render(request, "engagement/celebration_card.html", {
-        "patient": patient, "coping": access, "first_name": first_name(patient),
-        "label": celebrations.label_of(key), "day": when, "opened": opened,
-        "notes": celebrations.card_messages(patient, key, when) if opened else [],
-    })  # fmt: skip
+    return render(
+        request,
+        "engagement/celebration_card.html",
+        {
+            "patient": patient,
+            "coping": access,
+            "first_name": first_name(patient),
+            "label": celebrations.label_of(key),
+            "day": when,
+            "opened": opened,
+            "notes": celebrations.card_messages(patient, key, when) if opened else [],
+        },
+    )
 
 
 @role_required(Role.SUPPORTER)
@@ -158,19 +185,40 @@ def celebration_write(request: HttpRequest, patient_id: int, key: str, day: str)
     form = CelebrationForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and editable and form.is_valid():
         try:
-            celebrations.celebration_write(contact=contact, key=key, day=when, request=request,
-                                           message=form.cleaned_data["message"])  # fmt: skip
+            celebrations.celebration_write(
+                contact=contact,
+                key=key,
+                day=when,
+                request=request,
+                message=form.cleaned_data["message"],
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("Thank you. %(name)s will see your message on the day.")
-                             % {"name": first_name(patient)})  # fmt: skip
+            messages.success(
+                request,
+                _("Thank you. %(name)s will see your message on the day.")
+                % {"name": first_name(patient)},
+            )
             return redirect(patient_url(contact, "celebrations"))
     if request.method == "GET":
-        audit_record(action=Action.VIEW, request=request, clinic=request.clinic,
-                     target=existing or contact, patient=patient,
-                     details={"page": "celebration_write"})  # fmt: skip
-    return render(request, "engagement/celebration_write.html", {
-        "patient": patient, "first_name": first_name(patient), "milestone": milestone,
-        "form": form, "existing": existing, "editable": editable,
-    })  # fmt: skip
+        audit_record(
+            action=Action.VIEW,
+            request=request,
+            clinic=request.clinic,
+            target=existing or contact,
+            patient=patient,
+            details={"page": "celebration_write"},
+        )
+    return render(
+        request,
+        "engagement/celebration_write.html",
+        {
+            "patient": patient,
+            "first_name": first_name(patient),
+            "milestone": milestone,
+            "form": form,
+            "existing": existing,
+            "editable": editable,
+        },
+    )

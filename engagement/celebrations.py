@@ -35,10 +35,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from accounts.dates import weekday
 from accounts.models import User
 from audit.models import Action as AuditAction
 from audit.services import audit_record
+from core.dates import weekday
 from engagement.links import Handler, make_link, register
 from engagement.models import Action, ActionLink, CelebrationMessage, CelebrationStatus
 from networks.consent import consented_scopes
@@ -73,25 +73,110 @@ FLAG_CATEGORIES = {
 # word lists for other languages can be added here by language.
 FLAG_TERMS: dict[str, tuple[str, ...]] = {
     SUBSTANCE: (
-        "alcohol", "beer", "beers", "wine", "wines", "liquor", "booze", "boozing", "vodka",
-        "whiskey", "whisky", "tequila", "cocktail", "cocktails", "drink", "drinks", "drinking",
-        "drank", "shots", "hangover", "drug", "drugs", "pill", "pills", "weed", "marijuana",
-        "cannabis", "high", "stoned", "coke", "cocaine", "crack", "heroin", "meth", "opioid",
-        "opioids", "opiate", "opiates", "fentanyl", "oxy", "narcotics", "dope", "substance",
-        "substances", "sober", "sobriety", "using", "addiction", "rehab", "detox", "methadone",
-        "suboxone", "overdose",
+        "alcohol",
+        "beer",
+        "beers",
+        "wine",
+        "wines",
+        "liquor",
+        "booze",
+        "boozing",
+        "vodka",
+        "whiskey",
+        "whisky",
+        "tequila",
+        "cocktail",
+        "cocktails",
+        "drink",
+        "drinks",
+        "drinking",
+        "drank",
+        "shots",
+        "hangover",
+        "drug",
+        "drugs",
+        "pill",
+        "pills",
+        "weed",
+        "marijuana",
+        "cannabis",
+        "high",
+        "stoned",
+        "coke",
+        "cocaine",
+        "crack",
+        "heroin",
+        "meth",
+        "opioid",
+        "opioids",
+        "opiate",
+        "opiates",
+        "fentanyl",
+        "oxy",
+        "narcotics",
+        "dope",
+        "substance",
+        "substances",
+        "sober",
+        "sobriety",
+        "using",
+        "addiction",
+        "rehab",
+        "detox",
+        "methadone",
+        "suboxone",
+        "overdose",
     ),
     SHAMING: (
-        "addict", "addicts", "addicted", "junkie", "junkies", "junky", "alcoholic",
-        "alcoholics", "drunk", "drunks", "drunkard", "druggie", "crackhead", "pothead",
-        "stoner", "clean", "dirty", "fail", "failed", "failure", "relapse", "relapsed",
-        "relapsing", "fell off the wagon", "off the wagon", "on the wagon", "slip up",
-        "slipped up", "messed up", "screwed up", "weak", "weakness", "ashamed", "shame",
-        "disgrace", "no more excuses",
+        "addict",
+        "addicts",
+        "addicted",
+        "junkie",
+        "junkies",
+        "junky",
+        "alcoholic",
+        "alcoholics",
+        "drunk",
+        "drunks",
+        "drunkard",
+        "druggie",
+        "crackhead",
+        "pothead",
+        "stoner",
+        "clean",
+        "dirty",
+        "fail",
+        "failed",
+        "failure",
+        "relapse",
+        "relapsed",
+        "relapsing",
+        "fell off the wagon",
+        "off the wagon",
+        "on the wagon",
+        "slip up",
+        "slipped up",
+        "messed up",
+        "screwed up",
+        "weak",
+        "weakness",
+        "ashamed",
+        "shame",
+        "disgrace",
+        "no more excuses",
     ),
-}  # fmt: skip
-HARMLESS_PHRASES = ("clean-shaven", "clean shaven", "high five", "high fives", "high-five",
-                    "high-fives", "high school", "high-school", "high schools")  # fmt: skip
+}
+HARMLESS_PHRASES = (
+    "clean-shaven",
+    "clean shaven",
+    "high five",
+    "high fives",
+    "high-five",
+    "high-fives",
+    "high school",
+    "high-school",
+    "high schools",
+)
 
 TERM_CATEGORY = {term: category for category, terms in FLAG_TERMS.items() for term in terms}
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
@@ -175,10 +260,12 @@ def celebrate_link(contact: SupportContact, milestone: MilestoneDate) -> str:
     """A one-action link to write a message for this milestone, valid to the end of its day."""
     valid_for = end_of_day(contact.patient, milestone.date) - timezone.now()
     return make_link(
-        Action.CELEBRATE, contact=contact, patient=contact.patient,
+        Action.CELEBRATE,
+        contact=contact,
+        patient=contact.patient,
         target={"key": milestone.key, "date": milestone.date.isoformat()},
         valid_for=max(valid_for, timedelta(0)),
-    )  # fmt: skip
+    )
 
 
 def digest(text: str) -> str:
@@ -189,17 +276,34 @@ def digest(text: str) -> str:
 # --- writes ---------------------------------------------------------------------------------
 
 
-def _audit(action: str, request: HttpRequest | None, actor: User | None,
-           celebration: CelebrationMessage, **details: object) -> None:  # fmt: skip
+def _audit(
+    action: str,
+    request: HttpRequest | None,
+    actor: User | None,
+    celebration: CelebrationMessage,
+    **details: object,
+) -> None:
     patient = celebration.patient
-    audit_record(action=action, request=request, actor=actor, clinic=patient.clinic,
-                 target=celebration, patient=patient, details=details)  # fmt: skip
+    audit_record(
+        action=action,
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        target=celebration,
+        patient=patient,
+        details=details,
+    )
 
 
 def celebration_write(
-    *, contact: SupportContact, key: str, day: date, message: str,
-    request: HttpRequest | None = None, via_link: bool = False,
-) -> CelebrationMessage:  # fmt: skip
+    *,
+    contact: SupportContact,
+    key: str,
+    day: date,
+    message: str,
+    request: HttpRequest | None = None,
+    via_link: bool = False,
+) -> CelebrationMessage:
     """Write, or rewrite while it waits for review, this supporter's message for a milestone."""
     if "milestones" not in consented_scopes(contact):
         raise ValidationError({"message": _("Milestones are not shared with you.")})
@@ -208,8 +312,12 @@ def celebration_write(
     if not text:
         raise ValidationError({"message": _("Write a few words.")})
     if len(text) > CelebrationMessage.MAX_LENGTH:
-        raise ValidationError({"message": _("Keep it to %(max)d characters.")
-                               % {"max": CelebrationMessage.MAX_LENGTH}})  # fmt: skip
+        raise ValidationError(
+            {
+                "message": _("Keep it to %(max)d characters.")
+                % {"max": CelebrationMessage.MAX_LENGTH}
+            }
+        )
     milestone = milestone_of(patient, key, day)
     if milestone is None or milestone not in writable_milestones(patient):
         raise ValidationError(
@@ -224,26 +332,46 @@ def celebration_write(
         )
         if existing is not None:
             if existing.status != CelebrationStatus.PENDING:
-                raise ValidationError({"message": _(
-                    "Your message was already reviewed, so it cannot be changed now."
-                )})  # fmt: skip
+                raise ValidationError(
+                    {
+                        "message": _(
+                            "Your message was already reviewed, so it cannot be changed now."
+                        )
+                    }
+                )
             existing.message, existing.flags = text, flags
             existing.save(update_fields=["message", "flags", "updated_at"])
-            _audit(AuditAction.UPDATE, request, contact.user, existing, contact=contact.pk,
-                   via_link=via_link)  # fmt: skip
+            _audit(
+                AuditAction.UPDATE,
+                request,
+                contact.user,
+                existing,
+                contact=contact.pk,
+                via_link=via_link,
+            )
             return existing
         try:
             with transaction.atomic():
                 celebration = CelebrationMessage.objects.create(
-                    patient=patient, contact=contact, milestone_key=key, milestone_date=day,
-                    message=text, flags=flags,
-                )  # fmt: skip
+                    patient=patient,
+                    contact=contact,
+                    milestone_key=key,
+                    milestone_date=day,
+                    message=text,
+                    flags=flags,
+                )
         except IntegrityError:  # written at the same moment from another tab
             raise ValidationError(
                 {"message": _("Your message was just saved from elsewhere. Please reload.")}
             ) from None
-        _audit(AuditAction.CREATE, request, contact.user, celebration, contact=contact.pk,
-               via_link=via_link)  # fmt: skip
+        _audit(
+            AuditAction.CREATE,
+            request,
+            contact.user,
+            celebration,
+            contact=contact.pk,
+            via_link=via_link,
+        )
     return celebration
 
 
@@ -255,9 +383,13 @@ def may_review(user: User, patient: Patient) -> bool:
 
 
 def celebration_review(
-    *, celebration: CelebrationMessage, actor: User, approve: bool, seen: str,
+    *,
+    celebration: CelebrationMessage,
+    actor: User,
+    approve: bool,
+    seen: str,
     request: HttpRequest | None = None,
-) -> CelebrationMessage:  # fmt: skip
+) -> CelebrationMessage:
     """Approve or decline a message (a decision can be changed later). `seen` is the digest of
     the words the reviewer read: if the supporter changed them meanwhile, nothing happens."""
     patient = celebration.patient
@@ -267,8 +399,9 @@ def celebration_review(
     with transaction.atomic():
         current = CelebrationMessage.objects.select_for_update().get(pk=celebration.pk)
         if digest(current.message) != seen:
-            raise ValidationError(_("This message was changed after you opened the page. "
-                                    "Please read it again."))  # fmt: skip
+            raise ValidationError(
+                _("This message was changed after you opened the page. Please read it again.")
+            )
         current.status, current.reviewed_by, current.reviewed_at = status, actor, timezone.now()
         current.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
         _audit(AuditAction.UPDATE, request, actor, current, decision=status)
@@ -289,13 +422,15 @@ def card_messages(patient: Patient, key: str, day: date) -> list[CelebrationMess
     removed from the network is left out."""
     return list(
         CelebrationMessage.objects.filter(
-            patient=patient, milestone_key=key, milestone_date=day,
+            patient=patient,
+            milestone_key=key,
+            milestone_date=day,
             status=CelebrationStatus.APPROVED,
         )
         .exclude(contact__status=ContactStatus.REMOVED)
         .select_related("contact")
         .order_by("created_at", "id")
-    )  # fmt: skip
+    )
 
 
 def _card_text(patient: Patient, key: str, day: date, count: int) -> Any:
@@ -316,8 +451,9 @@ def _card_text(patient: Patient, key: str, day: date, count: int) -> Any:
     return render
 
 
-def _send_card(planner: Any, patient: Patient, key: str, day: date, count: int,
-               due_at: datetime) -> None:  # fmt: skip
+def _send_card(
+    planner: Any, patient: Patient, key: str, day: date, count: int, due_at: datetime
+) -> None:
     from notifications.models import Channel, Kind
 
     occurrence = f"celebration:{patient.pk}:{key}:{day}"
@@ -327,8 +463,14 @@ def _send_card(planner: Any, patient: Patient, key: str, day: date, count: int,
         if recipient is None or (recipient.key, recipient.channel) in seen:
             continue
         seen.add((recipient.key, recipient.channel))
-        planner.send(Kind.CELEBRATION_CARD, occurrence, recipient, due_at, patient,
-                     _card_text(patient, key, day, count))  # fmt: skip
+        planner.send(
+            Kind.CELEBRATION_CARD,
+            occurrence,
+            recipient,
+            due_at,
+            patient,
+            _card_text(patient, key, day, count),
+        )
 
 
 def plan_celebration_cards(planner: Any) -> None:
@@ -401,13 +543,14 @@ def reviewed_for(patient: Patient, today: date, limit: int = 50) -> list[Celebra
     """Decisions on milestones of the last 30 days and the coming ones."""
     return list(
         CelebrationMessage.objects.filter(
-            patient=patient, milestone_date__gte=today - timedelta(days=30),
+            patient=patient,
+            milestone_date__gte=today - timedelta(days=30),
             status__in=(CelebrationStatus.APPROVED, CelebrationStatus.DECLINED),
         )
         .exclude(contact__status=ContactStatus.REMOVED)
         .select_related("contact", "reviewed_by")
         .order_by("milestone_date", "created_at", "id")[:limit]
-    )  # fmt: skip
+    )
 
 
 def cards_for(patient: Patient, today: date, limit: int = 12) -> list[dict[str, Any]]:
@@ -432,13 +575,14 @@ def cards_for(patient: Patient, today: date, limit: int = 12) -> list[dict[str, 
 
 class CelebrationForm(forms.Form):
     message = forms.CharField(
-        label=gettext_lazy("Your message for the day"), max_length=CelebrationMessage.MAX_LENGTH,
+        label=gettext_lazy("Your message for the day"),
+        max_length=CelebrationMessage.MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy(
             "A few warm words about the person and what they have done. They are read before "
             "they are shown, and arrive together with the others on the day."
         ),
-    )  # fmt: skip
+    )
 
 
 def _target(link: ActionLink) -> tuple[str, date] | None:
@@ -455,16 +599,23 @@ def _describe(link: ActionLink) -> str:
     name = link.patient.display_name.split(" ")[0]
 
     return _("For %(name)s's milestone on %(day)s.") % {
-        "name": name, "day": weekday(target[1]),
-    }  # fmt: skip
+        "name": name,
+        "day": weekday(target[1]),
+    }
 
 
 def _celebrate(link: ActionLink, request: HttpRequest, data: dict[str, Any]) -> str:
     target = _target(link)
     if target is None:
         raise ValidationError(_("This link does not name a milestone."))
-    celebration_write(contact=link.contact, key=target[0], day=target[1],
-                      message=data["message"], request=request, via_link=True)  # fmt: skip
+    celebration_write(
+        contact=link.contact,
+        key=target[0],
+        day=target[1],
+        message=data["message"],
+        request=request,
+        via_link=True,
+    )
     return _("Thank you. %(name)s will see your message on the day.") % {
         "name": link.patient.display_name.split(" ")[0]
     }
@@ -474,11 +625,17 @@ def register_celebrations() -> None:
     """Wiring (engagement.rules): the link handler and the card's planner rule."""
     from notifications.planner import register_rule
 
-    register(Action.CELEBRATE, Handler(
-        scope="milestones", title=gettext_lazy("Write a message for the day"),
-        button=gettext_lazy("Send my message"), perform=_celebrate, form=CelebrationForm,
-        describe=_describe,
-    ))  # fmt: skip
+    register(
+        Action.CELEBRATE,
+        Handler(
+            scope="milestones",
+            title=gettext_lazy("Write a message for the day"),
+            button=gettext_lazy("Send my message"),
+            perform=_celebrate,
+            form=CelebrationForm,
+            describe=_describe,
+        ),
+    )
     register_rule(plan_celebration_cards)
 
 
@@ -495,17 +652,28 @@ DEMO_PAST = [
 ]
 
 
-def _demo_write(patient: Patient, contact: SupportContact, milestone: MilestoneDate,
-                text: str, status: str, reviewer: User | None) -> None:  # fmt: skip
+def _demo_write(
+    patient: Patient,
+    contact: SupportContact,
+    milestone: MilestoneDate,
+    text: str,
+    status: str,
+    reviewer: User | None,
+) -> None:
     reviewed = status != CelebrationStatus.PENDING
     CelebrationMessage.objects.get_or_create(
-        contact=contact, milestone_key=milestone.key, milestone_date=milestone.date,
+        contact=contact,
+        milestone_key=milestone.key,
+        milestone_date=milestone.date,
         defaults={
-            "patient": patient, "message": text, "flags": flag_terms(text), "status": status,
+            "patient": patient,
+            "message": text,
+            "flags": flag_terms(text),
+            "status": status,
             "reviewed_by": reviewer if reviewed else None,
             "reviewed_at": timezone.now() if reviewed else None,
         },
-    )  # fmt: skip
+    )
 
 
 def _demo_writers(patient: Patient) -> list[SupportContact]:
@@ -523,8 +691,11 @@ def seed_celebrations(demos: list[Any], rng: random.Random, today: date) -> None
         for patient in demo.patients:
             if patient.status not in ONGOING or patient.recovery_start is None:
                 continue
-            coming = milestones_between(patient.recovery_start, today + timedelta(days=1),
-                                        today + timedelta(days=WRITE_AHEAD_DAYS))  # fmt: skip
+            coming = milestones_between(
+                patient.recovery_start,
+                today + timedelta(days=1),
+                today + timedelta(days=WRITE_AHEAD_DAYS),
+            )
             if coming:
                 writers = _demo_writers(patient)
                 rank = (len(writers) < 3, coming[0].date, patient.pk)
@@ -534,9 +705,11 @@ def seed_celebrations(demos: list[Any], rng: random.Random, today: date) -> None
         _rank, patient, milestone, writers = min(upcoming, key=lambda item: item[0])
         reviewer = patient.care_team.filter(is_primary=True).select_related("clinician").first()
         reviewer_user = reviewer.clinician if reviewer else None
-        plan = [(DEMO_MESSAGES[1], CelebrationStatus.APPROVED),
-                (DEMO_MESSAGES[0], CelebrationStatus.PENDING),
-                (DEMO_MESSAGES[2], CelebrationStatus.PENDING)]  # fmt: skip
+        plan = [
+            (DEMO_MESSAGES[1], CelebrationStatus.APPROVED),
+            (DEMO_MESSAGES[0], CelebrationStatus.PENDING),
+            (DEMO_MESSAGES[2], CelebrationStatus.PENDING),
+        ]
         for contact, (text, status) in zip(writers, plan, strict=False):
             _demo_write(patient, contact, milestone, text, status, reviewer_user)
         past = milestones_between(
@@ -544,5 +717,6 @@ def seed_celebrations(demos: list[Any], rng: random.Random, today: date) -> None
         )
         if past:
             for contact, text in zip(writers, DEMO_PAST, strict=False):
-                _demo_write(patient, contact, past[-1], text, CelebrationStatus.APPROVED,
-                            reviewer_user)  # fmt: skip
+                _demo_write(
+                    patient, contact, past[-1], text, CelebrationStatus.APPROVED, reviewer_user
+                )

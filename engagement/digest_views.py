@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.access import role_required
-from accounts.dates import clock
 from accounts.models import Role
 from audit.models import Action
 from audit.services import audit_record
 from coping.access import own_patient_record
+from core.dates import clock
 from engagement.digest_forms import DigestModeForm, DigestSubscriptionForm
 from engagement.digests import (
     digest_mode_set,
@@ -28,8 +28,11 @@ from networks.models import SupportContact
 
 def subscription_initial(contact: SupportContact) -> dict:
     subscription = subscription_of(contact)
-    return {"enabled": subscription.enabled, "weekday": subscription.weekday,
-            "send_time": subscription.send_time}  # fmt: skip
+    return {
+        "enabled": subscription.enabled,
+        "weekday": subscription.weekday,
+        "send_time": subscription.send_time,
+    }
 
 
 @role_required(Role.SUPPORTER)
@@ -41,8 +44,9 @@ def supporter_digest(request: HttpRequest, patient_id: int) -> HttpResponse:
     if request.method == "POST":
         form = DigestSubscriptionForm(request.POST)
         if form.is_valid():
-            subscription = digest_subscription_save(contact=contact, request=request,
-                                                    **form.cleaned_data)  # fmt: skip
+            subscription = digest_subscription_save(
+                contact=contact, request=request, **form.cleaned_data
+            )
             if subscription.enabled:
                 text = _("Your weekly digest is set for %(day)s at %(time)s.") % {
                     "day": subscription.get_weekday_display(),
@@ -54,12 +58,24 @@ def supporter_digest(request: HttpRequest, patient_id: int) -> HttpResponse:
             return redirect(digest_card_url(patient.pk))
     else:
         form = DigestSubscriptionForm(initial=subscription_initial(contact))
-        audit_record(action=Action.VIEW, request=request, target=contact, patient=patient,
-                     details={"page": "supporter_digest"})  # fmt: skip
-    return render(request, "engagement/supporter_digest.html",
-                  {"form": form, "patient": patient, "first_name": first_name(patient),
-                   "mode": engagement_of(patient).digest_mode,
-                   "zone": zone_of(contact).key})  # fmt: skip
+        audit_record(
+            action=Action.VIEW,
+            request=request,
+            target=contact,
+            patient=patient,
+            details={"page": "supporter_digest"},
+        )
+    return render(
+        request,
+        "engagement/supporter_digest.html",
+        {
+            "form": form,
+            "patient": patient,
+            "first_name": first_name(patient),
+            "mode": engagement_of(patient).digest_mode,
+            "zone": zone_of(contact).key,
+        },
+    )
 
 
 def digest_card_url(patient_id: int) -> str:
@@ -74,13 +90,20 @@ def my_digests(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = DigestModeForm(request.POST)
         if form.is_valid():
-            engagement = digest_mode_set(patient=patient, request=request,
-                                         mode=form.cleaned_data["digest_mode"])  # fmt: skip
-            messages.success(request, _("Saved: %(choice)s.")
-                             % {"choice": engagement.get_digest_mode_display()})  # fmt: skip
+            engagement = digest_mode_set(
+                patient=patient, request=request, mode=form.cleaned_data["digest_mode"]
+            )
+            messages.success(
+                request, _("Saved: %(choice)s.") % {"choice": engagement.get_digest_mode_display()}
+            )
             return redirect("engagement:my_digests")
     else:
         form = DigestModeForm(initial={"digest_mode": engagement_of(patient).digest_mode})
-        audit_record(action=Action.VIEW, request=request, target=patient, patient=patient,
-                     details={"page": "my_digests"})  # fmt: skip
+        audit_record(
+            action=Action.VIEW,
+            request=request,
+            target=patient,
+            patient=patient,
+            details={"page": "my_digests"},
+        )
     return render(request, "engagement/my_digests.html", {"form": form, "patient": patient})

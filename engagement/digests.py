@@ -128,19 +128,31 @@ def engagement_of(patient: Patient) -> PatientEngagement:
 
 @transaction.atomic
 def digest_subscription_save(
-    *, contact: SupportContact, enabled: bool, weekday: int, send_time: time,
+    *,
+    contact: SupportContact,
+    enabled: bool,
+    weekday: int,
+    send_time: time,
     request: HttpRequest | None = None,
-) -> DigestSubscription:  # fmt: skip
+) -> DigestSubscription:
     subscription, _created = DigestSubscription.objects.update_or_create(
         contact=contact,
         defaults={"enabled": bool(enabled), "weekday": int(weekday), "send_time": send_time},
     )
     audit_record(
-        action=AuditAction.UPDATE, request=request, clinic=contact.patient.clinic,
-        target=subscription, patient=contact.patient,
-        details={"digest": {"enabled": subscription.enabled, "weekday": subscription.weekday,
-                            "send_time": send_time.strftime("%H:%M")}},
-    )  # fmt: skip
+        action=AuditAction.UPDATE,
+        request=request,
+        clinic=contact.patient.clinic,
+        target=subscription,
+        patient=contact.patient,
+        details={
+            "digest": {
+                "enabled": subscription.enabled,
+                "weekday": subscription.weekday,
+                "send_time": send_time.strftime("%H:%M"),
+            }
+        },
+    )
     return subscription
 
 
@@ -153,9 +165,14 @@ def digest_mode_set(
     engagement, _created = PatientEngagement.objects.update_or_create(
         patient=patient, defaults={"digest_mode": mode}
     )
-    audit_record(action=AuditAction.UPDATE, request=request, clinic=patient.clinic,
-                 target=engagement, patient=patient,
-                 details={"digest_mode": mode})  # fmt: skip
+    audit_record(
+        action=AuditAction.UPDATE,
+        request=request,
+        clinic=patient.clinic,
+        target=engagement,
+        patient=patient,
+        details={"digest_mode": mode},
+    )
     return engagement
 
 
@@ -223,13 +240,18 @@ def _scopes_in_force(contacts: list[SupportContact], at: datetime) -> dict[int, 
     scopes: dict[int, set[str]] = defaultdict(set)
     if not by_pk:
         return scopes
-    rows = Consent.objects.filter(
-        contact__status=ContactStatus.ACTIVE, contact__patient__status__in=ONGOING,
-        signed_at__lte=at,
-    ).filter(
-        Q(revoked_at__isnull=True) | Q(revoked_at__gt=at),
-        Q(superseded_at__isnull=True) | Q(superseded_at__gt=at),
-    ).values_list("contact_id", "scopes", "expires_on", "expires_on_event")  # fmt: skip
+    rows = (
+        Consent.objects.filter(
+            contact__status=ContactStatus.ACTIVE,
+            contact__patient__status__in=ONGOING,
+            signed_at__lte=at,
+        )
+        .filter(
+            Q(revoked_at__isnull=True) | Q(revoked_at__gt=at),
+            Q(superseded_at__isnull=True) | Q(superseded_at__gt=at),
+        )
+        .values_list("contact_id", "scopes", "expires_on", "expires_on_event")
+    )
     for contact_id, granted, expires_on, event in rows:
         contact = by_pk.get(contact_id)
         if contact is None:
@@ -255,8 +277,11 @@ def _opted_out(contacts: list[SupportContact]) -> set[int]:
     if users:
         refusing = set()
         for preference in NotificationPreference.objects.filter(user_id__in=users):
-            if (preference.paused or DIGEST in (preference.unsubscribed_kinds or [])
-                    or Channel.EMAIL not in channels_for(preference, DIGEST)):  # fmt: skip
+            if (
+                preference.paused
+                or DIGEST in (preference.unsubscribed_kinds or [])
+                or Channel.EMAIL not in channels_for(preference, DIGEST)
+            ):
                 refusing.add(preference.user_id)
         out.update(contact.pk for contact in contacts if contact.user_id in refusing)
     return out
@@ -280,8 +305,10 @@ def _placeholder(contact: SupportContact) -> tuple[str, str, str]:
     name = first_name(contact.patient)
     link = portal_url(contact.patient_id)
     subject = _("Your week with %(name)s") % {"name": name}
-    body = _("Your weekly note about %(name)s: how you can help and what is coming up. "
-             "Sign in to see it: %(link)s") % {"name": name, "link": link}  # fmt: skip
+    body = _(
+        "Your weekly note about %(name)s: how you can help and what is coming up. "
+        "Sign in to see it: %(link)s"
+    ) % {"name": name, "link": link}
     return subject, body, link
 
 
@@ -310,8 +337,9 @@ def digests_plan(at: datetime) -> DigestTally:
         elif contact.pk in opted_out:
             tally.skip("opted out")
         else:
-            day, due_at = latest_due(subscription.weekday, subscription.send_time,
-                                     zone_of(contact), at)  # fmt: skip
+            day, due_at = latest_due(
+                subscription.weekday, subscription.send_time, zone_of(contact), at
+            )
             due.append((contact, f"digest:{contact.pk}:{day.isoformat()}", due_at))
     if not due:
         return tally
@@ -333,12 +361,23 @@ def digests_plan(at: datetime) -> DigestTally:
             with translation.override(contact.language or "en"):
                 subject, body, link = _placeholder(contact)
             message = Message(
-                kind=DIGEST, occurrence=occurrence, channel=Channel.EMAIL,
-                recipient_key=f"contact:{contact.pk}", address=contact.email, subject=subject,
-                body=body, link=link, language=contact.language or "en",
-            )  # fmt: skip
-            row = enqueue(message, due_at=due_at, clinic=contact.patient.clinic,
-                          patient=contact.patient, recipient_contact=contact)  # fmt: skip
+                kind=DIGEST,
+                occurrence=occurrence,
+                channel=Channel.EMAIL,
+                recipient_key=f"contact:{contact.pk}",
+                address=contact.email,
+                subject=subject,
+                body=body,
+                link=link,
+                language=contact.language or "en",
+            )
+            row = enqueue(
+                message,
+                due_at=due_at,
+                clinic=contact.patient.clinic,
+                patient=contact.patient,
+                recipient_contact=contact,
+            )
             if row is None:  # a concurrent run planned it first
                 tally.already += 1
             else:
@@ -388,8 +427,14 @@ def _tasks_this_week(contact: SupportContact, today: date) -> list[HelpTask]:
     return list(HelpTask.objects.filter(this_week, mine_or_open, patient=contact.patient))
 
 
-def build_digest(contact: SupportContact, scopes: frozenset[str], mode: str,
-                 zone: ZoneInfo, *, links: bool = True) -> Digest:  # fmt: skip
+def build_digest(
+    contact: SupportContact,
+    scopes: frozenset[str],
+    mode: str,
+    zone: ZoneInfo,
+    *,
+    links: bool = True,
+) -> Digest:
     """The week of one supporter; one-action links only in the full form (`links=False` for
     a preview that must not create any)."""
     patient = contact.patient
@@ -401,9 +446,17 @@ def build_digest(contact: SupportContact, scopes: frozenset[str], mode: str,
             if task.claimed_by_id == contact.pk:
                 digest.my_tasks.append(TaskLine(task.title, task.due_on))
             elif len(digest.open_tasks) < MAX_OPEN_TASKS:
-                url = (make_link(Action.CLAIM_TASK, contact=contact, patient=patient,
-                                 target={"task": task.pk}, valid_for=LINK_VALID_FOR)
-                       if full else "")  # fmt: skip
+                url = (
+                    make_link(
+                        Action.CLAIM_TASK,
+                        contact=contact,
+                        patient=patient,
+                        target={"task": task.pk},
+                        valid_for=LINK_VALID_FOR,
+                    )
+                    if full
+                    else ""
+                )
                 digest.open_tasks.append(TaskLine(task.title, task.due_on, url))
             else:
                 digest.more_open_tasks += 1
@@ -415,14 +468,22 @@ def build_digest(contact: SupportContact, scopes: frozenset[str], mode: str,
         digest.summary = checkin_summary(patient, today)
     if "appointments" in scopes:
         now = timezone.now()
-        starts = Appointment.objects.filter(
-            patient=patient, network_attendees=contact, status=AppointmentStatus.SCHEDULED,
-            starts_at__gte=now, starts_at__lt=now + WEEK,
-        ).order_by("starts_at").values_list("starts_at", flat=True)  # fmt: skip
+        starts = (
+            Appointment.objects.filter(
+                patient=patient,
+                network_attendees=contact,
+                status=AppointmentStatus.SCHEDULED,
+                starts_at__gte=now,
+                starts_at__lt=now + WEEK,
+            )
+            .order_by("starts_at")
+            .values_list("starts_at", flat=True)
+        )
         digest.sessions = [moment.astimezone(zone) for moment in starts]
     if links:
-        digest.encourage_url = make_link(Action.ENCOURAGE, contact=contact, patient=patient,
-                                         valid_for=LINK_VALID_FOR)  # fmt: skip
+        digest.encourage_url = make_link(
+            Action.ENCOURAGE, contact=contact, patient=patient, valid_for=LINK_VALID_FOR
+        )
     return digest
 
 
@@ -438,8 +499,11 @@ def summary_lines(digest: Digest) -> list[str]:
             else _("No new ways to help this week")
         )
     if "milestones" in digest.scopes:
-        lines.append(_("A milestone is coming up") if digest.milestones
-                     else _("No milestones in the next two weeks"))  # fmt: skip
+        lines.append(
+            _("A milestone is coming up")
+            if digest.milestones
+            else _("No milestones in the next two weeks")
+        )
     if "checkin_summary" in digest.scopes:
         lines.append(_("A short update on how the week is going"))
     if "appointments" in digest.scopes:
@@ -520,10 +584,12 @@ def digest_render(row: Notification) -> Rendered:
         rendered = render_digest(digest, row)
     # A disclosure to someone outside the care team: recorded, with what it drew on.
     audit_record(
-        action=AuditAction.EXPORT, clinic=contact.patient.clinic, target=contact,
+        action=AuditAction.EXPORT,
+        clinic=contact.patient.clinic,
+        target=contact,
         patient=contact.patient,
         details={"digest": row.pk, "scopes": sorted(scopes), "mode": mode},
-    )  # fmt: skip
+    )
     return rendered
 
 
@@ -535,9 +601,13 @@ def register_digest_renderer() -> None:
 
 # --- demo ----------------------------------------------------------------------------------------
 
-DEMO_TIMES = [(Weekday.SUNDAY, time(18, 0)), (Weekday.MONDAY, time(8, 0)),
-              (Weekday.THURSDAY, time(19, 30)), (Weekday.SATURDAY, time(10, 0)),
-              (Weekday.WEDNESDAY, time(20, 0))]  # fmt: skip
+DEMO_TIMES = [
+    (Weekday.SUNDAY, time(18, 0)),
+    (Weekday.MONDAY, time(8, 0)),
+    (Weekday.THURSDAY, time(19, 30)),
+    (Weekday.SATURDAY, time(10, 0)),
+    (Weekday.WEDNESDAY, time(20, 0)),
+]
 
 
 def seed_digests(demos: list[DemoClinic], rng: random.Random | None, today: date) -> None:

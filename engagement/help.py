@@ -163,8 +163,10 @@ def _ask_text(
 
         def render(text: str) -> str:
             return _("%(name)s asked for you now: %(step)s Tap to say you're on it: %(link)s") % {
-                "name": name, "step": text, "link": link,
-            }  # fmt: skip
+                "name": name,
+                "step": text,
+                "link": link,
+            }
 
         return "", _fit_sms(render, step, safety), link
     if channel == Channel.IN_APP:
@@ -180,30 +182,49 @@ def _ask_text(
 
 
 def _enqueue(
-    recipient: Recipient, kind: str, occurrence: str, patient: Patient,
-    subject: str, body: str, link: str,
-) -> None:  # fmt: skip
+    recipient: Recipient,
+    kind: str,
+    occurrence: str,
+    patient: Patient,
+    subject: str,
+    body: str,
+    link: str,
+) -> None:
     enqueue(
         Message(
-            kind=kind, occurrence=occurrence, channel=recipient.channel,
-            recipient_key=recipient.key, address=recipient.address, body=body,
-            subject=subject if recipient.channel != Channel.SMS else "", link=link,
-            language=recipient.language, urgent=True,
+            kind=kind,
+            occurrence=occurrence,
+            channel=recipient.channel,
+            recipient_key=recipient.key,
+            address=recipient.address,
+            body=body,
+            subject=subject if recipient.channel != Channel.SMS else "",
+            link=link,
+            language=recipient.language,
+            urgent=True,
         ),
-        clinic=patient.clinic, patient=patient, recipient_user=recipient.user,
+        clinic=patient.clinic,
+        patient=patient,
+        recipient_user=recipient.user,
         recipient_contact=recipient.contact,
-    )  # fmt: skip
+    )
 
 
 def _ask_recipients(contact: SupportContact, patient: Patient) -> list[Recipient]:
     """Where a help request to this supporter goes: their fastest channels."""
     language = contact.language or "en"
     return [
-        Recipient(key=f"contact:{contact.pk}", channel=channel, address=address,
-                  language=language, zone=patient.zone, contact=contact,
-                  user=contact.user if channel == Channel.IN_APP else None)
+        Recipient(
+            key=f"contact:{contact.pk}",
+            channel=channel,
+            address=address,
+            language=language,
+            zone=patient.zone,
+            contact=contact,
+            user=contact.user if channel == Channel.IN_APP else None,
+        )
         for channel, address in fastest_channels(contact)
-    ]  # fmt: skip
+    ]
 
 
 def help_refused(patient: Patient, contacts: list[SupportContact]) -> set[int]:
@@ -219,12 +240,18 @@ def help_refused(patient: Patient, contacts: list[SupportContact]) -> set[int]:
     }
 
 
-def _ask(help_request: HelpRequest, contact: SupportContact, planner: Planner,
-         emergency: str) -> None:  # fmt: skip
+def _ask(
+    help_request: HelpRequest, contact: SupportContact, planner: Planner, emergency: str
+) -> None:
     """Each supporter their own step and their own one-action link, by their fastest channel."""
     patient = help_request.patient
-    link = make_link(Action.ON_IT, contact=contact, patient=patient,
-                     target={"request": help_request.pk}, valid_for=OPEN_FOR)  # fmt: skip
+    link = make_link(
+        Action.ON_IT,
+        contact=contact,
+        patient=patient,
+        target={"request": help_request.pk},
+        valid_for=OPEN_FOR,
+    )
     portal = supporter_link(
         contact, reverse("networks:supporter_patient", args=[patient.pk]) + "#help-requests"
     )
@@ -234,10 +261,12 @@ def _ask(help_request: HelpRequest, contact: SupportContact, planner: Planner,
             continue
         channel = recipient.channel
         with translation.override(recipient.language):
-            subject, body, url = _ask_text(channel, name, contact.playbook_step.strip(), link,
-                                           portal, emergency)  # fmt: skip
-        _enqueue(recipient, Kind.HELP_REQUEST, f"help:{help_request.pk}", patient, subject,
-                 body, url)  # fmt: skip
+            subject, body, url = _ask_text(
+                channel, name, contact.playbook_step.strip(), link, portal, emergency
+            )
+        _enqueue(
+            recipient, Kind.HELP_REQUEST, f"help:{help_request.pk}", patient, subject, body, url
+        )
 
 
 def _tell_care_team(help_request: HelpRequest, planner: Planner) -> None:
@@ -257,8 +286,7 @@ def _tell_care_team(help_request: HelpRequest, planner: Planner) -> None:
             text = _("%(name)s pressed the help button and asked for support.") % {
                 "name": patient.display_name
             }
-        _enqueue(recipient, Kind.HELP_REQUEST, f"help:{help_request.pk}", patient, text, text,
-                 url)  # fmt: skip
+        _enqueue(recipient, Kind.HELP_REQUEST, f"help:{help_request.pk}", patient, text, text, url)
 
 
 def _tell_patient(help_request: HelpRequest, ack: HelpAcknowledgement) -> None:
@@ -272,8 +300,15 @@ def _tell_patient(help_request: HelpRequest, ack: HelpAcknowledgement) -> None:
     url = _site(reverse("engagement:my_help_status", args=[help_request.pk]))
     with translation.override(recipient.language):
         text = acknowledgement_line(ack)
-    _enqueue(recipient, Kind.HELP_ACKNOWLEDGED, f"help:{help_request.pk}:on_it:{who}", patient,
-             text, text, url)  # fmt: skip
+    _enqueue(
+        recipient,
+        Kind.HELP_ACKNOWLEDGED,
+        f"help:{help_request.pk}:on_it:{who}",
+        patient,
+        text,
+        text,
+        url,
+    )
 
 
 def acknowledgement_line(ack: HelpAcknowledgement) -> str:
@@ -290,14 +325,20 @@ def _check_askable(patient: Patient, contacts: list[SupportContact]) -> None:
     foreign = [c for c in contacts if c.patient_id != patient.pk]
     if foreign:
         raise ValidationError({"contacts": _("Choose people from your own network.")})
-    unable = [c for c in contacts
-              if c.status != ContactStatus.ACTIVE or SCOPE not in consented_scopes(c)]  # fmt: skip
+    unable = [
+        c for c in contacts if c.status != ContactStatus.ACTIVE or SCOPE not in consented_scopes(c)
+    ]
     if unable:
         names = ", ".join(c.name for c in unable)
-        raise ValidationError({"contacts": _(
-            "%(names)s cannot be asked: they need to be active in your network, with your "
-            "consent to see your coping plan."
-        ) % {"names": names}})  # fmt: skip
+        raise ValidationError(
+            {
+                "contacts": _(
+                    "%(names)s cannot be asked: they need to be active in your network, with your "
+                    "consent to see your coping plan."
+                )
+                % {"names": names}
+            }
+        )
 
 
 def help_request_send(
@@ -338,9 +379,12 @@ def help_request_send(
                 else _("%(name)s pressed the help button and asked the care team for help.")
             ) % {"name": patient.display_name, "count": count}
             help_request.alert = alert_raise(
-                patient=patient, kind=AlertKind.HELP_REQUESTED, severity=AlertSeverity.HIGH,
-                message=message, source=f"help:{help_request.pk}",
-            )  # fmt: skip
+                patient=patient,
+                kind=AlertKind.HELP_REQUESTED,
+                severity=AlertSeverity.HIGH,
+                message=message,
+                source=f"help:{help_request.pk}",
+            )
             help_request.save(update_fields=["alert"])
             _tell_care_team(help_request, planner)
         already = set(help_request.recipients.values_list("contact_id", flat=True))
@@ -351,10 +395,14 @@ def help_request_send(
                 Asked.objects.create(request=help_request, contact=contact)
                 _ask(help_request, contact, planner, emergency)
         audit_record(
-            action=AuditAction.UPDATE if reused else AuditAction.CREATE, request=request,
-            actor=actor, clinic=patient.clinic, target=help_request, patient=patient,
+            action=AuditAction.UPDATE if reused else AuditAction.CREATE,
+            request=request,
+            actor=actor,
+            clinic=patient.clinic,
+            target=help_request,
+            patient=patient,
             details={"help_request": True, "asked": [c.pk for c in new], "repeat": reused},
-        )  # fmt: skip
+        )
     help_request.reused = reused
     help_request.newly_asked = new
     return help_request
@@ -402,10 +450,14 @@ def help_acknowledge(
                 alert_acknowledge(alert=alert, actor=user, request=request)
         _tell_patient(help_request, ack)
         audit_record(
-            action=AuditAction.CREATE, request=request,
-            actor=contact.user if contact is not None else user, clinic=patient.clinic,
-            target=ack, patient=patient, details={"on_it": True, "help_request": help_request.pk},
-        )  # fmt: skip
+            action=AuditAction.CREATE,
+            request=request,
+            actor=contact.user if contact is not None else user,
+            clinic=patient.clinic,
+            target=ack,
+            patient=patient,
+            details={"on_it": True, "help_request": help_request.pk},
+        )
     return ack
 
 
@@ -473,11 +525,14 @@ def requests_by_alert(patient: Patient) -> dict[int, HelpRequest]:
     """Every help request of the patient that raised an alert, with who was asked and who is on
     it, keyed by alert id (three queries for the whole alerts page)."""
     rows = patient.help_requests.filter(alert__isnull=False).prefetch_related(
-        Prefetch("recipients", queryset=Asked.objects.select_related("contact")
-                 .order_by("contact__name")),
-        Prefetch("acknowledgements",
-                 queryset=HelpAcknowledgement.objects.select_related("contact", "user")),
-    )  # fmt: skip
+        Prefetch(
+            "recipients", queryset=Asked.objects.select_related("contact").order_by("contact__name")
+        ),
+        Prefetch(
+            "acknowledgements",
+            queryset=HelpAcknowledgement.objects.select_related("contact", "user"),
+        ),
+    )
     return {row.alert_id: row for row in rows}
 
 
@@ -510,10 +565,16 @@ def _on_it(link: ActionLink, request: HttpRequest, data: dict[str, Any]) -> str:
 
 
 def register_help_actions() -> None:
-    register(Action.ON_IT, Handler(
-        scope=SCOPE, title=gettext_lazy("Let them know you are on it"),
-        button=gettext_lazy("I'm on it"), perform=_on_it, describe=_describe,
-    ))  # fmt: skip
+    register(
+        Action.ON_IT,
+        Handler(
+            scope=SCOPE,
+            title=gettext_lazy("Let them know you are on it"),
+            button=gettext_lazy("I'm on it"),
+            perform=_on_it,
+            describe=_describe,
+        ),
+    )
 
 
 # --- Demo --------------------------------------------------------------------------------------
@@ -543,17 +604,20 @@ def seed_help(demos: list, rng: random.Random, today: date) -> None:
         _seed_past_request(patient, asked, demo.clinicians[0], today)
 
 
-def _seed_past_request(patient: Patient, asked: list[SupportContact], clinician: User,
-                       today: date) -> None:  # fmt: skip
+def _seed_past_request(
+    patient: Patient, asked: list[SupportContact], clinician: User, today: date
+) -> None:
     at = datetime.combine(today - timedelta(days=3), time(21, 40), tzinfo=patient.zone)
     with transaction.atomic():
         help_request = HelpRequest.objects.create(patient=patient, created_by=patient.user)
         alert = alert_raise(
-            patient=patient, kind=AlertKind.HELP_REQUESTED, severity=AlertSeverity.HIGH,
+            patient=patient,
+            kind=AlertKind.HELP_REQUESTED,
+            severity=AlertSeverity.HIGH,
             message=f"{patient.display_name} pressed the help button and asked "
-                    f"{len(asked)} supporters for help.",
+            f"{len(asked)} supporters for help.",
             source=f"help:{help_request.pk}",
-        )  # fmt: skip
+        )
         HelpRequest.objects.filter(pk=help_request.pk).update(alert=alert, created_at=at)
         for contact in asked:
             Asked.objects.create(request=help_request, contact=contact)
@@ -564,7 +628,11 @@ def _seed_past_request(patient: Patient, asked: list[SupportContact], clinician:
         Asked.objects.filter(request=help_request, contact=first).update(acknowledged_at=on_it)
         if alert is not None:
             Alert.objects.filter(pk=alert.pk).update(
-                created_at=at, status=AlertStatus.RESOLVED, acknowledged_at=on_it,
-                acknowledged_by=clinician, resolved_at=at + timedelta(minutes=50),
-                resolved_by=clinician, resolution_comment=DEMO_RESOLUTION,
-            )  # fmt: skip
+                created_at=at,
+                status=AlertStatus.RESOLVED,
+                acknowledged_at=on_it,
+                acknowledged_by=clinician,
+                resolved_at=at + timedelta(minutes=50),
+                resolved_by=clinician,
+                resolution_comment=DEMO_RESOLUTION,
+            )

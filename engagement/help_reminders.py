@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.dates import weekday
+from core.dates import weekday
 from engagement.celebrations import end_of_day
 from engagement.links import DEFAULT_VALID_FOR, make_link
 from engagement.models import Action
@@ -39,10 +39,19 @@ def _new_task_text(task: HelpTask) -> Callable:
         link = supporter_link(
             recipient.contact, reverse("networks:supporter_patient", args=[task.patient_id])
         )
-        claim = make_link(Action.CLAIM_TASK, contact=recipient.contact, patient=task.patient,
-                          target={"task": task.pk}, valid_for=claim_valid_for(task))  # fmt: skip
-        values = {"name": task.patient.display_name.split(" ")[0], "kind": task.get_kind_display(),
-                  "claim": claim, "link": link}  # fmt: skip
+        claim = make_link(
+            Action.CLAIM_TASK,
+            contact=recipient.contact,
+            patient=task.patient,
+            target={"task": task.pk},
+            valid_for=claim_valid_for(task),
+        )
+        values = {
+            "name": task.patient.display_name.split(" ")[0],
+            "kind": task.get_kind_display(),
+            "claim": claim,
+            "link": link,
+        }
         if task.due_on:
             values["day"] = weekday(task.due_on)
             body = (
@@ -94,7 +103,8 @@ def new_task_broadcast(task: HelpTask) -> int:
         recipient = planner.supporter_recipient(contact)
         if recipient is not None and (recipient.key, recipient.channel) in planned:
             continue
-        planner.send(Kind.HELP_TASK_NEW, occurrence, recipient, planner.at, patient,
-                     _new_task_text(task))  # fmt: skip
+        planner.send(
+            Kind.HELP_TASK_NEW, occurrence, recipient, planner.at, patient, _new_task_text(task)
+        )
     planner.flush()
     return planner.tally.planned

@@ -47,17 +47,24 @@ class HelpForm(forms.Form):
     """Which of the people who can be asked to ask now (none: the care team only)."""
 
     contacts = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Who to ask"), required=False, queryset=SupportContact.objects.none(),
+        label=gettext_lazy("Who to ask"),
+        required=False,
+        queryset=SupportContact.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={
             "invalid_choice": gettext_lazy("Choose from the people listed."),
             "invalid_pk_value": gettext_lazy("Choose from the people listed."),
             "invalid_list": gettext_lazy("Choose from the people listed."),
         },
-    )  # fmt: skip
+    )
 
-    def __init__(self, *args: object, supporters: list[SupportContact],
-                 refused: set[int] = frozenset(), **kwargs: object) -> None:  # fmt: skip
+    def __init__(
+        self,
+        *args: object,
+        supporters: list[SupportContact],
+        refused: set[int] = frozenset(),
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.supporters = supporters
         self.refused = refused
@@ -75,10 +82,14 @@ class HelpForm(forms.Form):
 def _help_page(request: HttpRequest, patient: Patient, form: HelpForm) -> HttpResponse:
     checked = form.checked()
     rows = [
-        {"contact": contact, "checked": contact.pk in checked, "how": channel_summary(contact),
-         "refused": contact.pk in form.refused}
+        {
+            "contact": contact,
+            "checked": contact.pk in checked,
+            "how": channel_summary(contact),
+            "refused": contact.pk in form.refused,
+        }
         for contact in form.supporters
-    ]  # fmt: skip
+    ]
     context = {
         "patient": patient,
         "crisis": crisis_plan_for(patient),
@@ -94,22 +105,30 @@ def _help_page(request: HttpRequest, patient: Patient, form: HelpForm) -> HttpRe
 def my_help(request: HttpRequest) -> HttpResponse:
     patient = own_patient_record(request.membership)
     supporters = askable_supporters(patient)
-    form = HelpForm(posted(request), supporters=supporters,
-                    refused=help_refused(patient, supporters))  # fmt: skip
+    form = HelpForm(
+        posted(request), supporters=supporters, refused=help_refused(patient, supporters)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             help_request = help_request_send(
-                patient=patient, contacts=form.cleaned_data["contacts"], actor=request.user,
+                patient=patient,
+                contacts=form.cleaned_data["contacts"],
+                actor=request.user,
                 request=request,
-            )  # fmt: skip
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _sent_message(help_request))
             return redirect("engagement:my_help_status", help_request.pk)
     if request.method == "GET":
-        audit_record(action=Action.VIEW, request=request, target=patient, patient=patient,
-                     details={"page": "my_help"})  # fmt: skip
+        audit_record(
+            action=Action.VIEW,
+            request=request,
+            target=patient,
+            patient=patient,
+            details={"page": "my_help"},
+        )
     return _help_page(request, patient, form)
 
 
@@ -124,8 +143,10 @@ def _sent_message(help_request: HelpRequest) -> str:
                 "people. Nobody was messaged twice.",
                 count,
             ) % {"count": count}
-        return _("You asked a few minutes ago, so nobody was messaged again. Your care team "
-                 "already knows.")  # fmt: skip
+        return _(
+            "You asked a few minutes ago, so nobody was messaged again. Your care team "
+            "already knows."
+        )
     if count:
         return ngettext(
             "We asked %(count)d person for help and told your care team.",
@@ -140,12 +161,21 @@ def my_help_status(request: HttpRequest, request_id: int) -> HttpResponse:
     patient = own_patient_record(request.membership)
     help_request = get_object_or_404(patient.help_requests, pk=request_id)
     status = help_status(help_request)
-    audit_record(action=Action.VIEW, request=request, target=help_request, patient=patient,
-                 details={"page": "my_help_status", "refresh": bool(request.htmx)})  # fmt: skip
+    audit_record(
+        action=Action.VIEW,
+        request=request,
+        target=help_request,
+        patient=patient,
+        details={"page": "my_help_status", "refresh": bool(request.htmx)},
+    )
     context = {"patient": patient, "status": status, "crisis": crisis_plan_for(patient)}
     if request.htmx:
-        return render(request, "engagement/_help_status.html", context,
-                      status=200 if status.keep_polling else STOP_POLLING)  # fmt: skip
+        return render(
+            request,
+            "engagement/_help_status.html",
+            context,
+            status=200 if status.keep_polling else STOP_POLLING,
+        )
     return render(request, "engagement/help_status.html", context)
 
 
@@ -156,9 +186,10 @@ def supporter_on_it(request: HttpRequest, patient_id: int, request_id: int) -> H
     contact = contact_for_supporter(request.user, request.clinic, patient_id)
     asked = get_object_or_404(
         Asked.objects.select_related("request", "request__patient"),
-        request_id=request_id, contact=contact,
+        request_id=request_id,
+        contact=contact,
         request__created_at__gt=timezone.now() - OPEN_FOR,
-    )  # fmt: skip
+    )
     try:
         ack = help_acknowledge(help_request=asked.request, contact=contact, request=request)
     except ValidationError as error:
@@ -166,8 +197,9 @@ def supporter_on_it(request: HttpRequest, patient_id: int, request_id: int) -> H
     else:
         name = first_name(contact.patient)
         if ack.is_new:
-            messages.success(request, _("Thank you. %(name)s can see that you are on it.")
-                             % {"name": name})  # fmt: skip
+            messages.success(
+                request, _("Thank you. %(name)s can see that you are on it.") % {"name": name}
+            )
         else:
             messages.info(request, _("You already said you are on it. Thank you."))
     url = reverse("networks:supporter_patient", args=[contact.patient_id])
@@ -189,7 +221,8 @@ def staff_on_it(
         messages.error(request, " ".join(error.messages))
     else:
         if ack.is_new:
-            messages.success(request, _("%(name)s can see that you are on it.")
-                             % {"name": patient.display_name})  # fmt: skip
+            messages.success(
+                request, _("%(name)s can see that you are on it.") % {"name": patient.display_name}
+            )
     url = reverse("patients:alerts", args=[patient.pk])
     return redirect(f"{url}#alert-{help_request.alert_id}" if help_request.alert_id else url)

@@ -137,9 +137,11 @@ def ladder_open(*, patient: Patient, streak: str, at: datetime, alerted: bool = 
         with transaction.atomic():
             ladder = Ladder.objects.create(patient=patient, streak=streak, opened_at=at)
             LadderStep.objects.create(
-                ladder=ladder, rung=Rung.NUDGE, taken_at=at,
+                ladder=ladder,
+                rung=Rung.NUDGE,
+                taken_at=at,
                 note=NOTE_ALERTED_EARLIER if alerted else "",
-            )  # fmt: skip
+            )
     except IntegrityError:
         return False
     return True
@@ -188,14 +190,17 @@ def ladder_rule(planner: Planner) -> None:
     ladders = (
         Ladder.objects.filter(closed_at__isnull=True)
         .select_related(
-            "patient", "patient__clinic", "patient__clinic__ladder_policy", "patient__user",
+            "patient",
+            "patient__clinic",
+            "patient__clinic__ladder_policy",
+            "patient__user",
             "patient__engagement__ladder_contact__user",
             "patient__engagement__ladder_contact__patient",
         )
         .annotate(last_checkin=_last_checkin())
         .prefetch_related("steps")
         .order_by("pk")
-    )  # fmt: skip
+    )
     for ladder in ladders:
         patient = ladder.patient
         if patient.status != PatientStatus.ACTIVE:
@@ -271,10 +276,21 @@ def _ask_supporter(planner: Planner, ladder: Ladder, step: LadderStep) -> None:
             planner.tally.skip("opted out")
             step.note = NOTE_OPTED_OUT
         else:
-            link = make_link(Action.REACHED_OUT, contact=contact, patient=patient,
-                             target={"step": step.pk}, valid_for=LINK_VALID_FOR)  # fmt: skip
-            planner.send(LADDER_SUPPORTER, f"ladder:{ladder.pk}:supporter", recipient,
-                         planner.at, patient, supporter_text(contact, patient, link))  # fmt: skip
+            link = make_link(
+                Action.REACHED_OUT,
+                contact=contact,
+                patient=patient,
+                target={"step": step.pk},
+                valid_for=LINK_VALID_FOR,
+            )
+            planner.send(
+                LADDER_SUPPORTER,
+                f"ladder:{ladder.pk}:supporter",
+                recipient,
+                planner.at,
+                patient,
+                supporter_text(contact, patient, link),
+            )
     step.save(update_fields=["contact", "note"])
 
 
@@ -283,15 +299,21 @@ def supporter_text(contact: SupportContact, patient: Patient, link: str) -> Any:
     only; no health, treatment or clinic words (the tests hold it to that)."""
 
     def render(recipient: object) -> tuple[str, str, str]:
-        names = {"name": _first(patient.display_name), "contact": _first(contact.name),
-                 "link": link}  # fmt: skip
+        names = {
+            "name": _first(patient.display_name),
+            "contact": _first(contact.name),
+            "link": link,
+        }
         return (
             _("An idea for this week: say hello to %(name)s") % names,
-            _("Hi %(contact)s, this could be a nice week to get in touch with %(name)s. No "
-              "reason needed: something light is perfect, like “Thinking of you. Fancy a walk "
-              "or a coffee this weekend?” Once you have, one tap lets us know: %(link)s") % names,
+            _(
+                "Hi %(contact)s, this could be a nice week to get in touch with %(name)s. No "
+                "reason needed: something light is perfect, like “Thinking of you. Fancy a walk "
+                "or a coffee this weekend?” Once you have, one tap lets us know: %(link)s"
+            )
+            % names,
             link,
-        )  # fmt: skip
+        )
 
     return render
 
@@ -319,22 +341,31 @@ def _task_for_clinician(planner: Planner, ladder: Ladder, step: LadderStep) -> N
         link = f"{settings.SITE_URL}{reverse('patients:alerts', args=[patient.pk])}#ladder"
         text = ngettext(
             "Please reach out to %(name)s: no check-in for %(count)d day.",
-            "Please reach out to %(name)s: no check-ins for %(count)d days.", missed,
-        ) % {"name": patient.display_name, "count": missed}  # fmt: skip
+            "Please reach out to %(name)s: no check-ins for %(count)d days.",
+            missed,
+        ) % {"name": patient.display_name, "count": missed}
         return text, text + " " + link, link
 
-    planner.send(LADDER_TASK, f"ladder:{ladder.pk}:clinician",
-                 planner.staff_recipient(member.clinician, patient), planner.at, patient,
-                 render)  # fmt: skip
+    planner.send(
+        LADDER_TASK,
+        f"ladder:{ladder.pk}:clinician",
+        planner.staff_recipient(member.clinician, patient),
+        planner.at,
+        patient,
+        render,
+    )
 
 
 # --- acting on a step ("I reached out") -----------------------------------------------------
 
 
 def ladder_step_act(
-    *, step: LadderStep, user: User | None = None, contact: SupportContact | None = None,
+    *,
+    step: LadderStep,
+    user: User | None = None,
+    contact: SupportContact | None = None,
     request: HttpRequest | None = None,
-) -> bool:  # fmt: skip
+) -> bool:
     """Record that someone reached out on this step. The first one is recorded on the step
     (a conditional update: two clicks, one record); every act is audited. Returns whether this
     one was the first."""
@@ -344,11 +375,17 @@ def ladder_step_act(
             acted_at=timezone.now(), acted_by_user=user, acted_by_contact=contact
         )
         audit_record(
-            action=AuditAction.UPDATE, request=request, actor=user or (contact and contact.user),
-            clinic=patient.clinic, target=step, patient=patient,
-            details={"reached_out": "supporter" if contact else "care team",
-                     "recorded_first": bool(first)},
-        )  # fmt: skip
+            action=AuditAction.UPDATE,
+            request=request,
+            actor=user or (contact and contact.user),
+            clinic=patient.clinic,
+            target=step,
+            patient=patient,
+            details={
+                "reached_out": "supporter" if contact else "care team",
+                "recorded_first": bool(first),
+            },
+        )
     step.refresh_from_db()
     return first == 1
 
@@ -380,16 +417,22 @@ def _reached_out(link: ActionLink, request: HttpRequest, data: dict[str, Any]) -
     if step is None:
         raise ValidationError(_("This is no longer there."))
     ladder_step_act(step=step, contact=link.contact, request=request)
-    reach_out_log(contact=link.contact, channel=ReachOutChannel.MESSAGE,
-                  happened_on=link.patient.local_today(), request=request)  # fmt: skip
+    reach_out_log(
+        contact=link.contact,
+        channel=ReachOutChannel.MESSAGE,
+        happened_on=link.patient.local_today(),
+        request=request,
+    )
     return _("Thank you for reaching out to %(name)s. Small moments like this matter.") % {
         "name": _first(link.patient.display_name)
     }
 
 
 def _describe(link: ActionLink) -> str:
-    text = _("Once you have been in touch with %(name)s (a message, a call or a visit), press "
-             "the button to let us know.")  # fmt: skip
+    text = _(
+        "Once you have been in touch with %(name)s (a message, a call or a visit), press "
+        "the button to let us know."
+    )
     return text % {"name": _first(link.patient.display_name)}
 
 
@@ -475,9 +518,12 @@ def ladder_candidates(patient: Patient) -> list[SupportContact]:
 
 
 def ladder_contact_set(
-    *, patient: Patient, contact: SupportContact | None, actor: User,
+    *,
+    patient: Patient,
+    contact: SupportContact | None,
+    actor: User,
     request: HttpRequest | None = None,
-) -> PatientEngagement:  # fmt: skip
+) -> PatientEngagement:
     """Who may be asked to reach out if the person goes quiet (None: nobody)."""
     if contact is not None and (
         contact.patient_id != patient.pk or SCOPE not in consented_scopes(contact)
@@ -488,17 +534,26 @@ def ladder_contact_set(
         engagement.ladder_contact = contact
         engagement.save(update_fields=["ladder_contact", "updated_at"])
         audit_record(
-            action=AuditAction.UPDATE, request=request, actor=actor, clinic=patient.clinic,
-            target=engagement, patient=patient,
+            action=AuditAction.UPDATE,
+            request=request,
+            actor=actor,
+            clinic=patient.clinic,
+            target=engagement,
+            patient=patient,
             details={"ladder_contact": contact.pk if contact else None},
-        )  # fmt: skip
+        )
     return engagement
 
 
 def policy_save(
-    *, clinic: Organization, enabled: bool, supporter_after_days: int, clinician_after_days: int,
-    actor: User, request: HttpRequest | None = None,
-) -> LadderPolicy:  # fmt: skip
+    *,
+    clinic: Organization,
+    enabled: bool,
+    supporter_after_days: int,
+    clinician_after_days: int,
+    actor: User,
+    request: HttpRequest | None = None,
+) -> LadderPolicy:
     """Save the clinic's ladder; the days must climb after the clinic's first-rung setting."""
     errors: dict[str, list[str]] = {}
     if supporter_after_days <= clinic.missed_checkin_days:
@@ -520,11 +575,17 @@ def policy_save(
         policy.full_clean()
         policy.save()
         audit_record(
-            action=AuditAction.UPDATE, request=request, actor=actor, clinic=clinic,
+            action=AuditAction.UPDATE,
+            request=request,
+            actor=actor,
+            clinic=clinic,
             target=policy,
-            details={"enabled": enabled, "supporter_after_days": supporter_after_days,
-                     "clinician_after_days": clinician_after_days},
-        )  # fmt: skip
+            details={
+                "enabled": enabled,
+                "supporter_after_days": supporter_after_days,
+                "clinician_after_days": clinician_after_days,
+            },
+        )
     return policy
 
 
@@ -536,10 +597,16 @@ def register_ladder() -> None:
     from notifications.planner import register_rule
     from patients.selectors import ATTENTION_SOURCES
 
-    register(Action.REACHED_OUT, Handler(
-        scope=SCOPE, title=gettext_lazy("I reached out"),
-        button=gettext_lazy("Yes, I reached out"), perform=_reached_out, describe=_describe,
-    ))  # fmt: skip
+    register(
+        Action.REACHED_OUT,
+        Handler(
+            scope=SCOPE,
+            title=gettext_lazy("I reached out"),
+            button=gettext_lazy("Yes, I reached out"),
+            perform=_reached_out,
+            describe=_describe,
+        ),
+    )
     register_rule(ladder_rule)
     if ladder_attention not in ATTENTION_SOURCES:
         ATTENTION_SOURCES.append(ladder_attention)
@@ -567,19 +634,21 @@ def seed_ladder(demos: list[Any], rng: random.Random, today: date) -> None:
         PatientEngagement.objects.update_or_create(
             patient=quiet, defaults={"ladder_contact": contact}
         )
-        ladder = Ladder.objects.create(patient=quiet, streak=quiet.last_checkin.isoformat(),
-                                       opened_at=now - timedelta(days=2))  # fmt: skip
+        ladder = Ladder.objects.create(
+            patient=quiet, streak=quiet.last_checkin.isoformat(), opened_at=now - timedelta(days=2)
+        )
         LadderStep.objects.create(ladder=ladder, rung=Rung.NUDGE, taken_at=ladder.opened_at)
-        LadderStep.objects.create(ladder=ladder, rung=Rung.SUPPORTER, taken_at=now,
-                                  contact=contact)  # fmt: skip
+        LadderStep.objects.create(ladder=ladder, rung=Rung.SUPPORTER, taken_at=now, contact=contact)
     back = people[-1]
     if back != quiet:
         opened = now - timedelta(days=6)
         ladder = Ladder.objects.create(
-            patient=back, streak=(back.last_checkin - timedelta(days=5)).isoformat(),
-            opened_at=opened, closed_at=opened + timedelta(days=1),
+            patient=back,
+            streak=(back.last_checkin - timedelta(days=5)).isoformat(),
+            opened_at=opened,
+            closed_at=opened + timedelta(days=1),
             closed_reason=CLOSED_CHECKED_IN,
-        )  # fmt: skip
+        )
         LadderStep.objects.create(ladder=ladder, rung=Rung.NUDGE, taken_at=opened)
 
 

@@ -20,11 +20,15 @@ class LadderPolicyForm(forms.ModelForm):
         model = LadderPolicy
         fields = ["enabled", "supporter_after_days", "clinician_after_days"]
         help_texts = {
-            "enabled": _("When check-ins stop: a nudge and an alert, then a chosen supporter is "
-                         "asked to reach out, then a task for the primary clinician."),
-            "supporter_after_days": _("Only a supporter the person chose, with check-in "
-                                      "summaries shared, is asked. They are never told why."),
-        }  # fmt: skip
+            "enabled": _(
+                "When check-ins stop: a nudge and an alert, then a chosen supporter is "
+                "asked to reach out, then a task for the primary clinician."
+            ),
+            "supporter_after_days": _(
+                "Only a supporter the person chose, with check-in "
+                "summaries shared, is asked. They are never told why."
+            ),
+        }
 
     def __init__(self, *args: Any, clinic: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -35,9 +39,14 @@ class LadderPolicyForm(forms.ModelForm):
         supporter, clinician = data.get("supporter_after_days"), data.get("clinician_after_days")
         first = self.clinic.missed_checkin_days
         if supporter is not None and supporter <= first:
-            self.add_error("supporter_after_days", _(
-                "Ask a supporter later than the first nudge, which comes after %(days)d days "
-                "(the missed check-ins setting above).") % {"days": first})  # fmt: skip
+            self.add_error(
+                "supporter_after_days",
+                _(
+                    "Ask a supporter later than the first nudge, which comes after %(days)d days "
+                    "(the missed check-ins setting above)."
+                )
+                % {"days": first},
+            )
         if supporter is not None and clinician is not None and clinician <= supporter:
             self.add_error(
                 "clinician_after_days",
@@ -49,11 +58,14 @@ class LadderPolicyForm(forms.ModelForm):
 class LadderContactForm(forms.Form):
     contact = forms.ModelChoiceField(
         label=_("Who may we ask to say hello if you go quiet for a few days?"),
-        queryset=SupportContact.objects.none(), required=False,
+        queryset=SupportContact.objects.none(),
+        required=False,
         empty_label=_("Nobody: do not ask anyone"),
-        help_text=_("Only people who can see your check-in summaries can be chosen. They get a "
-                    "friendly suggestion to get in touch, never the reason."),
-    )  # fmt: skip
+        help_text=_(
+            "Only people who can see your check-in summaries can be chosen. They get a "
+            "friendly suggestion to get in touch, never the reason."
+        ),
+    )
 
     def __init__(self, *args: Any, candidates: list[SupportContact], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

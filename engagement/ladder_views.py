@@ -66,24 +66,36 @@ def ladder_contact(request: HttpRequest, patient: Patient, access: CopingAccess)
     candidates = ladder_candidates(patient)
     current = chosen_contact(patient)
     form = LadderContactForm(
-        request.POST if request.method == "POST" else None, candidates=candidates,
+        request.POST if request.method == "POST" else None,
+        candidates=candidates,
         initial={"contact": current.pk if current and current in candidates else None},
-    )  # fmt: skip
+    )
     if request.method == "POST":
         if not access.can_edit:
             raise Http404
         if form.is_valid():
             try:
-                ladder_contact_set(patient=patient, contact=form.cleaned_data["contact"],
-                                   actor=request.user, request=request)  # fmt: skip
+                ladder_contact_set(
+                    patient=patient,
+                    contact=form.cleaned_data["contact"],
+                    actor=request.user,
+                    request=request,
+                )
             except ValidationError as error:
                 form.add_error("contact", error.message_dict.get("contact", error.messages))
             else:
                 messages.success(request, _("Saved."))
                 return redirect("engagement:ladder_contact", patient.pk)
-    return network_page(request, patient, access, "engagement/ladder_contact.html", form=form,
-                        current=current, candidates=candidates,
-                        unavailable=current is not None and current not in candidates)  # fmt: skip
+    return network_page(
+        request,
+        patient,
+        access,
+        "engagement/ladder_contact.html",
+        form=form,
+        current=current,
+        candidates=candidates,
+        unavailable=current is not None and current not in candidates,
+    )
 
 
 @role_required(Role.ADMIN)
@@ -97,10 +109,14 @@ def ladder_policy(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             with transaction.atomic():
-                policy_save(clinic=clinic, enabled=data["enabled"],
-                            supporter_after_days=data["supporter_after_days"],
-                            clinician_after_days=data["clinician_after_days"],
-                            actor=request.user, request=request)  # fmt: skip
+                policy_save(
+                    clinic=clinic,
+                    enabled=data["enabled"],
+                    supporter_after_days=data["supporter_after_days"],
+                    clinician_after_days=data["clinician_after_days"],
+                    actor=request.user,
+                    request=request,
+                )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

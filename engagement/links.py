@@ -87,10 +87,13 @@ def make_link(
 ) -> str:
     """A new link for `contact` to do `action`; returns the absolute URL."""
     link = ActionLink.objects.create(
-        nonce=secrets.token_urlsafe(32), action=action, contact=contact,
-        patient=patient or contact.patient, target=target or {},
+        nonce=secrets.token_urlsafe(32),
+        action=action,
+        contact=contact,
+        patient=patient or contact.patient,
+        target=target or {},
         expires_at=timezone.now() + valid_for,
-    )  # fmt: skip
+    )
     return absolute_url(link)
 
 

@@ -62,13 +62,19 @@ class PatientEngagement(models.Model):
 
     patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="engagement")
     digest_mode = models.CharField(
-        _("weekly digests to my supporters"), max_length=10, choices=DigestMode.choices,
+        _("weekly digests to my supporters"),
+        max_length=10,
+        choices=DigestMode.choices,
         default=DigestMode.FULL,
-    )  # fmt: skip
+    )
     ladder_contact = models.ForeignKey(
-        SupportContact, verbose_name=_("who may be asked to reach out if I go quiet"),
-        on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-    )  # fmt: skip
+        SupportContact,
+        verbose_name=_("who may be asked to reach out if I go quiet"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -133,9 +139,12 @@ class HelpAcknowledgement(models.Model):
         SupportContact, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(_("on it since"), auto_now_add=True)
 
     class Meta:
@@ -144,14 +153,16 @@ class HelpAcknowledgement(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["request", "contact"], condition=models.Q(contact__isnull=False),
+                fields=["request", "contact"],
+                condition=models.Q(contact__isnull=False),
                 name="engagement_contact_acknowledges_once",
             ),
             models.UniqueConstraint(
-                fields=["request", "user"], condition=models.Q(user__isnull=False),
+                fields=["request", "user"],
+                condition=models.Q(user__isnull=False),
                 name="engagement_user_acknowledges_once",
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"on it: request {self.request_id}"
@@ -169,13 +180,15 @@ class LadderPolicy(models.Model):
     )
     enabled = models.BooleanField(_("use the escalation ladder"), default=True)
     supporter_after_days = models.PositiveSmallIntegerField(
-        _("ask a chosen supporter to reach out after (days)"), default=4,
+        _("ask a chosen supporter to reach out after (days)"),
+        default=4,
         validators=[MinValueValidator(2), MaxValueValidator(30)],
-    )  # fmt: skip
+    )
     clinician_after_days = models.PositiveSmallIntegerField(
-        _("add a task for the primary clinician after (days)"), default=6,
+        _("add a task for the primary clinician after (days)"),
+        default=6,
         validators=[MinValueValidator(2), MaxValueValidator(60)],
-    )  # fmt: skip
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -232,15 +245,21 @@ class LadderStep(models.Model):
         SupportContact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="ladder_tasks",
-    )  # fmt: skip
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
     acted_at = models.DateTimeField(_("acted on"), null=True, blank=True)
     acted_by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
     acted_by_contact = models.ForeignKey(
         SupportContact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -281,13 +300,18 @@ class CelebrationMessage(models.Model):
     message = models.TextField(_("message"), max_length=MAX_LENGTH)
     flags = models.JSONField(_("words to review"), default=list, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=CelebrationStatus.choices,
+        _("status"),
+        max_length=10,
+        choices=CelebrationStatus.choices,
         default=CelebrationStatus.PENDING,
-    )  # fmt: skip
+    )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -11,13 +11,16 @@ from audit.services import audit_record
 from engagement.links import HANDLERS, LinkProblem, check_link, use
 from networks.views import first_name
 
-PROBLEM_STATUS = {"tampered": 400, "unknown": 404, "used": 410, "expired": 410,
-                  "not_shared": 410}  # fmt: skip
+PROBLEM_STATUS = {"tampered": 400, "unknown": 404, "used": 410, "expired": 410, "not_shared": 410}
 
 
 def link_problem(request: HttpRequest, problem: LinkProblem) -> HttpResponse:
-    return render(request, "engagement/link_problem.html", {"reason": problem.code},
-                  status=PROBLEM_STATUS.get(problem.code, 400))  # fmt: skip
+    return render(
+        request,
+        "engagement/link_problem.html",
+        {"reason": problem.code},
+        status=PROBLEM_STATUS.get(problem.code, 400),
+    )
 
 
 @never_cache
@@ -30,15 +33,23 @@ def act(request: HttpRequest, token: str) -> HttpResponse:
     handler = HANDLERS[link.action]
     form = handler.form(request.POST or None) if handler.form else None
     context = {
-        "link": link, "handler": handler, "form": form, "first_name": first_name(link.patient),
+        "link": link,
+        "handler": handler,
+        "form": form,
+        "first_name": first_name(link.patient),
         "description": handler.describe(link) if handler.describe else "",
-    }  # fmt: skip
+    }
     if request.method == "GET":  # the supporter sees what the person shares: "who saw" lists it
         contact = link.contact
-        audit_record(action=Action.VIEW, request=request, actor=contact.user,
-                     clinic=link.patient.clinic, target=contact, patient=link.patient,
-                     details={"contact": contact.pk, "via": "link",
-                              "link": link.action})  # fmt: skip
+        audit_record(
+            action=Action.VIEW,
+            request=request,
+            actor=contact.user,
+            clinic=link.patient.clinic,
+            target=contact,
+            patient=link.patient,
+            details={"contact": contact.pk, "via": "link", "link": link.action},
+        )
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             context["done"] = use(link, request, form.cleaned_data if form else {})

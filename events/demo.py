@@ -45,21 +45,37 @@ def seed_events(demos: list, rng: random.Random, today: date) -> None:
         clinic, staff = demo.clinic, demo.clinicians[0]
         invitees = demo.patients[:3]
         plans = [
-            (EventKind.FAMILY_WORKSHOP, "Family education workshop: understanding recovery",
-             today + timedelta(days=7 - today.weekday() + 1), 18, "Community room, 2nd floor", 20),
-            (EventKind.ALUMNI_GATHERING, "Alumni gathering",
-             today + timedelta(days=35), 17, "Riverside Park pavilion", None),
-        ]  # fmt: skip
+            (
+                EventKind.FAMILY_WORKSHOP,
+                "Family education workshop: understanding recovery",
+                today + timedelta(days=7 - today.weekday() + 1),
+                18,
+                "Community room, 2nd floor",
+                20,
+            ),
+            (
+                EventKind.ALUMNI_GATHERING,
+                "Alumni gathering",
+                today + timedelta(days=35),
+                17,
+                "Riverside Park pavilion",
+                None,
+            ),
+        ]
         for kind, title, day, hour, place, capacity in plans:
             event, _created = Event.objects.get_or_create(
-                clinic=clinic, title=title,
+                clinic=clinic,
+                title=title,
                 defaults={
-                    "kind": kind, "starts_at": _at(clinic.time_zone, day, hour),
-                    "ends_at": _at(clinic.time_zone, day, hour + 2), "place": place,
-                    "capacity": capacity, "created_by": staff,
+                    "kind": kind,
+                    "starts_at": _at(clinic.time_zone, day, hour),
+                    "ends_at": _at(clinic.time_zone, day, hour + 2),
+                    "place": place,
+                    "capacity": capacity,
+                    "created_by": staff,
                     "description": "Open to people in recovery and the people who support them.",
                 },
-            )  # fmt: skip
+            )
             for patient in invitees:
                 EventInvitation.objects.get_or_create(
                     event=event, patient=patient, defaults={"invited_by": staff}
@@ -80,9 +96,12 @@ def seed_events(demos: list, rng: random.Random, today: date) -> None:
             if Story.objects.filter(patient=patient, title=title).exists():
                 continue
             story = Story(
-                patient=patient, title=title, body=body, display_name_choice=choice,
+                patient=patient,
+                title=title,
+                body=body,
+                display_name_choice=choice,
                 created_by=patient.user,
-            )  # fmt: skip
+            )
             now = timezone.now()
             story.byline = byline_for(story)
             story.consent_text = consent_text_for(story)

@@ -12,9 +12,15 @@ class EventForm(forms.ModelForm):
     class Meta:
         model = Event
         fields = [
-            "kind", "title", "description", "starts_at", "ends_at", "place", "video_link",
+            "kind",
+            "title",
+            "description",
+            "starts_at",
+            "ends_at",
+            "place",
+            "video_link",
             "capacity",
-        ]  # fmt: skip
+        ]
         widgets = {
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),
@@ -49,9 +55,12 @@ class InviteForm(forms.Form):
 
 class RsvpForm(forms.Form):
     rsvp = forms.ChoiceField(
-        choices=[(Rsvp.YES, Rsvp.YES.label), (Rsvp.NO, Rsvp.NO.label),
-                 (Rsvp.MAYBE, Rsvp.MAYBE.label)],
-    )  # fmt: skip
+        choices=[
+            (Rsvp.YES, Rsvp.YES.label),
+            (Rsvp.NO, Rsvp.NO.label),
+            (Rsvp.MAYBE, Rsvp.MAYBE.label),
+        ],
+    )
 
 
 class StoryForm(forms.Form):

@@ -60,10 +60,17 @@ def event_create(
     )
     with transaction.atomic():
         event = Event.objects.create(
-            clinic=clinic, kind=kind, title=title, description=description, starts_at=starts_at,
-            ends_at=ends_at, place=place, video_link=video_link, capacity=capacity,
+            clinic=clinic,
+            kind=kind,
+            title=title,
+            description=description,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place=place,
+            video_link=video_link,
+            capacity=capacity,
             created_by=actor,
-        )  # fmt: skip
+        )
         audit_record(action=Action.CREATE, actor=actor, clinic=clinic, target=event)
     return event
 
@@ -103,13 +110,16 @@ def event_invite(
         created = event.invitations.count() - before
         for patient in patients:
             audit_record(
-                action=Action.CREATE, actor=actor, clinic=event.clinic, target=event,
+                action=Action.CREATE,
+                actor=actor,
+                clinic=event.clinic,
+                target=event,
                 patient=patient,
                 details={
                     "invited": "event",
                     "supporters": sorted(c.pk for c in contacts if c.patient_id == patient.pk),
                 },
-            )  # fmt: skip
+            )
     return created
 
 
@@ -133,9 +143,13 @@ def rsvp_set(*, invitation: EventInvitation, answer: str, actor: User) -> EventI
         invitation.save(update_fields=["rsvp", "responded_at"])
         patient_id = invitation.patient_id or invitation.contact.patient_id
         audit_record(
-            action=Action.UPDATE, actor=actor, clinic=event.clinic, target=invitation,
-            patient=Patient(pk=patient_id), details={"rsvp": answer},
-        )  # fmt: skip
+            action=Action.UPDATE,
+            actor=actor,
+            clinic=event.clinic,
+            target=invitation,
+            patient=Patient(pk=patient_id),
+            details={"rsvp": answer},
+        )
     return invitation
 
 
@@ -251,9 +265,13 @@ def story_consent(*, story: Story, actor: User, signed_name: str, agree: bool) -
         story.withdrawn_at = None
         story.save()
         audit_record(
-            action=Action.CONSENT_CHANGE, actor=actor, clinic=patient.clinic, target=story,
-            patient=patient, details={"story": "consented"},
-        )  # fmt: skip
+            action=Action.CONSENT_CHANGE,
+            actor=actor,
+            clinic=patient.clinic,
+            target=story,
+            patient=patient,
+            details={"story": "consented"},
+        )
     return story
 
 
@@ -271,9 +289,13 @@ def story_publish(*, story: Story, actor: User) -> Story:
         story.published_by = actor
         story.save(update_fields=["status", "published_at", "published_by", "updated_at"])
         audit_record(
-            action=Action.UPDATE, actor=actor, clinic=story.patient.clinic, target=story,
-            patient=story.patient, details={"story": "published"},
-        )  # fmt: skip
+            action=Action.UPDATE,
+            actor=actor,
+            clinic=story.patient.clinic,
+            target=story,
+            patient=story.patient,
+            details={"story": "published"},
+        )
     return story
 
 
@@ -290,7 +312,11 @@ def story_withdraw(*, story: Story, actor: User) -> Story:
         story.withdrawn_at = timezone.now()
         story.save(update_fields=["status", "withdrawn_at", "updated_at"])
         audit_record(
-            action=Action.CONSENT_CHANGE, actor=actor, clinic=story.patient.clinic, target=story,
-            patient=story.patient, details={"story": "withdrawn"},
-        )  # fmt: skip
+            action=Action.CONSENT_CHANGE,
+            actor=actor,
+            clinic=story.patient.clinic,
+            target=story,
+            patient=story.patient,
+            details={"story": "withdrawn"},
+        )
     return story

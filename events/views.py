@@ -37,10 +37,13 @@ def index(request: HttpRequest) -> HttpResponse:
         return render(request, "events/staff_list.html", {"events": events})
     invited = selectors.invited_events(membership)
     audit_record(
-        action=Action.VIEW, request=request,
-        details={"page": "events_invited",
-                 "invitations": [i.pk for item in invited for i in item.invitations]},
-    )  # fmt: skip
+        action=Action.VIEW,
+        request=request,
+        details={
+            "page": "events_invited",
+            "invitations": [i.pk for item in invited for i in item.invitations],
+        },
+    )
     return render(request, "events/my_invitations.html", {"invited": invited, "Rsvp": Rsvp})
 
 
@@ -68,9 +71,11 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             created = services.event_invite(
-                event=event, actor=request.user, patients=list(form.cleaned_data["patients"]),
+                event=event,
+                actor=request.user,
+                patients=list(form.cleaned_data["patients"]),
                 include_supporters=form.cleaned_data["include_supporters"],
-            )  # fmt: skip
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -79,16 +84,20 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     invitations = list(selectors.invitations_of_event(event, request.membership))
     if request.method == "GET":
         audit_record(
-            action=Action.VIEW, request=request, target=event,
+            action=Action.VIEW,
+            request=request,
+            target=event,
             details={"page": "event_detail", "invitations": len(invitations)},
-        )  # fmt: skip
+        )
         # The page names people: those invited, and everyone in the invite picker.
         named = {invitation.patient_id for invitation in invitations}
         named.update(patients.values_list("pk", flat=True))
         audit_list(
-            list_name="event_detail", patient_ids=named, request=request,
+            list_name="event_detail",
+            patient_ids=named,
+            request=request,
             filters={"event": event.pk},
-        )  # fmt: skip
+        )
     # The answers are counted for everyone invited (numbers only); names only for the people
     # this staff member may see.
     counts = dict.fromkeys(Rsvp.values, 0)
@@ -98,9 +107,14 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     return render(
         request,
         "events/event_detail.html",
-        {"event": event, "form": form, "invitations": invitations, "counts": counts,
-         "others": others},
-    )  # fmt: skip
+        {
+            "event": event,
+            "form": form,
+            "invitations": invitations,
+            "counts": counts,
+            "others": others,
+        },
+    )
 
 
 @require_POST
@@ -112,8 +126,9 @@ def rsvp(request: HttpRequest, invitation_id: int) -> HttpResponse:
         messages.error(request, _("Choose yes, no or maybe."))
         return redirect("events:index")
     try:
-        services.rsvp_set(invitation=invitation, answer=form.cleaned_data["rsvp"],
-                          actor=request.user)  # fmt: skip
+        services.rsvp_set(
+            invitation=invitation, answer=form.cleaned_data["rsvp"], actor=request.user
+        )
     except services.EventFull as error:
         messages.error(request, error.messages[0])
     except ValidationError as error:
@@ -130,9 +145,10 @@ def rsvp(request: HttpRequest, invitation_id: int) -> HttpResponse:
 def stories(request: HttpRequest) -> HttpResponse:
     published = list(selectors.published_stories(request.clinic))
     audit_record(
-        action=Action.VIEW, request=request,
+        action=Action.VIEW,
+        request=request,
         details={"page": "stories", "stories": [s.pk for s in published]},
-    )  # fmt: skip
+    )
     return render(request, "events/stories.html", {"stories": published})
 
 
@@ -140,8 +156,9 @@ def stories(request: HttpRequest) -> HttpResponse:
 def my_stories(request: HttpRequest) -> HttpResponse:
     patient = own_patient_record(request.membership)
     mine = list(selectors.stories_of_patient(patient))
-    audit_record(action=Action.VIEW, request=request, patient=patient,
-                 details={"page": "my_stories"})  # fmt: skip
+    audit_record(
+        action=Action.VIEW, request=request, patient=patient, details={"page": "my_stories"}
+    )
     return render(request, "events/my_stories.html", {"stories": mine})
 
 
@@ -151,9 +168,11 @@ def _story_form_page(
     initial = {}
     if story is not None:
         initial = {
-            "title": story.title, "body": story.body,
-            "display_name_choice": story.display_name_choice, "chosen_name": story.chosen_name,
-        }  # fmt: skip
+            "title": story.title,
+            "body": story.body,
+            "display_name_choice": story.display_name_choice,
+            "chosen_name": story.chosen_name,
+        }
     form = StoryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -178,12 +197,18 @@ def _story_form_page(
             )
             return redirect("events:story_review")
     if request.method == "GET" and story is not None:
-        audit_record(action=Action.VIEW, request=request, target=story, patient=patient,
-                     details={"page": "story_edit"})  # fmt: skip
+        audit_record(
+            action=Action.VIEW,
+            request=request,
+            target=story,
+            patient=patient,
+            details={"page": "story_edit"},
+        )
     return render(
-        request, "events/story_form.html",
+        request,
+        "events/story_form.html",
         {"form": form, "story": story, "patient": patient, "back": back},
-    )  # fmt: skip
+    )
 
 
 @role_required(Role.PATIENT)
@@ -202,8 +227,9 @@ def story_draft_for(request: HttpRequest, patient_id: int) -> HttpResponse:
 def story_edit(request: HttpRequest, story_id: int) -> HttpResponse:
     if request.membership.role == Role.PATIENT:
         story = access.story_for_author(request.membership, story_id)
-        return _story_form_page(request, patient=story.patient, story=story,
-                                back="events:my_stories")  # fmt: skip
+        return _story_form_page(
+            request, patient=story.patient, story=story, back="events:my_stories"
+        )
     if request.membership.role == Role.SUPPORTER:
         raise Http404
     story = access.story_for_staff(request.membership, story_id)
@@ -229,14 +255,25 @@ def story_consent(request: HttpRequest, story_id: int) -> HttpResponse:
             )
             return redirect("events:my_stories")
     if request.method == "GET":
-        audit_record(action=Action.VIEW, request=request, target=story, patient=story.patient,
-                     details={"page": "story_consent"})  # fmt: skip
+        audit_record(
+            action=Action.VIEW,
+            request=request,
+            target=story,
+            patient=story.patient,
+            details={"page": "story_consent"},
+        )
     preview_byline = services.byline_for(story)
     return render(
-        request, "events/story_consent.html",
-        {"story": story, "form": form, "consent_text": services.consent_text_for(story),
-         "byline": preview_byline, "can_consent": can_consent},
-    )  # fmt: skip
+        request,
+        "events/story_consent.html",
+        {
+            "story": story,
+            "form": form,
+            "consent_text": services.consent_text_for(story),
+            "byline": preview_byline,
+            "can_consent": can_consent,
+        },
+    )
 
 
 @require_POST
@@ -253,9 +290,10 @@ def story_review(request: HttpRequest) -> HttpResponse:
     waiting = list(selectors.stories_for_review(request.clinic))
     drafts = list(selectors.drafts_started_by(request.clinic, request.user.pk))
     audit_record(
-        action=Action.VIEW, request=request,
+        action=Action.VIEW,
+        request=request,
         details={"page": "story_review", "stories": [s.pk for s in waiting + drafts]},
-    )  # fmt: skip
+    )
     return render(request, "events/story_review.html", {"stories": waiting, "drafts": drafts})
 
 

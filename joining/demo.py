@@ -21,23 +21,32 @@ def seed_joining(demos: list, rng: random.Random, today: date) -> None:
             if patient.user_id is not None:
                 sent = now - timedelta(days=rng.randint(20, 60))
                 PatientInvitation.objects.create(
-                    patient=patient, channel=InviteChannel.EMAIL, address=patient.user.email,
-                    nonce=secrets.token_hex(16), sent_by=sender,
+                    patient=patient,
+                    channel=InviteChannel.EMAIL,
+                    address=patient.user.email,
+                    nonce=secrets.token_hex(16),
+                    sent_by=sender,
                     expires_at=sent + timedelta(days=PatientInvitation.VALID_DAYS),
-                    accepted_at=sent + timedelta(hours=5), accepted_by=patient.user,
-                )  # fmt: skip
+                    accepted_at=sent + timedelta(hours=5),
+                    accepted_by=patient.user,
+                )
             elif patient in waiting[:1] and (patient.email or patient.phone):
                 channel = InviteChannel.EMAIL if patient.email else InviteChannel.SMS
                 PatientInvitation.objects.create(
-                    patient=patient, channel=channel,
+                    patient=patient,
+                    channel=channel,
                     address=patient.email if patient.email else patient.phone,
-                    nonce=secrets.token_hex(16), sent_by=sender,
+                    nonce=secrets.token_hex(16),
+                    sent_by=sender,
                     expires_at=now + timedelta(days=5),
-                )  # fmt: skip
+                )
             elif patient in waiting[1:2] and (patient.email or patient.phone):
                 sent = now - timedelta(days=12)
                 PatientInvitation.objects.create(
-                    patient=patient, channel=InviteChannel.EMAIL if patient.email else "sms",
-                    address=patient.email or patient.phone, nonce=secrets.token_hex(16),
-                    sent_by=sender, expires_at=sent + timedelta(days=PatientInvitation.VALID_DAYS),
-                )  # fmt: skip
+                    patient=patient,
+                    channel=InviteChannel.EMAIL if patient.email else "sms",
+                    address=patient.email or patient.phone,
+                    nonce=secrets.token_hex(16),
+                    sent_by=sender,
+                    expires_at=sent + timedelta(days=PatientInvitation.VALID_DAYS),
+                )

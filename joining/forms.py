@@ -46,9 +46,11 @@ class JoinForm(forms.Form):
         if not self.fixed_email and email and User.objects.filter(email__iexact=email).exists():
             self.add_error(
                 "email",
-                _("An account with this email address already exists. Sign in with it, then "
-                  "open the invitation link again."),
-            )  # fmt: skip
+                _(
+                    "An account with this email address already exists. Sign in with it, then "
+                    "open the invitation link again."
+                ),
+            )
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("The two passwords do not match."))
@@ -72,11 +74,19 @@ class InviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["channel"]
         field.choices = [
-            (InviteChannel.EMAIL, _("Email to %(address)s") % {"address": patient.email}
-             if patient.email else _("Email (add an address on Edit details first)")),
-            (InviteChannel.SMS, _("Text message to %(number)s") % {"number": patient.phone}
-             if patient.phone else _("Text message (add a phone number first)")),
-        ]  # fmt: skip
+            (
+                InviteChannel.EMAIL,
+                _("Email to %(address)s") % {"address": patient.email}
+                if patient.email
+                else _("Email (add an address on Edit details first)"),
+            ),
+            (
+                InviteChannel.SMS,
+                _("Text message to %(number)s") % {"number": patient.phone}
+                if patient.phone
+                else _("Text message (add a phone number first)"),
+            ),
+        ]
         if not patient.email and patient.phone:
             field.initial = InviteChannel.SMS
 

@@ -151,21 +151,30 @@ def patient_invitation_send(
         revoked_at=now
     )
     invitation = PatientInvitation.objects.create(
-        patient=patient, channel=channel, address=address, nonce=secrets.token_hex(16),
-        sent_by=actor, expires_at=now + timedelta(days=PatientInvitation.VALID_DAYS),
-    )  # fmt: skip
+        patient=patient,
+        channel=channel,
+        address=address,
+        nonce=secrets.token_hex(16),
+        sent_by=actor,
+        expires_at=now + timedelta(days=PatientInvitation.VALID_DAYS),
+    )
     _enqueue_invitation(invitation, invitation_url(invitation, request))
-    audit_record(action=Action.CREATE, request=request, actor=actor, clinic=patient.clinic,
-                 target=invitation, patient=patient,
-                 details={"channel": channel})  # fmt: skip
+    audit_record(
+        action=Action.CREATE,
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        target=invitation,
+        patient=patient,
+        details={"channel": channel},
+    )
     return invitation
 
 
 def _enqueue_invitation(invitation: PatientInvitation, link: str) -> None:
     patient = invitation.patient
     with translation.override(patient.preferred_language or "en"):
-        context = {"name": first_name(patient), "link": link,
-                   "days": PatientInvitation.VALID_DAYS}  # fmt: skip
+        context = {"name": first_name(patient), "link": link, "days": PatientInvitation.VALID_DAYS}
         subject = _("Your invitation to Recovery Hub")
         if invitation.channel == InviteChannel.SMS:
             body = (
@@ -179,13 +188,19 @@ def _enqueue_invitation(invitation: PatientInvitation, link: str) -> None:
             body = render_to_string("joining/email/invitation.txt", context)
     enqueue(
         Message(
-            kind=Kind.PATIENT_INVITATION, occurrence=f"patient_invitation:{invitation.pk}",
-            channel=invitation.channel, recipient_key=f"patient:{patient.pk}",
-            address=invitation.address, subject=subject, body=body, link=link,
+            kind=Kind.PATIENT_INVITATION,
+            occurrence=f"patient_invitation:{invitation.pk}",
+            channel=invitation.channel,
+            recipient_key=f"patient:{patient.pk}",
+            address=invitation.address,
+            subject=subject,
+            body=body,
+            link=link,
             language=patient.preferred_language or "en",
         ),
-        clinic=patient.clinic, patient=patient,
-    )  # fmt: skip
+        clinic=patient.clinic,
+        patient=patient,
+    )
 
 
 @transaction.atomic
@@ -198,9 +213,15 @@ def patient_invitation_revoke(
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        audit_record(action=Action.UPDATE, request=request, actor=actor,
-                     clinic=invitation.patient.clinic, target=invitation,
-                     patient=invitation.patient, details={"revoked": True})  # fmt: skip
+        audit_record(
+            action=Action.UPDATE,
+            request=request,
+            actor=actor,
+            clinic=invitation.patient.clinic,
+            target=invitation,
+            patient=invitation.patient,
+            details={"revoked": True},
+        )
     return invitation
 
 
@@ -229,32 +250,48 @@ def patient_invitation_accept(
         try:
             with transaction.atomic():
                 user = User.objects.create_user(
-                    email=email, password=password, full_name=patient.legal_name,
-                    language=patient.preferred_language or "en", time_zone=patient.time_zone,
-                )  # fmt: skip
+                    email=email,
+                    password=password,
+                    full_name=patient.legal_name,
+                    language=patient.preferred_language or "en",
+                    time_zone=patient.time_zone,
+                )
                 if invitation.channel == InviteChannel.EMAIL:
                     record_proven_email(user)  # the emailed link is the proof
         except IntegrityError:
             raise ValidationError(
-                {"email": _("An account with this email address already exists. Sign in "
-                            "with it, then open the invitation link again.")}
-            ) from None  # fmt: skip
+                {
+                    "email": _(
+                        "An account with this email address already exists. Sign in "
+                        "with it, then open the invitation link again."
+                    )
+                }
+            ) from None
     elif invitation.channel != InviteChannel.EMAIL or not holds_email(user, invitation.address):
         raise ValidationError(
-            {"invitation": _("This invitation was sent to someone else. Sign out, then open "
-                             "the link again to set up your own sign-in.")}
-        )  # fmt: skip
+            {
+                "invitation": _(
+                    "This invitation was sent to someone else. Sign out, then open "
+                    "the link again to set up your own sign-in."
+                )
+            }
+        )
     elif Patient.objects.filter(user=user).exists():
-        raise ValidationError({"invitation": _("This account already belongs to a person in "
-                                               "recovery.")})  # fmt: skip
+        raise ValidationError(
+            {"invitation": _("This account already belongs to a person in recovery.")}
+        )
     membership = Membership.objects.filter(user=user, organization_id=patient.clinic_id).first()
     if membership is None:
         Membership.objects.create(user=user, organization_id=patient.clinic_id, role=Role.PATIENT)
     elif membership.role != Role.PATIENT:
         raise ValidationError(
-            {"invitation": _("This account already has another role at this clinic. Join with "
-                             "a personal email address instead.")}
-        )  # fmt: skip
+            {
+                "invitation": _(
+                    "This account already has another role at this clinic. Join with "
+                    "a personal email address instead."
+                )
+            }
+        )
     elif not membership.is_active:
         membership.is_active = True
         membership.save(update_fields=["is_active"])
@@ -262,8 +299,15 @@ def patient_invitation_accept(
     patient.save(update_fields=["user", "updated_at"])
     invitation.accepted_at, invitation.accepted_by = timezone.now(), user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    audit_record(action=Action.UPDATE, request=request, actor=user, clinic=patient.clinic,
-                 target=invitation, patient=patient, details={"joined": True})  # fmt: skip
+    audit_record(
+        action=Action.UPDATE,
+        request=request,
+        actor=user,
+        clinic=patient.clinic,
+        target=invitation,
+        patient=patient,
+        details={"joined": True},
+    )
     return patient
 
 

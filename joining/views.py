@@ -57,10 +57,12 @@ def _welcome(request: HttpRequest, patient: Patient) -> HttpResponse:
     request.session[SESSION_KEY] = patient.clinic_id
     messages.success(
         request,
-        _("Welcome, %(name)s. This is your own space: check in, see your progress and keep your "
-          "plan close. You can add a passkey under “Sign-in security” in your account menu.")
+        _(
+            "Welcome, %(name)s. This is your own space: check in, see your progress and keep your "
+            "plan close. You can add a passkey under “Sign-in security” in your account menu."
+        )
         % {"name": services.first_name(patient)},
-    )  # fmt: skip
+    )
     return redirect("patients:patient_home")
 
 
@@ -81,8 +83,14 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             # Only the account that holds the invited address joins; a text message proves a
             # phone number, which no account holds, so it only ever sets up a new sign-in.
             if not (by_email and holds_email(request.user, invitation.address)):
-                return not_yours(request, address=invitation.address, clinic=patient.clinic,
-                                 target=invitation, patient=patient, kind="patient")  # fmt: skip
+                return not_yours(
+                    request,
+                    address=invitation.address,
+                    clinic=patient.clinic,
+                    target=invitation,
+                    patient=patient,
+                    kind="patient",
+                )
             if request.method == "POST":
                 try:
                     patient = services.patient_invitation_accept(
@@ -104,9 +112,11 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
                 try:
                     with transaction.atomic():
                         patient = services.patient_invitation_accept(
-                            invitation=invitation, email=form.email_address(),
-                            password=form.cleaned_data["password1"], request=request,
-                        )  # fmt: skip
+                            invitation=invitation,
+                            email=form.email_address(),
+                            password=form.cleaned_data["password1"],
+                            request=request,
+                        )
                 except ValidationError as error:
                     apply_service_errors(form, error)
                 else:
@@ -115,9 +125,14 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     except services.JoinProblem as problem:  # used a moment ago, in another tab
         return _problem(request, problem.reason)
     if request.method == "GET":
-        audit_record(action=Action.VIEW, request=request, clinic=patient.clinic,
-                     target=invitation, patient=patient,
-                     details={"page": "join", "by": "invitee"})  # fmt: skip
+        audit_record(
+            action=Action.VIEW,
+            request=request,
+            clinic=patient.clinic,
+            target=invitation,
+            patient=patient,
+            details={"page": "join", "by": "invitee"},
+        )
     return render(request, "joining/join.html", context)
 
 
@@ -146,8 +161,13 @@ def checkin_now(request: HttpRequest, token: str) -> HttpResponse:
         try:
             with transaction.atomic():
                 services.link_use(link.digest)
-                checkin_submit(patient=patient, actor=None, request=request,
-                               at=_moment_of(link), **form.service_values())  # fmt: skip
+                checkin_submit(
+                    patient=patient,
+                    actor=None,
+                    request=request,
+                    at=_moment_of(link),
+                    **form.service_values(),
+                )
         except ValidationError as error:
             apply_service_errors(form, error)
         except services.JoinProblem as problem:
@@ -159,13 +179,24 @@ def checkin_now(request: HttpRequest, token: str) -> HttpResponse:
                 if state.state == "invited"
                 else ""
             )
-            return render(request, "joining/checkin_done.html",
-                          {"first_name": services.first_name(patient), "join_url": join_url,
-                           "joined": patient.user_id is not None})  # fmt: skip
+            return render(
+                request,
+                "joining/checkin_done.html",
+                {
+                    "first_name": services.first_name(patient),
+                    "join_url": join_url,
+                    "joined": patient.user_id is not None,
+                },
+            )
     if request.method == "GET":
-        audit_record(action=Action.VIEW, request=request, clinic=patient.clinic,
-                     target=patient, patient=patient,
-                     details={"page": "checkin_link", "by": "patient"})  # fmt: skip
+        audit_record(
+            action=Action.VIEW,
+            request=request,
+            clinic=patient.clinic,
+            target=patient,
+            patient=patient,
+            details={"page": "checkin_link", "by": "patient"},
+        )
     return render(request, "joining/checkin.html", context)
 
 
@@ -196,10 +227,16 @@ def person(request: HttpRequest, token: str) -> HttpResponse:
         and latest.accepted_at is None
         and patient.status not in services.CARE_ENDED
     )
-    return render(request, "joining/person.html", {
-        "first_name": services.first_name(patient), "renewable": renewable, "sent": sent,
-        "to": masked(sent.address) if sent else "",
-    })  # fmt: skip
+    return render(
+        request,
+        "joining/person.html",
+        {
+            "first_name": services.first_name(patient),
+            "renewable": renewable,
+            "sent": sent,
+            "to": masked(sent.address) if sent else "",
+        },
+    )
 
 
 def supporter(request: HttpRequest, token: str) -> HttpResponse:
@@ -216,8 +253,9 @@ def supporter(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(
             reverse("networks:invitation", args=[supporter_invitation_token(invitation)])
         )
-    return render(request, "joining/supporter.html",
-                  {"first_name": services.first_name(contact.patient)})  # fmt: skip
+    return render(
+        request, "joining/supporter.html", {"first_name": services.first_name(contact.patient)}
+    )
 
 
 # --- A staff invitation -----------------------------------------------------------------------
@@ -246,8 +284,13 @@ def staff(request: HttpRequest, token: str) -> HttpResponse:
     try:
         if request.user.is_authenticated:
             if not holds_email(request.user, invitation.email):
-                return not_yours(request, address=invitation.email, clinic=clinic,
-                                 target=invitation, kind="staff")  # fmt: skip
+                return not_yours(
+                    request,
+                    address=invitation.email,
+                    clinic=clinic,
+                    target=invitation,
+                    kind="staff",
+                )
             if request.method == "POST":
                 try:
                     membership = staff_invitation_accept(
@@ -262,16 +305,19 @@ def staff(request: HttpRequest, token: str) -> HttpResponse:
         else:
             form = StaffJoinForm(
                 request.POST if request.method == "POST" else None,
-                email=invitation.email, initial={"full_name": invitation.full_name},
-            )  # fmt: skip
+                email=invitation.email,
+                initial={"full_name": invitation.full_name},
+            )
             context["form"] = form
             if request.method == "POST" and form.is_valid():
                 try:
                     with transaction.atomic():
                         membership = staff_join_new(
-                            invitation=invitation, full_name=form.cleaned_data["full_name"],
-                            password=form.cleaned_data["password1"], request=request,
-                        )  # fmt: skip
+                            invitation=invitation,
+                            full_name=form.cleaned_data["full_name"],
+                            password=form.cleaned_data["password1"],
+                            request=request,
+                        )
                 except ValidationError as error:
                     apply_service_errors(form, error)
                 else:
@@ -279,12 +325,18 @@ def staff(request: HttpRequest, token: str) -> HttpResponse:
                     return _staff_welcome(request, membership)
     except StaffInvitationProblem as problem:  # accepted a moment ago, in another tab
         if problem.reason == "not_yours":
-            return not_yours(request, address=invitation.email, clinic=clinic,
-                             target=invitation, kind="staff")  # fmt: skip
+            return not_yours(
+                request, address=invitation.email, clinic=clinic, target=invitation, kind="staff"
+            )
         return _problem(request, problem.reason, about="staff")
     if request.method == "GET":
-        audit_record(action=Action.VIEW, request=request, clinic=clinic, target=invitation,
-                     details={"page": "staff_invitation", "by": "invitee"})  # fmt: skip
+        audit_record(
+            action=Action.VIEW,
+            request=request,
+            clinic=clinic,
+            target=invitation,
+            details={"page": "staff_invitation", "by": "invitee"},
+        )
     return render(request, "joining/staff.html", context)
 
 
@@ -316,22 +368,33 @@ def sign_in_page(request: HttpRequest, patient: Patient, access: ChartAccess) ->
         elif form.is_valid():
             try:
                 invitation = services.patient_invitation_send(
-                    patient=patient, actor=request.user, channel=form.cleaned_data["channel"],
+                    patient=patient,
+                    actor=request.user,
+                    channel=form.cleaned_data["channel"],
                     request=request,
-                )  # fmt: skip
+                )
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
                 return feedback_redirect(
-                    request, url,
+                    request,
+                    url,
                     _("Invitation sent to %(address)s. The link works for %(days)d days.")
                     % {"address": invitation.address, "days": PatientInvitation.VALID_DAYS},
                     at="invitation",
-                )  # fmt: skip
+                )
     header = patient_selectors.chart_header(patient)
-    return render(request, "joining/sign_in.html", {
-        "patient": patient, "access": access, "tab": "overview", "form": form,
-        "sign_in": services.sign_in_state(patient),
-        "invitations": patient.invitations.select_related("sent_by")[:20], "now": timezone.now(),
-        **header,
-    })  # fmt: skip
+    return render(
+        request,
+        "joining/sign_in.html",
+        {
+            "patient": patient,
+            "access": access,
+            "tab": "overview",
+            "form": form,
+            "sign_in": services.sign_in_state(patient),
+            "invitations": patient.invitations.select_related("sent_by")[:20],
+            "now": timezone.now(),
+            **header,
+        },
+    )

@@ -28,6 +28,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.api_base import ApiView, StrictJSONParser, StrictMultiPartParser, service_errors
 from accounts.models import Role
 from audit.models import Action
 from audit.services import audit_record
@@ -49,7 +50,6 @@ from networks.serializers import (
     SupporterPatientSerializer,
 )
 from patients.models import Patient
-from recovery_hub.api import ApiView, StrictJSONParser, StrictMultiPartParser, service_errors
 
 READ_ONLY_MESSAGE = _(
     "Clinic admins can read a patient's support network but not change it. The person in "
@@ -96,9 +96,13 @@ class NetworkView(ApiView):
     def audit_view(self, patient: Patient, api: str, **details: object) -> None:
         """Reading the network of a patient is audited, like opening the chart."""
         audit_record(
-            action=Action.VIEW, request=self.request, clinic=patient.clinic, target=patient,
-            patient=patient, details={"api": api, **details},
-        )  # fmt: skip
+            action=Action.VIEW,
+            request=self.request,
+            clinic=patient.clinic,
+            target=patient,
+            patient=patient,
+            details={"api": api, **details},
+        )
 
 
 # --- Contacts ---------------------------------------------------------------------------------
@@ -239,9 +243,13 @@ class HelpTaskScopedView(NetworkView):
 
     def audit_supporter_view(self, contact: SupportContact, api: str) -> None:
         audit_record(
-            action=Action.VIEW, request=self.request, clinic=self.membership().organization,
-            target=contact.patient, patient=contact.patient, details={"api": api},
-        )  # fmt: skip
+            action=Action.VIEW,
+            request=self.request,
+            clinic=self.membership().organization,
+            target=contact.patient,
+            patient=contact.patient,
+            details={"api": api},
+        )
 
     def task_data(self, task: HelpTask) -> dict[str, Any]:
         if self.is_supporter():
@@ -390,9 +398,12 @@ class SupporterPatientListView(NetworkView):
             views.append(build_supporter_view(contact))
         for view in views:
             audit_record(
-                action=Action.VIEW, request=request, clinic=clinic, target=view.patient,
+                action=Action.VIEW,
+                request=request,
+                clinic=clinic,
+                target=view.patient,
                 patient=view.patient,
                 details={"api": "supporter-patients", "scopes": sorted(view.scopes)},
-            )  # fmt: skip
+            )
         data = SupporterPatientSerializer(views, many=True).data
         return self.get_paginated_response(data)

@@ -13,8 +13,9 @@ from django.utils import timezone
 from networks.models import Consent, ContactStatus, ExpiryEvent, SupportContact
 from patients.models import PatientStatus
 
-ALL_SCOPES = frozenset({"milestones", "checkin_summary", "coping_plan", "appointments",
-                        "help_tasks"})  # fmt: skip
+ALL_SCOPES = frozenset(
+    {"milestones", "checkin_summary", "coping_plan", "appointments", "help_tasks"}
+)
 ENDED_STATUSES = (PatientStatus.DISCHARGED, PatientStatus.ALUMNI)
 
 

@@ -55,9 +55,11 @@ class ContactForm(forms.Form):
         label=_("When I'm struggling, how this person can help"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text=_("In the words of the person in recovery, for example: “Call me and go for a "
-                    "walk with me.” They see this only if the coping plan is shared with them."),
-    )  # fmt: skip
+        help_text=_(
+            "In the words of the person in recovery, for example: “Call me and go for a "
+            "walk with me.” They see this only if the coping plan is shared with them."
+        ),
+    )
     reach_out_weekday = forms.TypedChoiceField(
         label=_("Regular reach-out: day"),
         choices=[("", _("No regular day")), *WEEKDAYS.items()],
@@ -75,9 +77,11 @@ class ContactForm(forms.Form):
             self.fields["invite_now"] = forms.BooleanField(
                 label=_("Invite them by email now"),
                 required=False,
-                help_text=_("They get a link to join, valid for seven days. Nothing is shared "
-                            "with them until a consent is signed."),
-            )  # fmt: skip
+                help_text=_(
+                    "They get a link to join, valid for seven days. Nothing is shared "
+                    "with them until a consent is signed."
+                ),
+            )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -218,19 +222,26 @@ class ConsentForm(SignatureMixin, forms.Form):
     until_discharge = forms.BooleanField(label=ExpiryEvent.DISCHARGE.label, required=False)
 
     def __init__(
-        self, *args: object, signer: str, recipient: str, held_lookup: HeldLookup | None = None,
+        self,
+        *args: object,
+        signer: str,
+        recipient: str,
+        held_lookup: HeldLookup | None = None,
         **kwargs: object,
-    ) -> None:  # fmt: skip
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["expires_on"].help_text = _(
             "Give an end date, or choose “when I am discharged”, or both: whichever comes first."
         )
         self._add_signature(
             signer,
-            _("I agree that the clinic shares the information ticked above with %(name)s, for "
-              "the purpose and until the end written here.") % {"name": recipient},
+            _(
+                "I agree that the clinic shares the information ticked above with %(name)s, for "
+                "the purpose and until the end written here."
+            )
+            % {"name": recipient},
             held_lookup,
-        )  # fmt: skip
+        )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -260,19 +271,27 @@ class ScopeChangeForm(SignatureMixin, forms.Form):
     )
 
     def __init__(
-        self, *args: object, signer: str, recipient: str, current: list[str],
-        held_lookup: HeldLookup | None = None, **kwargs: object,
-    ) -> None:  # fmt: skip
+        self,
+        *args: object,
+        signer: str,
+        recipient: str,
+        current: list[str],
+        held_lookup: HeldLookup | None = None,
+        **kwargs: object,
+    ) -> None:
         kwargs.setdefault("prefix", "change")
         kwargs.setdefault("initial", {"scopes": list(current)})
         super().__init__(*args, **kwargs)
         self.current = sorted(current)
         self._add_signature(
             signer,
-            _("I agree that the clinic shares what is switched on above with %(name)s, for the "
-              "same purpose and until the same end as now.") % {"name": recipient},
+            _(
+                "I agree that the clinic shares what is switched on above with %(name)s, for the "
+                "same purpose and until the same end as now."
+            )
+            % {"name": recipient},
             held_lookup,
-        )  # fmt: skip
+        )
 
     def clean_scopes(self) -> list[str]:
         chosen = self.cleaned_data["scopes"]

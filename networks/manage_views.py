@@ -25,11 +25,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
-from accounts.dates import day
 from accounts.feedback import feedback_redirect
 from accounts.models import Role
 from coping.access import CopingAccess, own_patient_record, patient_page
 from coping.plan import SECTION_LABELS
+from core.dates import day
 from networks import selectors, services
 from networks.consent import consent_state, consents_in_force
 from networks.manage_forms import (
@@ -65,13 +65,23 @@ ENCOURAGEMENTS_PLACE = "encouragements"
 
 # The picture groups people the way a person would describe their circle.
 PICTURE_GROUPS: list[tuple[Promise, set[str]]] = [
-    (gettext_lazy("Family"), {Relationship.PARENT, Relationship.PARTNER, Relationship.SIBLING,
-                              Relationship.CHILD, Relationship.OTHER_FAMILY}),
+    (
+        gettext_lazy("Family"),
+        {
+            Relationship.PARENT,
+            Relationship.PARTNER,
+            Relationship.SIBLING,
+            Relationship.CHILD,
+            Relationship.OTHER_FAMILY,
+        },
+    ),
     (gettext_lazy("Friends"), {Relationship.FRIEND}),
-    (gettext_lazy("Recovery community"), {Relationship.PEER, Relationship.SPONSOR,
-                                          Relationship.COMMUNITY}),
+    (
+        gettext_lazy("Recovery community"),
+        {Relationship.PEER, Relationship.SPONSOR, Relationship.COMMUNITY},
+    ),
     (gettext_lazy("Professionals"), {Relationship.PROFESSIONAL}),
-]  # fmt: skip
+]
 
 # Who fits a task: the offers that make a person a natural first ask for each kind of help.
 FITTING_OFFERS: dict[str, set[str]] = {
@@ -253,10 +263,15 @@ def network_picture(patient: Patient, contacts: list[SupportContact]) -> Network
         anchor = "middle" if abs(lx - cx) < 20 else ("start" if lx > cx else "end")
         groups.append(PictureGroup(label=str(label), x=lx, y=ly, anchor=anchor, nodes=nodes))
     return NetworkPicture(
-        width=width, height=height, cx=cx, cy=cy,
-        patient_initials=_initials(patient.display_name), groups=groups, count=len(shown),
+        width=width,
+        height=height,
+        cx=cx,
+        cy=cy,
+        patient_initials=_initials(patient.display_name),
+        groups=groups,
+        count=len(shown),
         show_names=len(shown) <= 16,
-    )  # fmt: skip
+    )
 
 
 # --- The network page ------------------------------------------------------------------------
@@ -276,11 +291,16 @@ def network(request: HttpRequest, patient: Patient, access: CopingAccess) -> Htt
         patient, include_hidden=access.is_staff
     ).select_related("hidden_by")[:RECENT_ENCOURAGEMENTS]
     return _page(
-        request, patient, access, "networks/manage_network.html",
-        contacts=contacts, picture=network_picture(patient, contacts),
-        encouragements=list(encouragements), soon_days=14,
+        request,
+        patient,
+        access,
+        "networks/manage_network.html",
+        contacts=contacts,
+        picture=network_picture(patient, contacts),
+        encouragements=list(encouragements),
+        soon_days=14,
         sharing_count=sum(1 for contact in contacts if contact.sharing_now),
-    )  # fmt: skip
+    )
 
 
 @role_required(Role.PATIENT)
@@ -378,19 +398,25 @@ def contact_invite(
     except ValidationError as error:
         return _refused(request, contact, error)
     return _to_card(
-        request, contact,
-        _("An invitation was sent to %(email)s. The link works for %(days)s days; any "
-          "earlier link no longer works.")
+        request,
+        contact,
+        _(
+            "An invitation was sent to %(email)s. The link works for %(days)s days; any "
+            "earlier link no longer works."
+        )
         % {"email": invitation.email, "days": Invitation.VALID_DAYS},
-    )  # fmt: skip
+    )
 
 
 @network_view(write=True)
 @require_POST
 def invitation_revoke(
-    request: HttpRequest, patient: Patient, access: CopingAccess, contact_id: int,
+    request: HttpRequest,
+    patient: Patient,
+    access: CopingAccess,
+    contact_id: int,
     invitation_id: int,
-) -> HttpResponse:  # fmt: skip
+) -> HttpResponse:
     contact = _contact(patient, contact_id)
     invitation = get_object_or_404(contact.invitations.all(), pk=invitation_id)
     if invitation.revoked_at is not None:
@@ -435,9 +461,11 @@ def _consents(contact: SupportContact) -> tuple[list[Consent], Consent | None]:
 
 
 def _save_consent(
-    request: HttpRequest, form: ConsentForm | ScopeChangeForm, contact: SupportContact,
+    request: HttpRequest,
+    form: ConsentForm | ScopeChangeForm,
+    contact: SupportContact,
     write: Callable[[], Consent],
-) -> Consent | None:  # fmt: skip
+) -> Consent | None:
     """Run the write of a valid form; on any refusal keep a freshly attached paper form so the
     person corrects the form without attaching the file again."""
     consent = None
@@ -455,9 +483,11 @@ def _save_consent(
         if form.held is not None:
             services.paper_form_release(form.held)
         token = services.paper_form_hold(
-            contact=contact, actor=request.user, upload=form.fresh_upload,
+            contact=contact,
+            actor=request.user,
+            upload=form.fresh_upload,
             shown_name=form.fresh_name,
-        )  # fmt: skip
+        )
         form.keep_upload(token)
     return None
 
@@ -475,24 +505,30 @@ def consent(
     form = None
     if access.can_edit:
         form = ConsentForm(
-            _posted(request), request.FILES or None, initial=_consent_initial(current, patient),
-            signer=_signer(access), recipient=contact.name,
+            _posted(request),
+            request.FILES or None,
+            initial=_consent_initial(current, patient),
+            signer=_signer(access),
+            recipient=contact.name,
             held_lookup=_held_lookup(request, contact),
-        )  # fmt: skip
+        )
         if request.method == "POST":
             saved = _save_consent(
-                request, form, contact,
+                request,
+                form,
+                contact,
                 lambda: services.consent_grant(
                     contact=contact, actor=request.user, request=request, **form.service_fields()
                 ),
-            )  # fmt: skip
+            )
             if saved is not None:
                 return feedback_redirect(
-                    request, _consent_url(patient, contact),
+                    request,
+                    _consent_url(patient, contact),
                     _("The consent was recorded. %(name)s sees what it allows from now on.")
                     % {"name": contact.name},
                     at=CONSENT_PLACE,
-                )  # fmt: skip
+                )
     return _consent_page(request, patient, access, contact, consents, current, form=form)
 
 
@@ -507,42 +543,58 @@ def consent_change(
     consents, current = _consents(contact)
     if current is None or contact.status == ContactStatus.REMOVED:
         return feedback_redirect(
-            request, _consent_url(patient, contact),
+            request,
+            _consent_url(patient, contact),
             _("There is no consent in force to change. Sign a new consent instead."),
-            at=CONSENT_PLACE, level=messages.ERROR,
-        )  # fmt: skip
+            at=CONSENT_PLACE,
+            level=messages.ERROR,
+        )
     current.contact = contact
     form = ScopeChangeForm(
-        request.POST, request.FILES or None, signer=_signer(access), recipient=contact.name,
-        current=current.scopes, held_lookup=_held_lookup(request, contact),
-    )  # fmt: skip
+        request.POST,
+        request.FILES or None,
+        signer=_signer(access),
+        recipient=contact.name,
+        current=current.scopes,
+        held_lookup=_held_lookup(request, contact),
+    )
     saved = _save_consent(
-        request, form, contact,
+        request,
+        form,
+        contact,
         lambda: services.consent_scopes_change(
             consent=current, actor=request.user, request=request, **form.service_fields()
         ),
-    )  # fmt: skip
+    )
     if saved is not None:
         labels = ", ".join(str(Scope(s).label) for s in saved.scopes if s in Scope.values)
         return feedback_redirect(
-            request, _consent_url(patient, contact),
+            request,
+            _consent_url(patient, contact),
             _("The change was signed. From now on %(name)s sees: %(scopes)s.")
             % {"name": contact.name, "scopes": labels},
             at=CONSENT_PLACE,
-        )  # fmt: skip
+        )
     return _consent_page(request, patient, access, contact, consents, current, change_form=form)
 
 
 def _consent_page(
-    request: HttpRequest, patient: Patient, access: CopingAccess, contact: SupportContact,
-    consents: list[Consent], current: Consent | None, *, form: ConsentForm | None = None,
+    request: HttpRequest,
+    patient: Patient,
+    access: CopingAccess,
+    contact: SupportContact,
+    consents: list[Consent],
+    current: Consent | None,
+    *,
+    form: ConsentForm | None = None,
     change_form: ScopeChangeForm | None = None,
-) -> HttpResponse:  # fmt: skip
+) -> HttpResponse:
     if form is None and access.can_edit:
         form = ConsentForm(
-            initial=_consent_initial(current, patient), signer=_signer(access),
+            initial=_consent_initial(current, patient),
+            signer=_signer(access),
             recipient=contact.name,
-        )  # fmt: skip
+        )
     changeable = access.can_edit and contact.status != ContactStatus.REMOVED
     changeable = changeable and services.consent_scopes_changeable(current, patient)
     if change_form is None and changeable:
@@ -553,12 +605,19 @@ def _consent_page(
     for item in consents:
         item.scope_labels = [Scope(s).label for s in item.scopes if s in Scope.values]
     return _page(
-        request, patient, access, "networks/manage_consent.html",
-        contact=contact, current=current, current_in_force=in_force,
-        history=[c for c in consents if c is not current], form=form,
-        change_form=change_form if changeable else None, clinic=patient.clinic,
+        request,
+        patient,
+        access,
+        "networks/manage_consent.html",
+        contact=contact,
+        current=current,
+        current_in_force=in_force,
+        history=[c for c in consents if c is not current],
+        form=form,
+        change_form=change_form if changeable else None,
+        clinic=patient.clinic,
         default_end=services.consent_default_end(patient),
-    )  # fmt: skip
+    )
 
 
 def _consent_initial(current: Consent | None, patient: Patient) -> dict[str, object]:
@@ -581,9 +640,12 @@ def _consent_initial(current: Consent | None, patient: Patient) -> dict[str, obj
 
 @network_view(write=True)
 def consent_revoke(
-    request: HttpRequest, patient: Patient, access: CopingAccess, contact_id: int,
+    request: HttpRequest,
+    patient: Patient,
+    access: CopingAccess,
+    contact_id: int,
     consent_id: int,
-) -> HttpResponse:  # fmt: skip
+) -> HttpResponse:
     """GET says exactly what this person will stop seeing and asks to confirm; POST revokes."""
     contact = _contact(patient, contact_id)
     consent = get_object_or_404(contact.consents.all(), pk=consent_id)
@@ -592,35 +654,49 @@ def consent_revoke(
     if request.method != "POST":
         if consent.revoked_at is not None or consent.superseded_at is not None:
             return feedback_redirect(
-                request, back, _("This consent is no longer in force; there is nothing to revoke."),
-                at=CONSENT_PLACE, level=messages.INFO,
-            )  # fmt: skip
+                request,
+                back,
+                _("This consent is no longer in force; there is nothing to revoke."),
+                at=CONSENT_PLACE,
+                level=messages.INFO,
+            )
         return _page(
-            request, patient, access, "networks/manage_consent_revoke.html",
-            contact=contact, consent=consent, revoke_form=ConsentRevokeForm(),
+            request,
+            patient,
+            access,
+            "networks/manage_consent_revoke.html",
+            contact=contact,
+            consent=consent,
+            revoke_form=ConsentRevokeForm(),
             scope_labels=[Scope(s).label for s in consent.scopes if s in Scope.values],
-        )  # fmt: skip
+        )
     form = ConsentRevokeForm(request.POST)
     if not form.is_valid():
         return feedback_redirect(
-            request, back, _("Keep the reason under 300 characters."), at=CONSENT_PLACE,
+            request,
+            back,
+            _("Keep the reason under 300 characters."),
+            at=CONSENT_PLACE,
             level=messages.ERROR,
-        )  # fmt: skip
+        )
     try:
         services.consent_revoke(
-            consent=consent, actor=request.user, reason=form.cleaned_data["reason"],
+            consent=consent,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
             request=request,
-        )  # fmt: skip
+        )
     except ValidationError as error:
         return feedback_redirect(
             request, back, " ".join(error.messages), at=CONSENT_PLACE, level=messages.ERROR
         )
     return feedback_redirect(
-        request, back,
+        request,
+        back,
         _("The consent was revoked. %(name)s no longer sees what it allowed.")
         % {"name": contact.name},
         at=CONSENT_PLACE,
-    )  # fmt: skip
+    )
 
 
 # --- View as this supporter ------------------------------------------------------------------
@@ -641,9 +717,14 @@ def contact_preview(
             if items and name in SECTION_LABELS
         ]
     return _page(
-        request, patient, access, "networks/manage_preview.html",
-        contact=contact, view=view, plan_sections=plan_sections,
-    )  # fmt: skip
+        request,
+        patient,
+        access,
+        "networks/manage_preview.html",
+        contact=contact,
+        view=view,
+        plan_sections=plan_sections,
+    )
 
 
 # --- Help tasks ------------------------------------------------------------------------------
@@ -672,9 +753,11 @@ def help_tasks(request: HttpRequest, patient: Patient, access: CopingAccess) -> 
             apply_service_errors(form, error)
         else:
             return feedback_redirect(
-                request, reverse("networks:help_tasks", args=[patient.pk]),
-                _("“%(title)s” was added.") % {"title": task.title}, at="open-tasks",
-            )  # fmt: skip
+                request,
+                reverse("networks:help_tasks", args=[patient.pk]),
+                _("“%(title)s” was added.") % {"title": task.title},
+                at="open-tasks",
+            )
     tasks = HelpTask.objects.filter(patient=patient).select_related("claimed_by")
     current = list(tasks.filter(status__in=[HelpStatus.OPEN, HelpStatus.CLAIMED]))
     done = list(
@@ -691,11 +774,16 @@ def help_tasks(request: HttpRequest, patient: Patient, access: CopingAccess) -> 
     for task in open_tasks:
         task.suggestions = _suggestions(task, candidates)
     return _page(
-        request, patient, access, "networks/manage_help_tasks.html",
-        form=form, open_tasks=open_tasks,
+        request,
+        patient,
+        access,
+        "networks/manage_help_tasks.html",
+        form=form,
+        open_tasks=open_tasks,
         claimed_tasks=[t for t in current if t.status == HelpStatus.CLAIMED],
-        done_tasks=done, candidates=sorted(candidates, key=lambda c: (-c.tasks_claimed, c.name)),
-    )  # fmt: skip
+        done_tasks=done,
+        candidates=sorted(candidates, key=lambda c: (-c.tasks_claimed, c.name)),
+    )
 
 
 @network_view(write=True)
@@ -711,8 +799,9 @@ def help_task_done(
     else:
         if task.weekly and task.due_on:
             text = _("“%(title)s” is done. Next week's is open for %(date)s.") % {
-                "title": task.title, "date": day(task.due_on + timedelta(days=7))
-            }  # fmt: skip
+                "title": task.title,
+                "date": day(task.due_on + timedelta(days=7)),
+            }
         else:
             text = _("“%(title)s” is done.") % {"title": task.title}
         return feedback_redirect(
@@ -735,8 +824,11 @@ def encouragement_hide(
     url = reverse("networks:network", args=[patient.pk])
     if encouragement.hidden_at is not None:
         return feedback_redirect(
-            request, url, _("This message was already hidden."), at=ENCOURAGEMENTS_PLACE,
+            request,
+            url,
+            _("This message was already hidden."),
+            at=ENCOURAGEMENTS_PLACE,
             level=messages.INFO,
-        )  # fmt: skip
+        )
     services.encouragement_hide(encouragement=encouragement, actor=request.user, request=request)
     return feedback_redirect(request, url, _("The message is hidden."), at=ENCOURAGEMENTS_PLACE)

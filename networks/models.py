@@ -153,8 +153,13 @@ def consent_upload_to(instance: "Consent", filename: str) -> str:
 
 class ConsentQuerySet(models.QuerySet["Consent"]):
     def update(self, **kwargs: object) -> int:
-        allowed = {"revoked_at", "revoked_by", "revocation_reason", "superseded_by",
-                   "superseded_at"}  # fmt: skip
+        allowed = {
+            "revoked_at",
+            "revoked_by",
+            "revocation_reason",
+            "superseded_by",
+            "superseded_at",
+        }
         if set(kwargs) - allowed:
             raise TypeError("Consents are never edited: a change is a new consent.")
         return super().update(**kwargs)
@@ -174,9 +179,11 @@ class Consent(models.Model):
         related_name="consents",
     )
     contact = models.ForeignKey(
-        SupportContact, verbose_name=_("recipient"), on_delete=models.CASCADE,
+        SupportContact,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
         related_name="consents",
-    )  # fmt: skip
+    )
     scopes = models.JSONField(_("what may be shared"))
     purpose = models.CharField(_("purpose"), max_length=300)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
@@ -217,8 +224,13 @@ class Consent(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             update = set(kwargs.get("update_fields") or ())
-            lifecycle = {"revoked_at", "revoked_by", "revocation_reason", "superseded_by",
-                         "superseded_at"}  # fmt: skip
+            lifecycle = {
+                "revoked_at",
+                "revoked_by",
+                "revocation_reason",
+                "superseded_by",
+                "superseded_at",
+            }
             if not update or update - lifecycle:
                 raise ValidationError("Consents are never edited: a change is a new consent.")
         super().save(*args, **kwargs)

@@ -106,9 +106,11 @@ def checkin_summary(patient: Patient, today: date | None = None) -> CheckinSumma
     now, before = wellbeing(this_week), wellbeing(last_week)
     heavy_bands = {"moderate", "moderately_severe", "severe"}
     recent_heavy = Assessment.objects.filter(
-        patient=patient, instrument__in=["phq9", "gad7"], band__in=heavy_bands,
+        patient=patient,
+        instrument__in=["phq9", "gad7"],
+        band__in=heavy_bands,
         local_date__gt=today - timedelta(days=14),
-    ).exists()  # fmt: skip
+    ).exists()
     if (
         recent_heavy
         or any(r[4] for r in this_week)
@@ -183,10 +185,12 @@ def supporter_view(contact: SupportContact, today: date | None = None) -> Suppor
     if "appointments" in scopes:
         view.appointments = list(
             Appointment.objects.filter(
-                patient=patient, network_attendees=contact, status=AppointmentStatus.SCHEDULED,
+                patient=patient,
+                network_attendees=contact,
+                status=AppointmentStatus.SCHEDULED,
                 starts_at__gte=timezone.now(),
             ).order_by("starts_at")[:10]
-        )  # fmt: skip
+        )
     if "help_tasks" in scopes:
         tasks = HelpTask.objects.filter(patient=patient).filter(
             Q(status=HelpStatus.OPEN) | Q(status=HelpStatus.CLAIMED, claimed_by=contact)

@@ -127,9 +127,13 @@ class ContactCreateSerializer(serializers.Serializer):
         help_text=_("When I'm struggling, how this person can help."),
     )
     reach_out_weekday = serializers.IntegerField(
-        min_value=0, max_value=6, required=False, allow_null=True, default=None,
+        min_value=0,
+        max_value=6,
+        required=False,
+        allow_null=True,
+        default=None,
         help_text=_("0 is Monday, 6 is Sunday."),
-    )  # fmt: skip
+    )
     reach_out_time = serializers.TimeField(required=False, allow_null=True, default=None)
     invite = serializers.BooleanField(
         required=False,

@@ -48,14 +48,37 @@ from patients.models import AlertKind, AlertSeverity, Patient, Setback
 from patients.services import alert_raise
 
 INVITE_SALT = "networks.invitation"
-CONTACT_FIELDS = ("name", "relationship", "email", "phone", "preferred_channel", "language",
-                  "playbook_step", "reach_out_weekday", "reach_out_time", "offers")  # fmt: skip
+CONTACT_FIELDS = (
+    "name",
+    "relationship",
+    "email",
+    "phone",
+    "preferred_channel",
+    "language",
+    "playbook_step",
+    "reach_out_weekday",
+    "reach_out_time",
+    "offers",
+)
 
 
-def _audit(action: str, request: HttpRequest | None, actor: User | None, patient: Patient,
-           target: object, **details: object) -> None:  # fmt: skip
-    audit_record(action=action, request=request, actor=actor, clinic=patient.clinic,
-                 target=target, patient=patient, details=details)  # fmt: skip
+def _audit(
+    action: str,
+    request: HttpRequest | None,
+    actor: User | None,
+    patient: Patient,
+    target: object,
+    **details: object,
+) -> None:
+    audit_record(
+        action=action,
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        target=target,
+        patient=patient,
+        details=details,
+    )
 
 
 def _check_contact(contact: SupportContact) -> None:
@@ -98,9 +121,12 @@ def contact_add(
 
 @transaction.atomic
 def contact_update(
-    *, contact: SupportContact, actor: User, request: HttpRequest | None = None,
+    *,
+    contact: SupportContact,
+    actor: User,
+    request: HttpRequest | None = None,
     **fields: object,
-) -> SupportContact:  # fmt: skip
+) -> SupportContact:
     if contact.status == ContactStatus.REMOVED:
         raise ValidationError({"status": _("This person was removed from the network.")})
     for name, value in fields.items():
@@ -196,9 +222,12 @@ def invitation_send(
         revoked_at=now
     )
     invitation = Invitation.objects.create(
-        contact=contact, email=contact.email, nonce=secrets.token_hex(16), sent_by=actor,
+        contact=contact,
+        email=contact.email,
+        nonce=secrets.token_hex(16),
+        sent_by=actor,
         expires_at=now + timedelta(days=Invitation.VALID_DAYS),
-    )  # fmt: skip
+    )
     path = reverse("networks:invitation", args=[invitation_token(invitation)])
     link = request.build_absolute_uri(path) if request is not None else f"{settings.SITE_URL}{path}"
     _enqueue_invitation(invitation, link)
@@ -215,20 +244,32 @@ def _enqueue_invitation(invitation: Invitation, link: str) -> None:
     name = patient.display_name.split(" ")[0]
     with translation.override(contact.language):
         # In the person's own pronouns, each a whole sentence for the translator.
-        context = {"contact": contact, "link": link, "days": Invitation.VALID_DAYS,
-                   "first_name": name,
-                   "invitation_sentence": INVITATION_BODY.say(patient, name=name)}  # fmt: skip
+        context = {
+            "contact": contact,
+            "link": link,
+            "days": Invitation.VALID_DAYS,
+            "first_name": name,
+            "invitation_sentence": INVITATION_BODY.say(patient, name=name),
+        }
         # Minimum disclosure: no clinic name, diagnosis or treatment in the subject.
         subject = INVITATION_SUBJECT.say(patient, name=name)
         body = render_to_string("networks/email/invitation.txt", context)
     enqueue(
         Message(
-            kind="invitation", occurrence=f"invitation:{invitation.pk}", channel="email",
-            recipient_key=f"contact:{contact.pk}", address=invitation.email, subject=subject,
-            body=body, link=link, language=contact.language,
+            kind="invitation",
+            occurrence=f"invitation:{invitation.pk}",
+            channel="email",
+            recipient_key=f"contact:{contact.pk}",
+            address=invitation.email,
+            subject=subject,
+            body=body,
+            link=link,
+            language=contact.language,
         ),
-        clinic=contact.patient.clinic, patient=contact.patient, recipient_contact=contact,
-    )  # fmt: skip
+        clinic=contact.patient.clinic,
+        patient=contact.patient,
+        recipient_contact=contact,
+    )
 
 
 @transaction.atomic
@@ -269,13 +310,16 @@ def invitation_accept(
         raise ValidationError({"invitation": _("You already support this person.")})
     membership = Membership.objects.filter(user=user, organization_id=patient.clinic_id).first()
     if membership is None:
-        Membership.objects.create(user=user, organization_id=patient.clinic_id,
-                                  role=Role.SUPPORTER)  # fmt: skip
+        Membership.objects.create(user=user, organization_id=patient.clinic_id, role=Role.SUPPORTER)
     elif membership.role != Role.SUPPORTER:
         raise ValidationError(
-            {"invitation": _("This account already has another role at this clinic; accept the "
-                             "invitation with a personal email address.")}
-        )  # fmt: skip
+            {
+                "invitation": _(
+                    "This account already has another role at this clinic; accept the "
+                    "invitation with a personal email address."
+                )
+            }
+        )
     elif not membership.is_active:
         membership.is_active = True
         membership.save(update_fields=["is_active"])
@@ -349,17 +393,31 @@ def consent_grant(
     previous = current_consent(contact)
     now = timezone.now()
     consent = Consent.objects.create(
-        patient=patient, clinic=patient.clinic, contact=contact, scopes=sorted(chosen),
-        purpose=purpose.strip()[:300], expires_on=expires_on, expires_on_event=expires_on_event,
-        signature_method=signature_method, signed_name=signed_name.strip()[:200], signed_at=now,
+        patient=patient,
+        clinic=patient.clinic,
+        contact=contact,
+        scopes=sorted(chosen),
+        purpose=purpose.strip()[:300],
+        expires_on=expires_on,
+        expires_on_event=expires_on_event,
+        signature_method=signature_method,
+        signed_name=signed_name.strip()[:200],
+        signed_at=now,
         recorded_by=actor,
         paper_form=(paper_form or "") if signature_method == SignatureMethod.PAPER else "",
-    )  # fmt: skip
+    )
     if previous is not None:
         previous.superseded_by, previous.superseded_at = consent, now
         previous.save(update_fields=["superseded_by", "superseded_at"])
-    _audit(Action.CONSENT_CHANGE, request, actor, patient, consent, granted=sorted(chosen),
-           supersedes=previous.pk if previous else None)  # fmt: skip
+    _audit(
+        Action.CONSENT_CHANGE,
+        request,
+        actor,
+        patient,
+        consent,
+        granted=sorted(chosen),
+        supersedes=previous.pk if previous else None,
+    )
     return consent
 
 
@@ -418,11 +476,17 @@ def consent_scopes_change(
     if chosen == sorted(current.scopes):
         raise ValidationError({"scopes": _("Nothing changed: turn a switch on or off first.")})
     return consent_grant(
-        contact=contact, actor=actor, scopes=chosen, purpose=current.purpose,
-        expires_on=current.expires_on, expires_on_event=current.expires_on_event,
-        signed_name=signed_name, signature_method=signature_method, paper_form=paper_form,
+        contact=contact,
+        actor=actor,
+        scopes=chosen,
+        purpose=current.purpose,
+        expires_on=current.expires_on,
+        expires_on_event=current.expires_on_event,
+        signed_name=signed_name,
+        signature_method=signature_method,
+        paper_form=paper_form,
         request=request,
-    )  # fmt: skip
+    )
 
 
 # A signed paper form attached to a consent form that was refused for another reason is kept
@@ -522,9 +586,16 @@ def _require_scope(contact: SupportContact, scope: str) -> None:
 
 @transaction.atomic
 def help_task_create(
-    *, patient: Patient, actor: User, kind: str, title: str, details: str = "",
-    due_on: date | None = None, weekly: bool = False, request: HttpRequest | None = None,
-) -> HelpTask:  # fmt: skip
+    *,
+    patient: Patient,
+    actor: User,
+    kind: str,
+    title: str,
+    details: str = "",
+    due_on: date | None = None,
+    weekly: bool = False,
+    request: HttpRequest | None = None,
+) -> HelpTask:
     errors = {}
     if kind not in HelpKind.values:
         errors["kind"] = [_("Choose what kind of help.")]
@@ -537,9 +608,14 @@ def help_task_create(
     if errors:
         raise ValidationError(errors)
     task = HelpTask.objects.create(
-        patient=patient, kind=kind, title=title.strip()[:200], details=(details or "").strip(),
-        due_on=due_on, weekly=bool(weekly), created_by=actor,
-    )  # fmt: skip
+        patient=patient,
+        kind=kind,
+        title=title.strip()[:200],
+        details=(details or "").strip(),
+        due_on=due_on,
+        weekly=bool(weekly),
+        created_by=actor,
+    )
     _audit(Action.CREATE, request, actor, patient, task)
     from engagement.help_reminders import new_task_broadcast  # engagement imports this module
 
@@ -580,9 +656,12 @@ def help_task_release(
 
 @transaction.atomic
 def help_task_done(
-    *, task: HelpTask, actor: User, contact: SupportContact | None = None,
+    *,
+    task: HelpTask,
+    actor: User,
+    contact: SupportContact | None = None,
     request: HttpRequest | None = None,
-) -> HelpTask:  # fmt: skip
+) -> HelpTask:
     """Mark done (the supporter who claimed it, the patient or the care team). A weekly task
     opens again for the next week."""
     if contact is not None:
@@ -599,9 +678,14 @@ def help_task_done(
     task.refresh_from_db()
     if task.weekly and task.due_on:
         HelpTask.objects.create(
-            patient=task.patient, kind=task.kind, title=task.title, details=task.details,
-            due_on=task.due_on + timedelta(days=7), weekly=True, created_by=task.created_by,
-        )  # fmt: skip
+            patient=task.patient,
+            kind=task.kind,
+            title=task.title,
+            details=task.details,
+            due_on=task.due_on + timedelta(days=7),
+            weekly=True,
+            created_by=task.created_by,
+        )
     _audit(Action.UPDATE, request, actor, task.patient, task, done=True)
     return task
 
@@ -616,8 +700,9 @@ def encouragement_send(
     if not text:
         raise ValidationError({"message": _("Write a few words first.")})
     if len(text) > Encouragement.MAX_LENGTH:
-        raise ValidationError({"message": _("Keep it under %(n)s characters.")
-                                          % {"n": Encouragement.MAX_LENGTH}})  # fmt: skip
+        raise ValidationError(
+            {"message": _("Keep it under %(n)s characters.") % {"n": Encouragement.MAX_LENGTH}}
+        )
     note = Encouragement.objects.create(patient=contact.patient, contact=contact, message=text)
     _audit(Action.CREATE, request, contact.user, contact.patient, note)
     return note
@@ -637,9 +722,13 @@ def encouragement_hide(
 
 @transaction.atomic
 def reach_out_log(
-    *, contact: SupportContact, channel: str, happened_on: date, note: str = "",
+    *,
+    contact: SupportContact,
+    channel: str,
+    happened_on: date,
+    note: str = "",
     request: HttpRequest | None = None,
-) -> ReachOut:  # fmt: skip
+) -> ReachOut:
     if not consented_scopes(contact):
         raise ValidationError({"contact": _("This is not shared with you.")})
     errors = {}
@@ -650,9 +739,12 @@ def reach_out_log(
     if errors:
         raise ValidationError(errors)
     entry = ReachOut.objects.create(
-        contact=contact, patient=contact.patient, channel=channel, happened_on=happened_on,
+        contact=contact,
+        patient=contact.patient,
+        channel=channel,
+        happened_on=happened_on,
         note=(note or "").strip()[:500],
-    )  # fmt: skip
+    )
     _audit(Action.CREATE, request, contact.user, contact.patient, entry)
     return entry
 
@@ -682,17 +774,26 @@ def setback_share(
         )
     if tell_care_team:
         alert_raise(
-            patient=patient, kind=AlertKind.SETBACK_SHARED, severity=AlertSeverity.MEDIUM,
+            patient=patient,
+            kind=AlertKind.SETBACK_SHARED,
+            severity=AlertSeverity.MEDIUM,
             message=_("%(name)s shared a setback (%(day)s) and would like support.")
             % {"name": patient.display_name, "day": setback.occurred_on.isoformat()},
             source=f"setback:{setback.pk}",
-        )  # fmt: skip
+        )
     notices = [
         SetbackNotice.objects.get_or_create(setback=setback, contact=contact)[0]
         for contact in chosen
     ]
-    _audit(Action.UPDATE, request, actor, patient, setback, told_care_team=tell_care_team,
-           told_contacts=[c.pk for c in chosen])  # fmt: skip
+    _audit(
+        Action.UPDATE,
+        request,
+        actor,
+        patient,
+        setback,
+        told_care_team=tell_care_team,
+        told_contacts=[c.pk for c in chosen],
+    )
     return notices
 
 
@@ -710,9 +811,12 @@ def month_start(day: date) -> date:
 
 @transaction.atomic
 def wellbeing_submit(
-    *, contact: SupportContact, holding_up: int, has_support: bool,
+    *,
+    contact: SupportContact,
+    holding_up: int,
+    has_support: bool,
     request: HttpRequest | None = None,
-) -> SupporterWellbeing:  # fmt: skip
+) -> SupporterWellbeing:
     """The supporter's own monthly check-in (a second answer the same month updates it)."""
     if contact.status != ContactStatus.ACTIVE:
         raise ValidationError({"contact": _("You are not active in this network.")})
@@ -720,8 +824,9 @@ def wellbeing_submit(
         raise ValidationError({"holding_up": _("Choose from 1 to 5.")})
     month = month_start(timezone.localdate())
     entry, _created = SupporterWellbeing.objects.update_or_create(
-        contact=contact, month=month,
+        contact=contact,
+        month=month,
         defaults={"holding_up": holding_up, "has_support": bool(has_support)},
-    )  # fmt: skip
+    )
     _audit(Action.CREATE, request, contact.user, contact.patient, entry)
     return entry

@@ -39,12 +39,13 @@ class MySetbackForm(forms.Form):
         initial=True,
     )
     contacts = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Let these people know I am having a hard time (they will not see "
-                           "the details)"),
+        label=gettext_lazy(
+            "Let these people know I am having a hard time (they will not see the details)"
+        ),
         queryset=SupportContact.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
 
     def __init__(self, *args: object, patient: Patient, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -67,21 +68,30 @@ def my_setback(request: HttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():
                 setback = setback_record(
-                    patient=patient, occurred_on=data["occurred_on"], kind=data["kind"],
-                    what_happened=data["what_happened"], what_helped=data["what_helped"],
-                    actor=request.user, request=request,
-                )  # fmt: skip
+                    patient=patient,
+                    occurred_on=data["occurred_on"],
+                    kind=data["kind"],
+                    what_happened=data["what_happened"],
+                    what_helped=data["what_helped"],
+                    actor=request.user,
+                    request=request,
+                )
                 setback_share(
-                    setback=setback, actor=request.user, tell_care_team=data["tell_care_team"],
-                    contacts=list(data["contacts"]), request=request,
-                )  # fmt: skip
+                    setback=setback,
+                    actor=request.user,
+                    tell_care_team=data["tell_care_team"],
+                    contacts=list(data["contacts"]),
+                    request=request,
+                )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             messages.success(
                 request,
-                _("Thank you for sharing this. A setback is part of many recoveries; it does "
-                  "not erase the progress you have made."),
-            )  # fmt: skip
+                _(
+                    "Thank you for sharing this. A setback is part of many recoveries; it does "
+                    "not erase the progress you have made."
+                ),
+            )
             return redirect("patients:patient_home")
     return render(request, "networks/my_setback.html", {"form": form, "patient": patient})

@@ -71,8 +71,12 @@ def supporter_home(request: HttpRequest) -> HttpResponse:
         SupportCard(contact, first_name(contact.patient), contact.pk in sharing)
         for contact in contacts
     ]
-    audit_list(list_name="supporter_home", request=request, clinic=request.clinic,
-               patient_ids=[contact.patient_id for contact in contacts])  # fmt: skip
+    audit_list(
+        list_name="supporter_home",
+        request=request,
+        clinic=request.clinic,
+        patient_ids=[contact.patient_id for contact in contacts],
+    )
     return render(request, "networks/supporter_home.html", {"cards": cards})
 
 
@@ -139,8 +143,9 @@ def patient_page(
             for text in (text for errors in form.errors.values() for text in errors):
                 messages.warning(request, text)
     # The contact was found within the current clinic, so request.clinic is the patient's.
-    audit_record(action=Action.VIEW, request=request, clinic=request.clinic, target=contact,
-                 patient=patient)  # fmt: skip
+    audit_record(
+        action=Action.VIEW, request=request, clinic=request.clinic, target=contact, patient=patient
+    )
     plan = view.plan or {}
     context = {
         "view": view,
@@ -183,8 +188,10 @@ def wellbeing_submit(request: HttpRequest, patient_id: int) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             if entry.low:
-                text = _("Thank you for telling us. Supporting someone is hard work: the family "
-                         "resources below are for you.")  # fmt: skip
+                text = _(
+                    "Thank you for telling us. Supporting someone is hard work: the family "
+                    "resources below are for you."
+                )
                 level = messages.INFO
             else:
                 text, level = _("Thank you. Look after yourself too."), messages.SUCCESS
@@ -233,17 +240,23 @@ def reach_out_log(request: HttpRequest, patient_id: int) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            return feedback_redirect(request, patient_url(contact),
-                                     _("Thank you. Your reach-out is in your log."),
-                                     at="reach-outs")  # fmt: skip
+            return feedback_redirect(
+                request,
+                patient_url(contact),
+                _("Thank you. Your reach-out is in your log."),
+                at="reach-outs",
+            )
     not_saved(request, _("Not logged yet: please check the details above."), at="reach-outs")
     return patient_page(request, contact, reach_out_form=form)
 
 
 def task_action(
-    request: HttpRequest, patient_id: int, task_id: int,
-    act: Callable[[HelpTask, SupportContact], HelpTask], thanks: str,
-) -> HttpResponse:  # fmt: skip
+    request: HttpRequest,
+    patient_id: int,
+    task_id: int,
+    act: Callable[[HelpTask, SupportContact], HelpTask],
+    thanks: str,
+) -> HttpResponse:
     """Run one help-task service and confirm beside the task, where it is now listed (claimed:
     under "You said you would"; released: under "Open"), or at the top of the tasks when it is
     no longer listed (done). A refusal (someone else claimed it first, the sharing ended) comes
@@ -290,8 +303,9 @@ def task_release(request: HttpRequest, patient_id: int, task_id: int) -> HttpRes
 @require_POST
 def task_done(request: HttpRequest, patient_id: int, task_id: int) -> HttpResponse:
     def done(task: HelpTask, contact: SupportContact) -> HelpTask:
-        return services.help_task_done(task=task, actor=request.user, contact=contact,
-                                       request=request)  # fmt: skip
+        return services.help_task_done(
+            task=task, actor=request.user, contact=contact, request=request
+        )
 
     return task_action(request, patient_id, task_id, done, _("Thank you for your help."))
 
@@ -300,15 +314,22 @@ def task_done(request: HttpRequest, patient_id: int, task_id: int) -> HttpRespon
 
 
 def invitation_problem(request: HttpRequest, reason: str) -> HttpResponse:
-    return render(request, "networks/invitation_problem.html", {"reason": reason},
-                  status=PROBLEM_STATUS.get(reason, 200))  # fmt: skip
+    return render(
+        request,
+        "networks/invitation_problem.html",
+        {"reason": reason},
+        status=PROBLEM_STATUS.get(reason, 200),
+    )
 
 
 def welcome(request: HttpRequest, contact: SupportContact) -> HttpResponse:
     """Act in the patient's clinic from now on, and open the patient's page."""
     request.session[SESSION_KEY] = contact.patient.clinic_id
-    messages.success(request, _("Welcome. You are now part of %(name)s's support network.")
-                     % {"name": first_name(contact.patient)})  # fmt: skip
+    messages.success(
+        request,
+        _("Welcome. You are now part of %(name)s's support network.")
+        % {"name": first_name(contact.patient)},
+    )
     return redirect(patient_url(contact))
 
 
@@ -367,8 +388,10 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 except ValidationError as error:
                     apply_service_errors(form, error)
                 except IntegrityError:  # the same address signed up a moment ago
-                    form.add_error(None, _("An account with this email address already "
-                                           "exists. Sign in to accept."))  # fmt: skip
+                    form.add_error(
+                        None,
+                        _("An account with this email address already exists. Sign in to accept."),
+                    )
                 else:
                     return welcome(request, contact)
     except services.InvitationProblem as problem:  # accepted a moment ago, in another tab
@@ -376,13 +399,24 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             return refuse_not_yours(request, invite)
         return invitation_problem(request, problem.reason)
     if request.method == "GET":
-        audit_record(action=Action.VIEW, request=request, clinic=patient.clinic, target=invite,
-                     patient=patient)  # fmt: skip
+        audit_record(
+            action=Action.VIEW,
+            request=request,
+            clinic=patient.clinic,
+            target=invite,
+            patient=patient,
+        )
     return render(request, "networks/invitation.html", context)
 
 
 def refuse_not_yours(request: HttpRequest, invite: Invitation) -> HttpResponse:
     """Signed in as an account that does not hold the invited address: nothing is linked."""
     patient = invite.contact.patient
-    return not_yours(request, address=invite.email, clinic=patient.clinic, target=invite,
-                     patient=patient, kind="supporter")  # fmt: skip
+    return not_yours(
+        request,
+        address=invite.email,
+        clinic=patient.clinic,
+        target=invite,
+        patient=patient,
+        kind="supporter",
+    )

@@ -54,20 +54,29 @@ class Notification(models.Model):
     occurrence = models.CharField(_("occurrence"), max_length=120)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     clinic = models.ForeignKey(
-        "accounts.Organization", on_delete=models.CASCADE, null=True, blank=True,
+        "accounts.Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
-    )  # fmt: skip
+    )
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     recipient_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
-    )  # fmt: skip
+    )
     recipient_contact = models.ForeignKey(
-        "networks.SupportContact", on_delete=models.CASCADE, null=True, blank=True,
+        "networks.SupportContact",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
-    )  # fmt: skip
+    )
     recipient_key = models.CharField(_("recipient"), max_length=120)
     address = models.CharField(_("address"), max_length=254, blank=True)
     language = models.CharField(_("language"), max_length=10, default="en")
@@ -120,9 +129,10 @@ class NotificationPreference(models.Model):
     """What one person wants to receive, and by which channels. No row means the defaults."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
         related_name="notification_preference",
-    )  # fmt: skip
+    )
     channels = models.JSONField(_("channels per kind"), default=default_channels, blank=True)
     quiet_hours_start = models.TimeField(_("quiet hours from"), null=True, blank=True)
     quiet_hours_end = models.TimeField(_("quiet hours until"), null=True, blank=True)

@@ -81,9 +81,15 @@ def enqueue(
     """Plan one message; None if this very message was planned before."""
     try:
         with transaction.atomic():
-            row = _new_row(message, timezone.now(), due_at=due_at, clinic=clinic,
-                           patient=patient, recipient_user=recipient_user,
-                           recipient_contact=recipient_contact)  # fmt: skip
+            row = _new_row(
+                message,
+                timezone.now(),
+                due_at=due_at,
+                clinic=clinic,
+                patient=patient,
+                recipient_user=recipient_user,
+                recipient_contact=recipient_contact,
+            )
             row.save(force_insert=True)
     except IntegrityError:
         return None
@@ -103,13 +109,23 @@ def _new_row(
     recipient_contact: object = None,
 ) -> Notification:
     return Notification(
-        kind=message.kind, occurrence=message.occurrence, channel=message.channel,
-        recipient_key=message.recipient_key, address=message.address,
-        subject=message.subject[:200], body=message.body, html_body=message.html_body,
-        link=message.link, language=message.language, urgent=message.urgent,
-        due_at=due_at or now, clinic=clinic, patient=patient, recipient_user=recipient_user,
+        kind=message.kind,
+        occurrence=message.occurrence,
+        channel=message.channel,
+        recipient_key=message.recipient_key,
+        address=message.address,
+        subject=message.subject[:200],
+        body=message.body,
+        html_body=message.html_body,
+        link=message.link,
+        language=message.language,
+        urgent=message.urgent,
+        due_at=due_at or now,
+        clinic=clinic,
+        patient=patient,
+        recipient_user=recipient_user,
         recipient_contact=recipient_contact,
-    )  # fmt: skip
+    )
 
 
 def enqueue_many(items: list[tuple[Message, dict[str, Any]]]) -> list[Notification | None]:
@@ -194,11 +210,17 @@ def _save_and_claim(
     saved_pk, changes = previous or (None, {})
     models, sql = _claim_sql(using, tuple(changes))
     params = [
-        *(Notification._meta.get_field(name).get_db_prep_save(value, connection)
-          for name, value in changes.items()),
+        *(
+            Notification._meta.get_field(name).get_db_prep_save(value, connection)
+            for name, value in changes.items()
+        ),
         *([saved_pk] if changes else []),
-        Status.SENDING, now, notification_id, Status.PENDING, now,
-    ]  # fmt: skip
+        Status.SENDING,
+        now,
+        notification_id,
+        Status.PENDING,
+        now,
+    ]
     try:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -390,8 +412,9 @@ def deliver(
     owner_preference = None
     if owner is not None:  # a supporter's own settings hold for messages to their contact
         owner_preference = (choices.preference(owner) if choices else None) or preference_for(owner)
-    reason = still_wanted(row, preference=preference, opted_out=opted_out,
-                          owner_preference=owner_preference)  # fmt: skip
+    reason = still_wanted(
+        row, preference=preference, opted_out=opted_out, owner_preference=owner_preference
+    )
     if reason:
         return "skipped", _finished(row, Status.SKIPPED, reason=reason)
     later = _quiet_until(row, preference, owner, owner_preference)
@@ -419,9 +442,12 @@ def deliver(
             return "failed", _finished(row, Status.FAILED, error=repr(exc), attempts=attempts)
         delay = timedelta(seconds=BACKOFF_BASE_SECONDS * 2 ** (attempts - 1))
         return "retried", {
-            "status": Status.PENDING, "attempts": attempts, "last_error": repr(exc)[:2000],
-            "due_at": timezone.now() + delay, "claimed_at": None,
-        }  # fmt: skip
+            "status": Status.PENDING,
+            "attempts": attempts,
+            "last_error": repr(exc)[:2000],
+            "due_at": timezone.now() + delay,
+            "claimed_at": None,
+        }
     return "sent", {**rendered, **_finished(row, Status.SENT, provider_id=provider_id or "")}
 
 
@@ -452,14 +478,23 @@ def _quiet_until(
     return quiet_until(user, timezone.now(), preference=choice)
 
 
-def _finished(row: Notification, status: str, *, reason: str = "", error: str = "",
-              attempts: int | None = None, provider_id: str = "") -> Changes:  # fmt: skip
+def _finished(
+    row: Notification,
+    status: str,
+    *,
+    reason: str = "",
+    error: str = "",
+    attempts: int | None = None,
+    provider_id: str = "",
+) -> Changes:
     return {
-        "status": status, "reason": reason[:300], "last_error": error[:2000],
+        "status": status,
+        "reason": reason[:300],
+        "last_error": error[:2000],
         "attempts": attempts if attempts is not None else row.attempts + 1,
         "sent_at": timezone.now() if status == Status.SENT else None,
         "provider_message_id": provider_id[:200],
-    }  # fmt: skip
+    }
 
 
 def still_wanted(
@@ -524,10 +559,18 @@ ALWAYS_SENT_KINDS = {"invitation", "patient_invitation", "staff_invitation", "ac
 # Kinds for supporters that any consent in force allows (none when nothing is shared).
 ANY_SCOPE_KINDS = {"reach_out_reminder", "digest"}
 PATIENT_ACTIVE_KINDS = {
-    "checkin_reminder", "milestone_heads_up", "milestone_day", "assessment_due", "missed_checkins",
-    "digest", "ladder_supporter", "ladder_task", "celebration_card", "help_task_week",
+    "checkin_reminder",
+    "milestone_heads_up",
+    "milestone_day",
+    "assessment_due",
+    "missed_checkins",
+    "digest",
+    "ladder_supporter",
+    "ladder_task",
+    "celebration_card",
+    "help_task_week",
     "help_task_new",
-}  # fmt: skip
+}
 
 
 def _send_email(row: Notification, connection: object = None) -> str:
@@ -535,13 +578,16 @@ def _send_email(row: Notification, connection: object = None) -> str:
         raise PermanentFailure("No email address.")
     unsubscribe = unsubscribe_url(row)
     email = EmailMultiAlternatives(
-        subject=row.subject, body=row.body, to=[row.address], connection=connection,
+        subject=row.subject,
+        body=row.body,
+        to=[row.address],
+        connection=connection,
         headers={
             "Message-ID": row.message_id,
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
-    )  # fmt: skip
+    )
     email.attach_alternative(row.html_body or html_version(row), "text/html")
     try:
         email.send(fail_silently=False)

@@ -37,10 +37,10 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.dates import weekday
 from accounts.models import Organization, User
 from coping.models import CheckIn
 from coping.selectors import schedule_for
+from core.dates import weekday
 from networks.consent import consented_scopes, consented_scopes_of
 from networks.models import ContactStatus, HelpStatus, HelpTask, SupportContact
 from notifications.models import Channel, ContactOptOut, Notification, NotificationPreference
@@ -208,13 +208,19 @@ class Planner:
         low, high = _local(self.start - MARGIN, zone), _local(self.at + MARGIN, zone)
         ranges, day = [], low.date()
         while day <= high.date():
-            ranges.append((day, low.time() if day == low.date() else time.min,
-                           high.time() if day == high.date() else time.max))  # fmt: skip
+            ranges.append(
+                (
+                    day,
+                    low.time() if day == low.date() else time.min,
+                    high.time() if day == high.date() else time.max,
+                )
+            )
             day += timedelta(days=1)
         return ranges
 
-    def local_time_filter(self, field: str, zone_q: Callable[[str], Q],
-                          weekday: str | None = None) -> Q:  # fmt: skip
+    def local_time_filter(
+        self, field: str, zone_q: Callable[[str], Q], weekday: str | None = None
+    ) -> Q:
         """A Q matching the rows whose local `field` time (in the zone `zone_q` names, on the
         `weekday` field's day if given) may fall due in this window: a superset, in SQL."""
         which = Q(pk__in=[])
@@ -229,8 +235,9 @@ class Planner:
                 which |= clause
         return which
 
-    def local_day_filter(self, at: time, field: str, zone_q: Callable[[str], Q],
-                         days_before: int = 0) -> Q:  # fmt: skip
+    def local_day_filter(
+        self, at: time, field: str, zone_q: Callable[[str], Q], days_before: int = 0
+    ) -> Q:
         """A Q matching the rows whose date `field`, less `days_before` days, is a local day on
         which `at` o'clock (in the zone `zone_q` names) may fall due in this window."""
         which = Q(pk__in=[])
@@ -296,10 +303,13 @@ class Planner:
         """Read the choices of a rule's recipients at once (two queries), before its loop."""
         contacts = list(contacts)
         self.load_opt_outs(
-            [*(p.user_id for p in patients), *(c.user_id for c in contacts),
-             *(u.pk for u in users)],
+            [
+                *(p.user_id for p in patients),
+                *(c.user_id for c in contacts),
+                *(u.pk for u in users),
+            ],
             [c.pk for c in contacts],
-        )  # fmt: skip
+        )
 
     def opted_out(self, kind: str, recipient: Recipient) -> bool:
         """The recipient turned this kind off: an email's opt-out link (a contact), or their
@@ -336,14 +346,24 @@ class Planner:
             address = (user.email if user else "") or patient.email
             if not address:
                 return None
-        return Recipient(key=key, channel=channel, address=address,
-                         language=patient.preferred_language or "en", zone=patient.zone,
-                         user=user)  # fmt: skip
+        return Recipient(
+            key=key,
+            channel=channel,
+            address=address,
+            language=patient.preferred_language or "en",
+            zone=patient.zone,
+            user=user,
+        )
 
     def staff_recipient(self, user: User, patient: Patient) -> Recipient:
-        return Recipient(key=f"user:{user.pk}", channel=Channel.IN_APP, address="",
-                         language=user.language or "en",
-                         zone=_zone(user.time_zone, patient.zone), user=user)  # fmt: skip
+        return Recipient(
+            key=f"user:{user.pk}",
+            channel=Channel.IN_APP,
+            address="",
+            language=user.language or "en",
+            zone=_zone(user.time_zone, patient.zone),
+            user=user,
+        )
 
     def supporter_recipient(self, contact: SupportContact) -> Recipient | None:
         """Their preferred channel when it can reach them, else email, else SMS."""
@@ -361,9 +381,14 @@ class Planner:
         else:
             return None
         zone = _zone(contact.user.time_zone if contact.user_id else None, contact.patient.zone)
-        return Recipient(key=f"contact:{contact.pk}", channel=channel, address=address,
-                         language=contact.language or "en", zone=zone,
-                         contact=contact)  # fmt: skip
+        return Recipient(
+            key=f"contact:{contact.pk}",
+            channel=channel,
+            address=address,
+            language=contact.language or "en",
+            zone=zone,
+            contact=contact,
+        )
 
     def supporter_allowed(self, contact: SupportContact, scope: str) -> bool:
         """Active, with a consent in force at the planning instant that covers the scope."""
@@ -397,11 +422,16 @@ class Planner:
         with translation.override(recipient.language):
             subject, body, link = render(recipient)
         message = Message(
-            kind=kind, occurrence=occurrence, channel=recipient.channel,
-            recipient_key=recipient.key, address=recipient.address, body=body,
-            subject=subject if recipient.channel != Channel.SMS else "", link=link,
+            kind=kind,
+            occurrence=occurrence,
+            channel=recipient.channel,
+            recipient_key=recipient.key,
+            address=recipient.address,
+            body=body,
+            subject=subject if recipient.channel != Channel.SMS else "",
+            link=link,
             language=recipient.language,
-        )  # fmt: skip
+        )
         self._batch.append((message, due_at, patient, recipient))
 
     def flush(self) -> None:
@@ -423,9 +453,18 @@ class Planner:
                 self.tally.already += 1
                 continue
             existing.add(key)
-            new.append((message, {"due_at": due_at, "clinic": patient.clinic, "patient": patient,
-                                  "recipient_user": recipient.user,
-                                  "recipient_contact": recipient.contact}))  # fmt: skip
+            new.append(
+                (
+                    message,
+                    {
+                        "due_at": due_at,
+                        "clinic": patient.clinic,
+                        "patient": patient,
+                        "recipient_user": recipient.user,
+                        "recipient_contact": recipient.contact,
+                    },
+                )
+            )
         for row in enqueue_many(new):
             if row is None:
                 self.tally.already += 1
@@ -435,9 +474,15 @@ class Planner:
     # --- the rules --------------------------------------------------------------------------
 
     def run(self) -> Tally:
-        for rule in (self.milestones, self.checkin_reminders, self.missed_checkins,
-                     self.appointments, self.help_tasks, self.reach_outs,
-                     self.assessments):  # fmt: skip
+        for rule in (
+            self.milestones,
+            self.checkin_reminders,
+            self.missed_checkins,
+            self.appointments,
+            self.help_tasks,
+            self.reach_outs,
+            self.assessments,
+        ):
             rule()
             self.flush()
         for extra in EXTRA_RULES:
@@ -471,9 +516,11 @@ class Planner:
         contacts = self._contacts_of(ids)
         self.load_scopes(c for found in contacts.values() for c in found)
         team = self._care_team_of(ids)
-        self.preload(patients=[p for p, _m, _k in candidates],
-                     contacts=[c for found in contacts.values() for c in found],
-                     users=[m.clinician for found in team.values() for m in found])  # fmt: skip
+        self.preload(
+            patients=[p for p, _m, _k in candidates],
+            contacts=[c for found in contacts.values() for c in found],
+            users=[m.clinician for found in team.values() for m in found],
+        )
         # A heads-up carries a fresh one-action link: look up what earlier runs planned first,
         # so a re-run neither plans nor makes a link again.
         heads_up_planned = set(
@@ -519,8 +566,14 @@ class Planner:
                 due_at = self.due(
                     day, MILESTONE_TIME, recipient.zone if recipient else patient.zone
                 )
-                self.send(kind, occurrence, recipient, due_at, patient,
-                          self._milestone_text(kind, patient, milestone))  # fmt: skip
+                self.send(
+                    kind,
+                    occurrence,
+                    recipient,
+                    due_at,
+                    patient,
+                    self._milestone_text(kind, patient, milestone),
+                )
 
     def _milestone_starts(self, first: date, last: date) -> set[date]:
         """The recovery start dates that have a milestone (or a heads-up for one) between
@@ -551,27 +604,44 @@ class Planner:
 
                     weekday = formats.date_format(milestone.date, "l")
                     write = celebrate_link(recipient.contact, milestone)
-                    return (_("A milestone to celebrate soon"),
-                            _("%(name)s has a milestone coming up on %(day)s. Write a few words "
-                              "for the day: %(write)s Sign in to see how you can celebrate: "
-                              "%(link)s")
-                            % {"name": name, "day": weekday, "write": write, "link": link},
-                            link)  # fmt: skip
-                return (_("A day to celebrate"),
-                        _("Today is a special day for %(name)s. Sign in to see how you can "
-                          "celebrate: %(link)s") % {"name": name, "link": link}, link)  # fmt: skip
+                    return (
+                        _("A milestone to celebrate soon"),
+                        _(
+                            "%(name)s has a milestone coming up on %(day)s. Write a few words "
+                            "for the day: %(write)s Sign in to see how you can celebrate: "
+                            "%(link)s"
+                        )
+                        % {"name": name, "day": weekday, "write": write, "link": link},
+                        link,
+                    )
+                return (
+                    _("A day to celebrate"),
+                    _(
+                        "Today is a special day for %(name)s. Sign in to see how you can "
+                        "celebrate: %(link)s"
+                    )
+                    % {"name": name, "link": link},
+                    link,
+                )
             if recipient.user is not None and recipient.channel == Channel.IN_APP:
                 link = _link(f"/patients/{patient.pk}/journey/")
-                return (_("%(name)s reaches %(label)s today") % {"name": patient.display_name,
-                                                                 "label": milestone.label},
-                        _("%(name)s reaches %(label)s today. A word from the team means a lot.")
-                        % {"name": patient.display_name, "label": milestone.label},
-                        link)  # fmt: skip
+                return (
+                    _("%(name)s reaches %(label)s today")
+                    % {"name": patient.display_name, "label": milestone.label},
+                    _("%(name)s reaches %(label)s today. A word from the team means a lot.")
+                    % {"name": patient.display_name, "label": milestone.label},
+                    link,
+                )
             link = patient_link(patient, "/my-recovery/progress/")
-            return (_("Congratulations on %(label)s!") % {"label": milestone.label},
-                    _("Hi %(name)s, today marks %(label)s. Every day counts, and this one is "
-                      "worth celebrating. See your journey: %(link)s")
-                    % {"name": name, "label": milestone.label, "link": link}, link)  # fmt: skip
+            return (
+                _("Congratulations on %(label)s!") % {"label": milestone.label},
+                _(
+                    "Hi %(name)s, today marks %(label)s. Every day counts, and this one is "
+                    "worth celebrating. See your journey: %(link)s"
+                )
+                % {"name": name, "label": milestone.label, "link": link},
+                link,
+            )
 
         return render
 
@@ -632,12 +702,21 @@ class Planner:
                 recipient: Recipient, patient: Patient = patient, day: date = day
             ) -> tuple[str, str, str]:
                 link = patient_link(patient, "/my-recovery/check-in/", checkin_day=day)
-                return (_("Time for your daily check-in"),
-                        _("Hi %(name)s, how was today? Your check-in takes a minute: %(link)s")
-                        % {"name": _first_name(patient), "link": link}, link)  # fmt: skip
+                return (
+                    _("Time for your daily check-in"),
+                    _("Hi %(name)s, how was today? Your check-in takes a minute: %(link)s")
+                    % {"name": _first_name(patient), "link": link},
+                    link,
+                )
 
-            self.send(CHECKIN_REMINDER, f"checkin:{patient.pk}:{day}",
-                      self.patient_recipient(patient), due_at, patient, render)  # fmt: skip
+            self.send(
+                CHECKIN_REMINDER,
+                f"checkin:{patient.pk}:{day}",
+                self.patient_recipient(patient),
+                due_at,
+                patient,
+                render,
+            )
 
     def missed_checkins(self) -> None:
         """No check-in on each of the last N local days (N = clinic.missed_checkin_days) of an
@@ -706,24 +785,38 @@ class Planner:
     @staticmethod
     def _missed_alert(patient: Patient, streak: str, days: int) -> dict:
         return {
-            "patient": patient, "kind": AlertKind.MISSED_CHECKINS, "source": f"missed:{streak}",
-            "message": ngettext("No check-in for %(count)d day.",
-                                "No check-ins for %(count)d days.", days) % {"count": days},
-        }  # fmt: skip
+            "patient": patient,
+            "kind": AlertKind.MISSED_CHECKINS,
+            "source": f"missed:{streak}",
+            "message": ngettext(
+                "No check-in for %(count)d day.", "No check-ins for %(count)d days.", days
+            )
+            % {"count": days},
+        }
 
     def _missed_note(self, patient: Patient, streak: str) -> None:
         def render(recipient: Recipient, patient: Patient = patient) -> tuple:
             today = _local(self.at, patient.zone).date()
             link = patient_link(patient, "/my-recovery/check-in/", checkin_day=today)
-            return (_("We have missed you"),
-                    _("Hi %(name)s, we have not seen a check-in for a few days. Whenever "
-                      "you are ready, it takes a minute: %(link)s. If things are hard "
-                      "right now, your care team is here for you.")
-                    % {"name": _first_name(patient), "link": link}, link)  # fmt: skip
+            return (
+                _("We have missed you"),
+                _(
+                    "Hi %(name)s, we have not seen a check-in for a few days. Whenever "
+                    "you are ready, it takes a minute: %(link)s. If things are hard "
+                    "right now, your care team is here for you."
+                )
+                % {"name": _first_name(patient), "link": link},
+                link,
+            )
 
-        self.send(MISSED_CHECKINS, f"missed:{patient.pk}:{streak}",
-                  self.patient_recipient(patient, Channel.IN_APP), self.at, patient,
-                  render)  # fmt: skip
+        self.send(
+            MISSED_CHECKINS,
+            f"missed:{patient.pk}:{streak}",
+            self.patient_recipient(patient, Channel.IN_APP),
+            self.at,
+            patient,
+            render,
+        )
 
     def _missed_together(self, to_do: list[tuple]) -> None:
         from engagement.ladder import NOTE_ALERTED_EARLIER
@@ -736,11 +829,16 @@ class Planner:
         )
         alerted_earlier = {(p.pk, s) for p, s, _d, alerted, _c in to_do if alerted}
         LadderStep.objects.bulk_create(
-            LadderStep(ladder=ladder, rung=Rung.NUDGE, taken_at=self.at,
-                       note=NOTE_ALERTED_EARLIER
-                       if (ladder.patient_id, ladder.streak) in alerted_earlier else "")
+            LadderStep(
+                ladder=ladder,
+                rung=Rung.NUDGE,
+                taken_at=self.at,
+                note=NOTE_ALERTED_EARLIER
+                if (ladder.patient_id, ladder.streak) in alerted_earlier
+                else "",
+            )
             for ladder in ladders
-        )  # fmt: skip
+        )
         new = [(p, s, d) for p, s, d, alerted, _c in to_do if not alerted]
         primary: dict[int, int] = {}
         for patient_id, clinician_id in (
@@ -751,17 +849,22 @@ class Planner:
         ):
             primary[patient_id] = clinician_id  # the first seat wins, as alert_raise() does
         Alert.objects.bulk_create(
-            Alert(**self._missed_alert(patient, streak, days), clinic_id=patient.clinic_id,
-                  severity=AlertSeverity.MEDIUM, owner_id=primary.get(patient.pk))
+            Alert(
+                **self._missed_alert(patient, streak, days),
+                clinic_id=patient.clinic_id,
+                severity=AlertSeverity.MEDIUM,
+                owner_id=primary.get(patient.pk),
+            )
             for patient, streak, days in new
-        )  # fmt: skip
+        )
         self.tally.alerts += len(new)
         for patient, streak, _days in new:
             self._missed_note(patient, streak)
         self.flush()
 
-    def _missed_one(self, patient: Patient, streak: str, days: int, alerted: bool,
-                    climbing: bool) -> None:  # fmt: skip
+    def _missed_one(
+        self, patient: Patient, streak: str, days: int, alerted: bool, climbing: bool
+    ) -> None:
         from engagement.ladder import ladder_open
         from patients.services import alert_raise
 
@@ -808,8 +911,9 @@ class Planner:
                     self.tally.skip("discharged")
                     continue
                 recipients = [self.patient_recipient(patient)]
-                recipients += [self.staff_recipient(u, patient)
-                               for u in appointment.staff_attendees.all()]  # fmt: skip
+                recipients += [
+                    self.staff_recipient(u, patient) for u in appointment.staff_attendees.all()
+                ]
                 for contact in appointment.network_attendees.all():
                     if contact.status == ContactStatus.REMOVED:
                         self.tally.skip("contact removed")
@@ -821,15 +925,21 @@ class Planner:
     def _appointment_text(self, kind: str, appointment: Appointment) -> Callable:
         def render(recipient: Recipient) -> tuple[str, str, str]:
             patient = appointment.patient
-            when = formats.date_format(_local(appointment.starts_at, recipient.zone),
-                                       "DATETIME_FORMAT")  # fmt: skip
+            when = formats.date_format(
+                _local(appointment.starts_at, recipient.zone), "DATETIME_FORMAT"
+            )
             soon = _("tomorrow") if kind == APPOINTMENT_24H else _("in an hour")
             if recipient.contact is not None:
                 link = supporter_link(recipient.contact, f"/support/{patient.pk}/")
-                return (_("A reminder: you are invited, %(soon)s") % {"soon": soon},
-                        _("%(name)s invited you to join them %(soon)s (%(when)s). Sign in for the "
-                          "details: %(link)s") % {"name": _first_name(patient), "soon": soon,
-                                                  "when": when, "link": link}, link)  # fmt: skip
+                return (
+                    _("A reminder: you are invited, %(soon)s") % {"soon": soon},
+                    _(
+                        "%(name)s invited you to join them %(soon)s (%(when)s). Sign in for the "
+                        "details: %(link)s"
+                    )
+                    % {"name": _first_name(patient), "soon": soon, "when": when, "link": link},
+                    link,
+                )
             if recipient.channel == Channel.IN_APP:
                 link = _link(f"/patients/{patient.pk}/appointments/")
                 text = _("%(label)s with %(name)s, %(when)s") % {
@@ -839,11 +949,21 @@ class Planner:
                 }
                 return text, text, link
             link = patient_link(patient, "/my-recovery/")
-            return (_("Reminder: %(label)s %(soon)s") % {"label": appointment.label, "soon": soon},
-                    _("Hi %(name)s, a reminder of your %(label)s %(soon)s, %(when)s. See you "
-                      "there! %(link)s") % {"name": _first_name(patient),
-                                            "label": appointment.label, "soon": soon,
-                                            "when": when, "link": link}, link)  # fmt: skip
+            return (
+                _("Reminder: %(label)s %(soon)s") % {"label": appointment.label, "soon": soon},
+                _(
+                    "Hi %(name)s, a reminder of your %(label)s %(soon)s, %(when)s. See you "
+                    "there! %(link)s"
+                )
+                % {
+                    "name": _first_name(patient),
+                    "label": appointment.label,
+                    "soon": soon,
+                    "when": when,
+                    "link": link,
+                },
+                link,
+            )
 
         return render
 
@@ -856,10 +976,11 @@ class Planner:
         dates = Q(pk__in=[])
         for _kind, before, _name in marks:
             dates |= self.local_day_filter(
-                HELP_TASK_TIME, "due_on",
+                HELP_TASK_TIME,
+                "due_on",
                 lambda name: Q(claimed_by__user__time_zone=name) | Q(patient__time_zone=name),
                 days_before=before,
-            )  # fmt: skip
+            )
         tasks = HelpTask.objects.filter(
             dates, status=HelpStatus.CLAIMED, claimed_by__isnull=False
         ).select_related(
@@ -886,9 +1007,14 @@ class Planner:
                     continue
                 if not self.supporter_allowed(contact, "help_tasks"):
                     continue
-                self.send(kind, f"{name}:{task.pk}:{task.due_on}",
-                          self.supporter_recipient(contact), due_at, patient,
-                          self._help_task_text(kind, task))  # fmt: skip
+                self.send(
+                    kind,
+                    f"{name}:{task.pk}:{task.due_on}",
+                    self.supporter_recipient(contact),
+                    due_at,
+                    patient,
+                    self._help_task_text(kind, task),
+                )
 
     def _help_task_text(self, kind: str, task: HelpTask) -> Callable:
         """What a supporter reads: the kind of help and the day, never the task's own title
@@ -896,16 +1022,31 @@ class Planner:
 
         def render(recipient: Recipient) -> tuple[str, str, str]:
             link = supporter_link(recipient.contact, f"/support/{task.patient_id}/")
-            values = {"name": _first_name(task.patient), "kind": task.get_kind_display(),
-                      "day": weekday(task.due_on), "link": link}  # fmt: skip
+            values = {
+                "name": _first_name(task.patient),
+                "kind": task.get_kind_display(),
+                "day": weekday(task.due_on),
+                "link": link,
+            }
             if kind == HELP_TASK_DUE:
-                return (_("A reminder for tomorrow"),
-                        _("Thank you for offering to help %(name)s (%(kind)s). It is planned for "
-                          "tomorrow. Details: %(link)s") % values, link)  # fmt: skip
-            return (_("A reminder for next week"),
-                    _("Thank you for offering to help %(name)s (%(kind)s). It is planned for "
-                      "%(day)s, a week from today. Details: %(link)s") % values,
-                    link)  # fmt: skip
+                return (
+                    _("A reminder for tomorrow"),
+                    _(
+                        "Thank you for offering to help %(name)s (%(kind)s). It is planned for "
+                        "tomorrow. Details: %(link)s"
+                    )
+                    % values,
+                    link,
+                )
+            return (
+                _("A reminder for next week"),
+                _(
+                    "Thank you for offering to help %(name)s (%(kind)s). It is planned for "
+                    "%(day)s, a week from today. Details: %(link)s"
+                )
+                % values,
+                link,
+            )
 
         return render
 
@@ -945,13 +1086,24 @@ class Planner:
                     recipient: Recipient, patient: Patient = patient
                 ) -> tuple[str, str, str]:
                     link = supporter_link(recipient.contact, f"/support/{patient.pk}/")
-                    return (_("A moment to reach out"),
-                            _("You planned to reach out to %(name)s around now. A call, a visit "
-                              "or a message all count. Log it when you have: %(link)s")
-                            % {"name": _first_name(patient), "link": link}, link)  # fmt: skip
+                    return (
+                        _("A moment to reach out"),
+                        _(
+                            "You planned to reach out to %(name)s around now. A call, a visit "
+                            "or a message all count. Log it when you have: %(link)s"
+                        )
+                        % {"name": _first_name(patient), "link": link},
+                        link,
+                    )
 
-                self.send(REACH_OUT, f"reach_out:{contact.pk}:{day}",
-                          self.supporter_recipient(contact), due_at, patient, render)  # fmt: skip
+                self.send(
+                    REACH_OUT,
+                    f"reach_out:{contact.pk}:{day}",
+                    self.supporter_recipient(contact),
+                    due_at,
+                    patient,
+                    render,
+                )
 
     def assessments(self) -> None:
         """When a questionnaire becomes due today, at 10:00 patient-local: the patient and the
@@ -966,20 +1118,27 @@ class Planner:
         if not due:
             return
         team = self._care_team_of({patient.pk for patient, _d, _a in due})
-        self.preload(patients=[p for p, _d, _a in due],
-                     users=[m.clinician for found in team.values() for m in found])  # fmt: skip
+        self.preload(
+            patients=[p for p, _d, _a in due],
+            users=[m.clinician for found in team.values() for m in found],
+        )
         for patient, day, due_at in due:
-            names = [d.instrument.short_name for d in schedule_for(patient, day)
-                     if d.next_due == day]  # fmt: skip
+            names = [
+                d.instrument.short_name for d in schedule_for(patient, day) if d.next_due == day
+            ]
             if not names:
                 continue
             occurrence = f"assessment:{patient.pk}:{day}"
             recipients = [self.patient_recipient(patient, Channel.IN_APP)]
-            recipients += [self.staff_recipient(m.clinician, patient)
-                           for m in team.get(patient.pk, []) if m.is_primary]  # fmt: skip
+            recipients += [
+                self.staff_recipient(m.clinician, patient)
+                for m in team.get(patient.pk, [])
+                if m.is_primary
+            ]
 
-            def render(recipient: Recipient, patient: Patient = patient,
-                       names: list[str] = names) -> tuple[str, str, str]:  # fmt: skip
+            def render(
+                recipient: Recipient, patient: Patient = patient, names: list[str] = names
+            ) -> tuple[str, str, str]:
                 if recipient.user is not None and recipient.user.pk != patient.user_id:
                     link = _link(f"/patients/{patient.pk}/")
                     text = _("%(list)s due today for %(name)s") % {
@@ -989,12 +1148,20 @@ class Planner:
                     return text, text, link
                 link = patient_link(patient, "/my-recovery/")
                 count = len(names)
-                return (ngettext("A short questionnaire is ready for you",
-                                 "%(count)d short questionnaires are ready for you", count)
-                        % {"count": count},
-                        _("Hi %(name)s, it is time for a few quick questions about how you have "
-                          "been. It helps you and your team see your progress: %(link)s")
-                        % {"name": _first_name(patient), "link": link}, link)  # fmt: skip
+                return (
+                    ngettext(
+                        "A short questionnaire is ready for you",
+                        "%(count)d short questionnaires are ready for you",
+                        count,
+                    )
+                    % {"count": count},
+                    _(
+                        "Hi %(name)s, it is time for a few quick questions about how you have "
+                        "been. It helps you and your team see your progress: %(link)s"
+                    )
+                    % {"name": _first_name(patient), "link": link},
+                    link,
+                )
 
             for recipient in recipients:
                 self.send(ASSESSMENT_DUE, occurrence, recipient, due_at, patient, render)

@@ -48,27 +48,31 @@ class PreferenceForm(forms.Form):
     """One checkbox group of channels per kind, quiet hours, pause and unsubscribes."""
 
     time_zone = forms.ChoiceField(
-        label=gettext_lazy("Your time zone"), required=False,
+        label=gettext_lazy("Your time zone"),
+        required=False,
         choices=lambda: [("", gettext_lazy("(keep as it is)")), *timezone_choices()],
         help_text=gettext_lazy(
             "Quiet hours, weekly digests and the times in your messages follow it."
         ),
-    )  # fmt: skip
+    )
     paused = forms.BooleanField(
-        label=gettext_lazy("Pause all notifications"), required=False,
+        label=gettext_lazy("Pause all notifications"),
+        required=False,
         help_text=gettext_lazy("Nothing is sent to you until you turn this off."),
-    )  # fmt: skip
+    )
     quiet_hours_start = forms.TimeField(
-        label=gettext_lazy("Quiet hours from"), required=False,
+        label=gettext_lazy("Quiet hours from"),
+        required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )  # fmt: skip
+    )
     quiet_hours_end = forms.TimeField(
-        label=gettext_lazy("Quiet hours until"), required=False,
+        label=gettext_lazy("Quiet hours until"),
+        required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text=gettext_lazy(
             "In your own time zone. A period may cross midnight: 22:00 to 07:00."
         ),
-    )  # fmt: skip
+    )
     urgent_in_quiet_hours = forms.BooleanField(
         label=gettext_lazy("Let urgent requests for help through during quiet hours"),
         required=False,
@@ -78,17 +82,21 @@ class PreferenceForm(forms.Form):
         ),
     )
     unsubscribed_kinds = forms.MultipleChoiceField(
-        label=gettext_lazy("Never send me these"), required=False, choices=Kind.choices,
+        label=gettext_lazy("Never send me these"),
+        required=False,
+        choices=Kind.choices,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         for value, label in Kind.choices:
             self.fields[_kind_field(value)] = forms.MultipleChoiceField(
-                label=label, required=False, choices=Channel.choices,
+                label=label,
+                required=False,
+                choices=Channel.choices,
                 widget=forms.CheckboxSelectMultiple,
-            )  # fmt: skip
+            )
 
     @classmethod
     def initial_from(cls, preference: NotificationPreference) -> dict:
@@ -129,26 +137,31 @@ class PreferenceForm(forms.Form):
 
 class LogFilterForm(forms.Form):
     kind = forms.ChoiceField(
-        label=gettext_lazy("Kind"), required=False,
+        label=gettext_lazy("Kind"),
+        required=False,
         choices=[("", gettext_lazy("All kinds")), *Kind.choices],
-    )  # fmt: skip
+    )
     channel = forms.ChoiceField(
-        label=gettext_lazy("Channel"), required=False,
+        label=gettext_lazy("Channel"),
+        required=False,
         choices=[("", gettext_lazy("All channels")), *Channel.choices],
-    )  # fmt: skip
+    )
     status = forms.ChoiceField(
-        label=gettext_lazy("Status"), required=False,
+        label=gettext_lazy("Status"),
+        required=False,
         choices=[("", gettext_lazy("All statuses")), *Status.choices],
-    )  # fmt: skip
+    )
     recipient = forms.CharField(label=gettext_lazy("Recipient"), required=False, max_length=120)
     date_from = forms.DateField(
-        label=gettext_lazy("Due from"), required=False,
+        label=gettext_lazy("Due from"),
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )  # fmt: skip
+    )
     date_to = forms.DateField(
-        label=gettext_lazy("Due until"), required=False,
+        label=gettext_lazy("Due until"),
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )  # fmt: skip
+    )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -212,9 +225,14 @@ def time_zone_set(request: HttpRequest, zone: str) -> None:
         before = patient.time_zone
         patient.time_zone = zone
         patient.save(update_fields=["time_zone"])
-        audit_record(action=Action.UPDATE, request=request, clinic=patient.clinic,
-                     target=patient, patient=patient,
-                     details={"field": "time_zone", "from": before, "to": zone})  # fmt: skip
+        audit_record(
+            action=Action.UPDATE,
+            request=request,
+            clinic=patient.clinic,
+            target=patient,
+            patient=patient,
+            details={"field": "time_zone", "from": before, "to": zone},
+        )
 
 
 # --- One-click unsubscribe (no sign-in: the signed token is the permission) ---------------------
@@ -289,14 +307,24 @@ def log(request: HttpRequest) -> HttpResponse:
     page = Paginator(listed, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     entries = [(row, recipient_label(row)) for row in page.object_list]
     audit_list(
-        list_name="notifications_log", request=request, filters=list_filters(request.GET),
-        patient_ids=[row.patient_id for row in page.object_list], rows=len(page.object_list),
-    )  # fmt: skip
+        list_name="notifications_log",
+        request=request,
+        filters=list_filters(request.GET),
+        patient_ids=[row.patient_id for row in page.object_list],
+        rows=len(page.object_list),
+    )
     return render(
-        request, "notifications/log.html",
-        {"form": form, "page": page, "entries": entries, "status_counts": status_counts,
-         "filtered": filtered, "query": request.GET.urlencode()},
-    )  # fmt: skip
+        request,
+        "notifications/log.html",
+        {
+            "form": form,
+            "page": page,
+            "entries": entries,
+            "status_counts": status_counts,
+            "filtered": filtered,
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @role_required(Role.ADMIN)
@@ -320,11 +348,17 @@ def retry(request: HttpRequest, notification_id: int) -> HttpResponse:
             status=Status.PENDING, attempts=0, due_at=timezone.now(), claimed_at=None
         )
         audit_record(
-            action=Action.UPDATE, request=request, target=row,
+            action=Action.UPDATE,
+            request=request,
+            target=row,
             patient=row.patient if row.patient_id else None,
-            details={"change": "notification_retry", "kind": row.kind, "channel": row.channel,
-                     "previous_attempts": row.attempts},
-        )  # fmt: skip
+            details={
+                "change": "notification_retry",
+                "kind": row.kind,
+                "channel": row.channel,
+                "previous_attempts": row.attempts,
+            },
+        )
         pk = row.pk
         transaction.on_commit(lambda: outbox.queue_dispatch(pk))
     messages.success(request, _("The message will be sent again shortly."))

@@ -2,7 +2,7 @@
 alerts, mounted under /api/v1/.
 
 Every view opens objects through patients.access in the clinic the request acts in (see
-recovery_hub.api.api_membership), so anything outside answers 404. Clinicians on the care team
+accounts.api_base.api_membership), so anything outside answers 404. Clinicians on the care team
 (or acting with emergency access) change a chart; clinic admins read it (403 on writes). The
 views parse with a serializer and call one service; the rules live in patients/services.py.
 Clinical notes are not part of this API.
@@ -22,6 +22,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.api_base import ApiView, service_errors
 from accounts.models import Membership, Role
 from audit.models import Action
 from audit.services import audit_list, audit_record, list_filters
@@ -56,7 +57,6 @@ from patients.serializers import (
     PatientUpdateSerializer,
     SetbackSerializer,
 )
-from recovery_hub.api import ApiView, service_errors
 
 READ_ONLY_MESSAGE = _("Clinic admins can read charts but not change them.")
 
@@ -76,9 +76,13 @@ class ClinicScopedView(ApiView):
         patient = patient_for_staff(self.membership(), patient_id)
         if self.request.method == "GET":
             audit_record(
-                action=Action.VIEW, request=self.request, clinic=patient.clinic, target=patient,
-                patient=patient, details={"api": type(self).__name__},
-            )  # fmt: skip
+                action=Action.VIEW,
+                request=self.request,
+                clinic=patient.clinic,
+                target=patient,
+                patient=patient,
+                details={"api": type(self).__name__},
+            )
         return patient
 
     def check_can_edit(self, patient: Patient) -> None:
@@ -105,11 +109,13 @@ class ClinicScopedView(ApiView):
         if audited:
             membership = self.membership()
             audit_list(
-                list_name=audited, request=self.request, rows=len(page),
+                list_name=audited,
+                request=self.request,
+                rows=len(page),
                 filters=list_filters(self.request.query_params),
                 clinic=membership.organization if membership else None,
                 patient_ids=[getattr(row, "patient_id", row.pk) for row in page],
-            )  # fmt: skip
+            )
         serializer_class = serializer_class or self.get_serializer_class()
         data = serializer_class(page, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(data)
@@ -175,9 +181,12 @@ class PatientDetailView(ClinicScopedView):
     def get(self, request: Request, patient_id: int) -> Response:
         patient = self.summary(patient_id)
         audit_record(
-            action=Action.VIEW, request=request, clinic=self.membership().organization,
-            target=patient, patient=patient,
-        )  # fmt: skip
+            action=Action.VIEW,
+            request=request,
+            clinic=self.membership().organization,
+            target=patient,
+            patient=patient,
+        )
         return Response(PatientSerializer(patient).data)
 
     @extend_schema(request=PatientUpdateSerializer, responses=PatientSerializer)

@@ -137,11 +137,18 @@ class IntakeForm(PatientForm):
         data = super().clean()
         invite_by = data.get("invite_by")
         if invite_by == "email" and not data.get("email"):
-            self.add_error("invite_by", _("Add an email address above to invite them by email, "
-                                          "or choose another way."))  # fmt: skip
+            self.add_error(
+                "invite_by",
+                _("Add an email address above to invite them by email, or choose another way."),
+            )
         elif invite_by == "sms" and not data.get("phone"):
-            self.add_error("invite_by", _("Add a phone number above to invite them by text "
-                                          "message, or choose another way."))  # fmt: skip
+            self.add_error(
+                "invite_by",
+                _(
+                    "Add a phone number above to invite them by text "
+                    "message, or choose another way."
+                ),
+            )
         return data
 
 

@@ -74,9 +74,11 @@ class JourneyFilterForm(forms.Form):
             elif (end - start).days >= MOST_DAYS:
                 self.add_error(
                     "end",
-                    _("Choose at most a year between “From” and “To”; use Earlier and Later "
-                      "to move through a longer history."),
-                )  # fmt: skip
+                    _(
+                        "Choose at most a year between “From” and “To”; use Earlier and Later "
+                        "to move through a longer history."
+                    ),
+                )
         return data
 
     def window(self) -> JourneyWindow:

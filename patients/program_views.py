@@ -137,9 +137,12 @@ def _program_form(request: HttpRequest, program: Program | None) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             saved = program_save(
-                clinic=request.clinic, actor=request.user, program=program, request=request,
+                clinic=request.clinic,
+                actor=request.user,
+                program=program,
+                request=request,
                 **form.cleaned_data,
-            )  # fmt: skip
+            )
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
@@ -169,9 +172,12 @@ def program_active(request: HttpRequest, program_id: int) -> HttpResponse:
         return redirect("clinic_admin:programs")
     try:
         program_save(
-            clinic=request.clinic, actor=request.user, program=program, request=request,
+            clinic=request.clinic,
+            actor=request.user,
+            program=program,
+            request=request,
             is_active=form.cleaned_data["active"],
-        )  # fmt: skip
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -192,9 +198,11 @@ def patients(request: HttpRequest) -> HttpResponse:
     rows = filter_patients(patients_for_staff(request.membership), form.filters())
     page = Paginator(rows, PATIENTS_PAGE_SIZE).get_page(request.GET.get("page"))
     audit_list(
-        list_name="clinic_patients", request=request, filters=list_filters(request.GET),
+        list_name="clinic_patients",
+        request=request,
+        filters=list_filters(request.GET),
         patient_ids=[patient.pk for patient in page.object_list],
-    )  # fmt: skip
+    )
     return render(request, "clinic_admin/patients.html", {"form": form, "page": page})
 
 
@@ -206,7 +214,9 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
     log = emergency_access_log(request.clinic)
     page = Paginator(log, EMERGENCY_PAGE_SIZE).get_page(request.GET.get("page"))
     audit_list(
-        list_name="emergency_access_log", request=request, filters=list_filters(request.GET),
+        list_name="emergency_access_log",
+        request=request,
+        filters=list_filters(request.GET),
         patient_ids=[grant.patient_id for grant in page.object_list],
-    )  # fmt: skip
+    )
     return render(request, "clinic_admin/emergency_access.html", {"page": page})

@@ -24,9 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.dates import day, month_day
 from accounts.models import Organization, User
 from coping.models import CheckIn
+from core.dates import day, month_day
 from patients.access import ChartAccess, _on_team
 from patients.milestones import milestones_between, next_milestone, reached_milestones
 from patients.models import (
@@ -321,12 +321,14 @@ class JourneyWindow:
 
     def earlier(self) -> "JourneyWindow":
         """The same number of days just before this window."""
-        return replace(self, start=self.start - timedelta(days=self.length),
-                       end=self.start - timedelta(days=1))  # fmt: skip
+        return replace(
+            self, start=self.start - timedelta(days=self.length), end=self.start - timedelta(days=1)
+        )
 
     def later(self) -> "JourneyWindow":
-        return replace(self, start=self.end + timedelta(days=1),
-                       end=self.end + timedelta(days=self.length))  # fmt: skip
+        return replace(
+            self, start=self.end + timedelta(days=1), end=self.end + timedelta(days=self.length)
+        )
 
 
 def _local_day(field_name: str, zone: ZoneInfo) -> TruncDate:
@@ -346,9 +348,12 @@ def _checkin_events(
         if checkin.used_since_last:
             body += " · " + _("reported use")
         yield JourneyEvent(
-            checkin.local_date, "checkin", _("Daily check-in"), body,
+            checkin.local_date,
+            "checkin",
+            _("Daily check-in"),
+            body,
             tone="warning" if checkin.used_since_last or checkin.craving >= 8 else "info",
-        )  # fmt: skip
+        )
 
 
 def _milestone_events(
@@ -358,9 +363,11 @@ def _milestone_events(
     for milestone in reached:
         if window.holds(milestone.date):
             yield JourneyEvent(
-                milestone.date, "milestone",
-                _("%(label)s in recovery") % {"label": milestone.label}, tone="success",
-            )  # fmt: skip
+                milestone.date,
+                "milestone",
+                _("%(label)s in recovery") % {"label": milestone.label},
+                tone="success",
+            )
     customs = Milestone.objects.filter(patient=patient, date__range=(window.start, window.end))
     for custom in customs:
         yield JourneyEvent(custom.date, "milestone", custom.title, custom.note, tone="success")
@@ -369,8 +376,9 @@ def _milestone_events(
 def _setback_events(
     patient: Patient, access: ChartAccess, window: JourneyWindow
 ) -> Iterable[JourneyEvent]:
-    setbacks = Setback.objects.filter(patient=patient,
-                                      occurred_on__range=(window.start, window.end))  # fmt: skip
+    setbacks = Setback.objects.filter(
+        patient=patient, occurred_on__range=(window.start, window.end)
+    )
     for setback in setbacks:
         parts = [setback.what_happened]
         if setback.what_helped:
@@ -378,9 +386,12 @@ def _setback_events(
         if setback.plan_changes:
             parts.append(_("Plan changes: %(text)s") % {"text": setback.plan_changes})
         yield JourneyEvent(
-            setback.occurred_on, "setback", setback.get_kind_display(), "\n".join(parts),
+            setback.occurred_on,
+            "setback",
+            setback.get_kind_display(),
+            "\n".join(parts),
             tone="warning",
-        )  # fmt: skip
+        )
 
 
 def _recovery_date_events(
@@ -408,10 +419,13 @@ def _appointment_events(
     for appointment in appointments:
         local = timezone.localtime(appointment.starts_at, window.zone)
         yield JourneyEvent(
-            local.date(), "appointment",
+            local.date(),
+            "appointment",
             f"{appointment.label} ({appointment.get_status_display().lower()})",
-            appointment.location, at=appointment.starts_at, tone="primary",
-        )  # fmt: skip
+            appointment.location,
+            at=appointment.starts_at,
+            tone="primary",
+        )
 
 
 def _note_events(
@@ -424,10 +438,12 @@ def _note_events(
     )
     for note in notes:
         yield JourneyEvent(
-            timezone.localtime(note.created_at, window.zone).date(), "note",
-            _("Clinical note by %(author)s") % {"author": note.author.display_name}, note.body,
+            timezone.localtime(note.created_at, window.zone).date(),
+            "note",
+            _("Clinical note by %(author)s") % {"author": note.author.display_name},
+            note.body,
             at=note.created_at,
-        )  # fmt: skip
+        )
 
 
 def _can_read_notes(access: ChartAccess) -> bool:
@@ -457,37 +473,49 @@ class JourneySource:
 # their own sources here.
 JOURNEY_SOURCES: list[JourneySource] = [
     JourneySource(
-        "checkin", gettext_lazy("Check-ins"), _checkin_events,
+        "checkin",
+        gettext_lazy("Check-ins"),
+        _checkin_events,
         lambda patient: patient.checkins.annotate(journey_day=F("local_date")),
     ),
     JourneySource(
-        "milestone", gettext_lazy("Milestones"), _milestone_events,
+        "milestone",
+        gettext_lazy("Milestones"),
+        _milestone_events,
         lambda patient: patient.milestones.annotate(journey_day=F("date")),
     ),
     JourneySource(
-        "setback", gettext_lazy("Setbacks"), _setback_events,
+        "setback",
+        gettext_lazy("Setbacks"),
+        _setback_events,
         lambda patient: patient.setbacks.annotate(journey_day=F("occurred_on")),
     ),
     JourneySource(
-        "appointment", gettext_lazy("Appointments"), _appointment_events,
+        "appointment",
+        gettext_lazy("Appointments"),
+        _appointment_events,
         lambda patient: patient.appointments.annotate(
             journey_day=_local_day("starts_at", patient.zone)
         ),
     ),
     JourneySource(
-        "note", gettext_lazy("Clinical notes"), _note_events,
+        "note",
+        gettext_lazy("Clinical notes"),
+        _note_events,
         lambda patient: patient.clinical_notes.annotate(
             journey_day=_local_day("created_at", patient.zone)
         ),
         shown_to=_can_read_notes,
     ),
     JourneySource(
-        "recovery_date", gettext_lazy("Recovery start dates"), _recovery_date_events,
+        "recovery_date",
+        gettext_lazy("Recovery start dates"),
+        _recovery_date_events,
         lambda patient: patient.recovery_dates.annotate(
             journey_day=_local_day("recorded_at", patient.zone)
         ),
     ),
-]  # fmt: skip
+]
 
 
 def journey_kinds(access: ChartAccess) -> list[tuple[str, str]]:

@@ -132,9 +132,13 @@ def patient_create(
             recorded_by=actor,
         )
     audit_record(
-        action=Action.CREATE, request=request, actor=actor, clinic=clinic, target=patient,
+        action=Action.CREATE,
+        request=request,
+        actor=actor,
+        clinic=clinic,
+        target=patient,
         patient=patient,
-    )  # fmt: skip
+    )
     return patient
 
 
@@ -159,9 +163,14 @@ def patient_update(
     _check_patient(patient)
     patient.save()
     audit_record(
-        action=Action.UPDATE, request=request, actor=actor, clinic=patient.clinic,
-        target=patient, patient=patient, details={"fields": changed},
-    )  # fmt: skip
+        action=Action.UPDATE,
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        target=patient,
+        patient=patient,
+        details={"fields": changed},
+    )
     return patient
 
 
@@ -180,16 +189,23 @@ def patient_set_status(
     """Admit (intake to active), discharge, move to alumni, or re-admit."""
     if status not in ALLOWED_STATUS_CHANGES.get(patient.status, set()):
         raise ValidationError(
-            {"status": _("A patient who is %(current)s cannot move to %(new)s.")
-             % {"current": patient.get_status_display(), "new": PatientStatus(status).label}}
-        )  # fmt: skip
+            {
+                "status": _("A patient who is %(current)s cannot move to %(new)s.")
+                % {"current": patient.get_status_display(), "new": PatientStatus(status).label}
+            }
+        )
     previous = patient.status
     patient.status = status
     patient.save(update_fields=["status", "updated_at"])
     audit_record(
-        action=Action.UPDATE, request=request, actor=actor, clinic=patient.clinic, target=patient,
-        patient=patient, details={"status": [previous, status]},
-    )  # fmt: skip
+        action=Action.UPDATE,
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        target=patient,
+        patient=patient,
+        details={"status": [previous, status]},
+    )
     return patient
 
 
@@ -236,9 +252,13 @@ def care_team_add(
             {"clinician": _("The care team changed meanwhile; reload and try again.")}
         ) from None
     audit_record(
-        action=Action.CREATE, request=request, actor=actor, clinic=patient.clinic, target=member,
+        action=Action.CREATE,
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        target=member,
         patient=patient,
-    )  # fmt: skip
+    )
     return member
 
 
@@ -261,9 +281,14 @@ def care_team_end(
     member.is_primary = False
     member.save(update_fields=["ended_on", "is_primary"])
     audit_record(
-        action=Action.UPDATE, request=request, actor=actor, clinic=member.patient.clinic,
-        target=member, patient=member.patient, details={"ended_on": ended_on.isoformat()},
-    )  # fmt: skip
+        action=Action.UPDATE,
+        request=request,
+        actor=actor,
+        clinic=member.patient.clinic,
+        target=member,
+        patient=member.patient,
+        details={"ended_on": ended_on.isoformat()},
+    )
     return member
 
 
@@ -283,17 +308,24 @@ def recovery_start_change(
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the date changes.")})
     entry = RecoveryDate.objects.create(
-        patient=patient, start_date=start_date, reason=reason.strip(), setback=setback,
+        patient=patient,
+        start_date=start_date,
+        reason=reason.strip(),
+        setback=setback,
         recorded_by=actor,
-    )  # fmt: skip
+    )
     previous = patient.recovery_start
     patient.recovery_start = start_date
     patient.save(update_fields=["recovery_start", "updated_at"])
     audit_record(
-        action=Action.UPDATE, request=request, actor=actor, clinic=patient.clinic, target=entry,
+        action=Action.UPDATE,
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        target=entry,
         patient=patient,
         details={"recovery_start": [previous.isoformat() if previous else None, str(start_date)]},
-    )  # fmt: skip
+    )
     return entry
 
 
@@ -337,9 +369,13 @@ def setback_record(
         recorded_by=actor,
     )
     audit_record(
-        action=Action.CREATE, request=request, actor=actor, clinic=patient.clinic, target=setback,
+        action=Action.CREATE,
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        target=setback,
         patient=patient,
-    )  # fmt: skip
+    )
     if new_recovery_start is not None:
         recovery_start_change(
             patient=patient,
@@ -371,16 +407,25 @@ def milestone_create(
         patient=patient, kind=kind, title=title.strip(), date=date, note=note, created_by=actor
     )
     audit_record(
-        action=Action.CREATE, request=request, actor=actor, clinic=patient.clinic,
-        target=milestone, patient=patient,
-    )  # fmt: skip
+        action=Action.CREATE,
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        target=milestone,
+        patient=patient,
+    )
     return milestone
 
 
 def _check_appointment(
-    patient: Patient, kind: str, starts_at: datetime, ends_at: datetime, video_url: str,
-    attendees: Iterable[User], already_attending: Iterable[int] = (),
-) -> None:  # fmt: skip
+    patient: Patient,
+    kind: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    video_url: str,
+    attendees: Iterable[User],
+    already_attending: Iterable[int] = (),
+) -> None:
     """Attendees newly added must be on the current care team; someone who has since left the
     team stays on an existing appointment's record."""
     errors: dict[str, list[str]] = {}
@@ -421,14 +466,25 @@ def appointment_create(
     attendees = list(staff_attendees)
     _check_appointment(patient, kind, starts_at, ends_at, video_url, attendees)
     appointment = Appointment.objects.create(
-        clinic=patient.clinic, patient=patient, kind=kind, title=title, starts_at=starts_at,
-        ends_at=ends_at, location=location, video_url=video_url, created_by=actor,
-    )  # fmt: skip
+        clinic=patient.clinic,
+        patient=patient,
+        kind=kind,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location,
+        video_url=video_url,
+        created_by=actor,
+    )
     appointment.staff_attendees.set(attendees)
     audit_record(
-        action=Action.CREATE, request=request, actor=actor, clinic=patient.clinic,
-        target=appointment, patient=patient,
-    )  # fmt: skip
+        action=Action.CREATE,
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        target=appointment,
+        patient=patient,
+    )
     return appointment
 
 
@@ -448,18 +504,27 @@ def appointment_update(
     current = list(appointment.staff_attendees.all())
     attendees = list(staff_attendees) if staff_attendees is not None else current
     _check_appointment(
-        appointment.patient, appointment.kind, appointment.starts_at, appointment.ends_at,
-        appointment.video_url, attendees, already_attending=[user.pk for user in current],
-    )  # fmt: skip
+        appointment.patient,
+        appointment.kind,
+        appointment.starts_at,
+        appointment.ends_at,
+        appointment.video_url,
+        attendees,
+        already_attending=[user.pk for user in current],
+    )
     if appointment.status not in AppointmentStatus.values:
         raise ValidationError({"status": _("Choose a valid status.")})
     appointment.save()
     if staff_attendees is not None:
         appointment.staff_attendees.set(attendees)
     audit_record(
-        action=Action.UPDATE, request=request, actor=actor, clinic=appointment.clinic,
-        target=appointment, patient=appointment.patient,
-    )  # fmt: skip
+        action=Action.UPDATE,
+        request=request,
+        actor=actor,
+        clinic=appointment.clinic,
+        target=appointment,
+        patient=appointment.patient,
+    )
     return appointment
 
 
@@ -471,9 +536,13 @@ def note_create(
         raise ValidationError({"body": _("Write the note before saving.")})
     note = ClinicalNote.objects.create(patient=patient, author=author, body=body.strip())
     audit_record(
-        action=Action.CREATE, request=request, actor=author, clinic=patient.clinic, target=note,
+        action=Action.CREATE,
+        request=request,
+        actor=author,
+        clinic=patient.clinic,
+        target=note,
         patient=patient,
-    )  # fmt: skip
+    )
     return note
 
 
@@ -496,9 +565,14 @@ def alert_raise(
     try:
         with transaction.atomic():
             return Alert.objects.create(
-                clinic_id=patient.clinic_id, patient=patient, kind=kind, severity=severity,
-                message=message[:300], source=source, owner_id=primary,
-            )  # fmt: skip
+                clinic_id=patient.clinic_id,
+                patient=patient,
+                kind=kind,
+                severity=severity,
+                message=message[:300],
+                source=source,
+                owner_id=primary,
+            )
     except IntegrityError:
         return None
 
@@ -514,9 +588,14 @@ def alert_acknowledge(*, alert: Alert, actor: User, request: HttpRequest | None 
         alert.owner = actor
     alert.save()
     audit_record(
-        action=Action.UPDATE, request=request, actor=actor, clinic=alert.clinic, target=alert,
-        patient=alert.patient, details={"status": AlertStatus.ACKNOWLEDGED},
-    )  # fmt: skip
+        action=Action.UPDATE,
+        request=request,
+        actor=actor,
+        clinic=alert.clinic,
+        target=alert,
+        patient=alert.patient,
+        details={"status": AlertStatus.ACKNOWLEDGED},
+    )
     return alert
 
 
@@ -537,9 +616,14 @@ def alert_resolve(
     alert.resolution_comment = comment.strip()
     alert.save()
     audit_record(
-        action=Action.UPDATE, request=request, actor=actor, clinic=alert.clinic, target=alert,
-        patient=alert.patient, details={"status": AlertStatus.RESOLVED},
-    )  # fmt: skip
+        action=Action.UPDATE,
+        request=request,
+        actor=actor,
+        clinic=alert.clinic,
+        target=alert,
+        patient=alert.patient,
+        details={"status": AlertStatus.RESOLVED},
+    )
     return alert
 
 
@@ -558,17 +642,26 @@ def emergency_access_grant(
         expires_at=timezone.now() + timedelta(hours=EmergencyAccess.DURATION_HOURS),
     )
     audit_record(
-        action=Action.EMERGENCY_ACCESS, request=request, actor=user, clinic=patient.clinic,
-        target=grant, patient=patient, details={"reason": grant.reason},
-    )  # fmt: skip
+        action=Action.EMERGENCY_ACCESS,
+        request=request,
+        actor=user,
+        clinic=patient.clinic,
+        target=grant,
+        patient=patient,
+        details={"reason": grant.reason},
+    )
     return grant
 
 
 @transaction.atomic
 def program_save(
-    *, clinic: Organization, actor: User, program: Program | None = None,
-    request: HttpRequest | None = None, **fields: object,
-) -> Program:  # fmt: skip
+    *,
+    clinic: Organization,
+    actor: User,
+    program: Program | None = None,
+    request: HttpRequest | None = None,
+    **fields: object,
+) -> Program:
     if program is not None and program.clinic_id != clinic.pk:
         raise ValidationError({"program": _("This program belongs to another clinic.")})
     name = str(fields.get("name", program.name if program else "") or "").strip()
@@ -598,7 +691,10 @@ def program_save(
             {"name": _("This clinic already has a program with this name.")}
         ) from None
     audit_record(
-        action=Action.CREATE if created else Action.UPDATE, request=request, actor=actor,
-        clinic=clinic, target=program,
-    )  # fmt: skip
+        action=Action.CREATE if created else Action.UPDATE,
+        request=request,
+        actor=actor,
+        clinic=clinic,
+        target=program,
+    )
     return program

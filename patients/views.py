@@ -82,9 +82,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
     attention = selectors.needs_attention(clinician=request.user, clinic=request.clinic)
     # One event for the page: the rows shown and the people named in the strip above them.
     audit_list(
-        list_name="caseload", request=request, filters=list_filters(request.GET),
+        list_name="caseload",
+        request=request,
+        filters=list_filters(request.GET),
         patient_ids=[patient.pk for patient in page.object_list] + attention_patient_ids(attention),
-    )  # fmt: skip
+    )
     context = {
         "page": page,
         "form": form,
@@ -140,8 +142,10 @@ def patient_new(request: HttpRequest) -> HttpResponse:
         else:
             primary = form.cleaned_data["primary_clinician"]
             if primary == request.user:
-                messages.success(request, _("%(name)s was added to your caseload.")
-                                 % {"name": patient.display_name})  # fmt: skip
+                messages.success(
+                    request,
+                    _("%(name)s was added to your caseload.") % {"name": patient.display_name},
+                )
                 return redirect("patients:chart", patient.pk)
             text = _("%(name)s was added to the caseload of %(clinician)s.")
             names = {"name": patient.display_name, "clinician": primary.display_name}
@@ -168,9 +172,11 @@ def _intake(request: HttpRequest, form: IntakeForm) -> Patient:
             request=request,
         )
         services.intake_steps_run(
-            patient=patient, actor=request.user, request=request,
+            patient=patient,
+            actor=request.user,
+            request=request,
             invite_by=form.cleaned_data.get("invite_by") or "",
-        )  # fmt: skip
+        )
     return patient
 
 
@@ -202,9 +208,11 @@ def emergency_access(request: HttpRequest, patient_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.emergency_access_grant(
-                patient=patient, user=request.user, reason=form.cleaned_data["reason"],
+                patient=patient,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
                 request=request,
-            )  # fmt: skip
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -240,9 +248,12 @@ def chart_view(*, write: bool = False, audit_view: bool = True) -> Callable:
                 raise Http404
             if audit_view and request.method == "GET":
                 audit_record(
-                    action=Action.VIEW, request=request, target=patient, patient=patient,
+                    action=Action.VIEW,
+                    request=request,
+                    target=patient,
+                    patient=patient,
                     details={"page": view.__name__},
-                )  # fmt: skip
+                )
             return view(request, patient, access, *args, **kwargs)
 
         return wrapper
@@ -261,14 +272,17 @@ def _chart(
 @chart_view()
 def chart(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
     return _chart(
-        request, patient, access, "overview",
+        request,
+        patient,
+        access,
+        "overview",
         care_team=selectors.care_team_of(patient),
         appointments=selectors.upcoming_appointments(patient, limit=3),
         alerts=selectors.alerts_of(patient).unresolved()[:5],
         history=selectors.recovery_history(patient),
         status_form=StatusForm(),
         next_statuses=services.ALLOWED_STATUS_CHANGES.get(patient.status, set()),
-    )  # fmt: skip
+    )
 
 
 @chart_view()
@@ -280,12 +294,17 @@ def chart_journey(request: HttpRequest, patient: Patient, access: ChartAccess) -
     window = form.window()
     recent = selectors.JourneyWindow.recent(patient, window.kinds)
     return _chart(
-        request, patient, access, "journey", form=form,
+        request,
+        patient,
+        access,
+        "journey",
+        form=form,
         journey=selectors.journey_for(patient, access, window),
-        earlier=_journey_query(window.earlier()), later=_journey_query(window.later()),
+        earlier=_journey_query(window.earlier()),
+        later=_journey_query(window.later()),
         recent=None if window == recent else _journey_query(recent),
         every_kind=_journey_query(replace(window, kinds=frozenset())) if window.kinds else None,
-    )  # fmt: skip
+    )
 
 
 def _journey_query(window: selectors.JourneyWindow) -> str:
@@ -300,9 +319,13 @@ def _journey_query(window: selectors.JourneyWindow) -> str:
 def chart_care_team(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
     form = CareTeamAddForm(patient=patient) if access.can_edit else None
     return _chart(
-        request, patient, access, "care_team",
-        members=selectors.care_team_of(patient, include_past=True), form=form,
-    )  # fmt: skip
+        request,
+        patient,
+        access,
+        "care_team",
+        members=selectors.care_team_of(patient, include_past=True),
+        form=form,
+    )
 
 
 @chart_view(write=True)
@@ -311,17 +334,22 @@ def care_team_add(request: HttpRequest, patient: Patient, access: ChartAccess) -
     form = CareTeamAddForm(request.POST, patient=patient)
     if form.is_valid():
         try:
-            services.care_team_add(patient=patient, actor=request.user, request=request,
-                                   **form.cleaned_data)  # fmt: skip
+            services.care_team_add(
+                patient=patient, actor=request.user, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("Added to the care team."))
             return redirect("patients:care_team", patient.pk)
     return _chart(
-        request, patient, access, "care_team",
-        members=selectors.care_team_of(patient, include_past=True), form=form,
-    )  # fmt: skip
+        request,
+        patient,
+        access,
+        "care_team",
+        members=selectors.care_team_of(patient, include_past=True),
+        form=form,
+    )
 
 
 @chart_view(write=True)
@@ -335,8 +363,9 @@ def care_team_end(
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(name)s has left the care team.")
-                         % {"name": member.clinician.display_name})  # fmt: skip
+        messages.success(
+            request, _("%(name)s has left the care team.") % {"name": member.clinician.display_name}
+        )
     return redirect("patients:care_team", patient.pk)
 
 
@@ -344,13 +373,14 @@ def care_team_end(
 def patient_edit(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
     form = PatientForm(posted(request), instance=patient, clinic=request.clinic)
     saved = _save(
-        request, form,
+        request,
+        form,
         lambda _data: services.patient_update(
             patient=patient, actor=request.user, request=request, **form.service_fields()
         ),
         _("Saved."),
         reverse("patients:chart", args=[patient.pk]),
-    )  # fmt: skip
+    )
     if saved:
         return saved
     return render(
@@ -364,13 +394,18 @@ def patient_status(request: HttpRequest, patient: Patient, access: ChartAccess) 
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
-            services.patient_set_status(patient=patient, status=form.cleaned_data["status"],
-                                        actor=request.user, request=request)  # fmt: skip
+            services.patient_set_status(
+                patient=patient,
+                status=form.cleaned_data["status"],
+                actor=request.user,
+                request=request,
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("Status is now %(status)s.")
-                             % {"status": patient.get_status_display()})  # fmt: skip
+            messages.success(
+                request, _("Status is now %(status)s.") % {"status": patient.get_status_display()}
+            )
     else:
         messages.error(request, _("Choose a valid status."))
     return redirect("patients:chart", patient.pk)
@@ -383,11 +418,16 @@ def setback_new(request: HttpRequest, patient: Patient, access: ChartAccess) -> 
         data = form.cleaned_data
         try:
             services.setback_record(
-                patient=patient, occurred_on=data["occurred_on"], kind=data["kind"],
-                what_happened=data["what_happened"], what_helped=data["what_helped"],
-                plan_changes=data["plan_changes"], new_recovery_start=data["new_recovery_start"],
-                actor=request.user, request=request,
-            )  # fmt: skip
+                patient=patient,
+                occurred_on=data["occurred_on"],
+                kind=data["kind"],
+                what_happened=data["what_happened"],
+                what_helped=data["what_helped"],
+                plan_changes=data["plan_changes"],
+                new_recovery_start=data["new_recovery_start"],
+                actor=request.user,
+                request=request,
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -400,13 +440,14 @@ def setback_new(request: HttpRequest, patient: Patient, access: ChartAccess) -> 
 def recovery_start_edit(request: HttpRequest, patient: Patient, access: ChartAccess) -> Any:
     form = RecoveryStartForm(posted(request), initial={"start_date": patient.recovery_start})
     saved = _save(
-        request, form,
+        request,
+        form,
         lambda data: services.recovery_start_change(
             patient=patient, actor=request.user, request=request, **data
         ),
         _("Recovery start date updated; the old one is kept."),
         reverse("patients:chart", args=[patient.pk]),
-    )  # fmt: skip
+    )
     if saved:
         return saved
     return _form_page(request, patient, _("Change the recovery start date"), form)
@@ -416,13 +457,14 @@ def recovery_start_edit(request: HttpRequest, patient: Patient, access: ChartAcc
 def milestone_new(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
     form = MilestoneForm(posted(request), initial={"date": patient.local_today()})
     saved = _save(
-        request, form,
+        request,
+        form,
         lambda data: services.milestone_create(
             patient=patient, actor=request.user, request=request, **data
         ),
         _("Milestone added."),
         reverse("patients:journey", args=[patient.pk]),
-    )  # fmt: skip
+    )
     if saved:
         return saved
     return _form_page(request, patient, _("Add a milestone"), form)
@@ -452,8 +494,9 @@ def _form_page(request: HttpRequest, patient: Patient, title: str, form: object)
 
 @chart_view()
 def chart_appointments(request: HttpRequest, patient: Patient, access: ChartAccess) -> Any:
-    return _chart(request, patient, access, "appointments",
-                  appointments=selectors.appointments_of(patient))  # fmt: skip
+    return _chart(
+        request, patient, access, "appointments", appointments=selectors.appointments_of(patient)
+    )
 
 
 @chart_view(write=True)
@@ -464,10 +507,17 @@ def appointment_new(request: HttpRequest, patient: Patient, access: ChartAccess)
         data = form.cleaned_data
         try:
             services.appointment_create(
-                patient=patient, kind=data["kind"], title=data["title"], starts_at=starts_at,
-                ends_at=ends_at, location=data["location"], video_url=data["video_url"],
-                staff_attendees=data["staff_attendees"], actor=request.user, request=request,
-            )  # fmt: skip
+                patient=patient,
+                kind=data["kind"],
+                title=data["title"],
+                starts_at=starts_at,
+                ends_at=ends_at,
+                location=data["location"],
+                video_url=data["video_url"],
+                staff_attendees=data["staff_attendees"],
+                actor=request.user,
+                request=request,
+            )
         except ValidationError as error:
             _appointment_errors(form, error)
         else:
@@ -482,19 +532,28 @@ def appointment_edit(
 ) -> HttpResponse:
     appointment = get_object_or_404(patient.appointments, pk=appointment_id)
     form = AppointmentForm(
-        posted(request), patient=patient, appointment=appointment,
+        posted(request),
+        patient=patient,
+        appointment=appointment,
         initial=AppointmentForm.initial_for(appointment, patient),
-    )  # fmt: skip
+    )
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.times()
         data = form.cleaned_data
         try:
             services.appointment_update(
-                appointment=appointment, kind=data["kind"], title=data["title"],
-                starts_at=starts_at, ends_at=ends_at, location=data["location"],
-                video_url=data["video_url"], status=data["status"],
-                staff_attendees=data["staff_attendees"], actor=request.user, request=request,
-            )  # fmt: skip
+                appointment=appointment,
+                kind=data["kind"],
+                title=data["title"],
+                starts_at=starts_at,
+                ends_at=ends_at,
+                location=data["location"],
+                video_url=data["video_url"],
+                status=data["status"],
+                staff_attendees=data["staff_attendees"],
+                actor=request.user,
+                request=request,
+            )
         except ValidationError as error:
             _appointment_errors(form, error)
         else:
@@ -516,8 +575,12 @@ def chart_notes(request: HttpRequest, patient: Patient, access: ChartAccess) -> 
     form = NoteForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.note_create(patient=patient, author=request.user, request=request,
-                                 body=form.cleaned_data["body"])  # fmt: skip
+            services.note_create(
+                patient=patient,
+                author=request.user,
+                request=request,
+                body=form.cleaned_data["body"],
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -528,8 +591,14 @@ def chart_notes(request: HttpRequest, patient: Patient, access: ChartAccess) -> 
 
 @chart_view()
 def chart_alerts(request: HttpRequest, patient: Patient, access: ChartAccess) -> HttpResponse:
-    return _chart(request, patient, access, "alerts", alerts=selectors.alerts_of(patient),
-                  resolve_form=AlertResolveForm())  # fmt: skip
+    return _chart(
+        request,
+        patient,
+        access,
+        "alerts",
+        alerts=selectors.alerts_of(patient),
+        resolve_form=AlertResolveForm(),
+    )
 
 
 @chart_view(write=True)
@@ -550,9 +619,12 @@ def alert_acknowledge(
             messages.error(request, error)
         return redirect("patients:caseload")
     return feedback_redirect(
-        request, reverse("patients:alerts", args=[patient.pk]), error or _("Acknowledged."),
-        at=f"alert-{alert.pk}", level=messages.ERROR if error else messages.SUCCESS,
-    )  # fmt: skip
+        request,
+        reverse("patients:alerts", args=[patient.pk]),
+        error or _("Acknowledged."),
+        at=f"alert-{alert.pk}",
+        level=messages.ERROR if error else messages.SUCCESS,
+    )
 
 
 @chart_view(write=True)
@@ -564,20 +636,26 @@ def alert_resolve(
     form = AlertResolveForm(request.POST)
     if form.is_valid():
         try:
-            services.alert_resolve(alert=alert, actor=request.user, request=request,
-                                   comment=form.cleaned_data["comment"])  # fmt: skip
+            services.alert_resolve(
+                alert=alert,
+                actor=request.user,
+                request=request,
+                comment=form.cleaned_data["comment"],
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
     if request.htmx:
         if "comment" in form.errors:
             return _alert_swap(request, patient, access, alert, resolve_form=form, focus="comment")
-        return _alert_swap(request, patient, access, alert,
-                           error=" ".join(form.non_field_errors()))  # fmt: skip
+        return _alert_swap(request, patient, access, alert, error=" ".join(form.non_field_errors()))
     problem = " ".join(text for texts in form.errors.values() for text in texts)
     return feedback_redirect(
-        request, reverse("patients:alerts", args=[patient.pk]), problem or _("Resolved."),
-        at=f"alert-{alert.pk}", level=messages.ERROR if problem else messages.SUCCESS,
-    )  # fmt: skip
+        request,
+        reverse("patients:alerts", args=[patient.pk]),
+        problem or _("Resolved."),
+        at=f"alert-{alert.pk}",
+        level=messages.ERROR if problem else messages.SUCCESS,
+    )
 
 
 def _alert_swap(
@@ -595,9 +673,18 @@ def _alert_swap(
     alerts swapped out of band so nothing on the page still calls it open."""
     counts = selectors.alert_counts(patient)
     return render(
-        request, "patients/_alert_swap.html",
-        {"alert": alert, "patient": patient, "access": access, "tab": "alerts", "error": error,
-         "focus": focus, "resolve_form": resolve_form or AlertResolveForm(),
-         "alert_counts": counts, "high_alerts": counts.high_open,
-         "high_alerts_acknowledged": counts.high_acknowledged},
-    )  # fmt: skip
+        request,
+        "patients/_alert_swap.html",
+        {
+            "alert": alert,
+            "patient": patient,
+            "access": access,
+            "tab": "alerts",
+            "error": error,
+            "focus": focus,
+            "resolve_form": resolve_form or AlertResolveForm(),
+            "alert_counts": counts,
+            "high_alerts": counts.high_open,
+            "high_alerts_acknowledged": counts.high_acknowledged,
+        },
+    )

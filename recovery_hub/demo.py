@@ -69,14 +69,57 @@ DEMO_PASSWORD = "recovery-demo"  # noqa: S105  (demo data only, printed for the 
 DEMO_TOTP_SECRET = "DEMORECOVERYHUBDEMORECOVERYHUB23"  # noqa: S105
 
 FIRST_NAMES = [
-    "Jordan", "Alex", "Sam", "Taylor", "Morgan", "Casey", "Riley", "Jamie", "Avery", "Quinn",
-    "Rowan", "Elena", "Marcus", "Priya", "Tomás", "Aisha", "Daniel", "Mei", "Grace", "Luis",
-    "Hannah", "Omar", "Sofia", "Caleb", "Nia", "Ethan", "Lucía", "Noah", "Zoe", "Malik",
-]  # fmt: skip
+    "Jordan",
+    "Alex",
+    "Sam",
+    "Taylor",
+    "Morgan",
+    "Casey",
+    "Riley",
+    "Jamie",
+    "Avery",
+    "Quinn",
+    "Rowan",
+    "Elena",
+    "Marcus",
+    "Priya",
+    "Tomás",
+    "Aisha",
+    "Daniel",
+    "Mei",
+    "Grace",
+    "Luis",
+    "Hannah",
+    "Omar",
+    "Sofia",
+    "Caleb",
+    "Nia",
+    "Ethan",
+    "Lucía",
+    "Noah",
+    "Zoe",
+    "Malik",
+]
 LAST_NAMES = [
-    "Rivera", "Chen", "Okafor", "Nguyen", "Patel", "Johnson", "García", "Kowalski", "Haddad",
-    "Brooks", "Silva", "Murphy", "Yamamoto", "Mensah", "Novak", "Reyes", "Walsh", "Ibrahim",
-]  # fmt: skip
+    "Rivera",
+    "Chen",
+    "Okafor",
+    "Nguyen",
+    "Patel",
+    "Johnson",
+    "García",
+    "Kowalski",
+    "Haddad",
+    "Brooks",
+    "Silva",
+    "Murphy",
+    "Yamamoto",
+    "Mensah",
+    "Novak",
+    "Reyes",
+    "Walsh",
+    "Ibrahim",
+]
 PRONOUNS = ["she/her", "he/him", "they/them", "", "she/they"]
 PROGRAMS = [
     ("Outpatient", "Weekly individual and group sessions."),
@@ -295,15 +338,20 @@ def seed_chart_history(
         last.craving = 9
         last.save(update_fields=["craving"])
         alert_raise(
-            patient=patient, kind=AlertKind.HIGH_CRAVING, severity=AlertSeverity.MEDIUM,
+            patient=patient,
+            kind=AlertKind.HIGH_CRAVING,
+            severity=AlertSeverity.MEDIUM,
             message=f"Craving 9 of 10 in the check-in of {last.local_date:%b %d}.",
             source=f"checkin:{last.pk}",
-        )  # fmt: skip
+        )
     if trajectory == 3:
         alert_raise(
-            patient=patient, kind=AlertKind.MISSED_CHECKINS, severity=AlertSeverity.MEDIUM,
-            message="No check-in for three days in a row.", source=f"missed:{today:%Y-%m-%d}",
-        )  # fmt: skip
+            patient=patient,
+            kind=AlertKind.MISSED_CHECKINS,
+            severity=AlertSeverity.MEDIUM,
+            message="No check-in for three days in a row.",
+            source=f"missed:{today:%Y-%m-%d}",
+        )
     seed_assessments(patient, rng, trajectory=trajectory, since=start, today=today)
     seed_coping_plan(patient, clinician, rng)
     for weeks_ago in (3, 2, 1):
@@ -339,26 +387,34 @@ def seed_assessments(
             result = score(slug, answers)
             rows.append(
                 Assessment(
-                    patient=patient, instrument=slug, answers=answers,
-                    total=Decimal(str(result.total)), band=result.band,
-                    flags=sorted(result.flags), local_date=day, entered_by=patient.user,
+                    patient=patient,
+                    instrument=slug,
+                    answers=answers,
+                    total=Decimal(str(result.total)),
+                    band=result.band,
+                    flags=sorted(result.flags),
+                    local_date=day,
+                    entered_by=patient.user,
                 )
-            )  # fmt: skip
+            )
             day += timedelta(days=instrument.default_interval_days)
     rows.sort(key=lambda row: row.local_date)
     Assessment.objects.bulk_create(rows)
     flagged = [
-        a for a in Assessment.objects.filter(patient=patient, instrument="phq9").order_by("id")
+        a
+        for a in Assessment.objects.filter(patient=patient, instrument="phq9").order_by("id")
         if "self_harm" in a.flags
-    ]  # fmt: skip
+    ]
     if flagged:
         latest = flagged[-1]
         alert_raise(
-            patient=patient, kind=AlertKind.SELF_HARM, severity=AlertSeverity.HIGH,
+            patient=patient,
+            kind=AlertKind.SELF_HARM,
+            severity=AlertSeverity.HIGH,
             message="PHQ-9 item 9 was answered above 0. Reach out today and review the "
             "crisis plan.",
             source=f"assessment:{latest.pk}",
-        )  # fmt: skip
+        )
 
 
 def _answers(instrument: Instrument, strain: float, rng: random.Random) -> list[int]:
@@ -380,12 +436,25 @@ def _answers(instrument: Instrument, strain: float, rng: random.Random) -> list[
 
 PLAN_TEMPLATE = {
     "triggers": [
-        {"category": "places", "description": "Driving past my old bar on the way home",
-         "intensity": 4, "how_i_manage": "Take the bus line instead", "shareable": True},
-        {"category": "emotions", "description": "Feeling lonely on Sunday evenings",
-         "intensity": 3, "how_i_manage": "Call my sister or go to the evening meeting"},
-        {"category": "people", "description": "Old friends who still use", "intensity": 5,
-         "how_i_manage": "Say no and leave; text my sponsor"},
+        {
+            "category": "places",
+            "description": "Driving past my old bar on the way home",
+            "intensity": 4,
+            "how_i_manage": "Take the bus line instead",
+            "shareable": True,
+        },
+        {
+            "category": "emotions",
+            "description": "Feeling lonely on Sunday evenings",
+            "intensity": 3,
+            "how_i_manage": "Call my sister or go to the evening meeting",
+        },
+        {
+            "category": "people",
+            "description": "Old friends who still use",
+            "intensity": 5,
+            "how_i_manage": "Say no and leave; text my sponsor",
+        },
     ],
     "warning_signs": [
         {"text": "Skipping meals and staying up late", "shareable": True},
@@ -393,11 +462,17 @@ PLAN_TEMPLATE = {
         {"text": "Telling myself one drink would not matter"},
     ],
     "strategies": [
-        {"category": "stress_management", "text": "Box breathing for four rounds",
-         "shareable": True},
+        {
+            "category": "stress_management",
+            "text": "Box breathing for four rounds",
+            "shareable": True,
+        },
         {"category": "routine", "text": "Same wake-up time every day, even on weekends"},
-        {"category": "physical_activity", "text": "A 20-minute walk after dinner",
-         "shareable": True},
+        {
+            "category": "physical_activity",
+            "text": "A 20-minute walk after dinner",
+            "shareable": True,
+        },
         {"category": "healthy_relationships", "text": "Sunday call with my sister"},
         {"category": "professional_guidance", "text": "Weekly session with my counselor"},
     ],
@@ -411,31 +486,45 @@ PLAN_TEMPLATE = {
         {"text": "Feeling healthy and clear-headed"},
     ],
     "people": [
-        {"name": "Pat (sister)", "relationship": "family", "phone": "555-0142",
-         "shareable": True},
+        {"name": "Pat (sister)", "relationship": "family", "phone": "555-0142", "shareable": True},
         {"name": "Kim (sponsor)", "relationship": "sponsor", "phone": "555-0177"},
     ],
     "crisis_plan": {
-        "steps": ["Stop and breathe; remove myself from the situation",
-                  "Call my sponsor or my sister", "Go to the evening meeting or the clinic",
-                  "If I am not safe, call or text 988 or the emergency number"],
-        "people": [{"name": "Kim (sponsor)", "phone": "555-0177"},
-                   {"name": "Clinic after-hours line", "phone": "555-0100"}],
-        "include_988": True, "local_emergency_number": "911", "shareable": True,
+        "steps": [
+            "Stop and breathe; remove myself from the situation",
+            "Call my sponsor or my sister",
+            "Go to the evening meeting or the clinic",
+            "If I am not safe, call or text 988 or the emergency number",
+        ],
+        "people": [
+            {"name": "Kim (sponsor)", "phone": "555-0177"},
+            {"name": "Clinic after-hours line", "phone": "555-0100"},
+        ],
+        "include_988": True,
+        "local_emergency_number": "911",
+        "shareable": True,
     },
-}  # fmt: skip
+}
 
 
 def seed_coping_plan(patient: Patient, clinician: User, rng: random.Random) -> None:
     """A plan written at intake with the counselor, then a later change by the person."""
     first = copy.deepcopy(PLAN_TEMPLATE)
     first["warning_signs"] = first["warning_signs"][:2]
-    version = plan_save(patient=patient, content=first, actor=clinician,
-                        change_summary="First plan, written together at intake")  # fmt: skip
+    version = plan_save(
+        patient=patient,
+        content=first,
+        actor=clinician,
+        change_summary="First plan, written together at intake",
+    )
     second = copy.deepcopy(version.content)
     second["warning_signs"].append({"text": "Telling myself one drink would not matter"})
-    plan_save(patient=patient, content=second, actor=patient.user or clinician,
-              change_summary="Added a warning sign I noticed")  # fmt: skip
+    plan_save(
+        patient=patient,
+        content=second,
+        actor=patient.user or clinician,
+        change_summary="Added a warning sign I noticed",
+    )
 
 
 def _appointment(
@@ -443,11 +532,15 @@ def _appointment(
 ) -> None:
     online = kind == AppointmentKind.TELEHEALTH
     appointment = Appointment.objects.create(
-        clinic=patient.clinic, patient=patient, kind=kind, starts_at=starts_at,
-        ends_at=starts_at + timedelta(minutes=50), status=status,
+        clinic=patient.clinic,
+        patient=patient,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=50),
+        status=status,
         location="" if online else "Room 2, main building",
         video_url="https://video.example.org/room/demo" if online else "",
-    )  # fmt: skip
+    )
     appointment.staff_attendees.add(clinician)
 
 
@@ -479,11 +572,17 @@ def seed_shared_supporter(demos: list[DemoClinic]) -> None:
 
 
 CONTACT_NAMES = [
-    ("Maria", Relationship.PARENT), ("Sam", Relationship.PARTNER), ("Alex", Relationship.SIBLING),
-    ("Jordan", Relationship.FRIEND), ("Chris", Relationship.PEER), ("Dev", Relationship.SPONSOR),
-    ("Taylor", Relationship.CHILD), ("Robin", Relationship.OTHER_FAMILY),
-    ("Father Luis", Relationship.COMMUNITY), ("Dr. Ama Boateng", Relationship.PROFESSIONAL),
-]  # fmt: skip
+    ("Maria", Relationship.PARENT),
+    ("Sam", Relationship.PARTNER),
+    ("Alex", Relationship.SIBLING),
+    ("Jordan", Relationship.FRIEND),
+    ("Chris", Relationship.PEER),
+    ("Dev", Relationship.SPONSOR),
+    ("Taylor", Relationship.CHILD),
+    ("Robin", Relationship.OTHER_FAMILY),
+    ("Father Luis", Relationship.COMMUNITY),
+    ("Dr. Ama Boateng", Relationship.PROFESSIONAL),
+]
 PLAYBOOK = [
     "Call me within 15 minutes and just listen.",
     "Suggest a walk around the park together.",
@@ -517,16 +616,24 @@ def _consent(contact: SupportContact, scopes: list[str], clinician: User) -> Con
     patient = contact.patient
     if patient.user_id:
         return consent_grant(
-            contact=contact, actor=patient.user, scopes=scopes, purpose="To support my recovery",
-            signed_name=patient.legal_name, signature_method=SignatureMethod.IN_APP,
+            contact=contact,
+            actor=patient.user,
+            scopes=scopes,
+            purpose="To support my recovery",
+            signed_name=patient.legal_name,
+            signature_method=SignatureMethod.IN_APP,
             expires_on_event=ExpiryEvent.DISCHARGE,
-        )  # fmt: skip
+        )
     return consent_grant(
-        contact=contact, actor=clinician, scopes=scopes, purpose="To support my recovery",
-        signed_name=patient.legal_name, signature_method=SignatureMethod.PAPER,
+        contact=contact,
+        actor=clinician,
+        scopes=scopes,
+        purpose="To support my recovery",
+        signed_name=patient.legal_name,
+        signature_method=SignatureMethod.PAPER,
         expires_on_event=ExpiryEvent.DISCHARGE,
         paper_form=ContentFile(b"%PDF-1.4 demo consent form", name="consent.pdf"),
-    )  # fmt: skip
+    )
 
 
 def seed_networks(demos: list[DemoClinic], rng: random.Random, today: date) -> None:
@@ -545,21 +652,29 @@ def seed_networks(demos: list[DemoClinic], rng: random.Random, today: date) -> N
             for number, (first, relationship) in enumerate(picks):
                 last = number == len(picks) - 1  # the newest is still to accept
                 contact = SupportContact.objects.create(
-                    patient=patient, name=f"{first} {family_name}", relationship=relationship,
+                    patient=patient,
+                    name=f"{first} {family_name}",
+                    relationship=relationship,
                     email=f"{first.split(' ')[-1].lower()}.{patient.pk}.{number}@example.org",
                     status=ContactStatus.INVITED if last else ContactStatus.ACTIVE,
                     offers=rng.sample([o.value for o in Offer], 2),
-                    playbook_step=rng.choice(PLAYBOOK), added_by=clinician,
-                    reach_out_weekday=6, reach_out_time=time(19, 0),
-                )  # fmt: skip
+                    playbook_step=rng.choice(PLAYBOOK),
+                    added_by=clinician,
+                    reach_out_weekday=6,
+                    reach_out_time=time(19, 0),
+                )
                 contacts.append(contact)
             if position < 2:
                 # The demo logins: family supports the first two people, with different scopes;
                 # friend and sponsor support the first.
-                emails = [f"family@{domain}"] + ([f"friend@{domain}", f"sponsor@{domain}"]
-                                                  if position == 0 else [])  # fmt: skip
-                relation = {"family": Relationship.SIBLING, "friend": Relationship.FRIEND,
-                            "sponsor": Relationship.SPONSOR}  # fmt: skip
+                emails = [f"family@{domain}"] + (
+                    [f"friend@{domain}", f"sponsor@{domain}"] if position == 0 else []
+                )
+                relation = {
+                    "family": Relationship.SIBLING,
+                    "friend": Relationship.FRIEND,
+                    "sponsor": Relationship.SPONSOR,
+                }
                 for contact, email in zip(contacts, emails, strict=False):
                     contact.user = logins[email]
                     contact.name = logins[email].full_name
@@ -591,39 +706,55 @@ def _seed_ended_consents(
         consent.revocation_reason = "Replaced by a dated consent"
         consent.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
     Consent.objects.create(
-        patient=expired_for.patient, clinic=expired_for.patient.clinic, contact=expired_for,
-        scopes=["milestones"], purpose="For the family weekend", expires_on=today - timedelta(3),
-        signature_method=SignatureMethod.PAPER, signed_name=expired_for.patient.legal_name,
-        signed_at=timezone.now() - timedelta(days=30), recorded_by=clinician,
+        patient=expired_for.patient,
+        clinic=expired_for.patient.clinic,
+        contact=expired_for,
+        scopes=["milestones"],
+        purpose="For the family weekend",
+        expires_on=today - timedelta(3),
+        signature_method=SignatureMethod.PAPER,
+        signed_name=expired_for.patient.legal_name,
+        signed_at=timezone.now() - timedelta(days=30),
+        recorded_by=clinician,
         paper_form=ContentFile(b"%PDF-1.4 demo consent form", name="consent.pdf"),
-    )  # fmt: skip
+    )
     current = revoked_for.consents.filter(revoked_at__isnull=True).first()
     if current is not None:
         consent_revoke(consent=current, actor=clinician, reason="The person asked to stop sharing")
 
 
 def _seed_help(
-    patient: Patient, active: list[SupportContact], rng: random.Random, today: date,
+    patient: Patient,
+    active: list[SupportContact],
+    rng: random.Random,
+    today: date,
     clinician: User,
-) -> None:  # fmt: skip
+) -> None:
     helpers = [c for c in active if "help_tasks" in consented_scopes(c)]
     for number, (kind, title, _offers) in enumerate(rng.sample(TASKS, 3)):
         task = HelpTask.objects.create(
-            patient=patient, kind=kind, title=title, due_on=today + timedelta(days=2 + number),
-            weekly=number == 0, created_by=clinician,
-        )  # fmt: skip
+            patient=patient,
+            kind=kind,
+            title=title,
+            due_on=today + timedelta(days=2 + number),
+            weekly=number == 0,
+            created_by=clinician,
+        )
         if number == 1 and helpers:
             task.status, task.claimed_by = HelpStatus.CLAIMED, helpers[0]
             task.claimed_at = timezone.now()
             task.save(update_fields=["status", "claimed_by", "claimed_at"])
     for contact in active[:2]:
         if consented_scopes(contact):
-            Encouragement.objects.create(patient=patient, contact=contact,
-                                         message=rng.choice(ENCOURAGEMENT))  # fmt: skip
+            Encouragement.objects.create(
+                patient=patient, contact=contact, message=rng.choice(ENCOURAGEMENT)
+            )
             ReachOut.objects.create(
-                contact=contact, patient=patient, channel=ReachOutChannel.CALL,
+                contact=contact,
+                patient=patient,
+                channel=ReachOutChannel.CALL,
                 happened_on=today - timedelta(days=rng.randint(1, 6)),
-            )  # fmt: skip
+            )
     invited = [c for c in active if "appointments" in consented_scopes(c)]
     upcoming = patient.appointments.filter(starts_at__gte=timezone.now()).first()
     if upcoming is not None and invited:
@@ -639,10 +770,14 @@ def seed_family_elsewhere(demos: list[DemoClinic]) -> None:
     contact = SupportContact.objects.filter(patient=patient, user=family).first()
     if contact is None:
         contact = SupportContact.objects.create(
-            patient=patient, name=family.full_name, relationship=Relationship.FRIEND,
-            email=family.email, user=family, status=ContactStatus.ACTIVE,
+            patient=patient,
+            name=family.full_name,
+            relationship=Relationship.FRIEND,
+            email=family.email,
+            user=family,
+            status=ContactStatus.ACTIVE,
             added_by=demos[1].clinicians[0],
-        )  # fmt: skip
+        )
         _consent(contact, ["milestones", "help_tasks"], demos[1].clinicians[0])
 
 
@@ -657,9 +792,12 @@ def seed_security(demos: list[DemoClinic], rng: random.Random, today: date) -> N
         email = f"new.clinician@{_domain(index)}"
         if not StaffInvitation.objects.waiting().filter(clinic=demo.clinic, email=email).exists():
             invitation = StaffInvitation(
-                clinic=demo.clinic, email=email, full_name="Robin Okafor",
-                role=Role.CLINICIAN, sent_by=demo.admin,
-            )  # fmt: skip
+                clinic=demo.clinic,
+                email=email,
+                full_name="Robin Okafor",
+                role=Role.CLINICIAN,
+                sent_by=demo.admin,
+            )
             _renew(invitation)
             invitation.save()
         if not ApiToken.objects.filter(user=demo.admin, name="Monthly report export").exists():

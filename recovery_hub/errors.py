@@ -6,7 +6,7 @@
   so a POST never meets a redirect that would lose its body.
 - UnstorableInputMiddleware: a query string or a form field holding a NUL character (or a lone
   surrogate) is a 400 naming the field, on every page, before any view runs. The API checks
-  its own query strings and bodies after authentication (recovery_hub.api.ApiView).
+  its own query strings and bodies after authentication (accounts.api_base.ApiView).
 """
 
 from collections.abc import Callable
@@ -17,7 +17,7 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from recovery_hub.api import has_unstorable, printable_name
+from accounts.api_base import has_unstorable, printable_name
 
 API_PREFIX = "/api/"
 API_V1_PREFIX = "/api/v1/"
@@ -116,10 +116,13 @@ def refuse(request: HttpRequest, fields: list[str]) -> HttpResponse:
     )
     if is_api(request):
         return JsonResponse(
-            {"detail": _("Some fields need attention: %(fields)s.") % {"fields": ", ".join(fields)},
-             **{field: [message] for field in fields}},
+            {
+                "detail": _("Some fields need attention: %(fields)s.")
+                % {"fields": ", ".join(fields)},
+                **{field: [message] for field in fields},
+            },
             status=400,
-        )  # fmt: skip
+        )
     return render(
         request, "errors/unstorable.html", {"fields": fields, "message": message}, status=400
     )

@@ -7,7 +7,7 @@ answer 500 on every page. Such a key is treated as no session at all, like any u
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 
-from recovery_hub.api_classes import has_unstorable
+from core.api_classes import has_unstorable
 
 
 class SessionStore(DatabaseSessionStore):

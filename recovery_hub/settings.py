@@ -373,15 +373,15 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "accounts.second_factor.SecondFactorEnrolled",
     ],
-    "DEFAULT_PAGINATION_CLASS": "recovery_hub.api_classes.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api_classes.StandardPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    # The API contract (recovery_hub/api.py): JSON bodies whose text can be stored, one error
+    # The API contract (accounts/api_base.py): JSON bodies whose text can be stored, one error
     # shape, OPTIONS that opens nothing, no `?format=` switch (an unknown parameter is a 400).
-    "DEFAULT_PARSER_CLASSES": ["recovery_hub.api_classes.StrictJSONParser"],
-    "EXCEPTION_HANDLER": "recovery_hub.api.api_exception_handler",
-    "DEFAULT_METADATA_CLASS": "recovery_hub.api_classes.ApiMetadata",
+    "DEFAULT_PARSER_CLASSES": ["core.api_classes.StrictJSONParser"],
+    "EXCEPTION_HANDLER": "accounts.api_base.api_exception_handler",
+    "DEFAULT_METADATA_CLASS": "core.api_classes.ApiMetadata",
     "URL_FORMAT_OVERRIDE": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -414,7 +414,7 @@ SPECTACULAR_SETTINGS = {
     # Every operation documents the errors it can answer, in the one error shape.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "recovery_hub.api.add_error_responses",
+        "accounts.api_base.add_error_responses",
     ],
 }
 

@@ -10,11 +10,11 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.api_base import CLINIC_PARAMETER, ApiView, api_membership
 from accounts.models import Role
 from audit.models import Action
 from audit.services import audit_record
 from patients.models import PatientStatus
-from recovery_hub.api import CLINIC_PARAMETER, ApiView, api_membership
 from reports.filters import ReportFilterForm
 from reports.registry import REPORTS, SLUGS, Result, database_ready
 

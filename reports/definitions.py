@@ -559,8 +559,12 @@ def trends(clinic: Organization, filters: Filters) -> Result:
     Whole weeks are read from reports.CheckInWeek (one row per person and week, kept by the
     database); the part-weeks at either end of the range from the check-ins themselves."""
     patients = patients_for(clinic, filters)
-    sums = {"checkins": Sum("checkins"), "mood": Sum("mood_sum"), "craving": Sum("craving_sum"),
-            "stress": Sum("stress_sum")}  # fmt: skip
+    sums = {
+        "checkins": Sum("checkins"),
+        "mood": Sum("mood_sum"),
+        "craving": Sum("craving_sum"),
+        "stress": Sum("stress_sum"),
+    }
     whole = _whole_weeks(filters.start, filters.end)
     days = Q(local_date__gte=filters.start, local_date__lte=filters.end)
     found: list[dict] = []

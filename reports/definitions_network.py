@@ -354,7 +354,7 @@ ENGAGEMENT_COLUMNS = [
     Column("tasks_done", _("Help tasks done"), patients="patients"),
     Column("reach_outs", _("Supporter check-ins logged"), patients="patients"),
     Column("encouragements", _("Encouragement sent"), patients="patients"),
-]  # fmt: skip
+]
 
 
 def _network_group() -> str:

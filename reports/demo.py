@@ -77,9 +77,13 @@ def seed_status_changes(people: list[Patient], clinician: object, today: date) -
     ]
     for patient, before, after in changes:
         audit_record(
-            action=Action.UPDATE, actor=clinician, clinic=patient.clinic, target=patient,
-            patient=patient, details={"status": [before, after], "demo": DEMO_MARK},
-        )  # fmt: skip
+            action=Action.UPDATE,
+            actor=clinician,
+            clinic=patient.clinic,
+            target=patient,
+            patient=patient,
+            details={"status": [before, after], "demo": DEMO_MARK},
+        )
 
 
 def seed_reports(demos: list[DemoClinic], rng: random.Random, today: date) -> None:

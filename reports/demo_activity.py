@@ -48,7 +48,7 @@ MESSAGES = [
     (Kind.MISSED_CHECKINS, Channel.EMAIL, Status.SKIPPED, OPTED_OUT, 1),
     (Kind.REACH_OUT, Channel.EMAIL, Status.SENT, "", 4),
     (Kind.REACH_OUT, Channel.EMAIL, Status.SKIPPED, "No consent in force for this any more.", 1),
-]  # fmt: skip
+]
 SUPPORTER_KINDS = {Kind.REACH_OUT}
 SEND_TIME = timedelta(seconds=4)
 BODIES = {
@@ -81,9 +81,13 @@ def seed_lapse(people: list[Patient], clinician: object, today: date) -> Setback
         if not CheckIn.objects.filter(patient=patient, local_date__gt=day).exists():
             continue
         return Setback.objects.create(
-            patient=patient, occurred_on=day, kind=SetbackKind.LAPSE, what_happened=LAPSE_STORY,
-            what_helped=LAPSE_HELPED, recorded_by=clinician,
-        )  # fmt: skip
+            patient=patient,
+            occurred_on=day,
+            kind=SetbackKind.LAPSE,
+            what_happened=LAPSE_STORY,
+            what_helped=LAPSE_HELPED,
+            recorded_by=clinician,
+        )
     return None
 
 
@@ -126,17 +130,25 @@ def seed_messages(demo: DemoClinic, people: list[Patient], rng: random.Random, t
                 address = "" if status == Status.FAILED else f"555-01{number:02d}"
             rows.append(
                 Notification(
-                    kind=kind, occurrence=f"{OCCURRENCE}:{patient.pk}:{number}", channel=channel,
-                    clinic=demo.clinic, patient=patient,
+                    kind=kind,
+                    occurrence=f"{OCCURRENCE}:{patient.pk}:{number}",
+                    channel=channel,
+                    clinic=demo.clinic,
+                    patient=patient,
                     recipient_user_id=patient.user_id if kind not in SUPPORTER_KINDS else None,
                     recipient_contact=contact if kind in SUPPORTER_KINDS else None,
-                    recipient_key=key, address=address, body=BODIES[kind], due_at=due,
-                    status=status, attempts=1 if status != Status.SKIPPED else 0,
+                    recipient_key=key,
+                    address=address,
+                    body=BODIES[kind],
+                    due_at=due,
+                    status=status,
+                    attempts=1 if status != Status.SKIPPED else 0,
                     reason=why if status == Status.SKIPPED else "",
                     last_error=why if status == Status.FAILED else "",
-                    claimed_at=due, sent_at=due + SEND_TIME if status == Status.SENT else None,
+                    claimed_at=due,
+                    sent_at=due + SEND_TIME if status == Status.SENT else None,
                 )
-            )  # fmt: skip
+            )
     Notification.objects.bulk_create(rows, ignore_conflicts=True)  # the idempotency key
 
 

@@ -63,11 +63,14 @@ def seed_invitations(people: list[Patient], clinician: object, rng: random.Rando
         accepted = contact.status != ContactStatus.INVITED
         sent = now - timedelta(days=rng.randint(3, 50) if accepted else rng.randint(0, 4))
         invitation = Invitation(
-            contact=contact, email=contact.email, nonce=secrets.token_hex(16), sent_by=clinician,
+            contact=contact,
+            email=contact.email,
+            nonce=secrets.token_hex(16),
+            sent_by=clinician,
             expires_at=sent + timedelta(days=Invitation.VALID_DAYS),
             accepted_at=sent + timedelta(days=rng.randint(1, 2)) if accepted else None,
             accepted_by_id=contact.user_id if accepted else None,
-        )  # fmt: skip
+        )
         rows.append(invitation)
         sent_at[invitation.nonce] = sent
     created = Invitation.objects.bulk_create(rows)
@@ -94,10 +97,15 @@ def seed_done_tasks(people: list[Patient], clinician: object, rng: random.Random
             continue
         claimed = now - timedelta(days=rng.randint(5, 9))
         HelpTask.objects.create(
-            patient=patient, kind=HelpKind.COMPANY, title=DONE_TASK_TITLE, status=HelpStatus.DONE,
-            claimed_by=helper, claimed_at=claimed,
-            done_at=claimed + timedelta(days=rng.randint(1, 3)), created_by=clinician,
-        )  # fmt: skip
+            patient=patient,
+            kind=HelpKind.COMPANY,
+            title=DONE_TASK_TITLE,
+            status=HelpStatus.DONE,
+            claimed_by=helper,
+            claimed_at=claimed,
+            done_at=claimed + timedelta(days=rng.randint(1, 3)),
+            created_by=clinician,
+        )
 
 
 def seed_consent_ending(people: list[Patient], clinician: object, today: date) -> None:
@@ -113,12 +121,16 @@ def seed_consent_ending(people: list[Patient], clinician: object, today: date) -
             if current is None or current.expires_on is not None or not consented_scopes(contact):
                 continue
             consent_grant(
-                contact=contact, actor=clinician, scopes=current.scopes, purpose=ENDING_PURPOSE,
-                signed_name=patient.legal_name, signature_method=SignatureMethod.PAPER,
+                contact=contact,
+                actor=clinician,
+                scopes=current.scopes,
+                purpose=ENDING_PURPOSE,
+                signed_name=patient.legal_name,
+                signature_method=SignatureMethod.PAPER,
                 expires_on=patient.local_today() + timedelta(days=ENDING_IN_DAYS),
                 expires_on_event=ExpiryEvent.DISCHARGE,
                 paper_form=ContentFile(b"%PDF-1.4 demo consent form", name="consent.pdf"),
-            )  # fmt: skip
+            )
             return
 
 
@@ -140,11 +152,16 @@ def seed_second_scores(people: list[Patient], today: date) -> None:
             result = score(slug, taken[1].answers)
             rows.append(
                 Assessment(
-                    patient=patient, instrument=slug, answers=taken[1].answers,
-                    total=taken[1].total, band=result.band, flags=sorted(result.flags),
-                    local_date=day, entered_by=None,
+                    patient=patient,
+                    instrument=slug,
+                    answers=taken[1].answers,
+                    total=taken[1].total,
+                    band=result.band,
+                    flags=sorted(result.flags),
+                    local_date=day,
+                    entered_by=None,
                 )
-            )  # fmt: skip
+            )
     Assessment.objects.bulk_create(rows)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from accounts.dates import day
+from core.dates import day
 from reports.registry import Column, Result, Table
 
 

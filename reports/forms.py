@@ -40,8 +40,10 @@ class ReportSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         # One message for every way a value can be wrong, in the language of this request.
         message = gettext("Enter a whole number of patients from %(lowest)d to %(highest)d.") % {
-            "lowest": LOWEST, "highest": HIGHEST,
-        }  # fmt: skip
+            "lowest": LOWEST,
+            "highest": HIGHEST,
+        }
         field = self.fields["small_number_threshold"]
-        field.error_messages.update(dict.fromkeys(("required", "invalid", "min_value",
-                                                   "max_value"), message))  # fmt: skip
+        field.error_messages.update(
+            dict.fromkeys(("required", "invalid", "min_value", "max_value"), message)
+        )

@@ -25,8 +25,8 @@ from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from accounts.dates import day
 from accounts.models import Membership, Organization, Role, User
+from core.dates import day
 from notifications.models import Channel, Kind, Notification, NotificationPreference
 from notifications.outbox import Message, enqueue
 from notifications.preferences import wants
@@ -86,8 +86,16 @@ class MonthlyFigures:
         return self.alerts_day + self.alerts_week + self.alerts_older
 
 
-NETWORK_KEYS = ("invited", "accepted", "active", "patients_networked", "tasks_created",
-                "tasks_done", "reach_outs", "encouragements")  # fmt: skip
+NETWORK_KEYS = (
+    "invited",
+    "accepted",
+    "active",
+    "patients_networked",
+    "tasks_created",
+    "tasks_done",
+    "reach_outs",
+    "encouragements",
+)
 MILESTONE_KEYS = ("d30", "d90", "d180", "y1", "total")
 
 
@@ -101,15 +109,22 @@ def monthly_figures(clinic: Organization) -> MonthlyFigures:
     milestones, network = tiles["milestones"], tiles["network"]
     patients, alerts, delivery = overview["patients"], tiles["alerts"], tiles["delivery"]
     return MonthlyFigures(
-        clinic_name=clinic.name, start=tiles.get("since", filters.start), end=filters.end,
-        active_patients=patients["active"], intake_patients=patients["intake"],
-        adherence30=tiles["adherence30"], adherence_patients=tiles["adherence_patients"],
-        alerts_day=alerts["day"], alerts_week=alerts["week"], alerts_older=alerts["older"],
+        clinic_name=clinic.name,
+        start=tiles.get("since", filters.start),
+        end=filters.end,
+        active_patients=patients["active"],
+        intake_patients=patients["intake"],
+        adherence30=tiles["adherence30"],
+        adherence_patients=tiles["adherence_patients"],
+        alerts_day=alerts["day"],
+        alerts_week=alerts["week"],
+        alerts_older=alerts["older"],
         milestones={key: int(milestones.get(key) or 0) for key in MILESTONE_KEYS},
         network={key: int(network.get(key) or 0) for key in NETWORK_KEYS},
-        delivery_sent=delivery["sent"], delivery_failed=delivery["failed"],
+        delivery_sent=delivery["sent"],
+        delivery_failed=delivery["failed"],
         delivery_total=delivery["total"],
-    )  # fmt: skip
+    )
 
 
 # --- the text ------------------------------------------------------------------------------------
@@ -124,19 +139,21 @@ def monthly_render(figures: MonthlyFigures) -> tuple[str, str, str]:
     start = day(figures.start)
     end = day(figures.end)
     subject = _("Monthly summary for %(clinic)s: the 30 days to %(end)s") % {
-        "clinic": figures.clinic_name, "end": end,
-    }  # fmt: skip
+        "clinic": figures.clinic_name,
+        "end": end,
+    }
     context = {
         "subject": subject,
         "figures": figures,
         "start": start,
         "end": end,
         "adherence": (
-            None if figures.adherence30 is None
+            None
+            if figures.adherence30 is None
             else formats.number_format(figures.adherence30, decimal_pos=1)
         ),
         "dashboard_url": dashboard_url(),
-    }  # fmt: skip
+    }
     return (
         subject,
         render_to_string("reports/email/monthly_summary.txt", context),
@@ -231,10 +248,17 @@ def _plan_clinic(clinic: Organization, first: date, at: datetime, tally: Monthly
             with translation.override(language):
                 subject, body, html_body = monthly_render(figures)
             message = Message(
-                kind=MONTHLY, occurrence=occurrence, channel=Channel.EMAIL,
-                recipient_key=f"user:{user.pk}", address=user.email, subject=subject, body=body,
-                html_body=html_body, link=dashboard_url(), language=language,
-            )  # fmt: skip
+                kind=MONTHLY,
+                occurrence=occurrence,
+                channel=Channel.EMAIL,
+                recipient_key=f"user:{user.pk}",
+                address=user.email,
+                subject=subject,
+                body=body,
+                html_body=html_body,
+                link=dashboard_url(),
+                language=language,
+            )
             row = enqueue(message, due_at=due_at, clinic=clinic, recipient_user=user)
             if row is None:  # a concurrent run planned it first
                 tally.already += 1

@@ -30,9 +30,13 @@ def report_settings_save(
         settings.full_clean()
         settings.save()
         audit_record(
-            action=Action.UPDATE, request=request, actor=actor, clinic=clinic, target=settings,
+            action=Action.UPDATE,
+            request=request,
+            actor=actor,
+            clinic=clinic,
+            target=settings,
             details={"small_number_threshold": {"from": before, "to": threshold}},
-        )  # fmt: skip
+        )
     return settings
 
 
@@ -50,8 +54,12 @@ def report_settings(request: HttpRequest) -> HttpResponse:
     clinic = Organization.objects.get(pk=request.clinic.pk)
     form = ReportSettingsForm(request.POST)
     if form.is_valid():
-        report_settings_save(clinic=clinic, threshold=form.cleaned_data["small_number_threshold"],
-                             actor=request.user, request=request)  # fmt: skip
+        report_settings_save(
+            clinic=clinic,
+            threshold=form.cleaned_data["small_number_threshold"],
+            actor=request.user,
+            request=request,
+        )
         messages.success(request, _("Report settings saved."))
         return redirect(reverse("clinic_admin:settings") + SECTION)
     return settings_page(request, clinic, report_form=form, status=400)

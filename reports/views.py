@@ -3,10 +3,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from accounts.access import role_required
-from accounts.dates import day
 from accounts.models import Role
 from audit.models import Action
 from audit.services import audit_record
+from core.dates import day
 from patients.models import PatientStatus
 from reports.export import as_csv, rendered
 from reports.filters import Filters, ReportFilterForm

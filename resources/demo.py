@@ -33,6 +33,7 @@ def seed_resources(demos: list["DemoClinic"], rng: random.Random, today: date) -
             )
             if resource is not None:
                 PatientResource.objects.get_or_create(
-                    patient=patient, resource=resource,
+                    patient=patient,
+                    resource=resource,
                     defaults={"note": note, "attached_by": attached_by},
-                )  # fmt: skip
+                )

@@ -35,9 +35,16 @@ class CommunityResourceForm(forms.ModelForm):
     class Meta:
         model = CommunityResource
         fields = [
-            "name", "kind", "description", "address", "hours", "phone", "email", "website",
+            "name",
+            "kind",
+            "description",
+            "address",
+            "hours",
+            "phone",
+            "email",
+            "website",
             "languages",
-        ]  # fmt: skip
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         formfield_callback = _formfield
 

@@ -16,9 +16,13 @@ from resources.models import Article, CommunityResource, PatientResource
 
 @transaction.atomic
 def article_save(
-    *, clinic: Organization, actor: User, values: dict[str, Any], article: Article | None = None,
+    *,
+    clinic: Organization,
+    actor: User,
+    values: dict[str, Any],
+    article: Article | None = None,
     request: HttpRequest | None = None,
-) -> Article:  # fmt: skip
+) -> Article:
     """Create an article (when `article` is None) or update one of `clinic`."""
     slug = values.get("slug", "")
     clash = Article.objects.filter(clinic=clinic, slug=slug)
@@ -31,8 +35,13 @@ def article_save(
     for name, value in values.items():
         setattr(article, name, value)
     article.save()
-    audit_record(action=Action.CREATE if created else Action.UPDATE, request=request,
-                 actor=actor, clinic=clinic, target=article)  # fmt: skip
+    audit_record(
+        action=Action.CREATE if created else Action.UPDATE,
+        request=request,
+        actor=actor,
+        clinic=clinic,
+        target=article,
+    )
     return article
 
 
@@ -42,23 +51,38 @@ def article_publish(
 ) -> Article:
     article.is_published = published
     article.save(update_fields=["is_published", "updated_at"])
-    audit_record(action=Action.UPDATE, request=request, actor=actor, clinic=article.clinic,
-                 target=article, details={"published": published})  # fmt: skip
+    audit_record(
+        action=Action.UPDATE,
+        request=request,
+        actor=actor,
+        clinic=article.clinic,
+        target=article,
+        details={"published": published},
+    )
     return article
 
 
 @transaction.atomic
 def resource_save(
-    *, clinic: Organization, actor: User, values: dict[str, Any],
-    resource: CommunityResource | None = None, request: HttpRequest | None = None,
-) -> CommunityResource:  # fmt: skip
+    *,
+    clinic: Organization,
+    actor: User,
+    values: dict[str, Any],
+    resource: CommunityResource | None = None,
+    request: HttpRequest | None = None,
+) -> CommunityResource:
     created = resource is None
     resource = resource or CommunityResource(clinic=clinic)
     for name, value in values.items():
         setattr(resource, name, value)
     resource.save()
-    audit_record(action=Action.CREATE if created else Action.UPDATE, request=request,
-                 actor=actor, clinic=clinic, target=resource)  # fmt: skip
+    audit_record(
+        action=Action.CREATE if created else Action.UPDATE,
+        request=request,
+        actor=actor,
+        clinic=clinic,
+        target=resource,
+    )
     return resource
 
 
@@ -68,16 +92,26 @@ def resource_set_active(
 ) -> CommunityResource:
     resource.is_active = active
     resource.save(update_fields=["is_active", "updated_at"])
-    audit_record(action=Action.UPDATE, request=request, actor=actor, clinic=resource.clinic,
-                 target=resource, details={"active": active})  # fmt: skip
+    audit_record(
+        action=Action.UPDATE,
+        request=request,
+        actor=actor,
+        clinic=resource.clinic,
+        target=resource,
+        details={"active": active},
+    )
     return resource
 
 
 @transaction.atomic
 def patient_resource_attach(
-    *, patient: Patient, resource: CommunityResource, actor: User | None, note: str = "",
+    *,
+    patient: Patient,
+    resource: CommunityResource,
+    actor: User | None,
+    note: str = "",
     request: HttpRequest | None = None,
-) -> PatientResource:  # fmt: skip
+) -> PatientResource:
     """Attach an active entry of the patient's own clinic, once."""
     if resource.clinic_id != patient.clinic_id or not resource.is_active:
         raise ValidationError({"resource": _("Choose an active entry of this clinic's directory.")})
@@ -86,8 +120,14 @@ def patient_resource_attach(
     )
     if not created:
         raise ValidationError({"resource": _("This resource is already on the list.")})
-    audit_record(action=Action.CREATE, request=request, actor=actor, clinic=patient.clinic,
-                 target=link, patient=patient)  # fmt: skip
+    audit_record(
+        action=Action.CREATE,
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        target=link,
+        patient=patient,
+    )
     return link
 
 
@@ -96,6 +136,13 @@ def patient_resource_detach(
     *, link: PatientResource, actor: User, request: HttpRequest | None = None
 ) -> None:
     patient = link.patient
-    audit_record(action=Action.DELETE, request=request, actor=actor, clinic=patient.clinic,
-                 target=link, patient=patient, details={"resource": link.resource_id})  # fmt: skip
+    audit_record(
+        action=Action.DELETE,
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        target=link,
+        patient=patient,
+        details={"resource": link.resource_id},
+    )
     link.delete()

@@ -32,20 +32,31 @@ def article_list(request: HttpRequest) -> HttpResponse:
     audience = request.GET.get("audience", "")
     if audience not in selectors.AUDIENCE_FILTERS:
         audience = ""
-    return render(request, "resources/article_list.html", {
-        "articles": selectors.published_articles(request.clinic, audience),
-        "audience": audience,
-        "audiences": [(Audience.FAMILIES, _("For families and supporters")),
-                      (Audience.PATIENTS, _("For people in recovery"))],
-    })  # fmt: skip
+    return render(
+        request,
+        "resources/article_list.html",
+        {
+            "articles": selectors.published_articles(request.clinic, audience),
+            "audience": audience,
+            "audiences": [
+                (Audience.FAMILIES, _("For families and supporters")),
+                (Audience.PATIENTS, _("For people in recovery")),
+            ],
+        },
+    )
 
 
 @role_required(*EVERYONE)
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = resource_access.article_for_reader(request.membership, slug)
-    return render(request, "resources/article_detail.html", {
-        "article": article, "body_html": render_markdown(article.body),
-    })  # fmt: skip
+    return render(
+        request,
+        "resources/article_detail.html",
+        {
+            "article": article,
+            "body_html": render_markdown(article.body),
+        },
+    )
 
 
 @role_required(*EVERYONE)
@@ -54,10 +65,15 @@ def directory(request: HttpRequest) -> HttpResponse:
     kind = query = ""
     if form.is_valid():
         kind, query = form.cleaned_data["kind"], form.cleaned_data["q"].strip()
-    return render(request, "resources/directory.html", {
-        "form": form, "resources": selectors.directory(request.clinic, kind=kind, query=query),
-        "filtered": bool(kind or query),
-    })  # fmt: skip
+    return render(
+        request,
+        "resources/directory.html",
+        {
+            "form": form,
+            "resources": selectors.directory(request.clinic, kind=kind, query=query),
+            "filtered": bool(kind or query),
+        },
+    )
 
 
 # --- Management: clinic admins -----------------------------------------------------------------
@@ -65,8 +81,11 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 def article_manage(request: HttpRequest) -> HttpResponse:
-    return render(request, "resources/article_manage.html",
-                  {"articles": selectors.articles_for_admin(request.clinic)})  # fmt: skip
+    return render(
+        request,
+        "resources/article_manage.html",
+        {"articles": selectors.articles_for_admin(request.clinic)},
+    )
 
 
 def _article_form(request: HttpRequest, article: Any = None) -> HttpResponse:
@@ -74,9 +93,12 @@ def _article_form(request: HttpRequest, article: Any = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.article_save(
-                clinic=request.clinic, actor=request.user, values=form.cleaned_data,
-                article=article, request=request,
-            )  # fmt: skip
+                clinic=request.clinic,
+                actor=request.user,
+                values=form.cleaned_data,
+                article=article,
+                request=request,
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -101,8 +123,9 @@ def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
 def article_publish(request: HttpRequest, article_id: int) -> HttpResponse:
     article = resource_access.article_for_admin(request.membership, article_id)
     published = request.POST.get("published") == "1"
-    services.article_publish(article=article, actor=request.user, published=published,
-                             request=request)  # fmt: skip
+    services.article_publish(
+        article=article, actor=request.user, published=published, request=request
+    )
     messages.success(
         request,
         (_("“%(title)s” is published.") if published else _("“%(title)s” is back to draft."))
@@ -113,17 +136,23 @@ def article_publish(request: HttpRequest, article_id: int) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 def resource_manage(request: HttpRequest) -> HttpResponse:
-    return render(request, "resources/resource_manage.html",
-                  {"resources": selectors.resources_for_admin(request.clinic)})  # fmt: skip
+    return render(
+        request,
+        "resources/resource_manage.html",
+        {"resources": selectors.resources_for_admin(request.clinic)},
+    )
 
 
 def _resource_form(request: HttpRequest, resource: Any = None) -> HttpResponse:
     form = CommunityResourceForm(posted(request), instance=resource)
     if request.method == "POST" and form.is_valid():
         saved = services.resource_save(
-            clinic=request.clinic, actor=request.user, values=form.cleaned_data,
-            resource=resource, request=request,
-        )  # fmt: skip
+            clinic=request.clinic,
+            actor=request.user,
+            values=form.cleaned_data,
+            resource=resource,
+            request=request,
+        )
         messages.success(request, _("“%(name)s” is saved.") % {"name": saved.name})
         return redirect("resources:resource_manage")
     return render(request, "resources/resource_form.html", {"form": form, "resource": resource})
@@ -136,8 +165,9 @@ def resource_create(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 def resource_edit(request: HttpRequest, resource_id: int) -> HttpResponse:
-    return _resource_form(request, resource_access.resource_for_admin(request.membership,
-                                                                       resource_id))  # fmt: skip
+    return _resource_form(
+        request, resource_access.resource_for_admin(request.membership, resource_id)
+    )
 
 
 @require_POST
@@ -145,14 +175,18 @@ def resource_edit(request: HttpRequest, resource_id: int) -> HttpResponse:
 def resource_active(request: HttpRequest, resource_id: int) -> HttpResponse:
     resource = resource_access.resource_for_admin(request.membership, resource_id)
     active = request.POST.get("active") == "1"
-    services.resource_set_active(resource=resource, actor=request.user, active=active,
-                                 request=request)  # fmt: skip
+    services.resource_set_active(
+        resource=resource, actor=request.user, active=active, request=request
+    )
     messages.success(
         request,
-        (_("“%(name)s” is back in the directory.") if active
-         else _("“%(name)s” is no longer listed."))
+        (
+            _("“%(name)s” is back in the directory.")
+            if active
+            else _("“%(name)s” is no longer listed.")
+        )
         % {"name": resource.name},
-    )  # fmt: skip
+    )
     return redirect("resources:resource_manage")
 
 
@@ -164,14 +198,17 @@ def _patient_render(
 ) -> HttpResponse:
     context: dict[str, Any] = {"patient": patient, "coping": access}
     if access.is_staff:
-        context.update(chart_header(patient), access=access.chart, tab="resources",
-                       base_template="patients/_chart_base.html")  # fmt: skip
+        context.update(
+            chart_header(patient),
+            access=access.chart,
+            tab="resources",
+            base_template="patients/_chart_base.html",
+        )
     else:
         context.update(access=access, base_template="coping/_patient_base.html")
     if form is None and access.can_edit:
         form = AttachForm(patient=patient)
-    context.update(links=selectors.patient_resources(patient), form=form,
-                   can_edit=access.can_edit)  # fmt: skip
+    context.update(links=selectors.patient_resources(patient), form=form, can_edit=access.can_edit)
     return render(request, "resources/patient_resources.html", context)
 
 
@@ -189,9 +226,12 @@ def patient_resource_attach(
     if form.is_valid():
         try:
             link = services.patient_resource_attach(
-                patient=patient, resource=form.cleaned_data["resource"], actor=request.user,
-                note=form.cleaned_data["note"], request=request,
-            )  # fmt: skip
+                patient=patient,
+                resource=form.cleaned_data["resource"],
+                actor=request.user,
+                note=form.cleaned_data["note"],
+                request=request,
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -207,8 +247,9 @@ def patient_resource_detach(
 ) -> HttpResponse:
     link = get_object_or_404(
         PatientResource.objects.select_related("resource", "patient__clinic"),
-        pk=link_id, patient=patient,
-    )  # fmt: skip
+        pk=link_id,
+        patient=patient,
+    )
     services.patient_resource_detach(link=link, actor=request.user, request=request)
     messages.success(request, _("“%(name)s” is removed.") % {"name": link.resource.name})
     return redirect("resources:patient_resources", patient.pk)

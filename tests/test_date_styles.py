@@ -1,4 +1,4 @@
-"""Dates are written one way per context, from one helper (accounts.dates): across every page
+"""Dates are written one way per context, from one helper (core.dates): across every page
 each demo role can reach, no ISO dates, no "Nov. 15", no "12/03/2026", no "p.m." in the text a
 person reads (machine-readable attributes such as <time datetime> and form values are fine)."""
 

@@ -46,12 +46,23 @@ print(json.dumps(answers))
 def test_the_demo_on_sqlite_answers_every_linked_page_and_reports_say_they_need_postgresql(
     tmp_path,
 ):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
-           "ALLOWED_HOSTS": "testserver", "READ_DOT_ENV": "false",
-           "NOTIFICATIONS_INLINE_DISPATCH": "true", "REDIS_URL": "",
-           "EMAIL_URL": f"filemail://{tmp_path / 'mail'}"}  # fmt: skip
-    run = subprocess.run([sys.executable, "-c", CRAWL], cwd=ROOT, env=env, capture_output=True,
-                         text=True, timeout=600)  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        "ALLOWED_HOSTS": "testserver",
+        "READ_DOT_ENV": "false",
+        "NOTIFICATIONS_INLINE_DISPATCH": "true",
+        "REDIS_URL": "",
+        "EMAIL_URL": f"filemail://{tmp_path / 'mail'}",
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", CRAWL],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     answers = json.loads(run.stdout.strip().splitlines()[-1])
     dashboard, report = answers.pop("dashboard-text"), answers.pop("report-text")

@@ -33,8 +33,12 @@ def celery_worker(
         import redis
 
         redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()  # the suite's own Redis db
-    full_env = {**os.environ, "DATABASE_URL": database_url(), "READ_DOT_ENV": "false",
-                **(env or {})}  # fmt: skip
+    full_env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "READ_DOT_ENV": "false",
+        **(env or {}),
+    }
     command = (
         f"{sys.executable} -m celery -A recovery_hub worker --loglevel info"
         " --concurrency 1 --pool solo --hostname pytest-worker@%h"
@@ -42,9 +46,13 @@ def celery_worker(
     )
     with (tmp_path / "worker.log").open("w") as log:
         process = subprocess.Popen(
-            command.split(), cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT,
+            command.split(),
+            cwd=ROOT,
+            env=full_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
-        )  # fmt: skip
+        )
         try:
             yield process
         finally:

@@ -26,7 +26,7 @@ def pending_memberships_to_invitations(apps, schema_editor):
             clinic_id=membership.organization_id, email=user.email,
             full_name=user.full_name or user.email, role=membership.role,
             nonce=secrets.token_hex(16), sent_at=membership.created_at, expires_at=now,
-        )  # fmt: skip
+        )
         membership.delete()
 
 

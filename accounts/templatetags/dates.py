@@ -4,7 +4,7 @@
 
 from django import template
 
-from accounts import dates
+from core import dates
 
 register = template.Library()
 

@@ -56,8 +56,11 @@ def patient_celebrations(patient: Patient) -> dict[str, Any]:
         .exclude(contact__status="removed")
         .count()
     )
-    cards = [c for c in celebrations.cards_for(patient, today, limit=3)
-             if c["milestone_date"] >= today - timedelta(days=HOME_CARDS_DAYS)]  # fmt: skip
+    cards = [
+        c
+        for c in celebrations.cards_for(patient, today, limit=3)
+        if c["milestone_date"] >= today - timedelta(days=HOME_CARDS_DAYS)
+    ]
     return {
         "pending_count": pending,
         "cards": cards,

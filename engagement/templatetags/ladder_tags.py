@@ -15,8 +15,12 @@ def ladder_panel(context: dict[str, Any]) -> dict[str, Any]:
     """The chart view already opened the patient through the access rules and audited the
     read; this shows their latest ladder, and the buttons only to who may act on the chart."""
     patient, access = context["patient"], context["access"]
-    return {"patient": patient, "view": ladder_for_chart(patient),
-            "can_act": access.can_edit, "csrf_token": context.get("csrf_token")}  # fmt: skip
+    return {
+        "patient": patient,
+        "view": ladder_for_chart(patient),
+        "can_act": access.can_edit,
+        "csrf_token": context.get("csrf_token"),
+    }
 
 
 @register.inclusion_tag("engagement/_ladder_policy_form.html", takes_context=True)

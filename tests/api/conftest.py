@@ -57,17 +57,34 @@ def world(clinic) -> World:
     admin = member(Role.ADMIN, clinic, full_name="Ari Admin")
     person = member(Role.PATIENT, clinic, full_name="Jordan Rivera")
     supporter = member(Role.SUPPORTER, clinic, full_name="Pat Rivera", email="pat@example.org")
-    patient = PatientFactory(clinic=clinic, legal_name="Jordan Rivera", user=person,
-                             time_zone="America/New_York")  # fmt: skip
-    member_row = care_team_add(patient=patient, clinician=clinician, actor=clinician,
-                               team_role=TeamRole.PRIMARY_COUNSELOR, is_primary=True)  # fmt: skip
-    contact = contact_add(patient=patient, actor=clinician, name="Pat Rivera",
-                          relationship=Relationship.PARENT, email="pat@example.org")  # fmt: skip
+    patient = PatientFactory(
+        clinic=clinic, legal_name="Jordan Rivera", user=person, time_zone="America/New_York"
+    )
+    member_row = care_team_add(
+        patient=patient,
+        clinician=clinician,
+        actor=clinician,
+        team_role=TeamRole.PRIMARY_COUNSELOR,
+        is_primary=True,
+    )
+    contact = contact_add(
+        patient=patient,
+        actor=clinician,
+        name="Pat Rivera",
+        relationship=Relationship.PARENT,
+        email="pat@example.org",
+    )
     contact.user, contact.status = supporter, ContactStatus.ACTIVE
     contact.save()
-    consent = consent_grant(contact=contact, actor=person, scopes=["help_tasks", "milestones"],
-                            purpose="Support in recovery", signed_name="Jordan Rivera",
-                            signature_method="in_app", expires_on_event="discharge")  # fmt: skip
+    consent = consent_grant(
+        contact=contact,
+        actor=person,
+        scopes=["help_tasks", "milestones"],
+        purpose="Support in recovery",
+        signed_name="Jordan Rivera",
+        signature_method="in_app",
+        expires_on_event="discharge",
+    )
     task = help_task_create(patient=patient, actor=person, kind="meal", title="Dinner")
     version = plan_save(patient=patient, actor=clinician, content=empty_plan())
     appointment = AppointmentFactory(patient=patient)

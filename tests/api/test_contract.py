@@ -11,14 +11,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from accounts.api_base import ApiView
 from accounts.models import User
 from coping.models import CopingPlanVersion
 from coping.plan import empty_plan
+from core.api_classes import StrictJSONParser, StrictMultiPartParser
 from networks.models import ContactStatus, HelpTask, Relationship
 from networks.services import consent_grant, contact_add, help_task_claim
 from patients.models import Appointment
-from recovery_hub.api import ApiView
-from recovery_hub.api_classes import StrictJSONParser, StrictMultiPartParser
 from tests.api.conftest import World, as_user
 from tests.factories import PatientFactory, member
 
@@ -79,9 +79,10 @@ def test_the_schema_documents_exactly_the_query_parameters_each_operation_takes(
     routes = dict(api_routes())
     for path, method, operation in OPERATIONS:
         route = next(
-            r for r in routes
+            r
+            for r in routes
             if "/" + r.replace("<int:", "{").replace("<slug:", "{").replace(">", "}") == path
-        )  # fmt: skip
+        )
         documented = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
         assert documented == routes[route]().query_parameters(method) - {"clinic"}, (path, method)
 
@@ -126,10 +127,15 @@ def string_properties(operation: dict) -> list[str]:
     component = document["components"]["schemas"][ref.rsplit("/", 1)[-1]] if ref else {}
     properties = component.get("properties", {})
     return [
-        name for name, prop in properties.items()
-        if prop.get("type") == "string" and not prop.get("readOnly") and "format" not in prop
-        and "enum" not in prop and "$ref" not in prop and "allOf" not in prop
-    ]  # fmt: skip
+        name
+        for name, prop in properties.items()
+        if prop.get("type") == "string"
+        and not prop.get("readOnly")
+        and "format" not in prop
+        and "enum" not in prop
+        and "$ref" not in prop
+        and "allOf" not in prop
+    ]
 
 
 @pytest.mark.parametrize("text", [NUL, SURROGATE], ids=["nul", "surrogate"])
@@ -271,8 +277,7 @@ def test_a_wrong_json_type_is_a_400_never_coerced(world: World, path: str, body:
 def test_a_clinic_admin_creating_an_appointment_gets_403_whatever_the_body(world: World):
     api = as_user(world.admin)
 
-    bad = api.post("/api/v1/appointments/", {"patient": world.patient.pk, "kind": 3},
-                   format="json")  # fmt: skip
+    bad = api.post("/api/v1/appointments/", {"patient": world.patient.pk, "kind": 3}, format="json")
     empty = api.post("/api/v1/appointments/", {"patient": world.patient.pk}, format="json")
 
     assert bad.status_code == empty.status_code == 403
@@ -296,13 +301,24 @@ def test_claiming_a_task_someone_else_claimed_reads_like_a_task_that_does_not_ex
 ):
     task = HelpTask.objects.get(pk=world.ids["task_id"])
     other = member("supporter", clinic)
-    second = contact_add(patient=world.patient, actor=world.clinician, name="Sam Lee",
-                         relationship=Relationship.FRIEND, email="sam@example.org")  # fmt: skip
+    second = contact_add(
+        patient=world.patient,
+        actor=world.clinician,
+        name="Sam Lee",
+        relationship=Relationship.FRIEND,
+        email="sam@example.org",
+    )
     second.user, second.status = other, ContactStatus.ACTIVE
     second.save()
-    consent_grant(contact=second, actor=world.person, scopes=["help_tasks"],
-                  purpose="Support", signed_name="Jordan Rivera",
-                  signature_method="in_app", expires_on_event="discharge")  # fmt: skip
+    consent_grant(
+        contact=second,
+        actor=world.person,
+        scopes=["help_tasks"],
+        purpose="Support",
+        signed_name="Jordan Rivera",
+        signature_method="in_app",
+        expires_on_event="discharge",
+    )
     help_task_claim(task=task, contact=world.patient.contacts.get(user=world.supporter))
 
     taken = as_user(other).post(world.path("/api/v1/patients/{id}/help-tasks/{task_id}/claim/"))
@@ -312,8 +328,10 @@ def test_claiming_a_task_someone_else_claimed_reads_like_a_task_that_does_not_ex
     assert taken.json() == missing.json()
 
 
-@pytest.mark.parametrize("path", ["/api/v1/patients/", "/api/v1/appointments/",
-                                  "/api/v1/alerts/", "/api/v1/audit-events/"])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/patients/", "/api/v1/appointments/", "/api/v1/alerts/", "/api/v1/audit-events/"],
+)
 def test_lists_a_role_cannot_reach_are_404_like_their_details(world: World, path: str):
     for user in (world.person, world.supporter):
         assert as_user(user).get(path).status_code == 404

@@ -114,9 +114,11 @@ def exercise(strategy: st.SearchStrategy, examples: int, headers: dict, sent: li
         if response.status_code in BUSINESS_RULE_STATUSES:
             excluded = [positive_data_acceptance]
         case.validate_response(
-            response, headers=headers, excluded_checks=excluded,
+            response,
+            headers=headers,
+            excluded_checks=excluded,
             transport_kwargs={"headers": headers},
-        )  # fmt: skip
+        )
 
     check()
 

@@ -24,10 +24,20 @@ def person(clinic) -> User:
 
 @pytest.fixture
 def patient(clinic, team_clinician, person) -> Patient:
-    patient = PatientFactory(clinic=clinic, legal_name="Jordan Rivera", user=person, mrn="HR-100",
-                             time_zone="America/New_York")  # fmt: skip
-    care_team_add(patient=patient, clinician=team_clinician, team_role=TeamRole.PRIMARY_COUNSELOR,
-                  is_primary=True, actor=team_clinician)  # fmt: skip
+    patient = PatientFactory(
+        clinic=clinic,
+        legal_name="Jordan Rivera",
+        user=person,
+        mrn="HR-100",
+        time_zone="America/New_York",
+    )
+    care_team_add(
+        patient=patient,
+        clinician=team_clinician,
+        team_role=TeamRole.PRIMARY_COUNSELOR,
+        is_primary=True,
+        actor=team_clinician,
+    )
     return patient
 
 
@@ -38,8 +48,13 @@ def supporter(clinic) -> User:
 
 @pytest.fixture
 def contact(patient, supporter, team_clinician) -> SupportContact:
-    contact = contact_add(patient=patient, actor=team_clinician, name="Mom (Pat)",
-                          relationship=Relationship.PARENT, email="pat@example.org")  # fmt: skip
+    contact = contact_add(
+        patient=patient,
+        actor=team_clinician,
+        name="Mom (Pat)",
+        relationship=Relationship.PARENT,
+        email="pat@example.org",
+    )
     contact.user = supporter
     contact.status = ContactStatus.ACTIVE
     contact.save()

@@ -21,12 +21,15 @@ def api(clinic_admin) -> APIClient:
     return client
 
 
-def test_admin_lists_the_clinics_events_with_filters(api, clinic, other_clinic, patient,
-                                                     team_clinician):  # fmt: skip
-    viewed = audit_record(action=Action.VIEW, actor=team_clinician, clinic=clinic,
-                          target=patient, patient=patient)  # fmt: skip
-    audit_record(action=Action.VIEW, clinic=other_clinic,
-                 patient=PatientFactory(clinic=other_clinic))  # fmt: skip
+def test_admin_lists_the_clinics_events_with_filters(
+    api, clinic, other_clinic, patient, team_clinician
+):
+    viewed = audit_record(
+        action=Action.VIEW, actor=team_clinician, clinic=clinic, target=patient, patient=patient
+    )
+    audit_record(
+        action=Action.VIEW, clinic=other_clinic, patient=PatientFactory(clinic=other_clinic)
+    )
 
     response = api.get(URL, {"who": "alvarez", "action": "view", "patient": "HR-100"})
 
@@ -92,8 +95,7 @@ def test_anonymous_gets_401():
 
 
 @pytest.mark.parametrize("count", [5, 200])
-def test_query_count_does_not_grow_with_events(api, django_assert_max_num_queries, clinic,
-                                               count):  # fmt: skip
+def test_query_count_does_not_grow_with_events(api, django_assert_max_num_queries, clinic, count):
     patient = PatientFactory(clinic=clinic)
     staff = member(Role.CLINICIAN, clinic)
     for _ in range(count):

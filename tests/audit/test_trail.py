@@ -32,15 +32,25 @@ def test_admin_sees_the_clinics_events_newest_first_and_nothing_of_another_clini
     admin_signed_in, clinic, other_clinic, patient, team_clinician
 ):
     with time_machine.travel(datetime(2026, 3, 1, 9, tzinfo=NEW_YORK)):
-        older = audit_record(action=Action.VIEW, actor=team_clinician, clinic=clinic,
-                             target=patient, patient=patient)  # fmt: skip
+        older = audit_record(
+            action=Action.VIEW, actor=team_clinician, clinic=clinic, target=patient, patient=patient
+        )
     with time_machine.travel(datetime(2026, 3, 2, 9, tzinfo=NEW_YORK)):
-        newer = audit_record(action=Action.UPDATE, actor=team_clinician, clinic=clinic,
-                             target=patient, patient=patient,
-                             details={"fields": ["phone"]})  # fmt: skip
+        newer = audit_record(
+            action=Action.UPDATE,
+            actor=team_clinician,
+            clinic=clinic,
+            target=patient,
+            patient=patient,
+            details={"fields": ["phone"]},
+        )
     elsewhere_patient = PatientFactory(clinic=other_clinic, legal_name="Lakeside Only")
-    audit_record(action=Action.VIEW, actor=member(Role.CLINICIAN, other_clinic),
-                 clinic=other_clinic, patient=elsewhere_patient)  # fmt: skip
+    audit_record(
+        action=Action.VIEW,
+        actor=member(Role.CLINICIAN, other_clinic),
+        clinic=other_clinic,
+        patient=elsewhere_patient,
+    )
 
     response = admin_signed_in.get(reverse("audit:trail"))
 
@@ -58,8 +68,9 @@ def test_filters_by_who_patient_action_and_local_dates(
     other = PatientFactory(clinic=clinic, legal_name="Sam Okafor", mrn="HR-200")
     # 23:30 in New York on 10 March is already 11 March in UTC: the filter goes by local days.
     with time_machine.travel(datetime(2026, 3, 10, 23, 30, tzinfo=NEW_YORK)):
-        late_view = audit_record(action=Action.VIEW, actor=team_clinician, clinic=clinic,
-                                 patient=patient)  # fmt: skip
+        late_view = audit_record(
+            action=Action.VIEW, actor=team_clinician, clinic=clinic, patient=patient
+        )
     with time_machine.travel(datetime(2026, 3, 11, 8, tzinfo=NEW_YORK)):
         audit_record(action=Action.UPDATE, actor=team_clinician, clinic=clinic, patient=patient)
         audit_record(action=Action.VIEW, actor=clinic_admin, clinic=clinic, patient=other)
@@ -107,22 +118,51 @@ def test_export_of_bad_filters_is_refused_with_a_message(admin_signed_in):
 def test_csv_has_the_filtered_events_with_the_pages_columns_and_is_audited(
     admin_signed_in, clinic, clinic_admin, patient, team_clinician
 ):
-    audit_record(action=Action.VIEW, actor=team_clinician, clinic=clinic, target=patient,
-                 patient=patient, details={"page": "chart"})  # fmt: skip
-    audit_record(action=Action.UPDATE, actor=team_clinician, clinic=clinic, patient=patient,
-                 details={"note": "=HYPERLINK(\"http://evil\")"})  # fmt: skip
+    audit_record(
+        action=Action.VIEW,
+        actor=team_clinician,
+        clinic=clinic,
+        target=patient,
+        patient=patient,
+        details={"page": "chart"},
+    )
+    audit_record(
+        action=Action.UPDATE,
+        actor=team_clinician,
+        clinic=clinic,
+        patient=patient,
+        details={"note": '=HYPERLINK("http://evil")'},
+    )
 
     response = admin_signed_in.get(reverse("audit:trail_csv"), {"who": "Alvarez"})
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     header, *rows = read_csv(response)
-    assert header == ["When", "Who", "Email", "Role", "Action", "Patient", "MRN", "Object",
-                      "Object id", "Details", "From", "Record"]  # fmt: skip
+    assert header == [
+        "When",
+        "Who",
+        "Email",
+        "Role",
+        "Action",
+        "Patient",
+        "MRN",
+        "Object",
+        "Object id",
+        "Details",
+        "From",
+        "Record",
+    ]
     assert [row[4] for row in rows] == ["Updated", "Viewed", "Created"]  # the care team
     viewed = rows[1]
-    assert viewed[1:7] == ["Chris Alvarez", team_clinician.email, "Clinician", "Viewed",
-                           "Jordan Rivera", "HR-100"]  # fmt: skip
+    assert viewed[1:7] == [
+        "Chris Alvarez",
+        team_clinician.email,
+        "Clinician",
+        "Viewed",
+        "Jordan Rivera",
+        "HR-100",
+    ]
     assert viewed[7:10] == ["patient", str(patient.pk), "page: chart"]
     assert viewed[11] == "Record of Jordan Rivera"
     assert rows[0][9] == 'note: =HYPERLINK("http://evil")'  # starts with text: left as is
@@ -145,8 +185,11 @@ def test_sign_ins_of_members_and_failed_sign_ins_with_their_email_are_in_the_tra
     client, admin_signed_in, clinic, other_clinic, team_clinician
 ):
     outsider = member(Role.CLINICIAN, other_clinic, email="lee@lakeside.example")
-    for email, password in [(team_clinician.email, "wrong"), (outsider.email, "wrong"),
-                            (team_clinician.email, PASSWORD)]:  # fmt: skip
+    for email, password in [
+        (team_clinician.email, "wrong"),
+        (outsider.email, "wrong"),
+        (team_clinician.email, PASSWORD),
+    ]:
         sign_in_through_form(client.__class__(), email, password)  # the code too, for staff
 
     events = rows_of(admin_signed_in.get(reverse("audit:trail")))
@@ -164,8 +207,13 @@ def test_query_count_does_not_grow_with_events(
     patients = PatientFactory.create_batch(3, clinic=clinic)
     staff = [member(Role.CLINICIAN, clinic) for _ in range(3)]
     for n in range(count):
-        audit_record(action=Action.VIEW, actor=staff[n % 3], clinic=clinic,
-                     patient=patients[n % 3], target=patients[n % 3])  # fmt: skip
+        audit_record(
+            action=Action.VIEW,
+            actor=staff[n % 3],
+            clinic=clinic,
+            patient=patients[n % 3],
+            target=patients[n % 3],
+        )
 
     # session + user + memberships (3), count and page (2), the page view's own audit event
     # (1) and its savepoint pair, the navigation's reads: the same for 5 or 200 events.

@@ -20,8 +20,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def ana(patient, team_clinician):
-    return contact_add(patient=patient, actor=team_clinician, name="Ana Lopez",
-                       relationship=Relationship.SIBLING, email="ana@example.org")  # fmt: skip
+    return contact_add(
+        patient=patient,
+        actor=team_clinician,
+        name="Ana Lopez",
+        relationship=Relationship.SIBLING,
+        email="ana@example.org",
+    )
 
 
 def records_on_the_page(response) -> list[str]:
@@ -48,15 +53,23 @@ def test_targets_are_named_in_words_on_the_page_and_in_the_csv(
     header, *rows = list(csv.reader(io.StringIO(body)))
     assert header[-1] == "Record"
     exported = {row[-1] for row in rows}
-    assert {"Support contact: Ana Lopez (Sibling)", "Invitation to Ana Lopez",
-            "Consent for Ana Lopez"} <= exported  # fmt: skip
+    assert {
+        "Support contact: Ana Lopez (Sibling)",
+        "Invitation to Ana Lopez",
+        "Consent for Ana Lopez",
+    } <= exported
 
 
 def test_a_record_that_no_longer_exists_is_named_by_its_kind(admin_signed_in, clinic):
-    audit_record(action=Action.DELETE, actor=member(Role.CLINICIAN, clinic), clinic=clinic,
-                 details={"why": "test"})  # fmt: skip
-    AuditEvent.objects.create(action=Action.DELETE, clinic=clinic,
-                              object_type="patients.Appointment", object_id="987654")  # fmt: skip
+    audit_record(
+        action=Action.DELETE,
+        actor=member(Role.CLINICIAN, clinic),
+        clinic=clinic,
+        details={"why": "test"},
+    )
+    AuditEvent.objects.create(
+        action=Action.DELETE, clinic=clinic, object_type="patients.Appointment", object_id="987654"
+    )
 
     records = records_on_the_page(admin_signed_in.get(reverse("audit:trail")))
 
@@ -69,8 +82,10 @@ def test_an_invitation_opened_without_signing_in_is_attributed_to_the_invitee(
     invitation = invitation_send(contact=ana, actor=team_clinician)
     visitor = client.__class__()  # not signed in: the invitee, from the email
 
-    assert visitor.get(reverse("networks:invitation",
-                               args=[invitation_token(invitation)])).status_code == 200  # fmt: skip
+    assert (
+        visitor.get(reverse("networks:invitation", args=[invitation_token(invitation)])).status_code
+        == 200
+    )
 
     opened = AuditEvent.objects.get(action=Action.VIEW, object_id=str(invitation.pk))
     response = admin_signed_in.get(reverse("audit:trail"))
@@ -80,8 +95,13 @@ def test_an_invitation_opened_without_signing_in_is_attributed_to_the_invitee(
 
 
 def test_a_supporter_who_used_a_link_is_named(admin_signed_in, clinic, patient, ana):
-    event = audit_record(action=Action.VIEW, clinic=clinic, patient=patient, target=patient,
-                         details={"via": "link", "contact": ana.pk})  # fmt: skip
+    event = audit_record(
+        action=Action.VIEW,
+        clinic=clinic,
+        patient=patient,
+        target=patient,
+        details={"via": "link", "contact": ana.pk},
+    )
 
     response = admin_signed_in.get(reverse("audit:trail"))
 
@@ -95,12 +115,17 @@ def test_naming_the_targets_costs_the_same_queries_for_few_or_many_rows(
 ):
     for number in range(people):
         patient = PatientFactory(clinic=clinic)
-        contact = contact_add(patient=patient, actor=team_clinician, name=f"Helper {number}",
-                              relationship=Relationship.FRIEND,
-                              email=f"helper{number}@example.org")  # fmt: skip
+        contact = contact_add(
+            patient=patient,
+            actor=team_clinician,
+            name=f"Helper {number}",
+            relationship=Relationship.FRIEND,
+            email=f"helper{number}@example.org",
+        )
         invitation_send(contact=contact, actor=team_clinician)
-        audit_record(action=Action.VIEW, actor=team_clinician, clinic=clinic, target=patient,
-                     patient=patient)  # fmt: skip
+        audit_record(
+            action=Action.VIEW, actor=team_clinician, clinic=clinic, target=patient, patient=patient
+        )
 
     # Nine today: the trail's own reads (tests/audit/test_trail.py) and one query per kind of
     # record on the page (contacts, invitations with their contact, patients); 12 rows of each

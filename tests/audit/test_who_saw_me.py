@@ -23,11 +23,18 @@ PAGE = reverse("audit:who_saw_me")
 
 def sent_to(contact, kind: str = Kind.MILESTONE_DAY, status: str = Status.SENT) -> Notification:
     return Notification.objects.create(
-        kind=kind, occurrence=f"test:{Notification.objects.count()}", channel=Channel.EMAIL,
-        clinic=contact.patient.clinic, patient=contact.patient, recipient_contact=contact,
-        recipient_key=f"contact:{contact.pk}", body="Hello", due_at=timezone.now(),
-        status=status, sent_at=timezone.now() if status == Status.SENT else None,
-    )  # fmt: skip
+        kind=kind,
+        occurrence=f"test:{Notification.objects.count()}",
+        channel=Channel.EMAIL,
+        clinic=contact.patient.clinic,
+        patient=contact.patient,
+        recipient_contact=contact,
+        recipient_key=f"contact:{contact.pk}",
+        body="Hello",
+        due_at=timezone.now(),
+        status=status,
+        sent_at=timezone.now() if status == Status.SENT else None,
+    )
 
 
 @pytest.fixture
@@ -41,8 +48,9 @@ def history(client, clinic, patient, contact, supporter, team_clinician):
     client.force_login(team_clinician)
     assert client.get(reverse("patients:chart", args=[patient.pk])).status_code == 200
     colleague = member(Role.CLINICIAN, clinic, full_name="Nora Night-Shift")
-    emergency_access_grant(patient=patient, user=colleague,
-                           reason="Crisis call after hours, team away")  # fmt: skip
+    emergency_access_grant(
+        patient=patient, user=colleague, reason="Crisis call after hours, team away"
+    )
     audit_record(action=Action.VIEW, actor=patient.user, clinic=clinic, patient=patient)
     client.logout()
     return colleague
@@ -169,10 +177,14 @@ def test_admin_exports_the_same_list_and_the_export_is_audited(
         for entry in group.entries
     }
     assert {(row[0], row[3], row[4]) for row in rows} == expected
-    assert ("Nora Night-Shift", "Emergency access to a chart",
-            "Crisis call after hours, team away") in expected  # fmt: skip
-    assert AuditEvent.objects.filter(action=Action.EXPORT, actor=clinic_admin, patient=patient,
-                                     details__export="access_report").exists()  # fmt: skip
+    assert (
+        "Nora Night-Shift",
+        "Emergency access to a chart",
+        "Crisis call after hours, team away",
+    ) in expected
+    assert AuditEvent.objects.filter(
+        action=Action.EXPORT, actor=clinic_admin, patient=patient, details__export="access_report"
+    ).exists()
 
 
 @pytest.mark.parametrize("url_name", ["audit:access_report", "audit:access_report_csv"])
@@ -201,13 +213,24 @@ def test_a_supporter_without_an_account_who_opens_a_link_is_listed(client, perso
     from networks.models import ContactStatus, Relationship
     from networks.services import consent_grant, contact_add
 
-    sam = contact_add(patient=patient, actor=person, name="Sam Lee", email="sam@example.org",
-                      relationship=Relationship.SPONSOR)  # fmt: skip
+    sam = contact_add(
+        patient=patient,
+        actor=person,
+        name="Sam Lee",
+        email="sam@example.org",
+        relationship=Relationship.SPONSOR,
+    )
     sam.status = ContactStatus.ACTIVE
     sam.save()
-    consent_grant(contact=sam, actor=person, scopes=["milestones"], purpose="To cheer me on",
-                  signed_name=patient.legal_name, signature_method="in_app",
-                  expires_on_event="discharge")  # fmt: skip
+    consent_grant(
+        contact=sam,
+        actor=person,
+        scopes=["milestones"],
+        purpose="To cheer me on",
+        signed_name=patient.legal_name,
+        signature_method="in_app",
+        expires_on_event="discharge",
+    )
     url = make_link(LinkAction.ENCOURAGE, contact=sam, patient=patient)
 
     assert client.get(urlsplit(url).path).status_code == 200

@@ -13,8 +13,15 @@ from tests.browser.conftest import serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TABS = ["", "journey/", "journey/?start=2000-01-01&end=2000-12-31&kind=checkin", "care-team/",
-        "appointments/", "notes/", "alerts/"]  # fmt: skip
+TABS = [
+    "",
+    "journey/",
+    "journey/?start=2000-01-01&end=2000-12-31&kind=checkin",
+    "care-team/",
+    "appointments/",
+    "notes/",
+    "alerts/",
+]
 # Whatever sticks out to the right of the screen (for a readable failure).
 OVERFLOW = """() => {
   const width = window.innerWidth;
@@ -27,8 +34,13 @@ OVERFLOW = """() => {
 
 
 def _raise(patient: Patient, source: str, kind: str = AlertKind.HIGH_CRAVING) -> Alert:
-    return alert_raise(patient=patient, kind=kind, message="Craving 9 of 10 after a hard day.",
-                       source=source, severity=AlertSeverity.HIGH)  # fmt: skip
+    return alert_raise(
+        patient=patient,
+        kind=kind,
+        message="Craving 9 of 10 after a hard day.",
+        source=source,
+        severity=AlertSeverity.HIGH,
+    )
 
 
 @pytest.fixture
@@ -42,9 +54,11 @@ def demo() -> Patient:
 @pytest.fixture
 def small_phone(browser, live_server):
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 320, "height": 640},
-        is_mobile=True, reduced_motion="reduce",
-    )  # fmt: skip
+        base_url=live_server.url,
+        viewport={"width": 320, "height": 640},
+        is_mobile=True,
+        reduced_motion="reduce",
+    )
     context.set_default_timeout(15_000)
     yield context.new_page()
     context.close()

@@ -24,13 +24,21 @@ def test_phone_check_in_and_phq9_reach_the_caseload(phone_page, browser, live_se
     # Nothing is chosen for the person: saving straight away asks for each answer.
     assert page.locator("input[type=radio]:checked").count() == 0
     page.get_by_role("button", name="Save check-in").click()
-    for message in ["Choose how your mood is today", "Choose how strong any craving",
-                    "Choose how stressed you feel", "Choose Yes or No."]:  # fmt: skip
+    for message in [
+        "Choose how your mood is today",
+        "Choose how strong any craving",
+        "Choose how stressed you feel",
+        "Choose Yes or No.",
+    ]:
         assert page.get_by_text(message).is_visible()
     assert axe_violations(page) == []
     # Each answer is a tap on a large button of its own question.
-    for question, answer in [("Mood", "3"), ("Craving", "9"), ("Stress", "7"),
-                             ("Any use since your last check-in?", "No")]:  # fmt: skip
+    for question, answer in [
+        ("Mood", "3"),
+        ("Craving", "9"),
+        ("Stress", "7"),
+        ("Any use since your last check-in?", "No"),
+    ]:
         group = page.get_by_role("group", name=question)
         group.locator("label", has_text=re.compile(rf"^{answer}\b")).click()
         assert group.get_by_role("radio", name=re.compile(rf"^{answer}\b")).is_checked()

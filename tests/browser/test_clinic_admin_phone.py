@@ -48,8 +48,13 @@ def test_every_admin_page_fits_320_px_without_serious_axe_violations(narrow_page
     clinic = Organization.objects.get(memberships__user__email="admin@demo.clinic")
     admin = User.objects.get(email="admin@demo.clinic")
     # Someone invited and not joined yet: their row carries the "send again" button.
-    staff_invite(clinic=clinic, actor=admin, email="robin.lee@example.org",
-                 full_name="Robin Alexandra Lee-Montgomery", role=Role.CLINICIAN)  # fmt: skip
+    staff_invite(
+        clinic=clinic,
+        actor=admin,
+        email="robin.lee@example.org",
+        full_name="Robin Alexandra Lee-Montgomery",
+        role=Role.CLINICIAN,
+    )
     sign_in(narrow_page, "admin@demo.clinic", DEMO_PASSWORD)
     urls = [reverse(name) for name in ADMIN_PAGES]
     urls += [reverse("reports:report", args=[report.slug]) for report in available()]

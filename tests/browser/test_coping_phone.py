@@ -24,26 +24,38 @@ def person() -> Patient:
     seed_demo(clinics=1, patients=3, seed=5)
     patient = Patient.objects.get(user__email="patient@demo.clinic")
     plan_save(
-        patient=patient, actor=patient.user, change_summary="Triggers from group",
+        patient=patient,
+        actor=patient.user,
+        change_summary="Triggers from group",
         content={
             "triggers": [
-                {"category": "places", "description": LONG, "intensity": 4,
-                 "how_i_manage": "Take the bus route past the park instead and call Sam",
-                 "shareable": True},
-                {"category": "emotions", "description": "Feeling lonely on Sunday evenings",
-                 "intensity": 3, "how_i_manage": ""},
+                {
+                    "category": "places",
+                    "description": LONG,
+                    "intensity": 4,
+                    "how_i_manage": "Take the bus route past the park instead and call Sam",
+                    "shareable": True,
+                },
+                {
+                    "category": "emotions",
+                    "description": "Feeling lonely on Sunday evenings",
+                    "intensity": 3,
+                    "how_i_manage": "",
+                },
             ],
             "warning_signs": [{"text": "Skipping my evening call with Sam"}],
         },
-    )  # fmt: skip
+    )
     return patient
 
 
 def _phone(browser, live_server, width: int) -> object:
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": width, "height": 740}, is_mobile=True,
+        base_url=live_server.url,
+        viewport={"width": width, "height": 740},
+        is_mobile=True,
         reduced_motion="reduce",
-    )  # fmt: skip
+    )
     context.set_default_timeout(15_000)
     return context.new_page()
 
@@ -86,8 +98,12 @@ def test_the_persons_pages_fit_a_320_px_screen(browser, live_server, person):
     assert (
         page.get_by_role("group", name="Mood").locator("label").last.bounding_box()["width"] >= 22
     )  # eleven buttons in one row still leave room for a finger
-    for question, answer in [("Mood", "6"), ("Craving", "2"), ("Stress", "10"),
-                             ("Any use since your last check-in?", "No")]:  # fmt: skip
+    for question, answer in [
+        ("Mood", "6"),
+        ("Craving", "2"),
+        ("Stress", "10"),
+        ("Any use since your last check-in?", "No"),
+    ]:
         page.get_by_role("group", name=question).locator(
             "label", has_text=re.compile(rf"^{answer}\b")
         ).click()

@@ -74,8 +74,12 @@ def test_clinician_compares_versions_from_the_chart(page, demo_patient):
     ).first()
     patient, clinician = seat.patient, seat.clinician
     for n, signs in enumerate([["Isolating"], ["Isolating from friends", "Irritable"]]):
-        plan_save(patient=patient, actor=clinician, change_summary=f"Edit {n}",
-                  content={"warning_signs": [{"text": s} for s in signs]})  # fmt: skip
+        plan_save(
+            patient=patient,
+            actor=clinician,
+            change_summary=f"Edit {n}",
+            content={"warning_signs": [{"text": s} for s in signs]},
+        )
     sign_in(page, "clinician@demo.clinic", DEMO_PASSWORD)
 
     page.goto(f"/patients/{patient.pk}/")

@@ -63,8 +63,9 @@ def test_intake_invitation_reminder_then_join_and_check_in_on_a_phone(
     settings.SITE_URL = live_server.url
     clinic = OrganizationFactory(name="Harbor Recovery Center", slug="harbor")
     ProgramFactory(clinic=clinic, name="Outpatient")
-    clinician = member(Role.CLINICIAN, clinic, full_name="Chris Alvarez",
-                       email="chris@harbor.example")  # fmt: skip
+    clinician = member(
+        Role.CLINICIAN, clinic, full_name="Chris Alvarez", email="chris@harbor.example"
+    )
 
     # The clinician intakes Marisol with her email; "invite by email" is the default.
     sign_in(page, clinician.email, PASSWORD)
@@ -94,9 +95,12 @@ def test_intake_invitation_reminder_then_join_and_check_in_on_a_phone(
     reminder = next(t for t in texts if "/join/check-in/" in t)
     checkin_link = re.search(r"https?://\S+/join/check-in/\S+/", reminder).group(0)
 
-    phone = browser.new_context(base_url=live_server.url, is_mobile=True,
-                                viewport={"width": 375, "height": 740},
-                                reduced_motion="reduce")  # fmt: skip
+    phone = browser.new_context(
+        base_url=live_server.url,
+        is_mobile=True,
+        viewport={"width": 375, "height": 740},
+        reduced_motion="reduce",
+    )
     phone.set_default_timeout(15_000)
     mari = phone.new_page()
     mari.goto(urlsplit(checkin_link).path)

@@ -16,20 +16,36 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Every destination each role's menu had when it was one flat row of links.
 DESTINATIONS = {
     "admin@demo.clinic": [
-        "reports:dashboard", "clinic_admin:patients", "clinic_admin:programs",
-        "clinic_admin:staff", "clinic_admin:emergency_access", "coping:library",
-        "resources:article_manage", "events:index", "notifications:log", "audit:trail",
+        "reports:dashboard",
+        "clinic_admin:patients",
+        "clinic_admin:programs",
+        "clinic_admin:staff",
+        "clinic_admin:emergency_access",
+        "coping:library",
+        "resources:article_manage",
+        "events:index",
+        "notifications:log",
+        "audit:trail",
         "clinic_admin:settings",
     ],
     "clinician@demo.clinic": [
-        "patients:caseload", "coping:library", "resources:article_list", "events:index",
+        "patients:caseload",
+        "coping:library",
+        "resources:article_list",
+        "events:index",
     ],
     "patient@demo.clinic": [
-        "patients:patient_home", "coping:my_checkin", "coping:my_progress", "coping:my_plan",
-        "networks:my_network", "audit:who_saw_me", "resources:article_list", "events:index",
+        "patients:patient_home",
+        "coping:my_checkin",
+        "coping:my_progress",
+        "coping:my_plan",
+        "networks:my_network",
+        "audit:who_saw_me",
+        "resources:article_list",
+        "events:index",
     ],
     "family@demo.clinic": ["networks:supporter_home", "resources:article_list", "events:index"],
-}  # fmt: skip
+}
 
 ONE_ROW = 80  # px: the navbar's height with one row of entries is about 57
 

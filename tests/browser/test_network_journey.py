@@ -23,8 +23,12 @@ def test_invite_grant_accept_help_then_revoke(browser, live_server):
     patient = Patient.objects.get(user__email="patient@demo.clinic")
     patient.recovery_start = timezone.localdate() - timedelta(days=25)  # 30 days in 5 days
     patient.save()
-    ride = help_task_create(patient=patient, actor=patient.user, kind="ride",
-                            title="A ride to the Friday family session")  # fmt: skip
+    ride = help_task_create(
+        patient=patient,
+        actor=patient.user,
+        kind="ride",
+        title="A ride to the Friday family session",
+    )
 
     contexts = []
 

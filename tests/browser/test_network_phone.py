@@ -36,9 +36,11 @@ def demo() -> Patient:
 @pytest.fixture(params=WIDTHS, ids=lambda width: f"{width}px")
 def phone(request, browser, live_server):
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": request.param, "height": 740},
-        is_mobile=True, reduced_motion="reduce",
-    )  # fmt: skip
+        base_url=live_server.url,
+        viewport={"width": request.param, "height": 740},
+        is_mobile=True,
+        reduced_motion="reduce",
+    )
     context.set_default_timeout(15_000)
     yield context.new_page()
     context.close()

@@ -16,8 +16,13 @@ from tests.browser.conftest import serious_violations, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # None: someone not signed in (the sign-in and password pages).
-ROLES = [None, "admin@demo.clinic", "clinician@demo.clinic", "patient@demo.clinic",
-         "family@demo.clinic"]  # fmt: skip
+ROLES = [
+    None,
+    "admin@demo.clinic",
+    "clinician@demo.clinic",
+    "patient@demo.clinic",
+    "family@demo.clinic",
+]
 SKIP = ("/static/", "/media/", "/accounts/logout", "/django-admin/", "/api/", "/i18n/", "/healthz")
 # Files, not pages: CSV exports, printable cards open as pages and are kept.
 NOT_A_PAGE = re.compile(r"(\.csv$|/csv/|/export|/download|\.ics$|/feed)")

@@ -45,8 +45,9 @@ def test_confirmations_land_beside_the_control_on_a_phone(phone_page):
     family = User.objects.get(email="family@demo.clinic")
     contact = SupportContact.objects.get(user=family, patient__user__email="patient@demo.clinic")
     patient = contact.patient
-    ride = help_task_create(patient=patient, actor=patient.user, kind="ride",
-                            title="A ride to the Tuesday group")  # fmt: skip
+    ride = help_task_create(
+        patient=patient, actor=patient.user, kind="ride", title="A ride to the Tuesday group"
+    )
     page = phone_page
     sign_in(page, "family@demo.clinic", DEMO_PASSWORD)
     page.goto(f"/support/{patient.pk}/")

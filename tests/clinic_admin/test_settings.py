@@ -11,10 +11,16 @@ URL = "/clinic/settings/"
 
 
 def _data(**changes: object) -> dict[str, object]:
-    return {"name": "Harbor Recovery Center", "phone": "555-0100",
-            "local_emergency_number": "112", "craving_alert_threshold": "7",
-            "brs_drop_alert": "0.50", "score_rise_alert": "5", "missed_checkin_days": "3",
-            "milestone_heads_up_days": "3"} | changes  # fmt: skip
+    return {
+        "name": "Harbor Recovery Center",
+        "phone": "555-0100",
+        "local_emergency_number": "112",
+        "craving_alert_threshold": "7",
+        "brs_drop_alert": "0.50",
+        "score_rise_alert": "5",
+        "missed_checkin_days": "3",
+        "milestone_heads_up_days": "3",
+    } | changes
 
 
 def test_admin_changes_the_alert_thresholds(client, clinic, clinic_admin):
@@ -31,9 +37,14 @@ def test_admin_changes_the_alert_thresholds(client, clinic, clinic_admin):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("craving_alert_threshold", "11"), ("craving_alert_threshold", "zero"),
-     ("brs_drop_alert", "-1"), ("missed_checkin_days", "0"), ("name", "")],
-)  # fmt: skip
+    [
+        ("craving_alert_threshold", "11"),
+        ("craving_alert_threshold", "zero"),
+        ("brs_drop_alert", "-1"),
+        ("missed_checkin_days", "0"),
+        ("name", ""),
+    ],
+)
 def test_bad_settings_give_field_errors_and_save_nothing(
     client, clinic, clinic_admin, field, value
 ):

@@ -68,9 +68,12 @@ def test_the_admin_sends_the_invitation_again(
     assert len(mail.outbox) == 2 and mail.outbox[1].to == ["robin.lee@harbor.org"]
     assert "/join/staff/" in mail.outbox[1].body
     assert status == "Invited, pending (sent Mar 9, 2026)"
-    assert AuditEvent.objects.filter(action=Action.UPDATE, actor=clinic_admin,
-                                     object_id=str(invitation.pk),
-                                     details__invitation="sent again").exists()  # fmt: skip
+    assert AuditEvent.objects.filter(
+        action=Action.UPDATE,
+        actor=clinic_admin,
+        object_id=str(invitation.pk),
+        details__invitation="sent again",
+    ).exists()
 
 
 def test_the_confirmation_of_a_resend_is_beside_the_invitations_row(

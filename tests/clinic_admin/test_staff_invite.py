@@ -45,16 +45,21 @@ def test_inviting_a_new_person_sends_one_email_and_grants_nothing_yet(
     assert response.status_code == 302
     invitation = StaffInvitation.objects.get()
     assert (invitation.email, invitation.full_name, invitation.role) == (
-        "robin.lee@harbor.org", "Robin Lee", Role.CLINICIAN
-    )  # fmt: skip
+        "robin.lee@harbor.org",
+        "Robin Lee",
+        Role.CLINICIAN,
+    )
     assert not User.objects.filter(email="robin.lee@harbor.org").exists()
     assert Membership.objects.filter(organization=clinic).count() == 1  # the admin only
     # Back on the staff list, at the invitation's row, where the confirmation is.
     assert response.url == f"{reverse('clinic_admin:staff')}#invitation-{invitation.pk}"
     assert AuditEvent.objects.filter(
-        action=Action.CREATE, actor=clinic_admin, clinic=clinic, object_id=str(invitation.pk),
+        action=Action.CREATE,
+        actor=clinic_admin,
+        clinic=clinic,
+        object_id=str(invitation.pk),
         object_type="accounts.StaffInvitation",
-    ).exists()  # fmt: skip
+    ).exists()
 
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
@@ -76,8 +81,9 @@ def test_the_invitation_link_lets_the_invitee_choose_a_password_and_join(
     form = client.get(path)
     assert form.status_code == 200
     assert 'value="robin.lee@harbor.org" readonly' in form.content.decode()
-    done = client.post(path, {"full_name": "Robin Lee", "password1": PASSWORD,
-                              "password2": PASSWORD})  # fmt: skip
+    done = client.post(
+        path, {"full_name": "Robin Lee", "password1": PASSWORD, "password2": PASSWORD}
+    )
     assert done.status_code == 302
 
     user = User.objects.get(email="robin.lee@harbor.org")

@@ -23,7 +23,10 @@ def patient(clinic, team_clinician, person):
         clinic=clinic, legal_name="Jordan Rivera", time_zone="America/New_York", user=person
     )
     care_team_add(
-        patient=patient, clinician=team_clinician, team_role=TeamRole.PRIMARY_COUNSELOR,
-        is_primary=True, actor=team_clinician,
-    )  # fmt: skip
+        patient=patient,
+        clinician=team_clinician,
+        team_role=TeamRole.PRIMARY_COUNSELOR,
+        is_primary=True,
+        actor=team_clinician,
+    )
     return patient

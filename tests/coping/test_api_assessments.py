@@ -149,10 +149,16 @@ def test_the_list_keeps_a_constant_number_of_queries(
     team_clinician, patient, rows, django_assert_max_num_queries
 ):
     Assessment.objects.bulk_create(
-        Assessment(patient=patient, instrument=("brs", "gad7")[n % 2], answers=[3] * 6,
-                   total=Decimal("3.00"), band="normal", local_date=date(2026, 3, 1))
+        Assessment(
+            patient=patient,
+            instrument=("brs", "gad7")[n % 2],
+            answers=[3] * 6,
+            total=Decimal("3.00"),
+            band="normal",
+            local_date=date(2026, 3, 1),
+        )
         for n in range(rows)
-    )  # fmt: skip
+    )
     api = as_user(team_clinician)
 
     # memberships, patient (care-team check inside), count, page of rows, audit insert.

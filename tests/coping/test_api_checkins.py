@@ -187,10 +187,17 @@ def test_the_list_keeps_a_constant_number_of_queries(
 ):
     first = date(2026, 1, 1)
     CheckIn.objects.bulk_create(
-        CheckIn(patient=patient, local_date=first + timedelta(days=n), mood=5, craving=2, stress=3,
-                sleep_hours=Decimal("7.0"), strategies_used=[{"id": "a" * 32, "text": "Walk"}])
+        CheckIn(
+            patient=patient,
+            local_date=first + timedelta(days=n),
+            mood=5,
+            craving=2,
+            stress=3,
+            sleep_hours=Decimal("7.0"),
+            strategies_used=[{"id": "a" * 32, "text": "Walk"}],
+        )
         for n in range(rows)
-    )  # fmt: skip
+    )
     api = as_user(team_clinician)
 
     # memberships, patient (care-team check inside), count, page of rows, audit insert.

@@ -51,9 +51,10 @@ def test_put_saves_version_1_then_2_and_the_list_shows_both(team_clinician, pers
     clinician, patient_api = as_user(team_clinician), as_user(person)
 
     first = clinician.put(
-        url(patient), {"content": plan_with(strategies=[WALK]), "change_summary": "First plan"},
+        url(patient),
+        {"content": plan_with(strategies=[WALK]), "change_summary": "First plan"},
         format="json",
-    )  # fmt: skip
+    )
     walk = first.json()["content"]["strategies"][0]
     second = patient_api.put(
         url(patient),
@@ -188,10 +189,11 @@ def test_the_versions_list_keeps_a_constant_number_of_queries(
 ):
     plan = CopingPlan.objects.create(patient=patient)
     versions = CopingPlanVersion.objects.bulk_create(
-        CopingPlanVersion(plan=plan, number=n, content=empty_plan(),
-                          author=(team_clinician, person)[n % 2])
+        CopingPlanVersion(
+            plan=plan, number=n, content=empty_plan(), author=(team_clinician, person)[n % 2]
+        )
         for n in range(1, rows + 1)
-    )  # fmt: skip
+    )
     CopingPlanVersion.objects.filter(pk=versions[-1].pk).update(restored_from=versions[0])
     api = as_user(team_clinician)
 

@@ -91,8 +91,9 @@ def test_an_empty_check_in_gives_a_message_by_each_question_and_saves_nothing(
 def test_a_partly_answered_check_in_keeps_what_was_entered(client, patient, person):
     client.force_login(person)
 
-    response = client.post(reverse("coping:my_checkin"),
-                           {"mood": "3", "used_since_last": "yes", "note": "Long day"})  # fmt: skip
+    response = client.post(
+        reverse("coping:my_checkin"), {"mood": "3", "used_since_last": "yes", "note": "Long day"}
+    )
 
     page = Inputs(response.content.decode())
     assert set(response.context["form"].errors) == {"craving", "stress"}
@@ -104,8 +105,16 @@ def test_a_partly_answered_check_in_keeps_what_was_entered(client, patient, pers
 
 def test_editing_todays_check_in_starts_from_the_saved_answers(client, patient, person):
     with time_machine.travel(MORNING, tick=False):
-        checkin_submit(patient=patient, actor=person, mood=7, craving=2, stress=9,
-                       sleep_hours="6.5", used_since_last=True, note="Rough night")  # fmt: skip
+        checkin_submit(
+            patient=patient,
+            actor=person,
+            mood=7,
+            craving=2,
+            stress=9,
+            sleep_hours="6.5",
+            used_since_last=True,
+            note="Rough night",
+        )
         client.force_login(person)
 
         response = client.get(reverse("coping:my_checkin"))
@@ -127,8 +136,11 @@ def test_the_api_still_takes_a_check_in_without_the_use_question(client, patient
 
     api = APIClient()
     api.force_authenticate(person)
-    response = api.post(f"/api/v1/patients/{patient.pk}/checkins/",
-                        {"mood": 6, "craving": 2, "stress": 3}, format="json")  # fmt: skip
+    response = api.post(
+        f"/api/v1/patients/{patient.pk}/checkins/",
+        {"mood": 6, "craving": 2, "stress": 3},
+        format="json",
+    )
 
     assert response.status_code == 201 and response.json()["used_since_last"] is False
 
@@ -166,8 +178,9 @@ def test_after_todays_check_in_the_main_button_leads_to_what_is_due(client, pati
 
 def test_after_todays_check_in_with_nothing_due_there_is_no_main_button(client, patient, person):
     for slug in ("phq9", "gad7", "brs", "barc10"):
-        AssessmentSchedule.objects.create(patient=patient, instrument=slug, interval_days=14,
-                                          is_active=False)  # fmt: skip
+        AssessmentSchedule.objects.create(
+            patient=patient, instrument=slug, interval_days=14, is_active=False
+        )
     client.force_login(person)
     with time_machine.travel(MORNING, tick=False):
         checkin_submit(patient=patient, actor=person, mood=6, craving=2, stress=3)

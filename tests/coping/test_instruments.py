@@ -22,10 +22,19 @@ def _answers(length: int, total: int, maximum: int, minimum: int = 0) -> list[in
 
 @pytest.mark.parametrize(
     ("total", "band"),
-    [(0, "minimal"), (4, "minimal"), (5, "mild"), (9, "mild"), (10, "moderate"),
-     (14, "moderate"), (15, "moderately_severe"), (19, "moderately_severe"), (20, "severe"),
-     (27, "severe")],
-)  # fmt: skip
+    [
+        (0, "minimal"),
+        (4, "minimal"),
+        (5, "mild"),
+        (9, "mild"),
+        (10, "moderate"),
+        (14, "moderate"),
+        (15, "moderately_severe"),
+        (19, "moderately_severe"),
+        (20, "severe"),
+        (27, "severe"),
+    ],
+)
 def test_phq9_bands(total, band):
     # Fill from item 1 onwards; keep item 9 at 0 unless the total needs it.
     result = score("phq9", _answers(9, total, 3))
@@ -36,9 +45,17 @@ def test_phq9_bands(total, band):
 
 @pytest.mark.parametrize(
     ("total", "band"),
-    [(0, "minimal"), (4, "minimal"), (5, "mild"), (9, "mild"), (10, "moderate"),
-     (14, "moderate"), (15, "severe"), (21, "severe")],
-)  # fmt: skip
+    [
+        (0, "minimal"),
+        (4, "minimal"),
+        (5, "mild"),
+        (9, "mild"),
+        (10, "moderate"),
+        (14, "moderate"),
+        (15, "severe"),
+        (21, "severe"),
+    ],
+)
 def test_gad7_bands(total, band):
     result = score("gad7", _answers(7, total, 3))
 

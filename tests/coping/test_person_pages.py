@@ -39,11 +39,14 @@ def test_the_template_filters_read_the_one_mapping(person, patient, team_clinici
         "{% load questionnaires %}{{ slug|plain_name }}|{{ i|questionnaire:me }}|"
         "{{ i|questionnaire:staff }}"
     )
-    context = Context({
-        "slug": "gad7", "i": INSTRUMENTS["brs"],
-        "me": CopingAccess(person.memberships.get(), patient),
-        "staff": CopingAccess(team_clinician.memberships.get(), patient),
-    })  # fmt: skip
+    context = Context(
+        {
+            "slug": "gad7",
+            "i": INSTRUMENTS["brs"],
+            "me": CopingAccess(person.memberships.get(), patient),
+            "staff": CopingAccess(team_clinician.memberships.get(), patient),
+        }
+    )
 
     assert template.render(context) == (
         "worry questionnaire (GAD-7)|Resilience questionnaire (BRS)|BRS"
@@ -56,8 +59,9 @@ def test_the_persons_progress_and_questionnaire_pages_use_everyday_names(client,
     progress = client.get(reverse("coping:checkins", args=[patient.pk])).content.decode()
     form = client.get(reverse("coping:assessment_new", args=[patient.pk, "phq9"]))
     answers = {f"item_{n}": "1" for n in range(1, 10)} | {"item_9": "0"}
-    saved = client.post(reverse("coping:assessment_new", args=[patient.pk, "phq9"]), answers,
-                        follow=True).content.decode()  # fmt: skip
+    saved = client.post(
+        reverse("coping:assessment_new", args=[patient.pk, "phq9"]), answers, follow=True
+    ).content.decode()
 
     schedule = progress.split('data-testid="schedule"')[1].split("</ul>")[0]
     for slug, name in PLAIN.items():
@@ -104,8 +108,13 @@ def test_no_questionnaire_due_says_which_is_next_and_when(client, patient, perso
         # Each answered recently; the soonest due is PHQ-9 (every 14 days), on June 14.
         answered = {"phq9": (5, 31), "gad7": (6, 1), "brs": (5, 20), "barc10": (5, 25)}
         for slug, (month, day) in answered.items():
-            patient.assessments.create(instrument=slug, answers=[], total=1, band="minimal",
-                                       local_date=date(2026, month, day))  # fmt: skip
+            patient.assessments.create(
+                instrument=slug,
+                answers=[],
+                total=1,
+                band="minimal",
+                local_date=date(2026, month, day),
+            )
         client.force_login(person)
 
         html = client.get(reverse("coping:checkins", args=[patient.pk])).content.decode()
@@ -117,8 +126,9 @@ def test_no_questionnaire_due_says_which_is_next_and_when(client, patient, perso
 
 def test_no_questionnaire_scheduled_says_who_sets_them_up(client, patient, person):
     for slug in INSTRUMENTS:
-        AssessmentSchedule.objects.create(patient=patient, instrument=slug, interval_days=14,
-                                          is_active=False)  # fmt: skip
+        AssessmentSchedule.objects.create(
+            patient=patient, instrument=slug, interval_days=14, is_active=False
+        )
     client.force_login(person)
 
     html = client.get(reverse("coping:checkins", args=[patient.pk])).content.decode()

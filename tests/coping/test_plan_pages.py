@@ -29,8 +29,9 @@ def _plan(**sections) -> dict:
 
 
 def _save(patient, actor, summary="Saved", **sections):
-    return plan_save(patient=patient, content=_plan(**sections), actor=actor,
-                     change_summary=summary)  # fmt: skip
+    return plan_save(
+        patient=patient, content=_plan(**sections), actor=actor, change_summary=summary
+    )
 
 
 def form_data(response) -> dict[str, str]:
@@ -209,23 +210,42 @@ def test_every_page_view_is_audited(client, patient, team_clinician):
 
 def test_plan_page_shows_sections_in_order_with_badges_and_crisis_numbers(client, patient, person):
     _save(
-        patient, person, summary="Added reasons",
-        triggers=[{"category": "emotions", "description": "Feeling lonely", "intensity": 4,
-                   "how_i_manage": "Text my sponsor"}],
+        patient,
+        person,
+        summary="Added reasons",
+        triggers=[
+            {
+                "category": "emotions",
+                "description": "Feeling lonely",
+                "intensity": 4,
+                "how_i_manage": "Text my sponsor",
+            }
+        ],
         warning_signs=[{"text": "Skipping meetings", "shareable": True}],
-        strategies=[{"category": "physical_activity", "text": "Ten-minute walk"},
-                    {"category": "stress_management", "text": "Box breathing"}],
+        strategies=[
+            {"category": "physical_activity", "text": "Ten-minute walk"},
+            {"category": "stress_management", "text": "Box breathing"},
+        ],
         routine=[{"start": "07:00", "activity": "Breakfast"}],
         reasons=[{"text": "My daughter"}],
         people=[{"name": "Kim", "relationship": "sponsor", "phone": "555-0199"}],
-    )  # fmt: skip
+    )
     client.force_login(person)
 
     html = client.get(_url("plan", patient)).content.decode()
 
-    order = [html.index(f'data-testid="section-{name}"') for name in
-             ["crisis_plan", "triggers", "warning_signs", "strategies", "routine", "reasons",
-              "people"]]  # fmt: skip
+    order = [
+        html.index(f'data-testid="section-{name}"')
+        for name in [
+            "crisis_plan",
+            "triggers",
+            "warning_signs",
+            "strategies",
+            "routine",
+            "reasons",
+            "people",
+        ]
+    ]
     assert order == sorted(order)
     assert html.index("Stress management") < html.index("Physical activity")  # category order
     assert "call or text" in html and 'href="tel:988"' in html
@@ -313,20 +333,22 @@ def test_a_strategy_needs_text_or_a_library_pick(client, patient, person):
     ("change", "message"),
     [
         (
-            {"triggers-0-category": "people", "triggers-0-description": "Old friends",
-             "triggers-0-intensity": "9"},
+            {
+                "triggers-0-category": "people",
+                "triggers-0-description": "Old friends",
+                "triggers-0-intensity": "9",
+            },
             "Select a valid choice",
         ),
         (
-            {"routine-0-start": "09:00", "routine-0-end": "08:00",
-             "routine-0-activity": "Meeting"},
+            {"routine-0-start": "09:00", "routine-0-end": "08:00", "routine-0-activity": "Meeting"},
             "A time block must end after it starts.",
         ),
         ({"change_summary": ""}, "This field is required."),
         ({"crisis-local_emergency_number": ""}, "This field is required."),
         ({"routine-0-start": "25:99", "routine-0-activity": "Walk"}, "Enter a valid time."),
     ],
-)  # fmt: skip
+)
 def test_bad_input_shows_errors_and_saves_no_version(client, patient, person, change, message):
     client.force_login(person)
     data = form_data(client.get(_url("plan_edit", patient)))
@@ -400,22 +422,37 @@ def test_the_editor_has_no_inline_scripts(client, patient, person):
 
 def test_three_versions_compare_and_restore(client, patient, person, team_clinician):
     client.force_login(person)
-    _edit(client, patient, {"warning_signs-0-text": "Isolating", "reasons-0-text": "Health"},
-          summary="First")  # fmt: skip
-    _edit(client, patient, {"warning_signs-0-text": "Isolating from friends",
-                            "people-0-name": "Kim"}, summary="Second")  # fmt: skip
-    _edit(client, patient, {"reasons-0-DELETE": "on", "warning_signs-1-text": "Irritable"},
-          summary="Third")  # fmt: skip
+    _edit(
+        client,
+        patient,
+        {"warning_signs-0-text": "Isolating", "reasons-0-text": "Health"},
+        summary="First",
+    )
+    _edit(
+        client,
+        patient,
+        {"warning_signs-0-text": "Isolating from friends", "people-0-name": "Kim"},
+        summary="Second",
+    )
+    _edit(
+        client,
+        patient,
+        {"reasons-0-DELETE": "on", "warning_signs-1-text": "Irritable"},
+        summary="Third",
+    )
     assert list(CopingPlanVersion.objects.values_list("number", "author", "change_summary")) == [
-        (3, person.pk, "Third"), (2, person.pk, "Second"), (1, person.pk, "First"),
-    ]  # fmt: skip
+        (3, person.pk, "Third"),
+        (2, person.pk, "Second"),
+        (1, person.pk, "First"),
+    ]
 
     versions = client.get(_url("plan_versions", patient)).content.decode()
     assert all(f'data-testid="version-{n}"' in versions for n in (1, 2, 3))
     compare = client.get(_url("plan_compare", patient), {"a": 1, "b": 3}).content.decode()
 
-    assert re.search(r'data-change="changed">.*?Changed.*?Isolating</td>.*?Isolating from friends',
-                     compare, re.S)  # fmt: skip
+    assert re.search(
+        r'data-change="changed">.*?Changed.*?Isolating</td>.*?Isolating from friends', compare, re.S
+    )
     assert re.search(r'data-change="added">.*?Added.*?Irritable', compare, re.S)
     assert re.search(r'data-change="added">.*?Added.*?Kim', compare, re.S)
     assert re.search(r'data-change="removed">.*?Removed.*?Health', compare, re.S)
@@ -472,10 +509,11 @@ def test_compare_without_any_version(client, patient, person):
 
 def test_printable_plan_and_wallet_card(client, clinic, patient, person):
     _save(
-        patient, person,
+        patient,
+        person,
         warning_signs=[{"text": f"Sign {n}"} for n in range(5)],
         strategies=[{"category": "routine", "text": f"Strategy {n}"} for n in range(5)],
-    )  # fmt: skip
+    )
     client.force_login(person)
 
     printable = client.get(_url("plan_print", patient)).content.decode()
@@ -509,11 +547,12 @@ def test_query_count_does_not_grow_with_versions_or_items(
 ):
     for n in range(size):
         _save(
-            patient, person,
+            patient,
+            person,
             warning_signs=[{"text": f"Sign {i}"} for i in range(size)],
             strategies=[{"category": "routine", "text": f"Strategy {i}"} for i in range(size)],
             reasons=[{"text": f"Reason {i} in version {n}"} for i in range(size)],
-        )  # fmt: skip
+        )
     client.force_login(request.getfixturevalue(who))
 
     # Session, user, memberships, the patient, the audit event, the version(s) and the library

@@ -37,8 +37,9 @@ def test_one_checkin_per_local_day_around_midnight(patient, person):
 
     assert created_first and created_second
     assert (first.local_date.isoformat(), second.local_date.isoformat()) == (
-        "2026-03-03", "2026-03-04",
-    )  # fmt: skip
+        "2026-03-03",
+        "2026-03-04",
+    )
 
 
 def test_a_second_submission_the_same_local_day_updates_it(patient, person):
@@ -70,10 +71,15 @@ def test_local_day_across_the_spring_dst_change(patient, person):
 
 @pytest.mark.parametrize(
     ("values", "field"),
-    [({"mood": 11}, "mood"), ({"craving": -1}, "craving"), ({"stress": "5"}, "stress"),
-     ({"sleep_hours": "lots"}, "sleep_hours"), ({"sleep_hours": 25}, "sleep_hours"),
-     ({"strategies_used": ["not-in-plan"]}, "strategies_used")],
-)  # fmt: skip
+    [
+        ({"mood": 11}, "mood"),
+        ({"craving": -1}, "craving"),
+        ({"stress": "5"}, "stress"),
+        ({"sleep_hours": "lots"}, "sleep_hours"),
+        ({"sleep_hours": 25}, "sleep_hours"),
+        ({"strategies_used": ["not-in-plan"]}, "strategies_used"),
+    ],
+)
 def test_bad_checkin_values_save_nothing(patient, person, values, field):
     with pytest.raises(ValidationError) as error:
         _checkin(patient, person, None, **values)
@@ -111,14 +117,17 @@ def test_craving_below_the_clinic_threshold_raises_nothing(patient, person, clin
 
 
 def test_phq9_item_9_raises_a_high_alert_once(patient, person):
-    first = assessment_submit(patient=patient, instrument="phq9", answers=[0] * 8 + [1],
-                              actor=person)  # fmt: skip
+    first = assessment_submit(
+        patient=patient, instrument="phq9", answers=[0] * 8 + [1], actor=person
+    )
     assessment_submit(patient=patient, instrument="phq9", answers=[0] * 9, actor=person)
 
     alert = Alert.objects.get()
     assert (alert.kind, alert.severity, alert.source) == (
-        AlertKind.SELF_HARM, "high", f"assessment:{first.pk}",
-    )  # fmt: skip
+        AlertKind.SELF_HARM,
+        "high",
+        f"assessment:{first.pk}",
+    )
 
 
 def test_brs_falling_by_half_a_point_raises_an_alert(patient, person):
@@ -148,8 +157,10 @@ def test_assessment_keeps_answers_total_band_and_flags(patient, person):
 
     assert assessment.answers == [0, 1, 2, 3, 0, 1, 2, 3, 1]
     assert (assessment.total, assessment.band, assessment.flags) == (
-        Decimal("13.00"), "moderate", ["self_harm"],
-    )  # fmt: skip
+        Decimal("13.00"),
+        "moderate",
+        ["self_harm"],
+    )
 
 
 def test_bad_answers_become_a_field_error(patient, person):
@@ -163,19 +174,36 @@ def test_bad_answers_become_a_field_error(patient, person):
 def _plan(*warning_signs: str, crisis_steps: tuple[str, ...] = ("Call my sponsor",)) -> dict:
     return {
         "warning_signs": [{"text": text, "shareable": True} for text in warning_signs],
-        "triggers": [{"category": "places", "description": "Old neighbourhood bar",
-                      "intensity": 4, "how_i_manage": "Take the other street"}],
-        "crisis_plan": {"steps": list(crisis_steps), "people": [{"name": "Sam", "phone": "555"}],
-                        "include_988": True, "local_emergency_number": "911"},
-    }  # fmt: skip
+        "triggers": [
+            {
+                "category": "places",
+                "description": "Old neighbourhood bar",
+                "intensity": 4,
+                "how_i_manage": "Take the other street",
+            }
+        ],
+        "crisis_plan": {
+            "steps": list(crisis_steps),
+            "people": [{"name": "Sam", "phone": "555"}],
+            "include_988": True,
+            "local_emergency_number": "911",
+        },
+    }
 
 
 def test_three_versions_compare_and_restore(patient, team_clinician, person):
-    v1 = plan_save(patient=patient, content=_plan("Skipping meals"), actor=team_clinician,
-                   change_summary="First plan together")  # fmt: skip
+    v1 = plan_save(
+        patient=patient,
+        content=_plan("Skipping meals"),
+        actor=team_clinician,
+        change_summary="First plan together",
+    )
     v2 = plan_save(patient=patient, content=_plan("Skipping meals", "Isolating"), actor=person)
-    v3 = plan_save(patient=patient, content=_plan("Isolating", crisis_steps=("Call Sam",)),
-                   actor=team_clinician)  # fmt: skip
+    v3 = plan_save(
+        patient=patient,
+        content=_plan("Isolating", crisis_steps=("Call Sam",)),
+        actor=team_clinician,
+    )
 
     assert [v.number for v in (v1, v2, v3)] == [1, 2, 3]
     diff = dict(plan_diff(v1.content, v3.content))
@@ -196,13 +224,15 @@ def test_three_versions_compare_and_restore(patient, team_clinician, person):
 
 @pytest.mark.parametrize(
     ("content", "section"),
-    [({"triggers": [{"category": "moon", "description": "x", "intensity": 3}]}, "triggers"),
-     ({"triggers": [{"category": "people", "description": "x", "intensity": 9}]}, "triggers"),
-     ({"routine": [{"start": "25:00", "activity": "walk"}]}, "routine"),
-     ({"routine": [{"start": "09:00", "end": "08:00", "activity": "walk"}]}, "routine"),
-     ({"reasons": [{"text": ""}]}, "reasons"),
-     ({"warning_signs": "not a list"}, "warning_signs")],
-)  # fmt: skip
+    [
+        ({"triggers": [{"category": "moon", "description": "x", "intensity": 3}]}, "triggers"),
+        ({"triggers": [{"category": "people", "description": "x", "intensity": 9}]}, "triggers"),
+        ({"routine": [{"start": "25:00", "activity": "walk"}]}, "routine"),
+        ({"routine": [{"start": "09:00", "end": "08:00", "activity": "walk"}]}, "routine"),
+        ({"reasons": [{"text": ""}]}, "reasons"),
+        ({"warning_signs": "not a list"}, "warning_signs"),
+    ],
+)
 def test_a_bad_plan_saves_no_version(patient, person, content, section):
     with pytest.raises(ValidationError) as error:
         plan_save(patient=patient, content=content, actor=person)

@@ -18,8 +18,15 @@ NEW_YORK = ZoneInfo("America/New_York")
 
 
 def _form(**values: object) -> dict[str, object]:
-    return {"mood": 6, "craving": 2, "stress": 4, "sleep_hours": "7.5",
-            "used_since_last": "no", "use_details": "", "note": ""} | values  # fmt: skip
+    return {
+        "mood": 6,
+        "craving": 2,
+        "stress": 4,
+        "sleep_hours": "7.5",
+        "used_since_last": "no",
+        "use_details": "",
+        "note": "",
+    } | values
 
 
 def _checkin_at(client, when: datetime, **values: object):
@@ -56,17 +63,24 @@ def test_local_day_holds_across_the_autumn_dst_change(client, patient, person):
     _checkin_at(client, datetime(2026, 11, 1, 23, 30, tzinfo=NEW_YORK))  # 04:30 UTC, 2 Nov
     _checkin_at(client, datetime(2026, 11, 2, 5, 30, tzinfo=ZoneInfo("UTC")))  # 00:30 EST
 
-    days = [d.isoformat() for d in CheckIn.objects.order_by("local_date").values_list(
-        "local_date", flat=True)]  # fmt: skip
+    days = [
+        d.isoformat()
+        for d in CheckIn.objects.order_by("local_date").values_list("local_date", flat=True)
+    ]
     assert days == ["2026-11-01", "2026-11-02"]
 
 
 @pytest.mark.parametrize(
     ("values", "field"),
-    [({"mood": 11}, "mood"), ({"craving": "high"}, "craving"), ({"stress": ""}, "stress"),
-     ({"sleep_hours": "25"}, "sleep_hours"), ({"used_since_last": "maybe"}, "used_since_last"),
-     ({"strategies_used": ["made-up"]}, "strategies_used")],
-)  # fmt: skip
+    [
+        ({"mood": 11}, "mood"),
+        ({"craving": "high"}, "craving"),
+        ({"stress": ""}, "stress"),
+        ({"sleep_hours": "25"}, "sleep_hours"),
+        ({"used_since_last": "maybe"}, "used_since_last"),
+        ({"strategies_used": ["made-up"]}, "strategies_used"),
+    ],
+)
 def test_bad_check_in_input_gives_field_errors_and_saves_nothing(
     client, patient, person, values, field
 ):
@@ -109,8 +123,13 @@ def test_alert_rules_fire_once_each_through_the_pages(client, patient, person, t
 
 def test_an_assessment_through_the_page_is_scored(client, patient, person):
     client.force_login(person)
-    answers = dict(zip([f"item_{n}" for n in range(1, 10)],
-                       ["0", "1", "2", "3", "0", "1", "2", "3", "1"], strict=True))  # fmt: skip
+    answers = dict(
+        zip(
+            [f"item_{n}" for n in range(1, 10)],
+            ["0", "1", "2", "3", "0", "1", "2", "3", "1"],
+            strict=True,
+        )
+    )
 
     response = client.post(reverse("coping:assessment_new", args=[patient.pk, "phq9"]), answers)
 
@@ -160,8 +179,9 @@ def _coping_urls(patient) -> list[str]:
     return urls
 
 
-def test_supporters_and_other_clinics_get_404_on_every_coping_url(client, clinic, other_clinic,
-                                                                  patient):  # fmt: skip
+def test_supporters_and_other_clinics_get_404_on_every_coping_url(
+    client, clinic, other_clinic, patient
+):
     people = [
         member(Role.SUPPORTER, clinic),
         member(Role.CLINICIAN, other_clinic),
@@ -194,15 +214,20 @@ def test_trend_and_journey_query_counts_do_not_grow(
 
     today = patient.local_today()
     CheckIn.objects.bulk_create(
-        CheckIn(patient=patient, local_date=today - timedelta(days=d), mood=5, craving=3,
-                stress=4)
+        CheckIn(patient=patient, local_date=today - timedelta(days=d), mood=5, craving=3, stress=4)
         for d in range(days)
-    )  # fmt: skip
+    )
     Assessment.objects.bulk_create(
-        Assessment(patient=patient, instrument="phq9", answers=[1] * 9, total=9, band="mild",
-                   local_date=today - timedelta(days=d))
+        Assessment(
+            patient=patient,
+            instrument="phq9",
+            answers=[1] * 9,
+            total=9,
+            band="mild",
+            local_date=today - timedelta(days=d),
+        )
         for d in range(0, days, 14)
-    )  # fmt: skip
+    )
     client.force_login(team_clinician)
 
     with django_assert_max_num_queries(16):
@@ -213,8 +238,9 @@ def test_trend_and_journey_query_counts_do_not_grow(
     assert trend.status_code == journey.status_code == 200
 
 
-def test_the_care_team_changes_how_often_a_questionnaire_is_due(client, patient, team_clinician,
-                                                                person):  # fmt: skip
+def test_the_care_team_changes_how_often_a_questionnaire_is_due(
+    client, patient, team_clinician, person
+):
     from coping.models import AssessmentSchedule
 
     client.force_login(team_clinician)
@@ -243,5 +269,9 @@ def test_the_person_chooses_their_reminder_time(client, patient, person, team_cl
     patient.refresh_from_db()
     assert patient.checkin_reminder_time == time(8, 30)
     client.force_login(team_clinician)
-    assert client.post(reverse("coping:my_reminder_time"),
-                       {"checkin_reminder_time": "10:00"}).status_code == 404  # fmt: skip
+    assert (
+        client.post(
+            reverse("coping:my_reminder_time"), {"checkin_reminder_time": "10:00"}
+        ).status_code
+        == 404
+    )

@@ -24,11 +24,18 @@ def grant(contact: SupportContact, scopes: list[str], **extra: object) -> Consen
     return consent_grant(contact=contact, actor=patient.user, scopes=scopes, **data)
 
 
-def add_supporter(patient: Patient, name: str, email: str, *, account: bool = True,
-                  **fields: object) -> SupportContact:  # fmt: skip
+def add_supporter(
+    patient: Patient, name: str, email: str, *, account: bool = True, **fields: object
+) -> SupportContact:
     """An active contact, linked to a new supporter account unless account=False."""
-    contact = contact_add(patient=patient, actor=patient.user, name=name,
-                          relationship=Relationship.FRIEND, email=email, **fields)  # fmt: skip
+    contact = contact_add(
+        patient=patient,
+        actor=patient.user,
+        name=name,
+        relationship=Relationship.FRIEND,
+        email=email,
+        **fields,
+    )
     if account:
         contact.user = member(Role.SUPPORTER, patient.clinic, full_name=name, email=email)
     contact.status = ContactStatus.ACTIVE
@@ -48,10 +55,16 @@ def person(clinic) -> User:
 
 @pytest.fixture
 def patient(clinic, team_clinician, person) -> Patient:
-    patient = PatientFactory(clinic=clinic, legal_name="Jordan Rivera", user=person,
-                             time_zone="America/New_York")  # fmt: skip
-    care_team_add(patient=patient, clinician=team_clinician, team_role=TeamRole.PRIMARY_COUNSELOR,
-                  is_primary=True, actor=team_clinician)  # fmt: skip
+    patient = PatientFactory(
+        clinic=clinic, legal_name="Jordan Rivera", user=person, time_zone="America/New_York"
+    )
+    care_team_add(
+        patient=patient,
+        clinician=team_clinician,
+        team_role=TeamRole.PRIMARY_COUNSELOR,
+        is_primary=True,
+        actor=team_clinician,
+    )
     return patient
 
 

@@ -39,9 +39,14 @@ def kit(patient, contact):
     approved = celebration_write(contact=sam, key="30d", day=coming.date, message="Proud of you")
     CelebrationMessage.objects.filter(pk=approved.pk).update(status=CelebrationStatus.APPROVED)
     for writer, text in ((contact, "A whole week!"), (sam, "So proud of you.")):
-        CelebrationMessage.objects.create(patient=patient, contact=writer, milestone_key="7d",
-                                          milestone_date=past.date, message=text,
-                                          status=CelebrationStatus.APPROVED)  # fmt: skip
+        CelebrationMessage.objects.create(
+            patient=patient,
+            contact=writer,
+            milestone_key="7d",
+            milestone_date=past.date,
+            message=text,
+            status=CelebrationStatus.APPROVED,
+        )
     return {"coming": coming, "past": past, "mo": mo}
 
 

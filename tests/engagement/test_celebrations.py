@@ -309,8 +309,13 @@ def test_a_message_of_another_patient_is_not_found(
 ):
     note = write(pat, "So proud of you")
     other = PatientFactory(clinic=clinic)
-    care_team_add(patient=other, clinician=team_clinician, team_role=TeamRole.PRIMARY_COUNSELOR,
-                  is_primary=True, actor=team_clinician)  # fmt: skip
+    care_team_add(
+        patient=other,
+        clinician=team_clinician,
+        team_role=TeamRole.PRIMARY_COUNSELOR,
+        is_primary=True,
+        actor=team_clinician,
+    )
     client.force_login(team_clinician)  # on both care teams: the message is not the other's
     url = reverse("engagement:celebration_review", args=[other.pk, note.pk])
     assert (
@@ -351,8 +356,9 @@ def test_the_card_arrives_at_nine_on_the_day_once(
 
     cards = Notification.objects.filter(kind="celebration_card").order_by("channel")
     assert [(row.channel, row.recipient_user_id) for row in cards] == [
-        ("email", person.pk), ("in_app", person.pk),
-    ]  # fmt: skip
+        ("email", person.pk),
+        ("in_app", person.pk),
+    ]
     assert all(row.due_at == NINE_ON_THE_DAY for row in cards)
     assert cards[0].occurrence == f"celebration:{milestone_patient.pk}:30d:2026-03-20"
     (email,) = [m for m in mail.outbox if "Messages for your 30 days" in m.subject]
@@ -419,8 +425,9 @@ def test_a_removed_supporters_message_leaves_the_card(client, clock, milestone_p
     assert "Proud of you" not in client.get(url).content.decode()
 
 
-def test_the_home_page_points_to_waiting_messages_and_cards(client, clock, milestone_patient,
-                                                           three_notes, person):  # fmt: skip
+def test_the_home_page_points_to_waiting_messages_and_cards(
+    client, clock, milestone_patient, three_notes, person
+):
     client.force_login(person)
     home = client.get(reverse("patients:patient_home")).content.decode()
     assert "1 message from your supporters is waiting" in home
@@ -453,8 +460,9 @@ def test_pages_do_not_grow_with_messages(
             )
     clock.move_to(NINE_ON_THE_DAY)
     review_url = reverse("engagement:celebrations", args=[milestone_patient.pk])
-    card_url = reverse("engagement:celebration_card", args=[milestone_patient.pk, "30d",
-                                                           "2026-03-20"])  # fmt: skip
+    card_url = reverse(
+        "engagement:celebration_card", args=[milestone_patient.pk, "30d", "2026-03-20"]
+    )
 
     client.force_login(person)
     # session, user, memberships; the person's record; the audit event; pending, reviewed and
@@ -476,13 +484,22 @@ def test_supporter_block_does_not_grow(
     client, milestone_patient, pat, django_assert_max_num_queries, size
 ):
     write_for = milestone_of(milestone_patient, "30d", DAY)
-    CelebrationMessage.objects.create(patient=milestone_patient, contact=pat, milestone_key="30d",
-                                      milestone_date=write_for.date, message="hi")  # fmt: skip
+    CelebrationMessage.objects.create(
+        patient=milestone_patient,
+        contact=pat,
+        milestone_key="30d",
+        milestone_date=write_for.date,
+        message="hi",
+    )
     for number in range(size):
         other = add_supporter(milestone_patient, f"Friend {number}", f"f{number}@example.org")
-        CelebrationMessage.objects.create(patient=milestone_patient, contact=other,
-                                          milestone_key="30d", milestone_date=write_for.date,
-                                          message="hello")  # fmt: skip
+        CelebrationMessage.objects.create(
+            patient=milestone_patient,
+            contact=other,
+            milestone_key="30d",
+            milestone_date=write_for.date,
+            message="hello",
+        )
     from engagement.templatetags.celebration_tags import supporter_celebrations
     from networks.selectors import supporter_view
 
@@ -508,14 +525,20 @@ def test_seed_celebrations_is_idempotent():
     seed_celebrations(demos, random.Random(1), today)
     first = list(CelebrationMessage.objects.values_list("message", "status", "milestone_date"))
     seed_celebrations(demos, random.Random(1), today)
-    assert list(CelebrationMessage.objects.values_list("message", "status",
-                                                       "milestone_date")) == first  # fmt: skip
+    assert (
+        list(CelebrationMessage.objects.values_list("message", "status", "milestone_date")) == first
+    )
     pending = CelebrationMessage.objects.filter(status=CelebrationStatus.PENDING)
     assert pending.count() == 2 and sum(bool(n.flags) for n in pending) == 1
-    assert CelebrationMessage.objects.filter(status=CelebrationStatus.APPROVED,
-                                             milestone_date__gt=today).count() == 1  # fmt: skip
-    assert CelebrationMessage.objects.filter(status=CelebrationStatus.APPROVED,
-                                             milestone_date__lt=today).exists()  # fmt: skip
+    assert (
+        CelebrationMessage.objects.filter(
+            status=CelebrationStatus.APPROVED, milestone_date__gt=today
+        ).count()
+        == 1
+    )
+    assert CelebrationMessage.objects.filter(
+        status=CelebrationStatus.APPROVED, milestone_date__lt=today
+    ).exists()
 
 
 def test_a_card_planned_before_a_discharge_is_not_sent(clock, milestone_patient, three_notes):

@@ -38,8 +38,9 @@ def test_the_supporter_sees_their_settings_and_the_view_is_audited(client, patie
     assert "Rivera" not in html.split("<main", 1)[1].split("</main>", 1)[0].replace(
         "Pat Rivera", ""
     )  # only the first name of the person in recovery
-    assert AuditEvent.objects.filter(action=Action.VIEW, patient=patient,
-                                     details__page="supporter_digest").exists()  # fmt: skip
+    assert AuditEvent.objects.filter(
+        action=Action.VIEW, patient=patient, details__page="supporter_digest"
+    ).exists()
 
 
 def test_saving_sets_day_and_time_and_is_audited(client, patient, contact):
@@ -70,19 +71,29 @@ def test_turning_it_off(client, patient, contact):
     assert 'data-testid="digest-status">Off.' in portal.content.decode()
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({"digest-enabled": "on", "digest-weekday": "2", "digest-send_time": "25:99"},
-     "Enter a time such as 18:00."),
-    ({"digest-enabled": "on", "digest-weekday": "2", "digest-send_time": ""},
-     "Enter a time such as 18:00."),
-    ({"digest-enabled": "on", "digest-weekday": "9", "digest-send_time": "18:00"},
-     "Choose a day of the week."),
-    ({"digest-enabled": "on", "digest-weekday": "Sunday", "digest-send_time": "18:00"},
-     "Choose a day of the week."),
-    ({}, "Enter a time such as 18:00."),
-])  # fmt: skip
-def test_bad_input_gets_a_clear_message_and_saves_nothing(client, patient, contact, data,
-                                                          message):  # fmt: skip
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"digest-enabled": "on", "digest-weekday": "2", "digest-send_time": "25:99"},
+            "Enter a time such as 18:00.",
+        ),
+        (
+            {"digest-enabled": "on", "digest-weekday": "2", "digest-send_time": ""},
+            "Enter a time such as 18:00.",
+        ),
+        (
+            {"digest-enabled": "on", "digest-weekday": "9", "digest-send_time": "18:00"},
+            "Choose a day of the week.",
+        ),
+        (
+            {"digest-enabled": "on", "digest-weekday": "Sunday", "digest-send_time": "18:00"},
+            "Choose a day of the week.",
+        ),
+        ({}, "Enter a time such as 18:00."),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_saves_nothing(client, patient, contact, data, message):
     client.force_login(contact.user)
 
     page = client.post(digest_url(patient), data)
@@ -95,8 +106,11 @@ def test_bad_input_gets_a_clear_message_and_saves_nothing(client, patient, conta
 
 
 def test_someone_elses_supporter_in_the_clinic_gets_404(client, clinic, patient, contact):
-    stranger = add_supporter(PatientFactory(clinic=clinic, user=member(Role.PATIENT, clinic)),
-                             "Sam Lee", "sam@example.org")  # fmt: skip
+    stranger = add_supporter(
+        PatientFactory(clinic=clinic, user=member(Role.PATIENT, clinic)),
+        "Sam Lee",
+        "sam@example.org",
+    )
     client.force_login(stranger.user)
 
     assert client.get(digest_url(patient)).status_code == 404
@@ -159,8 +173,9 @@ def test_the_person_sees_their_choice_full_by_default(client, patient, person):
     assert page.status_code == 200
     html = page.content.decode()
     assert 'value="full"' in html and "checked" in html.split('value="full"', 1)[1][:40]
-    assert AuditEvent.objects.filter(action=Action.VIEW, patient=patient,
-                                     details__page="my_digests").exists()  # fmt: skip
+    assert AuditEvent.objects.filter(
+        action=Action.VIEW, patient=patient, details__page="my_digests"
+    ).exists()
 
 
 @pytest.mark.parametrize("mode", [DigestMode.SUMMARY, DigestMode.PAUSED, DigestMode.FULL])
@@ -186,8 +201,9 @@ def test_a_bad_choice_gets_a_clear_message(client, patient, person, data):
     assert not PatientEngagement.objects.exists()
 
 
-def test_only_the_person_opens_their_digest_choice(client, patient, contact, team_clinician,
-                                                  clinic_admin):  # fmt: skip
+def test_only_the_person_opens_their_digest_choice(
+    client, patient, contact, team_clinician, clinic_admin
+):
     for user in (team_clinician, clinic_admin, contact.user):
         client.force_login(user)
         assert client.get(MY_DIGESTS).status_code == 404
@@ -195,8 +211,7 @@ def test_only_the_person_opens_their_digest_choice(client, patient, contact, tea
     assert not PatientEngagement.objects.exists()
 
 
-def test_the_network_page_links_to_it_for_the_person_only(client, patient, person,
-                                                         team_clinician):  # fmt: skip
+def test_the_network_page_links_to_it_for_the_person_only(client, patient, person, team_clinician):
     network = reverse("networks:network", args=[patient.pk])
     client.force_login(person)
     assert 'data-testid="my-digests-link"' in client.get(network).content.decode()

@@ -90,19 +90,42 @@ def week(patient, team_clinician):
     patient.recovery_start = date(2026, 2, 17)  # 30 days on Thursday 19 March
     patient.save()
     with time_machine.travel(SUNDAY_EVENING - timedelta(hours=2), tick=False):
-        task = help_task_create(patient=patient, actor=patient.user, kind="ride",
-                                title=TASK_TITLE, due_on=date(2026, 3, 19))  # fmt: skip
+        task = help_task_create(
+            patient=patient,
+            actor=patient.user,
+            kind="ride",
+            title=TASK_TITLE,
+            due_on=date(2026, 3, 19),
+        )
     ClinicalNote.objects.create(patient=patient, author=team_clinician, body=CLINICAL_NOTE)
-    CheckIn.objects.create(patient=patient, local_date=date(2026, 3, 14), mood=3, craving=9,
-                           stress=8, used_since_last=True, use_details=USE_DETAILS,
-                           note=CHECKIN_NOTE, sleep_hours=4)  # fmt: skip
-    Assessment.objects.create(patient=patient, instrument="phq9", answers=[2] * 9, total=17,
-                              band="moderately_severe", local_date=date(2026, 3, 13))  # fmt: skip
+    CheckIn.objects.create(
+        patient=patient,
+        local_date=date(2026, 3, 14),
+        mood=3,
+        craving=9,
+        stress=8,
+        used_since_last=True,
+        use_details=USE_DETAILS,
+        note=CHECKIN_NOTE,
+        sleep_hours=4,
+    )
+    Assessment.objects.create(
+        patient=patient,
+        instrument="phq9",
+        answers=[2] * 9,
+        total=17,
+        band="moderately_severe",
+        local_date=date(2026, 3, 13),
+    )
     starts = datetime(2026, 3, 17, 22, 0, tzinfo=UTC)  # Tuesday 18:00 in New York
     appointment = Appointment.objects.create(
-        clinic=patient.clinic, patient=patient, kind="family_therapy", title=APPOINTMENT_TITLE,
-        starts_at=starts, ends_at=starts + timedelta(hours=1),
-    )  # fmt: skip
+        clinic=patient.clinic,
+        patient=patient,
+        kind="family_therapy",
+        title=APPOINTMENT_TITLE,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+    )
     return {"task": task, "appointment": appointment}
 
 
@@ -115,12 +138,17 @@ def in_new_york(contact):
 def consent_row(contact, scopes, **fields) -> Consent:
     """A consent written directly, beside the one in force (so two are in force together)."""
     patient = contact.patient
-    data = {"purpose": "For the family weekend", "signature_method": SignatureMethod.IN_APP,
-            "signed_name": patient.legal_name, "signed_at": BEFORE,
-            "recorded_by": patient.user}  # fmt: skip
+    data = {
+        "purpose": "For the family weekend",
+        "signature_method": SignatureMethod.IN_APP,
+        "signed_name": patient.legal_name,
+        "signed_at": BEFORE,
+        "recorded_by": patient.user,
+    }
     data.update(fields)
-    return Consent.objects.create(patient=patient, clinic=patient.clinic, contact=contact,
-                                  scopes=scopes, **data)  # fmt: skip
+    return Consent.objects.create(
+        patient=patient, clinic=patient.clinic, contact=contact, scopes=scopes, **data
+    )
 
 
 def render_now(contact):
@@ -184,10 +212,25 @@ def test_no_digest_ever_holds_a_note_a_score_or_anything_clinical(patient, conta
     # A link's random token could spell "phq" by chance: the words are looked for around it.
     everything = re.sub(r"[A-Za-z0-9_:-]{24,}", "TOKEN", everything)
     assert "/a/TOKEN/" in everything
-    for secret in (CLINICAL_NOTE, "ZEBRA", CHECKIN_NOTE, "ORCHID", USE_DETAILS, "WALRUS",
-                   APPOINTMENT_TITLE, "therapy", "PHQ", "score", "craving", "mood", "17.00",
-                   "moderately",
-                   patient.clinic.name, patient.program.name, patient.legal_name):  # fmt: skip
+    for secret in (
+        CLINICAL_NOTE,
+        "ZEBRA",
+        CHECKIN_NOTE,
+        "ORCHID",
+        USE_DETAILS,
+        "WALRUS",
+        APPOINTMENT_TITLE,
+        "therapy",
+        "PHQ",
+        "score",
+        "craving",
+        "mood",
+        "17.00",
+        "moderately",
+        patient.clinic.name,
+        patient.program.name,
+        patient.legal_name,
+    ):
         assert secret.lower() not in everything.lower(), secret
     # The subject names only the first name: no clinic, diagnosis, substance or treatment.
     assert rendered.subject == "Your week with Jordan"
@@ -245,8 +288,7 @@ def test_summary_only_says_one_short_line_per_scope_and_no_details(patient, cont
     assert "A short update on how the week is going" in text
     assert "1 session you are invited to" in text
     assert "Parts of their coping plan are shared with you" in text
-    for detail in (TASK_TITLE, "30 days", "Could use extra support", "Mar 17",
-                   "Claim it"):  # fmt: skip
+    for detail in (TASK_TITLE, "30 days", "Could use extra support", "Mar 17", "Claim it"):
         assert detail not in text and detail not in rendered.html_body, detail
     assert sections(rendered) == set()
     assert f"/support/{patient.pk}/" in text  # the sign-in link
@@ -303,9 +345,19 @@ def test_nothing_for_a_person_no_longer_in_care(patient, contact, week, status):
     assert run(SUNDAY_EVENING) == "digests=0\n"
 
 
-@pytest.mark.parametrize("setup", ["subscription_off", "contact_opt_out", "unsubscribed",
-                                   "all_paused", "email_off", "no_email", "contact_paused",
-                                   "contact_invited"])  # fmt: skip
+@pytest.mark.parametrize(
+    "setup",
+    [
+        "subscription_off",
+        "contact_opt_out",
+        "unsubscribed",
+        "all_paused",
+        "email_off",
+        "no_email",
+        "contact_paused",
+        "contact_invited",
+    ],
+)
 def test_opt_outs_and_settings_are_respected(patient, contact, week, setup):
     with time_machine.travel(BEFORE, tick=False):
         grant(contact, SCOPES)
@@ -379,16 +431,19 @@ def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("at", "local_day", "due_at"), [
-    # 8 March 2026: clocks go forward; 18:00 is EDT (UTC-4) that evening.
-    (utc(2026, 3, 8, 22, 0), "2026-03-08", utc(2026, 3, 8, 22, 0)),
-    # 21:30 UTC on 8 March is 17:30 in New York: the week before is still the latest (EST).
-    (utc(2026, 3, 8, 21, 30), "2026-03-01", utc(2026, 3, 1, 23, 0)),
-    # 1 November 2026: clocks go back; 18:00 is EST (UTC-5) that evening.
-    (utc(2026, 11, 1, 23, 0), "2026-11-01", utc(2026, 11, 1, 23, 0)),
-    # 22:30 UTC on 1 November is 17:30 EST: not yet, the week before (EDT) is the latest.
-    (utc(2026, 11, 1, 22, 30), "2026-10-25", utc(2026, 10, 25, 22, 0)),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("at", "local_day", "due_at"),
+    [
+        # 8 March 2026: clocks go forward; 18:00 is EDT (UTC-4) that evening.
+        (utc(2026, 3, 8, 22, 0), "2026-03-08", utc(2026, 3, 8, 22, 0)),
+        # 21:30 UTC on 8 March is 17:30 in New York: the week before is still the latest (EST).
+        (utc(2026, 3, 8, 21, 30), "2026-03-01", utc(2026, 3, 1, 23, 0)),
+        # 1 November 2026: clocks go back; 18:00 is EST (UTC-5) that evening.
+        (utc(2026, 11, 1, 23, 0), "2026-11-01", utc(2026, 11, 1, 23, 0)),
+        # 22:30 UTC on 1 November is 17:30 EST: not yet, the week before (EDT) is the latest.
+        (utc(2026, 11, 1, 22, 30), "2026-10-25", utc(2026, 10, 25, 22, 0)),
+    ],
+)
 def test_sunday_18_00_stays_18_00_in_new_york_across_daylight_saving(
     patient, contact, at, local_day, due_at
 ):
@@ -408,8 +463,9 @@ def test_a_supporter_without_an_account_gets_it_in_the_patients_zone(patient):
     contact = add_supporter(patient, "Robin Rivera", "robin@example.org", account=False)
     with time_machine.travel(BEFORE, tick=False):
         grant(contact, ["milestones"])
-    DigestSubscription.objects.create(contact=contact, weekday=Weekday.MONDAY,
-                                      send_time=time(8, 30))  # fmt: skip
+    DigestSubscription.objects.create(
+        contact=contact, weekday=Weekday.MONDAY, send_time=time(8, 30)
+    )
 
     assert run(datetime(2026, 3, 16, 12, 35, tzinfo=UTC)) == "digests=1\n"  # 8:35 EDT
 
@@ -539,8 +595,7 @@ def test_spanish_speaking_supporters_get_it_rendered_in_spanish(patient, contact
     assert "19 mar 2026" in rendered.body  # Thursday 19 March, in the Spanish date style
 
 
-def test_the_claim_and_encouragement_links_work_without_signing_in(client, patient, contact,
-                                                                  week):  # fmt: skip
+def test_the_claim_and_encouragement_links_work_without_signing_in(client, patient, contact, week):
     with time_machine.travel(BEFORE, tick=False):
         grant(contact, ["help_tasks"])
     rendered = render_now(contact)
@@ -559,8 +614,9 @@ def test_the_claim_and_encouragement_links_work_without_signing_in(client, patie
 def test_their_own_claimed_tasks_are_listed_without_a_claim_link(patient, contact, week):
     with time_machine.travel(BEFORE, tick=False):
         grant(contact, ["help_tasks"])
-    HelpTask.objects.filter(pk=week["task"].pk).update(status=HelpStatus.CLAIMED,
-                                                       claimed_by=contact)  # fmt: skip
+    HelpTask.objects.filter(pk=week["task"].pk).update(
+        status=HelpStatus.CLAIMED, claimed_by=contact
+    )
 
     rendered = render_now(contact)
 
@@ -596,8 +652,7 @@ def test_planning_reads_do_not_grow_with_the_number_of_supporters(
     with CaptureQueriesContext(connection) as first:
         tally = digests_plan(SUNDAY_EVENING)
     assert tally.planned == size
-    reads = [q["sql"] for q in first.captured_queries
-             if q["sql"].startswith("SELECT")]  # fmt: skip
+    reads = [q["sql"] for q in first.captured_queries if q["sql"].startswith("SELECT")]
     # supporters with their patient, clinic, settings and account; consents in force; contact
     # opt-outs; account preferences; what earlier runs planned: five reads, whatever the size.
     # (Writes are one outbox insert per new digest, each in its own savepoint.)
@@ -618,16 +673,24 @@ def test_seed_digests_turns_digests_on_and_is_idempotent():
 
     demos = seed_demo(clinics=1, patients=3, seed=5)
     seed_digests(demos, random.Random(5), date(2026, 3, 15))
-    first = list(DigestSubscription.objects.order_by("pk").values_list("contact_id", "weekday",
-                                                                       "send_time"))  # fmt: skip
+    first = list(
+        DigestSubscription.objects.order_by("pk").values_list("contact_id", "weekday", "send_time")
+    )
     seed_digests(demos, random.Random(5), date(2026, 3, 15))
 
     from networks.models import SupportContact
 
-    active = SupportContact.objects.filter(status=ContactStatus.ACTIVE,
-                                           patient__in=demos[0].patients)  # fmt: skip
+    active = SupportContact.objects.filter(
+        status=ContactStatus.ACTIVE, patient__in=demos[0].patients
+    )
     assert {row[0] for row in first} == set(active.values_list("pk", flat=True))
     assert len({(row[1], row[2]) for row in first}) > 1  # varied days and times
-    assert list(DigestSubscription.objects.order_by("pk").values_list(
-        "contact_id", "weekday", "send_time")) == first  # fmt: skip
+    assert (
+        list(
+            DigestSubscription.objects.order_by("pk").values_list(
+                "contact_id", "weekday", "send_time"
+            )
+        )
+        == first
+    )
     assert PatientEngagement.objects.get(patient=demos[0].patients[1]).digest_mode == "summary"

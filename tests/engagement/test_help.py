@@ -36,8 +36,19 @@ pytestmark = pytest.mark.django_db
 PAT_STEP = "Call me and just listen for ten minutes"
 SAM_STEP = "Come over and take me for a walk by the river"
 # Words no supporter-facing subject or text may carry.
-NEVER_TO_SUPPORTERS = ["Harbor", "clinic", "Clinic", "treatment", "addiction", "substance",
-                       "alcohol", "opioid", "diagnos", "Rivera", "relapse"]  # fmt: skip
+NEVER_TO_SUPPORTERS = [
+    "Harbor",
+    "clinic",
+    "Clinic",
+    "treatment",
+    "addiction",
+    "substance",
+    "alcohol",
+    "opioid",
+    "diagnos",
+    "Rivera",
+    "relapse",
+]
 
 
 @pytest.fixture
@@ -52,8 +63,14 @@ def pat(contact):
 @pytest.fixture
 def sam(patient):
     """No account, a phone: asked by text message."""
-    sam = add_supporter(patient, "Sam Lee", "sam@example.org", account=False,
-                        phone="+15551234567", playbook_step=SAM_STEP)  # fmt: skip
+    sam = add_supporter(
+        patient,
+        "Sam Lee",
+        "sam@example.org",
+        account=False,
+        phone="+15551234567",
+        playbook_step=SAM_STEP,
+    )
     grant(sam, ["coping_plan", "milestones"])
     return sam
 
@@ -104,8 +121,9 @@ def test_each_consented_supporter_gets_their_own_step_once_by_their_fastest_chan
     # Each supporter's link does "I'm on it" for that request, for them only.
     links = ActionLink.objects.filter(action=Action.ON_IT)
     assert {(link.contact_id, link.target["request"]) for link in links} == {
-        (pat.pk, request.pk), (sam.pk, request.pk)
-    }  # fmt: skip
+        (pat.pk, request.pk),
+        (sam.pk, request.pk),
+    }
 
 
 def test_supporters_read_the_minimum(patient, pat, sam, clinic):
@@ -128,8 +146,10 @@ def test_the_care_team_gets_one_high_alert_and_a_note_in_the_app(
     alert = Alert.objects.get()
     assert request.alert == alert
     assert (alert.kind, alert.severity, alert.status) == (
-        AlertKind.HELP_REQUESTED, AlertSeverity.HIGH, AlertStatus.OPEN
-    )  # fmt: skip
+        AlertKind.HELP_REQUESTED,
+        AlertSeverity.HIGH,
+        AlertStatus.OPEN,
+    )
     assert alert.source == f"help:{request.pk}" and alert.owner == team_clinician
     note = Notification.objects.get(kind="help_request", recipient_user=team_clinician)
     assert note.channel == Channel.IN_APP and "Jordan Rivera" in note.body
@@ -181,8 +201,10 @@ def test_the_send_is_audited(patient, pat):
     request = send(patient, [pat])
     event = AuditEvent.objects.get(object_type="engagement.HelpRequest")
     assert (event.action, event.patient_id, event.object_id) == (
-        AuditAction.CREATE, patient.pk, str(request.pk)
-    )  # fmt: skip
+        AuditAction.CREATE,
+        patient.pk,
+        str(request.pk),
+    )
     assert event.details["asked"] == [pat.pk]
 
 
@@ -262,8 +284,9 @@ def test_the_portal_shows_the_ask_and_its_button(client, patient, pat):
     assert HelpAcknowledgement.objects.count() == 1
 
 
-def test_the_portal_answers_only_for_the_supporter_asked(client, patient, pat, sam, lee,
-                                                          other_clinic):  # fmt: skip
+def test_the_portal_answers_only_for_the_supporter_asked(
+    client, patient, pat, sam, lee, other_clinic
+):
     request = send(patient, [pat])
     client.force_login(lee.user)  # a supporter of the same person, not asked
     assert 'data-testid="help-requests"' not in client.get(portal(patient)).content.decode()
@@ -316,8 +339,9 @@ def test_the_portal_and_chart_buttons_carry_a_working_csrf_token(patient, pat, t
 # --- The care team -----------------------------------------------------------------------------
 
 
-def test_the_chart_shows_who_is_on_it_and_the_team_answers(client, patient, pat, sam,
-                                                            team_clinician):  # fmt: skip
+def test_the_chart_shows_who_is_on_it_and_the_team_answers(
+    client, patient, pat, sam, team_clinician
+):
     request = send(patient, [pat, sam])
     help_acknowledge(help_request=request, contact=pat)
     client.force_login(team_clinician)
@@ -335,21 +359,24 @@ def test_the_chart_shows_who_is_on_it_and_the_team_answers(client, patient, pat,
     assert told.body == "Chris from your care team is on it."
     page = client.get(alerts_url(patient)).content.decode()
     assert 'data-testid="staff-on-it"' not in page and 'data-testid="help-alert-team"' in page
-    assert AuditEvent.objects.filter(object_type="engagement.HelpAcknowledgement",
-                                     actor=team_clinician).exists()  # fmt: skip
+    assert AuditEvent.objects.filter(
+        object_type="engagement.HelpAcknowledgement", actor=team_clinician
+    ).exists()
 
 
 def test_a_resolved_help_alert_offers_no_on_it_button(client, patient, pat, team_clinician):
     request = send(patient, [pat])
-    Alert.objects.filter(pk=request.alert_id).update(status=AlertStatus.RESOLVED,
-                                                     resolved_by=team_clinician)  # fmt: skip
+    Alert.objects.filter(pk=request.alert_id).update(
+        status=AlertStatus.RESOLVED, resolved_by=team_clinician
+    )
     client.force_login(team_clinician)
     page = client.get(alerts_url(patient)).content.decode()
     assert 'data-testid="help-alert-status"' in page and 'data-testid="staff-on-it"' not in page
 
 
-def test_only_the_care_team_answers_from_the_chart(client, patient, pat, clinic, other_clinic,
-                                                   clinic_admin):  # fmt: skip
+def test_only_the_care_team_answers_from_the_chart(
+    client, patient, pat, clinic, other_clinic, clinic_admin
+):
     request = send(patient, [pat])
     colleague = member(Role.CLINICIAN, clinic)
     elsewhere = member(Role.CLINICIAN, other_clinic)
@@ -359,15 +386,21 @@ def test_only_the_care_team_answers_from_the_chart(client, patient, pat, clinic,
     assert not HelpAcknowledgement.objects.exists()
 
 
-def test_the_chart_answers_404_for_another_patients_request(client, patient, pat, clinic,
-                                                            team_clinician):  # fmt: skip
+def test_the_chart_answers_404_for_another_patients_request(
+    client, patient, pat, clinic, team_clinician
+):
     request = send(patient, [pat])
     other = PatientFactory(clinic=clinic)
     from patients.models import TeamRole
     from patients.services import care_team_add
 
-    care_team_add(patient=other, clinician=team_clinician, team_role=TeamRole.PRIMARY_COUNSELOR,
-                  is_primary=True, actor=team_clinician)  # fmt: skip
+    care_team_add(
+        patient=other,
+        clinician=team_clinician,
+        team_role=TeamRole.PRIMARY_COUNSELOR,
+        is_primary=True,
+        actor=team_clinician,
+    )
     client.force_login(team_clinician)
     assert client.post(staff_url(other, request)).status_code == 404
 
@@ -480,8 +513,12 @@ def test_the_button_is_on_the_home_and_check_in_pages(client, patient, team_clin
 def _supporters(patient, count):
     people = []
     for number in range(count):
-        person = add_supporter(patient, f"Helper{number} Doe", f"helper{number}@example.org",
-                               playbook_step=f"Step {number}")  # fmt: skip
+        person = add_supporter(
+            patient,
+            f"Helper{number} Doe",
+            f"helper{number}@example.org",
+            playbook_step=f"Step {number}",
+        )
         grant(person, ["coping_plan"])
         people.append(person)
     return people
@@ -503,8 +540,7 @@ def test_the_help_page_queries_do_not_grow_with_the_network(
 
 
 @pytest.mark.parametrize("count", [1, 6])
-def test_the_status_page_queries_do_not_grow(client, patient, count,
-                                             django_assert_max_num_queries):  # fmt: skip
+def test_the_status_page_queries_do_not_grow(client, patient, count, django_assert_max_num_queries):
     people = _supporters(patient, count)
     request = send(patient, people)
     for person in people:
@@ -561,8 +597,10 @@ def test_the_preferences_page_saves_urgent_in_quiet_hours(client, pat):
     url = reverse("notifications:preferences")
     page = client.get(url).content.decode()
     assert "Let urgent requests for help through during quiet hours" in page
-    client.post(url, {"quiet_hours_start": "22:00", "quiet_hours_end": "07:00",
-                      "urgent_in_quiet_hours": "on"})  # fmt: skip
+    client.post(
+        url,
+        {"quiet_hours_start": "22:00", "quiet_hours_end": "07:00", "urgent_in_quiet_hours": "on"},
+    )
     assert NotificationPreference.objects.get(user=pat.user).urgent_in_quiet_hours is True
     client.post(url, {"quiet_hours_start": "22:00", "quiet_hours_end": "07:00"})
     assert NotificationPreference.objects.get(user=pat.user).urgent_in_quiet_hours is False

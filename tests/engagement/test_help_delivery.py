@@ -39,14 +39,17 @@ def test_the_right_supporters_get_their_own_step_once_and_the_link_says_on_it(
     pat.playbook_step = PAT_STEP
     pat.save()
     grant(pat, ["coping_plan"])
-    sam = add_supporter(patient, "Sam Lee", "sam@example.org", account=False,
-                        playbook_step=SAM_STEP)  # fmt: skip
+    sam = add_supporter(
+        patient, "Sam Lee", "sam@example.org", account=False, playbook_step=SAM_STEP
+    )
     grant(sam, ["coping_plan"])
     lee = add_supporter(patient, "Lee Park", "lee@example.org", playbook_step="Lee's step")
     grant(lee, ["milestones"])  # does not see the plan: never asked
 
-    env = {"EMAIL_URL": f"smtp://127.0.0.1:{controller.port}",
-           "NOTIFICATIONS_INLINE_DISPATCH": "false"}  # fmt: skip
+    env = {
+        "EMAIL_URL": f"smtp://127.0.0.1:{controller.port}",
+        "NOTIFICATIONS_INLINE_DISPATCH": "false",
+    }
     with celery_worker(tmp_path, env=env) as worker:
         request = help_request_send(patient=patient, contacts=[pat, sam], actor=patient.user)
         again = help_request_send(patient=patient, contacts=[pat, sam], actor=patient.user)

@@ -46,9 +46,14 @@ def helper(clock, patient, contact):
 @pytest.fixture
 def task(helper, patient):
     return HelpTask.objects.create(
-        patient=patient, kind=HelpKind.RIDE, title="Ride to the methadone clinic", due_on=DUE,
-        status=HelpStatus.CLAIMED, claimed_by=helper, claimed_at=utc("2026-03-01T15:00:00Z"),
-    )  # fmt: skip
+        patient=patient,
+        kind=HelpKind.RIDE,
+        title="Ride to the methadone clinic",
+        due_on=DUE,
+        status=HelpStatus.CLAIMED,
+        claimed_by=helper,
+        claimed_at=utc("2026-03-01T15:00:00Z"),
+    )
 
 
 def rows(kind: str) -> list[Notification]:
@@ -111,8 +116,14 @@ def network(clock, patient, contact):
     sharing only milestones, a paused one, one who opted out of these messages, a removed one
     and one whose consent was revoked."""
     grant(contact, ["help_tasks"])
-    sam = add_supporter(patient, "Sam Lee", "sam@example.org", account=False,
-                        phone="+15555550123", preferred_channel=Channel.SMS)  # fmt: skip
+    sam = add_supporter(
+        patient,
+        "Sam Lee",
+        "sam@example.org",
+        account=False,
+        phone="+15555550123",
+        preferred_channel=Channel.SMS,
+    )
     grant(sam, ["help_tasks", "milestones"])
     milestones_only = add_supporter(patient, "Mo Stone", "mo@example.org")
     grant(milestones_only, ["milestones"])

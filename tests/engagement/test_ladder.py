@@ -73,22 +73,25 @@ def rows(kind: str) -> list[Notification]:
 
 
 def choose(patient: Patient, contact) -> None:
-    PatientEngagement.objects.update_or_create(patient=patient,
-                                               defaults={"ladder_contact": contact})  # fmt: skip
+    PatientEngagement.objects.update_or_create(
+        patient=patient, defaults={"ladder_contact": contact}
+    )
 
 
 @pytest.fixture
 def quiet(patient, contact):
     """Jordan, with the program since February, last check-in on 2026-03-01, and Pat chosen
     for the supporter rung with check-in summaries shared."""
-    Patient.objects.filter(pk=patient.pk).update(created_at=datetime(2026, 2, 1, tzinfo=UTC),
-                                                 status=PatientStatus.ACTIVE)  # fmt: skip
+    Patient.objects.filter(pk=patient.pk).update(
+        created_at=datetime(2026, 2, 1, tzinfo=UTC), status=PatientStatus.ACTIVE
+    )
     patient.refresh_from_db()
     with time_machine.travel(SETUP, tick=False):
         grant(contact, ["checkin_summary"])
     choose(patient, contact)
-    CheckIn.objects.create(patient=patient, local_date=date(2026, 3, 1), mood=6, craving=2,
-                           stress=3)  # fmt: skip
+    CheckIn.objects.create(
+        patient=patient, local_date=date(2026, 3, 1), mood=6, craving=2, stress=3
+    )
     return patient
 
 
@@ -132,13 +135,21 @@ def test_the_ladder_climbs_on_days_2_4_and_6_from_9_local_across_the_clock_chang
 def test_running_a_tick_twice_plans_nothing_new(quiet):
     for at in (DAY2, DAY4, DAY6):
         first = tick(at)
-        before = (Notification.objects.count(), LadderStep.objects.count(),
-                  ActionLink.objects.count(), Alert.objects.count())  # fmt: skip
+        before = (
+            Notification.objects.count(),
+            LadderStep.objects.count(),
+            ActionLink.objects.count(),
+            Alert.objects.count(),
+        )
         again = tick(at)
         later = tick(at.replace(":00:00Z", ":30:00Z"))
         assert planned(first) >= 1 and planned(again) == 0 and planned(later) == 0
-        assert before == (Notification.objects.count(), LadderStep.objects.count(),
-                          ActionLink.objects.count(), Alert.objects.count())  # fmt: skip
+        assert before == (
+            Notification.objects.count(),
+            LadderStep.objects.count(),
+            ActionLink.objects.count(),
+            Alert.objects.count(),
+        )
     assert Notification.objects.filter(kind__startswith="ladder_").count() == 2
 
 
@@ -183,8 +194,9 @@ def test_catching_up_from_nothing_takes_every_rung_in_order(quiet):
 
 def test_the_ladder_never_skips_a_rung_that_is_not_recorded(quiet):
     # A ladder whose first rung is missing (say, restored from a backup) does not climb.
-    Ladder.objects.create(patient=quiet, streak="2026-03-01",
-                          opened_at=datetime(2026, 3, 4, 14, tzinfo=UTC))  # fmt: skip
+    Ladder.objects.create(
+        patient=quiet, streak="2026-03-01", opened_at=datetime(2026, 3, 4, 14, tzinfo=UTC)
+    )
 
     tick("2026-03-09T13:30:00Z")
 
@@ -272,8 +284,12 @@ def test_the_reached_out_link_records_the_act_once_without_signing_in(client, qu
     assert step.acted_by_contact == contact and step.acted_at is not None
     (reach_out,) = ReachOut.objects.all()
     assert (reach_out.channel, reach_out.happened_on) == ("message", date(2026, 3, 6))
-    assert AuditEvent.objects.filter(object_type="engagement.LadderStep",
-                                     object_id=str(step.pk)).count() == 1  # fmt: skip
+    assert (
+        AuditEvent.objects.filter(
+            object_type="engagement.LadderStep", object_id=str(step.pk)
+        ).count()
+        == 1
+    )
 
 
 def test_the_link_does_nothing_once_check_in_summaries_are_no_longer_shared(client, quiet, contact):
@@ -350,9 +366,12 @@ def test_a_person_who_never_checked_in_counts_from_the_day_they_joined(patient, 
 
 def test_an_alert_raised_before_the_ladder_existed_still_gets_its_ladder(quiet, clinic):
     Alert.objects.create(
-        clinic=clinic, patient=quiet, kind=AlertKind.MISSED_CHECKINS,
-        message="No check-ins for 2 days.", source="missed:2026-03-01",
-    )  # fmt: skip
+        clinic=clinic,
+        patient=quiet,
+        kind=AlertKind.MISSED_CHECKINS,
+        message="No check-ins for 2 days.",
+        source="missed:2026-03-01",
+    )
 
     tick(DAY4)
 

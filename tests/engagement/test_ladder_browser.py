@@ -29,13 +29,21 @@ def _ladder_for(patient: Patient, clinician: User) -> Ladder:
     if "checkin_summary" not in consented_scopes(contact):
         grant(contact, ["checkin_summary"], signed_name=patient.legal_name)
     now = timezone.now()
-    ladder = Ladder.objects.create(patient=patient, streak="never",
-                                   opened_at=now - timedelta(days=4))  # fmt: skip
+    ladder = Ladder.objects.create(
+        patient=patient, streak="never", opened_at=now - timedelta(days=4)
+    )
     LadderStep.objects.create(ladder=ladder, rung=Rung.NUDGE, taken_at=ladder.opened_at)
-    LadderStep.objects.create(ladder=ladder, rung=Rung.SUPPORTER, taken_at=now, contact=contact,
-                              acted_at=now, acted_by_contact=contact)  # fmt: skip
-    LadderStep.objects.create(ladder=ladder, rung=Rung.CLINICIAN, taken_at=now,
-                              assigned_to=clinician)  # fmt: skip
+    LadderStep.objects.create(
+        ladder=ladder,
+        rung=Rung.SUPPORTER,
+        taken_at=now,
+        contact=contact,
+        acted_at=now,
+        acted_by_contact=contact,
+    )
+    LadderStep.objects.create(
+        ladder=ladder, rung=Rung.CLINICIAN, taken_at=now, assigned_to=clinician
+    )
     return ladder
 
 
@@ -45,8 +53,7 @@ def demo():
     clinician = User.objects.get(email="clinician@demo.clinic")
     patient = Patient.objects.get(user__email="patient@demo.clinic")
     if not CareTeamMember.objects.current().filter(patient=patient, clinician=clinician).exists():
-        CareTeamMember.objects.create(patient=patient, clinician=clinician,
-                                      team_role="counselor")  # fmt: skip
+        CareTeamMember.objects.create(patient=patient, clinician=clinician, team_role="counselor")
     return patient, _ladder_for(patient, clinician)
 
 

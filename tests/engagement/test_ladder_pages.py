@@ -21,15 +21,16 @@ pytestmark = pytest.mark.django_db
 def open_ladder(patient: Patient, *, rungs: int = 2, contact=None, clinician=None) -> Ladder:
     """A ladder as the planner leaves it after `rungs` rungs."""
     now = timezone.now()
-    ladder = Ladder.objects.create(patient=patient, streak="2026-03-01",
-                                   opened_at=now - timedelta(days=2))  # fmt: skip
+    ladder = Ladder.objects.create(
+        patient=patient, streak="2026-03-01", opened_at=now - timedelta(days=2)
+    )
     LadderStep.objects.create(ladder=ladder, rung=Rung.NUDGE, taken_at=ladder.opened_at)
     if rungs >= 2:
-        LadderStep.objects.create(ladder=ladder, rung=Rung.SUPPORTER, taken_at=now,
-                                  contact=contact)  # fmt: skip
+        LadderStep.objects.create(ladder=ladder, rung=Rung.SUPPORTER, taken_at=now, contact=contact)
     if rungs >= 3:
-        LadderStep.objects.create(ladder=ladder, rung=Rung.CLINICIAN, taken_at=now,
-                                  assigned_to=clinician)  # fmt: skip
+        LadderStep.objects.create(
+            ladder=ladder, rung=Rung.CLINICIAN, taken_at=now, assigned_to=clinician
+        )
     return ladder
 
 
@@ -121,9 +122,13 @@ def test_the_alerts_tab_query_count_does_not_grow_with_the_ladder(
     client, clinic, patient, team_clinician, django_assert_max_num_queries, size
 ):
     for n in range(size - 1):  # older, closed ladders
-        Ladder.objects.create(patient=patient, streak=f"2026-01-{n + 1:02d}",
-                              opened_at=timezone.now() - timedelta(days=40 - n),
-                              closed_at=timezone.now(), closed_reason="checked in")  # fmt: skip
+        Ladder.objects.create(
+            patient=patient,
+            streak=f"2026-01-{n + 1:02d}",
+            opened_at=timezone.now() - timedelta(days=40 - n),
+            closed_at=timezone.now(),
+            closed_reason="checked in",
+        )
     contact = add_supporter(patient, "Sam Lee", "sam@example.org")
     open_ladder(patient, rungs=3, contact=contact, clinician=team_clinician)
     client.force_login(team_clinician)
@@ -144,8 +149,9 @@ def test_the_caseload_shows_whose_ladder_is_still_open(
 ):
     people = []
     for n in range(size):
-        person = PatientFactory(clinic=clinic, legal_name=f"Quiet Person {n}",
-                                status=PatientStatus.ACTIVE)  # fmt: skip
+        person = PatientFactory(
+            clinic=clinic, legal_name=f"Quiet Person {n}", status=PatientStatus.ACTIVE
+        )
         primary(person, team_clinician)
         people.append(person)
     for n, person in enumerate(people):
@@ -200,15 +206,19 @@ def test_the_person_chooses_who_may_be_asked(client, patient, contact):
     assert PatientEngagement.objects.get(patient=patient).ladder_contact is None
 
 
-def test_the_network_page_leads_the_person_and_the_team_to_the_choice(client, patient,
-                                                                     team_clinician):  # fmt: skip
+def test_the_network_page_leads_the_person_and_the_team_to_the_choice(
+    client, patient, team_clinician
+):
     network = reverse("networks:network", args=[patient.pk])
-    for user, label in ((patient.user, "If I go quiet"),
-                        (team_clinician, "Who may be asked to reach out")):  # fmt: skip
+    for user, label in (
+        (patient.user, "If I go quiet"),
+        (team_clinician, "Who may be asked to reach out"),
+    ):
         client.force_login(user)
         page = client.get(network).content.decode()
-        link = re.search(r'<a [^>]*href="([^"]+)"[^>]*data-testid="ladder-contact-link">([^<]+)<',
-                         page)  # fmt: skip
+        link = re.search(
+            r'<a [^>]*href="([^"]+)"[^>]*data-testid="ladder-contact-link">([^<]+)<', page
+        )
         assert link, "the network page has no link to the reach-out choice"
         assert link.group(2) == label
         followed = client.get(link.group(1))
@@ -216,11 +226,16 @@ def test_the_network_page_leads_the_person_and_the_team_to_the_choice(client, pa
         assert followed.resolver_match.view_name == "engagement:ladder_contact"
 
 
-def test_the_choice_page_is_404_outside_the_persons_circle(client, clinic, other_clinic, patient,
-                                                          contact):  # fmt: skip
+def test_the_choice_page_is_404_outside_the_persons_circle(
+    client, clinic, other_clinic, patient, contact
+):
     url = reverse("engagement:ladder_contact", args=[patient.pk])
-    for user in (member(Role.CLINICIAN, clinic), member(Role.CLINICIAN, other_clinic),
-                 member(Role.PATIENT, clinic), contact.user):  # fmt: skip
+    for user in (
+        member(Role.CLINICIAN, clinic),
+        member(Role.CLINICIAN, other_clinic),
+        member(Role.PATIENT, clinic),
+        contact.user,
+    ):
         client.force_login(user)
         assert client.get(url).status_code == 404
         assert client.post(url, {"contact": ""}).status_code == 404
@@ -242,8 +257,11 @@ POLICY_URL = "/clinic/settings/ladder/"
 
 
 def policy_data(**changes: object) -> dict[str, object]:
-    return {"ladder-enabled": "on", "ladder-supporter_after_days": "3",
-            "ladder-clinician_after_days": "5"} | changes  # fmt: skip
+    return {
+        "ladder-enabled": "on",
+        "ladder-supporter_after_days": "3",
+        "ladder-clinician_after_days": "5",
+    } | changes
 
 
 def test_the_admin_sets_the_ladder_on_the_settings_page(client, clinic, clinic_admin):
@@ -255,22 +273,30 @@ def test_the_admin_sets_the_ladder_on_the_settings_page(client, clinic, clinic_a
     assert response.status_code == 302
     policy = LadderPolicy.objects.get(clinic=clinic)
     assert (policy.enabled, policy.supporter_after_days, policy.clinician_after_days) == (
-        True, 3, 5)  # fmt: skip
-    assert AuditEvent.objects.filter(object_type="engagement.LadderPolicy",
-                                     action=Action.UPDATE).exists()  # fmt: skip
+        True,
+        3,
+        5,
+    )
+    assert AuditEvent.objects.filter(
+        object_type="engagement.LadderPolicy", action=Action.UPDATE
+    ).exists()
     client.post(POLICY_URL, policy_data(**{"ladder-enabled": ""}))
     assert not LadderPolicy.objects.get(clinic=clinic).enabled
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"ladder-supporter_after_days": "2"}, "supporter_after_days"),  # not after day 2
-    ({"ladder-clinician_after_days": "3"}, "clinician_after_days"),  # not after the supporter
-    ({"ladder-supporter_after_days": "four"}, "supporter_after_days"),
-    ({"ladder-clinician_after_days": "99"}, "clinician_after_days"),
-    ({"ladder-supporter_after_days": ""}, "supporter_after_days"),
-])  # fmt: skip
-def test_bad_ladder_days_get_a_clear_message_and_save_nothing(client, clinic, clinic_admin,
-                                                              changes, field):  # fmt: skip
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"ladder-supporter_after_days": "2"}, "supporter_after_days"),  # not after day 2
+        ({"ladder-clinician_after_days": "3"}, "clinician_after_days"),  # not after the supporter
+        ({"ladder-supporter_after_days": "four"}, "supporter_after_days"),
+        ({"ladder-clinician_after_days": "99"}, "clinician_after_days"),
+        ({"ladder-supporter_after_days": ""}, "supporter_after_days"),
+    ],
+)
+def test_bad_ladder_days_get_a_clear_message_and_save_nothing(
+    client, clinic, clinic_admin, changes, field
+):
     client.force_login(clinic_admin)
 
     response = client.post(POLICY_URL, policy_data(**changes))
@@ -283,9 +309,16 @@ def test_bad_ladder_days_get_a_clear_message_and_save_nothing(client, clinic, cl
 def test_the_first_nudge_cannot_move_past_the_ladder(client, clinic, clinic_admin):
     LadderPolicy.objects.create(clinic=clinic, supporter_after_days=4, clinician_after_days=6)
     client.force_login(clinic_admin)
-    data = {"name": clinic.name, "phone": "555-0100", "local_emergency_number": "911",
-            "craving_alert_threshold": "8", "brs_drop_alert": "0.50", "score_rise_alert": "5",
-            "missed_checkin_days": "4", "milestone_heads_up_days": "3"}  # fmt: skip
+    data = {
+        "name": clinic.name,
+        "phone": "555-0100",
+        "local_emergency_number": "911",
+        "craving_alert_threshold": "8",
+        "brs_drop_alert": "0.50",
+        "score_rise_alert": "5",
+        "missed_checkin_days": "4",
+        "milestone_heads_up_days": "3",
+    }
 
     response = client.post("/clinic/settings/", data)
 

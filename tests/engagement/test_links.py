@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def task(patient):
-    return help_task_create(patient=patient, actor=patient.user, kind="ride",
-                            title="A ride to group on Thursday")  # fmt: skip
+    return help_task_create(
+        patient=patient, actor=patient.user, kind="ride", title="A ride to group on Thursday"
+    )
 
 
 def path_of(url: str) -> str:
@@ -63,11 +64,14 @@ def test_an_expired_link_does_nothing(client, contact, task):
     assert task.status == HelpStatus.OPEN
 
 
-@pytest.mark.parametrize("mangle", [
-    lambda token: token[:-1] + ("A" if token[-1] != "A" else "B"),  # signature changed
-    lambda token: "x" + token,  # nonce changed, signature kept
-    lambda token: token.split(":")[0],  # no signature at all
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda token: token[:-1] + ("A" if token[-1] != "A" else "B"),  # signature changed
+        lambda token: "x" + token,  # nonce changed, signature kept
+        lambda token: token.split(":")[0],  # no signature at all
+    ],
+)
 def test_a_tampered_link_does_nothing(client, contact, task, mangle):
     grant(contact, ["help_tasks"])
     url = claim_link(contact, task)

@@ -23,10 +23,16 @@ def person(clinic):
 
 @pytest.fixture
 def patient(clinic, team_clinician, person):
-    patient = PatientFactory(clinic=clinic, legal_name="Jordan Quincy Rivera", user=person,
-                             mrn="MRN-77123")  # fmt: skip
-    care_team_add(patient=patient, clinician=team_clinician, team_role=TeamRole.PRIMARY_COUNSELOR,
-                  is_primary=True, actor=team_clinician)  # fmt: skip
+    patient = PatientFactory(
+        clinic=clinic, legal_name="Jordan Quincy Rivera", user=person, mrn="MRN-77123"
+    )
+    care_team_add(
+        patient=patient,
+        clinician=team_clinician,
+        team_role=TeamRole.PRIMARY_COUNSELOR,
+        is_primary=True,
+        actor=team_clinician,
+    )
     return patient
 
 
@@ -38,18 +44,24 @@ def supporter(clinic):
 @pytest.fixture
 def contact(patient, supporter):
     return SupportContact.objects.create(
-        patient=patient, name="Pat Rivera", relationship=Relationship.PARENT,
-        status=ContactStatus.ACTIVE, user=supporter,
-    )  # fmt: skip
+        patient=patient,
+        name="Pat Rivera",
+        relationship=Relationship.PARENT,
+        status=ContactStatus.ACTIVE,
+        user=supporter,
+    )
 
 
 def make_event(clinic, creator, **fields):
     start = timezone.now() + timedelta(days=7)
     values = {
-        "kind": EventKind.FAMILY_WORKSHOP, "title": "Family education workshop",
-        "starts_at": start, "ends_at": start + timedelta(hours=2), "place": "Room 1",
+        "kind": EventKind.FAMILY_WORKSHOP,
+        "title": "Family education workshop",
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=2),
+        "place": "Room 1",
         "created_by": creator,
-    }  # fmt: skip
+    }
     values.update(fields)
     return Event.objects.create(clinic=clinic, **values)
 

@@ -25,11 +25,13 @@ def test_staff_creates_event(client, clinic, team_clinician):
     client.force_login(team_clinician)
     start = timezone.localtime() + timedelta(days=3)
     data = {
-        "kind": "family_workshop", "title": "Understanding recovery",
+        "kind": "family_workshop",
+        "title": "Understanding recovery",
         "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
         "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
-        "place": "Room 2", "capacity": "10",
-    }  # fmt: skip
+        "place": "Room 2",
+        "capacity": "10",
+    }
     response = client.post(reverse("events:event_create"), data)
     event = Event.objects.get()
     assert response.status_code == 302
@@ -40,11 +42,12 @@ def test_bad_event_input_gives_field_errors_and_saves_nothing(client, team_clini
     client.force_login(team_clinician)
     start = timezone.localtime() + timedelta(days=3)
     data = {
-        "kind": "family_workshop", "title": "Backwards",
+        "kind": "family_workshop",
+        "title": "Backwards",
         "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
         "ends_at": (start - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
         "capacity": "0",
-    }  # fmt: skip
+    }
     response = client.post(reverse("events:event_create"), data)
     assert response.status_code == 200
     form = response.context["form"]
@@ -62,12 +65,16 @@ def test_patients_and_supporters_cannot_create_events(client, person, supporter)
         assert client.get(reverse("events:event_create")).status_code == 404
 
 
-def test_invite_patients_and_their_active_supporters(client, clinic, team_clinician, event,
-                                                     patient, contact):  # fmt: skip
+def test_invite_patients_and_their_active_supporters(
+    client, clinic, team_clinician, event, patient, contact
+):
     paused = SupportContact.objects.create(
-        patient=patient, name="Sam", relationship=Relationship.FRIEND,
-        status=ContactStatus.PAUSED, user=member(Role.SUPPORTER, clinic),
-    )  # fmt: skip
+        patient=patient,
+        name="Sam",
+        relationship=Relationship.FRIEND,
+        status=ContactStatus.PAUSED,
+        user=member(Role.SUPPORTER, clinic),
+    )
     client.force_login(team_clinician)
     url = reverse("events:event_detail", args=[event.pk])
     response = client.post(url, {"patients": [patient.pk], "include_supporters": "on"})
@@ -124,8 +131,9 @@ def test_bad_rsvp_value_changes_nothing(client, person, patient_invitation):
 
 
 @pytest.mark.parametrize("status", [ContactStatus.PAUSED, ContactStatus.REMOVED])
-def test_paused_or_removed_contact_cannot_rsvp(client, supporter, contact, contact_invitation,
-                                               status):  # fmt: skip
+def test_paused_or_removed_contact_cannot_rsvp(
+    client, supporter, contact, contact_invitation, status
+):
     contact.status = status
     contact.save()
     client.force_login(supporter)
@@ -211,8 +219,9 @@ def _staff_rows(clinic, creator, n):
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_staff_list_query_count(client, clinic, team_clinician, django_assert_max_num_queries,
-                                rows):  # fmt: skip
+def test_staff_list_query_count(
+    client, clinic, team_clinician, django_assert_max_num_queries, rows
+):
     _staff_rows(clinic, team_clinician, rows)
     client.force_login(team_clinician)
     with django_assert_max_num_queries(12):
@@ -221,8 +230,9 @@ def test_staff_list_query_count(client, clinic, team_clinician, django_assert_ma
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_invited_list_query_count(client, clinic, team_clinician, supporter, contact,
-                                  django_assert_max_num_queries, rows):  # fmt: skip
+def test_invited_list_query_count(
+    client, clinic, team_clinician, supporter, contact, django_assert_max_num_queries, rows
+):
     for index in range(rows):
         event = make_event(clinic, team_clinician, title=f"Group {index}", capacity=5)
         EventInvitation.objects.create(event=event, contact=contact)

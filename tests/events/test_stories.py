@@ -12,8 +12,12 @@ LEGAL = "Jordan Quincy Rivera"
 
 
 def write(client, **fields):
-    data = {"title": "Small steps", "body": "One day at a time.",
-            "display_name_choice": "anonymous", "chosen_name": ""}  # fmt: skip
+    data = {
+        "title": "Small steps",
+        "body": "One day at a time.",
+        "display_name_choice": "anonymous",
+        "chosen_name": "",
+    }
     data.update(fields)
     return client.post(reverse("events:story_create"), data)
 
@@ -103,8 +107,11 @@ def test_staff_draft_then_patient_consents(client, team_clinician, person, patie
 
 
 def published_story(patient, **fields):
-    values = {"title": "Small steps", "body": "One day at a time.",
-              "display_name_choice": DisplayNameChoice.ANONYMOUS}  # fmt: skip
+    values = {
+        "title": "Small steps",
+        "body": "One day at a time.",
+        "display_name_choice": DisplayNameChoice.ANONYMOUS,
+    }
     values.update(fields)
     story = Story.objects.create(patient=patient, **values)
     from events.services import story_consent, story_publish
@@ -141,8 +148,9 @@ def test_only_the_author_withdraws(client, clinic, team_clinician, supporter, pa
 def test_names_never_leak(client, clinic, patient, role):
     published_story(patient, title="Anonymous one")
     published_story(patient, title="First-name one", display_name_choice="first_name")
-    published_story(patient, title="Chosen one", display_name_choice="chosen_name",
-                    chosen_name="River")  # fmt: skip
+    published_story(
+        patient, title="Chosen one", display_name_choice="chosen_name", chosen_name="River"
+    )
     reader = member(role, clinic, full_name="Sam Okafor")  # a name that cannot match theirs
     client.force_login(reader)
     for url in (reverse("events:stories"), reverse("events:story_review")):
@@ -165,8 +173,9 @@ def test_another_clinics_stories_are_invisible(client, other_clinic, patient):
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_stories_query_count(client, clinic, patient, supporter, django_assert_max_num_queries,
-                             rows):  # fmt: skip
+def test_stories_query_count(
+    client, clinic, patient, supporter, django_assert_max_num_queries, rows
+):
     for index in range(rows):
         published_story(patient, title=f"Story {index}")
     client.force_login(supporter)

@@ -18,10 +18,15 @@ def two_people(clinic, supporter):
     rows = []
     for name in ("Maria Lopez", "Sam Okafor"):
         person = PatientFactory(clinic=clinic, legal_name=name)
-        rows.append(SupportContact.objects.create(
-            patient=person, name="Pat Rivera", relationship=Relationship.PARENT,
-            status=ContactStatus.ACTIVE, user=supporter,
-        ))  # fmt: skip
+        rows.append(
+            SupportContact.objects.create(
+                patient=person,
+                name="Pat Rivera",
+                relationship=Relationship.PARENT,
+                status=ContactStatus.ACTIVE,
+                user=supporter,
+            )
+        )
     return rows
 
 
@@ -95,9 +100,12 @@ def test_the_list_costs_the_same_queries_for_more_people_and_events(
     for n in range(people):
         person = PatientFactory(clinic=clinic)
         row = SupportContact.objects.create(
-            patient=person, name="Pat", relationship="friend", status=ContactStatus.ACTIVE,
+            patient=person,
+            name="Pat",
+            relationship="friend",
+            status=ContactStatus.ACTIVE,
             user=supporter,
-        )  # fmt: skip
+        )
         EventInvitation.objects.create(event=shared, contact=row)
         own = make_event(clinic, team_clinician, title=f"Group {n}")
         EventInvitation.objects.create(event=own, contact=row)

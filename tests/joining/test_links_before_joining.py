@@ -41,8 +41,13 @@ def clinician(clinic):
 @pytest.fixture
 def newcomer(clinic):
     """A person in recovery the clinic recorded, who has no sign-in yet."""
-    return PatientFactory(clinic=clinic, legal_name="Dana Okafor", email="dana@example.org",
-                          time_zone="America/Chicago", status="active")  # fmt: skip
+    return PatientFactory(
+        clinic=clinic,
+        legal_name="Dana Okafor",
+        email="dana@example.org",
+        time_zone="America/Chicago",
+        status="active",
+    )
 
 
 def _reminder_link(patient) -> str:
@@ -167,8 +172,13 @@ def test_once_joined_the_link_goes_to_the_page_through_sign_in(client, newcomer)
 
 
 def test_a_supporter_with_an_open_invitation_is_sent_to_it(client, newcomer, clinician):
-    contact = contact_add(patient=newcomer, actor=clinician, name="Ana Lopez",
-                          relationship=Relationship.SIBLING, email="ana@example.org")  # fmt: skip
+    contact = contact_add(
+        patient=newcomer,
+        actor=clinician,
+        name="Ana Lopez",
+        relationship=Relationship.SIBLING,
+        email="ana@example.org",
+    )
     link = _path(supporter_link(contact, f"/support/{newcomer.pk}/"))
     assert "once you have joined" in client.get(link).content.decode()
 
@@ -179,8 +189,13 @@ def test_a_supporter_with_an_open_invitation_is_sent_to_it(client, newcomer, cli
 
 
 def test_the_planner_gives_a_supporter_without_a_sign_in_the_invitation_link(newcomer, clinician):
-    contact = contact_add(patient=newcomer, actor=clinician, name="Ana Lopez",
-                          relationship=Relationship.SIBLING, email="ana@example.org")  # fmt: skip
+    contact = contact_add(
+        patient=newcomer,
+        actor=clinician,
+        name="Ana Lopez",
+        relationship=Relationship.SIBLING,
+        email="ana@example.org",
+    )
 
     assert "/join/supporter/" in supporter_link(contact, "/support/1/")
     contact.user = member(Role.SUPPORTER, newcomer.clinic)

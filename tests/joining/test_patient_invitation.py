@@ -23,11 +23,18 @@ PASSWORD = "a long walk by the river"
 
 def _intake(clinician, **overrides):
     data = {
-        "legal_name": "Samira Haddad", "preferred_name": "Sam", "pronouns": "she/her",
-        "mrn": "HRB-0100", "date_of_birth": "1991-04-02", "time_zone": "America/Chicago",
-        "preferred_language": "en", "phone": "555-0101", "email": "sam@example.org",
-        "primary_clinician": clinician.pk, "invite_by": "email",
-    }  # fmt: skip
+        "legal_name": "Samira Haddad",
+        "preferred_name": "Sam",
+        "pronouns": "she/her",
+        "mrn": "HRB-0100",
+        "date_of_birth": "1991-04-02",
+        "time_zone": "America/Chicago",
+        "preferred_language": "en",
+        "phone": "555-0101",
+        "email": "sam@example.org",
+        "primary_clinician": clinician.pk,
+        "invite_by": "email",
+    }
     data.update(overrides)
     return data
 
@@ -58,8 +65,9 @@ def test_intake_invites_the_person_by_email_and_the_chart_says_invited(
     assert "/join/" in email.body and "Sam" in email.body
     chart = client.get(reverse("patients:chart", args=[patient.pk])).content.decode()
     assert "Invited" in chart and "Not invited yet" not in chart
-    assert AuditEvent.objects.filter(object_type="joining.PatientInvitation",
-                                     action="create").exists()  # fmt: skip
+    assert AuditEvent.objects.filter(
+        object_type="joining.PatientInvitation", action="create"
+    ).exists()
 
 
 def test_intake_by_email_without_an_address_says_so_and_saves_nothing(
@@ -87,12 +95,22 @@ def test_intake_can_leave_the_invitation_for_later(client, clinic, team_clinicia
 
 @pytest.fixture
 def invited(clinic, team_clinician, django_capture_on_commit_callbacks):
-    patient = PatientFactory(clinic=clinic, legal_name="Samira Haddad", preferred_name="Sam",
-                             email="sam@example.org", phone="555-0101")  # fmt: skip
+    patient = PatientFactory(
+        clinic=clinic,
+        legal_name="Samira Haddad",
+        preferred_name="Sam",
+        email="sam@example.org",
+        phone="555-0101",
+    )
     from patients.services import care_team_add
 
-    care_team_add(patient=patient, clinician=team_clinician, team_role="primary_counselor",
-                  is_primary=True, actor=team_clinician)  # fmt: skip
+    care_team_add(
+        patient=patient,
+        clinician=team_clinician,
+        team_role="primary_counselor",
+        is_primary=True,
+        actor=team_clinician,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         invitation = services.patient_invitation_send(patient=patient, actor=team_clinician)
     return patient, invitation
@@ -169,8 +187,9 @@ def test_an_invitation_by_text_asks_for_an_email_to_sign_in_with(client, invited
 
     missing = client.post(link, {"password1": PASSWORD, "password2": PASSWORD})
     assert "This field is required" in missing.content.decode()
-    response = client.post(link, {"email": "sam.h@example.org", "password1": PASSWORD,
-                                  "password2": PASSWORD})  # fmt: skip
+    response = client.post(
+        link, {"email": "sam.h@example.org", "password1": PASSWORD, "password2": PASSWORD}
+    )
 
     assert response.status_code == 302
     patient.refresh_from_db()
@@ -233,8 +252,13 @@ def test_sending_by_email_without_an_address_says_what_to_do(client, clinic, tea
     patient = PatientFactory(clinic=clinic, email="", phone="")
     from patients.services import care_team_add
 
-    care_team_add(patient=patient, clinician=team_clinician, team_role="primary_counselor",
-                  is_primary=True, actor=team_clinician)  # fmt: skip
+    care_team_add(
+        patient=patient,
+        clinician=team_clinician,
+        team_role="primary_counselor",
+        is_primary=True,
+        actor=team_clinician,
+    )
     client.force_login(team_clinician)
 
     response = client.post(reverse("joining:sign_in", args=[patient.pk]), {"channel": "email"})
@@ -249,8 +273,11 @@ def test_the_sign_in_page_is_404_outside_the_care_team_and_other_clinics(
 ):
     patient, _invitation = invited
     url = reverse("joining:sign_in", args=[patient.pk])
-    for outsider in (member(Role.CLINICIAN, clinic), member(Role.CLINICIAN, other_clinic),
-                     member(Role.ADMIN, other_clinic)):  # fmt: skip
+    for outsider in (
+        member(Role.CLINICIAN, clinic),
+        member(Role.CLINICIAN, other_clinic),
+        member(Role.ADMIN, other_clinic),
+    ):
         client.force_login(outsider)
         assert client.get(url).status_code == 404
         assert client.post(url, {"channel": "email"}).status_code == 404

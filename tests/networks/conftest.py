@@ -20,10 +20,16 @@ def person(clinic):
 
 @pytest.fixture
 def patient(clinic, team_clinician, person):
-    patient = PatientFactory(clinic=clinic, legal_name="Jordan Rivera", user=person,
-                             time_zone="America/New_York")  # fmt: skip
-    care_team_add(patient=patient, clinician=team_clinician, team_role=TeamRole.PRIMARY_COUNSELOR,
-                  is_primary=True, actor=team_clinician)  # fmt: skip
+    patient = PatientFactory(
+        clinic=clinic, legal_name="Jordan Rivera", user=person, time_zone="America/New_York"
+    )
+    care_team_add(
+        patient=patient,
+        clinician=team_clinician,
+        team_role=TeamRole.PRIMARY_COUNSELOR,
+        is_primary=True,
+        actor=team_clinician,
+    )
     return patient
 
 
@@ -35,8 +41,13 @@ def supporter(clinic):
 @pytest.fixture
 def contact(patient, supporter, team_clinician):
     """An active contact linked to the supporter's account, with no consent yet."""
-    contact = contact_add(patient=patient, actor=team_clinician, name="Pat Rivera",
-                          relationship=Relationship.PARENT, email="pat@example.org")  # fmt: skip
+    contact = contact_add(
+        patient=patient,
+        actor=team_clinician,
+        name="Pat Rivera",
+        relationship=Relationship.PARENT,
+        email="pat@example.org",
+    )
     contact.user = supporter
     contact.status = ContactStatus.ACTIVE
     contact.save()

@@ -27,9 +27,15 @@ def as_user(user: User) -> APIClient:
 
 
 def grant(contact: SupportContact, actor: User, scopes: list[str]) -> Consent:
-    return consent_grant(contact=contact, actor=actor, scopes=scopes, purpose="To support me",
-                         signed_name="Jordan Rivera", signature_method="in_app",
-                         expires_on_event="discharge")  # fmt: skip
+    return consent_grant(
+        contact=contact,
+        actor=actor,
+        scopes=scopes,
+        purpose="To support me",
+        signed_name="Jordan Rivera",
+        signature_method="in_app",
+        expires_on_event="discharge",
+    )
 
 
 @pytest.fixture
@@ -39,8 +45,9 @@ def consent(contact, person) -> Consent:
 
 @pytest.fixture
 def task(patient, team_clinician) -> HelpTask:
-    return help_task_create(patient=patient, actor=team_clinician, kind="ride",
-                            title="A ride to Tuesday group")  # fmt: skip
+    return help_task_create(
+        patient=patient, actor=team_clinician, kind="ride", title="A ride to Tuesday group"
+    )
 
 
 def reads(patient: Patient, contact: SupportContact) -> list[str]:
@@ -61,18 +68,32 @@ def write_statuses(
     """Add a contact, record a consent (paper: valid for staff), revoke, add a task, done."""
     base = f"/api/v1/patients/{patient.pk}"
     return [
-        api.post(f"{base}/contacts/", {"name": "Sam", "relationship": "friend",
-                                       "email": "sam@example.org"}, format="json").status_code,
-        api.post(f"/api/v1/contacts/{contact.pk}/consents/", {
-            "scopes": ["milestones"], "purpose": "Support", "signed_name": "Jordan Rivera",
-            "signature_method": "in_app", "expires_on_event": "discharge",
-        }, format="json").status_code,
-        api.post(f"/api/v1/contacts/{contact.pk}/consents/{consent.pk}/revoke/",
-                 {"reason": "Changed my mind"}, format="json").status_code,
-        api.post(f"{base}/help-tasks/", {"kind": "meal", "title": "Dinner on Friday"},
-                 format="json").status_code,
+        api.post(
+            f"{base}/contacts/",
+            {"name": "Sam", "relationship": "friend", "email": "sam@example.org"},
+            format="json",
+        ).status_code,
+        api.post(
+            f"/api/v1/contacts/{contact.pk}/consents/",
+            {
+                "scopes": ["milestones"],
+                "purpose": "Support",
+                "signed_name": "Jordan Rivera",
+                "signature_method": "in_app",
+                "expires_on_event": "discharge",
+            },
+            format="json",
+        ).status_code,
+        api.post(
+            f"/api/v1/contacts/{contact.pk}/consents/{consent.pk}/revoke/",
+            {"reason": "Changed my mind"},
+            format="json",
+        ).status_code,
+        api.post(
+            f"{base}/help-tasks/", {"kind": "meal", "title": "Dinner on Friday"}, format="json"
+        ).status_code,
         api.post(f"{base}/help-tasks/{task.pk}/done/").status_code,
-    ]  # fmt: skip
+    ]
 
 
 def nothing_written(patient: Patient, consent: Consent, task: HelpTask) -> bool:
@@ -111,8 +132,11 @@ def test_a_clinic_admin_reads_but_cannot_write(clinic_admin, patient, contact, c
 
     assert read_statuses(api, patient, contact) == [200, 200, 200]
     assert write_statuses(api, patient, contact, consent, task) == [403] * 5
-    response = api.post(f"/api/v1/patients/{patient.pk}/help-tasks/",
-                        {"kind": "meal", "title": "Dinner"}, format="json")  # fmt: skip
+    response = api.post(
+        f"/api/v1/patients/{patient.pk}/help-tasks/",
+        {"kind": "meal", "title": "Dinner"},
+        format="json",
+    )
     assert "Clinic admins can read" in response.json()["detail"]
     assert nothing_written(patient, consent, task)
 
@@ -135,15 +159,21 @@ def test_another_person_in_recovery_gets_404(clinic, patient, contact, consent, 
     assert nothing_written(patient, consent, task)
 
 
-def test_a_supporter_of_someone_else_gets_404(clinic, team_clinician, patient, contact, consent,
-                                              task):  # fmt: skip
+def test_a_supporter_of_someone_else_gets_404(
+    clinic, team_clinician, patient, contact, consent, task
+):
     other_patient = PatientFactory(clinic=clinic)
     other_person = member(Role.PATIENT, clinic)
     other_patient.user = other_person
     other_patient.save()
     their_supporter = member(Role.SUPPORTER, clinic)
-    theirs = contact_add(patient=other_patient, actor=team_clinician, name="Lee",
-                         relationship=Relationship.FRIEND, email="lee@example.org")  # fmt: skip
+    theirs = contact_add(
+        patient=other_patient,
+        actor=team_clinician,
+        name="Lee",
+        relationship=Relationship.FRIEND,
+        email="lee@example.org",
+    )
     theirs.user, theirs.status = their_supporter, "active"
     theirs.save()
     grant(theirs, other_person, ALL)
@@ -193,8 +223,9 @@ def test_without_credentials_everything_is_401(patient, contact, consent, task):
     assert nothing_written(patient, consent, task)
 
 
-def test_reading_is_audited_and_a_refused_read_is_not(team_clinician, clinician, patient,
-                                                       contact, consent):  # fmt: skip
+def test_reading_is_audited_and_a_refused_read_is_not(
+    team_clinician, clinician, patient, contact, consent
+):
     for path in reads(patient, contact):
         assert as_user(team_clinician).get(path).status_code == 200
         as_user(clinician).get(path)

@@ -48,8 +48,12 @@ def url(contact: SupportContact) -> str:
 
 
 def grant(contact: SupportContact, actor: User, scopes: list[str], **extra: object) -> Consent:
-    data = {"purpose": "To support my recovery", "signed_name": "Jordan Rivera",
-            "signature_method": "in_app", "expires_on_event": "discharge"} | extra  # fmt: skip
+    data = {
+        "purpose": "To support my recovery",
+        "signed_name": "Jordan Rivera",
+        "signature_method": "in_app",
+        "expires_on_event": "discharge",
+    } | extra
     return consent_grant(contact=contact, actor=actor, scopes=scopes, **data)
 
 
@@ -77,8 +81,13 @@ def test_the_list_is_newest_first_with_each_consents_state(person, patient, cont
     revoked = grant(contact, person, ["milestones"])
     consent_revoke(consent=revoked, actor=person, reason="Not now")
     superseded = grant(contact, person, ["milestones", "coping_plan"])
-    dated = grant(contact, person, ["appointments"], expires_on=patient.local_today()
-                  + timedelta(days=2), expires_on_event="")  # fmt: skip
+    dated = grant(
+        contact,
+        person,
+        ["appointments"],
+        expires_on=patient.local_today() + timedelta(days=2),
+        expires_on_event="",
+    )
 
     with time_machine.travel(timezone.now() + timedelta(days=4)):
         response = as_user(person).get(url(contact))
@@ -126,9 +135,12 @@ def test_the_patient_signs_a_consent_in_the_app(person, patient, contact):
 
 @pytest.mark.parametrize(
     ("content", "name", "kind"),
-    [(PDF, "scan.pdf", "application/pdf"), (PNG, "photo.png", "image/png"),
-     (JPEG, "photo.jpeg", "image/jpeg")],
-)  # fmt: skip
+    [
+        (PDF, "scan.pdf", "application/pdf"),
+        (PNG, "photo.png", "image/png"),
+        (JPEG, "photo.jpeg", "image/jpeg"),
+    ],
+)
 def test_a_clinician_records_a_signed_paper_form(team_clinician, contact, content, name, kind):
     response = as_user(team_clinician).post(
         url(contact), paper(content, name, kind), format="multipart"
@@ -278,8 +290,9 @@ def test_a_bad_revocation_reason_is_a_400_and_revokes_nothing(person, contact):
 def test_a_consent_of_another_contact_is_404_through_this_contact(
     clinic, team_clinician, person, patient, contact
 ):
-    other = SupportContact.objects.create(patient=patient, name="Sam", relationship="friend",
-                                          email="sam@example.org", status="active")  # fmt: skip
+    other = SupportContact.objects.create(
+        patient=patient, name="Sam", relationship="friend", email="sam@example.org", status="active"
+    )
     theirs = grant(other, person, ["milestones"])
 
     response = as_user(person).post(f"{url(contact)}{theirs.pk}/revoke/")
@@ -291,8 +304,9 @@ def test_a_consent_of_another_contact_is_404_through_this_contact(
 
 def test_a_contact_of_another_patient_is_404(clinic, team_clinician, person):
     stranger = PatientFactory(clinic=clinic)
-    theirs = SupportContact.objects.create(patient=stranger, name="Sam", relationship="friend",
-                                           email="sam@example.org")  # fmt: skip
+    theirs = SupportContact.objects.create(
+        patient=stranger, name="Sam", relationship="friend", email="sam@example.org"
+    )
 
     assert as_user(person).get(url(theirs)).status_code == 404
     assert as_user(team_clinician).get(url(theirs)).status_code == 404

@@ -29,8 +29,12 @@ def url(patient: Patient) -> str:
 
 
 def grant(contact: SupportContact, actor: User, scopes: list[str], **extra: object):
-    data = {"purpose": "To support my recovery", "signed_name": "Jordan Rivera",
-            "signature_method": "in_app", "expires_on_event": "discharge"} | extra  # fmt: skip
+    data = {
+        "purpose": "To support my recovery",
+        "signed_name": "Jordan Rivera",
+        "signature_method": "in_app",
+        "expires_on_event": "discharge",
+    } | extra
     return consent_grant(contact=contact, actor=actor, scopes=scopes, **data)
 
 
@@ -105,10 +109,14 @@ def test_invite_true_sends_an_invitation(
     with django_capture_on_commit_callbacks(execute=True):
         response = as_user(team_clinician).post(
             url(patient),
-            {"name": "Sam Lee", "relationship": "friend", "email": "sam@example.org",
-             "invite": True},
+            {
+                "name": "Sam Lee",
+                "relationship": "friend",
+                "email": "sam@example.org",
+                "invite": True,
+            },
             format="json",
-        )  # fmt: skip
+        )
 
     assert response.status_code == 201
     invitation = Invitation.objects.get(contact_id=response.json()["id"])
@@ -120,10 +128,15 @@ def test_an_invitation_that_cannot_be_sent_saves_nothing(team_clinician, patient
     # No email address: the contact may be reached by text, but the invitation needs email.
     response = as_user(team_clinician).post(
         url(patient),
-        {"name": "Sam Lee", "relationship": "friend", "preferred_channel": "sms",
-         "phone": "+1 555 0100", "invite": True},
+        {
+            "name": "Sam Lee",
+            "relationship": "friend",
+            "preferred_channel": "sms",
+            "phone": "+1 555 0100",
+            "invite": True,
+        },
         format="json",
-    )  # fmt: skip
+    )
 
     assert response.status_code == 400
     assert "email" in response.json()
@@ -139,26 +152,67 @@ def test_an_invitation_that_cannot_be_sent_saves_nothing(team_clinician, patient
         ({"name": "Sam", "relationship": "friend", "email": "not-an-email"}, "email"),
         ({"name": "Sam", "relationship": "friend"}, "email"),  # email channel, no address
         ({"name": "Sam", "relationship": "friend", "preferred_channel": "sms"}, "phone"),
-        ({"name": "Sam", "relationship": "friend", "email": "a@example.org",
-          "preferred_channel": "pigeon"}, "preferred_channel"),
-        ({"name": "Sam", "relationship": "friend", "email": "a@example.org",
-          "language": "xx"}, "language"),
-        ({"name": "Sam", "relationship": "friend", "email": "a@example.org",
-          "offers": ["money"]}, "offers"),
-        ({"name": "Sam", "relationship": "friend", "email": "a@example.org",
-          "offers": "car"}, "offers"),
-        ({"name": "Sam", "relationship": "friend", "email": "a@example.org",
-          "reach_out_weekday": 7}, "reach_out_weekday"),
-        ({"name": "Sam", "relationship": "friend", "email": "a@example.org",
-          "reach_out_weekday": True}, "reach_out_weekday"),
-        ({"name": "Sam", "relationship": "friend", "email": "a@example.org",
-          "reach_out_time": "25:00"}, "reach_out_time"),
+        (
+            {
+                "name": "Sam",
+                "relationship": "friend",
+                "email": "a@example.org",
+                "preferred_channel": "pigeon",
+            },
+            "preferred_channel",
+        ),
+        (
+            {"name": "Sam", "relationship": "friend", "email": "a@example.org", "language": "xx"},
+            "language",
+        ),
+        (
+            {
+                "name": "Sam",
+                "relationship": "friend",
+                "email": "a@example.org",
+                "offers": ["money"],
+            },
+            "offers",
+        ),
+        (
+            {"name": "Sam", "relationship": "friend", "email": "a@example.org", "offers": "car"},
+            "offers",
+        ),
+        (
+            {
+                "name": "Sam",
+                "relationship": "friend",
+                "email": "a@example.org",
+                "reach_out_weekday": 7,
+            },
+            "reach_out_weekday",
+        ),
+        (
+            {
+                "name": "Sam",
+                "relationship": "friend",
+                "email": "a@example.org",
+                "reach_out_weekday": True,
+            },
+            "reach_out_weekday",
+        ),
+        (
+            {
+                "name": "Sam",
+                "relationship": "friend",
+                "email": "a@example.org",
+                "reach_out_time": "25:00",
+            },
+            "reach_out_time",
+        ),
         ({"name": ["Sam"], "relationship": "friend", "email": "a@example.org"}, "name"),
         ({"name": "S" * 201, "relationship": "friend", "email": "a@example.org"}, "name"),
-        ({"name": "Sam", "relationship": "friend", "email": "a@example.org",
-          "invite": "maybe"}, "invite"),
+        (
+            {"name": "Sam", "relationship": "friend", "email": "a@example.org", "invite": "maybe"},
+            "invite",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(person, patient, body, field):
     response = as_user(person).post(url(patient), body, format="json")
 
@@ -180,10 +234,15 @@ def test_the_list_keeps_a_constant_number_of_queries(
     team_clinician, person, patient, rows, django_assert_max_num_queries
 ):
     contacts = SupportContact.objects.bulk_create(
-        SupportContact(patient=patient, name=f"Friend {n}", relationship="friend",
-                       email=f"friend{n}@example.org", status="active")
+        SupportContact(
+            patient=patient,
+            name=f"Friend {n}",
+            relationship="friend",
+            email=f"friend{n}@example.org",
+            status="active",
+        )
         for n in range(rows)
-    )  # fmt: skip
+    )
     for contact in contacts:
         grant(contact, person, ["milestones"])
     api = as_user(team_clinician)

@@ -34,15 +34,22 @@ def url(patient: Patient, part: str = "") -> str:
 
 
 def grant(contact: SupportContact, actor: User, scopes: list[str]):
-    return consent_grant(contact=contact, actor=actor, scopes=scopes, purpose="To support me",
-                         signed_name="Jordan Rivera", signature_method="in_app",
-                         expires_on_event="discharge")  # fmt: skip
+    return consent_grant(
+        contact=contact,
+        actor=actor,
+        scopes=scopes,
+        purpose="To support me",
+        signed_name="Jordan Rivera",
+        signature_method="in_app",
+        expires_on_event="discharge",
+    )
 
 
 @pytest.fixture
 def task(patient: Patient, team_clinician: User) -> HelpTask:
-    return help_task_create(patient=patient, actor=team_clinician, kind="ride",
-                            title="A ride to Tuesday group")  # fmt: skip
+    return help_task_create(
+        patient=patient, actor=team_clinician, kind="ride", title="A ride to Tuesday group"
+    )
 
 
 @pytest.fixture
@@ -55,8 +62,13 @@ def shared(contact: SupportContact, person: User) -> SupportContact:
 @pytest.fixture
 def second_supporter(clinic, patient, person, team_clinician) -> User:
     user = member(Role.SUPPORTER, clinic, full_name="Sam Lee")
-    contact = contact_add(patient=patient, actor=team_clinician, name="Sam Lee",
-                          relationship=Relationship.FRIEND, email="sam@example.org")  # fmt: skip
+    contact = contact_add(
+        patient=patient,
+        actor=team_clinician,
+        name="Sam Lee",
+        relationship=Relationship.FRIEND,
+        email="sam@example.org",
+    )
     contact.user, contact.status = user, "active"
     contact.save()
     grant(contact, person, ["help_tasks"])
@@ -68,10 +80,15 @@ def test_the_patient_adds_a_task(person, patient):
 
     response = as_user(person).post(
         url(patient),
-        {"kind": "meal", "title": " Dinner on Friday ", "details": "Anything warm",
-         "due_on": due, "weekly": True},
+        {
+            "kind": "meal",
+            "title": " Dinner on Friday ",
+            "details": "Anything warm",
+            "due_on": due,
+            "weekly": True,
+        },
         format="json",
-    )  # fmt: skip
+    )
 
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -141,8 +158,9 @@ def test_a_supporter_with_help_tasks_sees_open_tasks_and_their_own(
     assert [r["id"] for r in rows] == [task.pk]
     assert "claimed_by" not in rows[0] and "claimed_by_name" not in rows[0]
     assert "Sam" not in response.content.decode()
-    assert AuditEvent.objects.filter(action=Action.VIEW, patient=patient,
-                                     actor=shared.user).exists()  # fmt: skip
+    assert AuditEvent.objects.filter(
+        action=Action.VIEW, patient=patient, actor=shared.user
+    ).exists()
 
 
 def test_a_supporter_without_help_tasks_gets_404(person, patient, contact, task):
@@ -164,8 +182,9 @@ def test_a_supporter_without_help_tasks_gets_404(person, patient, contact, task)
 
 
 def test_a_supporter_does_not_add_tasks(patient, shared):
-    response = as_user(shared.user).post(url(patient), {"kind": "meal", "title": "Dinner"},
-                                         format="json")  # fmt: skip
+    response = as_user(shared.user).post(
+        url(patient), {"kind": "meal", "title": "Dinner"}, format="json"
+    )
 
     assert response.status_code == 403
     assert not HelpTask.objects.exists()
@@ -220,8 +239,14 @@ def test_the_patient_and_the_care_team_mark_a_task_done(person, team_clinician, 
 
 
 def test_a_weekly_task_opens_again_when_done(person, patient):
-    first = help_task_create(patient=patient, actor=person, kind="ride", title="Ride to group",
-                             due_on=patient.local_today(), weekly=True)  # fmt: skip
+    first = help_task_create(
+        patient=patient,
+        actor=person,
+        kind="ride",
+        title="Ride to group",
+        due_on=patient.local_today(),
+        weekly=True,
+    )
 
     as_user(person).post(url(patient, f"{first.pk}/done/"))
 

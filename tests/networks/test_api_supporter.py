@@ -57,8 +57,12 @@ def as_user(user: User) -> APIClient:
 
 
 def grant(contact: SupportContact, person: User, scopes: list[str], **extra: object):
-    data = {"purpose": "To support my recovery", "signed_name": "Jordan Rivera",
-            "signature_method": "in_app", "expires_on_event": "discharge"} | extra  # fmt: skip
+    data = {
+        "purpose": "To support my recovery",
+        "signed_name": "Jordan Rivera",
+        "signature_method": "in_app",
+        "expires_on_event": "discharge",
+    } | extra
     return consent_grant(contact=contact, actor=person, scopes=scopes, **data)
 
 
@@ -94,8 +98,13 @@ def test_exactly_the_granted_keys_are_present(person, patient, supporter, contac
         grant(contact, person, [scope])
         expected = {scope}
     elif state == "expired":
-        grant(contact, person, [scope], expires_on_event="",
-              expires_on=patient.local_today() + timedelta(days=3))  # fmt: skip
+        grant(
+            contact,
+            person,
+            [scope],
+            expires_on_event="",
+            expires_on=patient.local_today() + timedelta(days=3),
+        )
         travel_days, expected = 5, set()
     elif state == "revoked":
         consent_revoke(consent=grant(contact, person, [scope]), actor=person)
@@ -124,8 +133,13 @@ def test_exactly_the_granted_keys_are_present(person, patient, supporter, contac
 
 
 def test_the_expired_consent_was_in_force_before_its_date(person, patient, supporter, contact):
-    grant(contact, person, ["milestones"], expires_on_event="",
-          expires_on=patient.local_today() + timedelta(days=3))  # fmt: skip
+    grant(
+        contact,
+        person,
+        ["milestones"],
+        expires_on_event="",
+        expires_on=patient.local_today() + timedelta(days=3),
+    )
 
     with time_machine.travel(timezone.now() + timedelta(days=2)):
         assert only_row(as_user(supporter))["scopes"] == ["milestones"]
@@ -160,28 +174,49 @@ def seeded(patient: Patient, person: User, team_clinician: User, contact: Suppor
     patient.recovery_start = patient.local_today() - timedelta(days=28)  # 30 days in 2 days
     patient.save()
     note_create(patient=patient, author=team_clinician, body="CLINICAL-NOTE-QZX talked about DUI")
-    checkin_submit(patient=patient, actor=person, mood=3, craving=9, stress=8,
-                   sleep_hours=Decimal("3.7"), used_since_last=True,
-                   use_details="USE-DETAILS-QZX", note="CHECKIN-NOTE-QZX rough night")  # fmt: skip
+    checkin_submit(
+        patient=patient,
+        actor=person,
+        mood=3,
+        craving=9,
+        stress=8,
+        sleep_hours=Decimal("3.7"),
+        used_since_last=True,
+        use_details="USE-DETAILS-QZX",
+        note="CHECKIN-NOTE-QZX rough night",
+    )
     assessment_submit(patient=patient, actor=person, instrument="phq9", answers=[3] * 9)
     SetbackFactory(patient=patient, what_happened="SETBACK-QZX at the party")
     plan = empty_plan()
-    plan["strategies"] = [{"category": "physical_activity", "text": "Walk around the block",
-                           "shareable": True}]  # fmt: skip
-    private_trigger = {"category": "places", "description": "PRIVATE-TRIGGER-QZX the bar",
-                       "intensity": 4, "how_i_manage": "Avoid it", "shareable": False}  # fmt: skip
+    plan["strategies"] = [
+        {"category": "physical_activity", "text": "Walk around the block", "shareable": True}
+    ]
+    private_trigger = {
+        "category": "places",
+        "description": "PRIVATE-TRIGGER-QZX the bar",
+        "intensity": 4,
+        "how_i_manage": "Avoid it",
+        "shareable": False,
+    }
     plan["triggers"] = [private_trigger]
     plan["crisis_plan"]["steps"] = ["PRIVATE-CRISIS-QZX"]
     plan_save(patient=patient, content=plan, actor=person)
-    invited = AppointmentFactory(patient=patient, title="Family session", location="Room 4",
-                                 video_url="https://video.example.org/family")  # fmt: skip
+    invited = AppointmentFactory(
+        patient=patient,
+        title="Family session",
+        location="Room 4",
+        video_url="https://video.example.org/family",
+    )
     invited.network_attendees.add(contact)
     AppointmentFactory(patient=patient, title="PRIVATE-APPT-QZX individual session")
     task = help_task_create(patient=patient, actor=person, kind="ride", title="Ride to group")
     ReachOut.objects.create(
-        contact=contact, patient=patient, channel="call", happened_on=patient.local_today(),
+        contact=contact,
+        patient=patient,
+        channel="call",
+        happened_on=patient.local_today(),
         note="REACHOUT-NOTE-QZX",
-    )  # fmt: skip
+    )
     contact.playbook_step = "Sit with me and make tea."
     contact.save()
     return {"appointment": invited, "task": task}
@@ -202,10 +237,31 @@ PRIVATE_TEXT = (
     "1990-05-17",  # date of birth
     "severe",  # the PHQ-9 band
 )
-PRIVATE_KEYS = {"mood", "craving", "stress", "sleep_hours", "used_since_last", "use_details",
-                "note", "notes", "body", "answers", "total", "score", "band_score", "instrument",
-                "flags", "what_happened", "mrn", "legal_name", "date_of_birth",
-                "days_checked_in", "intensity", "purpose", "signed_name"}  # fmt: skip
+PRIVATE_KEYS = {
+    "mood",
+    "craving",
+    "stress",
+    "sleep_hours",
+    "used_since_last",
+    "use_details",
+    "note",
+    "notes",
+    "body",
+    "answers",
+    "total",
+    "score",
+    "band_score",
+    "instrument",
+    "flags",
+    "what_happened",
+    "mrn",
+    "legal_name",
+    "date_of_birth",
+    "days_checked_in",
+    "intensity",
+    "purpose",
+    "signed_name",
+}
 
 
 def all_keys(value: object) -> set[str]:
@@ -296,9 +352,13 @@ def test_the_clinic_header_chooses_among_a_supporters_clinics(
     MembershipFactory(user=supporter, organization=other_clinic, role=Role.SUPPORTER)
     elsewhere = PatientFactory(clinic=other_clinic, legal_name="Alex Kim")
     SupportContact.objects.create(
-        patient=elsewhere, name="Pat", relationship="friend", email="pat@example.org",
-        user=supporter, status="active",
-    )  # fmt: skip
+        patient=elsewhere,
+        name="Pat",
+        relationship="friend",
+        email="pat@example.org",
+        user=supporter,
+        status="active",
+    )
     api = as_user(supporter)
 
     harbor = api.get(URL, HTTP_X_CLINIC="harbor").json()["results"]
@@ -311,8 +371,7 @@ def test_the_clinic_header_chooses_among_a_supporters_clinics(
     assert api.get(URL, HTTP_X_CLINIC="nowhere").status_code == 404
 
 
-def test_a_removed_supporter_no_longer_sees_the_patient(person, team_clinician, supporter,
-                                                        contact):  # fmt: skip
+def test_a_removed_supporter_no_longer_sees_the_patient(person, team_clinician, supporter, contact):
     grant(contact, person, SCOPES)
     contact_set_status(contact=contact, status="removed", actor=team_clinician)
 

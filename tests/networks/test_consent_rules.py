@@ -16,8 +16,12 @@ pytestmark = pytest.mark.django_db
 
 
 def grant(contact, person, scopes, **extra):
-    data = {"purpose": "To support my recovery", "signed_name": "Jordan Rivera",
-            "signature_method": "in_app", "expires_on_event": "discharge"} | extra  # fmt: skip
+    data = {
+        "purpose": "To support my recovery",
+        "signed_name": "Jordan Rivera",
+        "signature_method": "in_app",
+        "expires_on_event": "discharge",
+    } | extra
     return consent_grant(contact=contact, actor=person, scopes=scopes, **data)
 
 
@@ -54,8 +58,13 @@ def test_a_new_consent_supersedes_and_never_edits(contact, person):
 
 
 def test_an_expired_consent_grants_nothing(contact, person, patient):
-    grant(contact, person, ["milestones"], expires_on=patient.local_today() + timedelta(days=3),
-          expires_on_event="")  # fmt: skip
+    grant(
+        contact,
+        person,
+        ["milestones"],
+        expires_on=patient.local_today() + timedelta(days=3),
+        expires_on_event="",
+    )
 
     assert consented_scopes(contact) == {"milestones"}
     with time_machine.travel(timezone.now() + timedelta(days=5)):
@@ -96,10 +105,15 @@ def test_a_consent_at_a_past_instant(contact, person):
 
 @pytest.mark.parametrize(
     ("changes", "field"),
-    [({"scopes": []}, "scopes"), ({"scopes": ["diagnosis"]}, "scopes"),
-     ({"purpose": " "}, "purpose"), ({"signed_name": ""}, "signed_name"),
-     ({"expires_on_event": ""}, "expires_on"), ({"signature_method": "fax"}, "signature_method")],
-)  # fmt: skip
+    [
+        ({"scopes": []}, "scopes"),
+        ({"scopes": ["diagnosis"]}, "scopes"),
+        ({"purpose": " "}, "purpose"),
+        ({"signed_name": ""}, "signed_name"),
+        ({"expires_on_event": ""}, "expires_on"),
+        ({"signature_method": "fax"}, "signature_method"),
+    ],
+)
 def test_bad_consent_input_saves_nothing(contact, person, changes, field):
     data = {"scopes": ["milestones"]} | changes
     scopes = data.pop("scopes")
@@ -120,8 +134,9 @@ def test_only_the_patient_signs_in_the_app_and_paper_needs_the_form(contact, tea
     assert "paper_form" in error.value.message_dict
 
     paper = SimpleUploadedFile("consent.pdf", b"%PDF-1.4 signed", "application/pdf")
-    consent = grant(contact, team_clinician, ["milestones"], signature_method="paper",
-                    paper_form=paper)  # fmt: skip
+    consent = grant(
+        contact, team_clinician, ["milestones"], signature_method="paper", paper_form=paper
+    )
 
     assert consent.paper_form.name.endswith(".pdf")
     assert consented_scopes(contact) == {"milestones"}
@@ -142,17 +157,32 @@ def test_many_contacts_at_once_agree_with_one_at_a_time(
     today = patient.local_today()
     people = {}
     for name in ("none", "active", "revoked", "superseded", "ends_soon", "at_discharge", "paused"):
-        people[name] = contact_add(patient=patient, actor=team_clinician, name=name.title(),
-                                   relationship="friend", email=f"{name}@example.org")  # fmt: skip
+        people[name] = contact_add(
+            patient=patient,
+            actor=team_clinician,
+            name=name.title(),
+            relationship="friend",
+            email=f"{name}@example.org",
+        )
         people[name].status = ContactStatus.ACTIVE
         people[name].save()
-    grant(people["active"], person, ["milestones", "help_tasks"], expires_on_event="",
-          expires_on=today + timedelta(days=30))  # fmt: skip
+    grant(
+        people["active"],
+        person,
+        ["milestones", "help_tasks"],
+        expires_on_event="",
+        expires_on=today + timedelta(days=30),
+    )
     consent_revoke(consent=grant(people["revoked"], person, ["milestones"]), actor=person)
     grant(people["superseded"], person, ["coping_plan"])
     grant(people["superseded"], person, ["appointments"])
-    grant(people["ends_soon"], person, ["checkin_summary"], expires_on_event="",
-          expires_on=today + timedelta(days=1))  # fmt: skip
+    grant(
+        people["ends_soon"],
+        person,
+        ["checkin_summary"],
+        expires_on_event="",
+        expires_on=today + timedelta(days=1),
+    )
     grant(people["at_discharge"], person, ["milestones"])
     grant(people["paused"], person, ["milestones"])
     contact_set_status(contact=people["paused"], status=ContactStatus.PAUSED, actor=team_clinician)
@@ -164,10 +194,13 @@ def test_many_contacts_at_once_agree_with_one_at_a_time(
     # Instants around the end of "ends_soon": 20:00 UTC on its last day is already the next
     # day in Tokyo, not in New York.
     last_day = today + timedelta(days=1)
-    instants = [timezone.now() - timedelta(days=1), timezone.now(),
-                datetime.combine(last_day, time(12), tzinfo=UTC),
-                datetime.combine(last_day, time(20), tzinfo=UTC),
-                datetime.combine(last_day + timedelta(days=1), time(12), tzinfo=UTC)]  # fmt: skip
+    instants = [
+        timezone.now() - timedelta(days=1),
+        timezone.now(),
+        datetime.combine(last_day, time(12), tzinfo=UTC),
+        datetime.combine(last_day, time(20), tzinfo=UTC),
+        datetime.combine(last_day + timedelta(days=1), time(12), tzinfo=UTC),
+    ]
 
     seen = set()
     for at in instants:

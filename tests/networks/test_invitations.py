@@ -25,8 +25,13 @@ NEW_PASSWORD = "Quiet-harbor-lantern-83"
 @pytest.fixture
 def invited(patient, team_clinician):
     """A contact invited by email who has no account yet."""
-    return contact_add(patient=patient, actor=team_clinician, name="Alex Kim",
-                       relationship=Relationship.FRIEND, email="alex@example.org")  # fmt: skip
+    return contact_add(
+        patient=patient,
+        actor=team_clinician,
+        name="Alex Kim",
+        relationship=Relationship.FRIEND,
+        email="alex@example.org",
+    )
 
 
 def invite_url(contact, actor) -> str:
@@ -92,11 +97,13 @@ def test_a_new_supporter_creates_an_account_and_lands_on_the_patient_page(
 
 @pytest.mark.parametrize(
     ("changes", "error"),
-    [({"password2": "Something-else-entirely-9"}, "The two passwords do not match."),
-     ({"password1": "password", "password2": "password"}, "This password is too common."),
-     ({"password1": "alex@example.org", "password2": "alex@example.org"}, "too similar"),
-     ({"full_name": ""}, "Give your name.")],
-)  # fmt: skip
+    [
+        ({"password2": "Something-else-entirely-9"}, "The two passwords do not match."),
+        ({"password1": "password", "password2": "password"}, "This password is too common."),
+        ({"password1": "alex@example.org", "password2": "alex@example.org"}, "too similar"),
+        ({"full_name": ""}, "Give your name."),
+    ],
+)
 def test_bad_sign_up_input_shows_errors_and_creates_nothing(
     client, invited, team_clinician, changes, error
 ):
@@ -145,8 +152,13 @@ def test_a_supporter_of_another_clinic_keeps_one_login_and_gains_a_membership(
     client, clinic, other_clinic, patient, team_clinician
 ):
     elsewhere = member(Role.SUPPORTER, other_clinic, email="robin@example.org")
-    row = contact_add(patient=patient, actor=team_clinician, name="Robin",
-                      relationship=Relationship.FRIEND, email="robin@example.org")  # fmt: skip
+    row = contact_add(
+        patient=patient,
+        actor=team_clinician,
+        name="Robin",
+        relationship=Relationship.FRIEND,
+        email="robin@example.org",
+    )
     url = invite_url(row, team_clinician)
     client.force_login(elsewhere)
     page = client.get(url).content.decode()
@@ -157,8 +169,9 @@ def test_a_supporter_of_another_clinic_keeps_one_login_and_gains_a_membership(
     assert response.url == reverse("networks:supporter_patient", args=[patient.pk])
     assert User.objects.filter(email="robin@example.org").count() == 1
     assert set(elsewhere.memberships.values_list("organization__slug", "role")) == {
-        (other_clinic.slug, Role.SUPPORTER), (clinic.slug, Role.SUPPORTER)
-    }  # fmt: skip
+        (other_clinic.slug, Role.SUPPORTER),
+        (clinic.slug, Role.SUPPORTER),
+    }
     assert client.session[SESSION_KEY] == clinic.pk
     assert client.get(response.url).status_code == 200
 
@@ -167,8 +180,13 @@ def test_a_signed_out_visitor_with_an_account_is_asked_to_sign_in(
     client, clinic, other_clinic, patient, team_clinician
 ):
     member(Role.SUPPORTER, other_clinic, email="robin@example.org")
-    row = contact_add(patient=patient, actor=team_clinician, name="Robin",
-                      relationship=Relationship.FRIEND, email="Robin@Example.org")  # fmt: skip
+    row = contact_add(
+        patient=patient,
+        actor=team_clinician,
+        name="Robin",
+        relationship=Relationship.FRIEND,
+        email="Robin@Example.org",
+    )
     url = invite_url(row, team_clinician)
 
     html = client.get(url).content.decode()
@@ -178,8 +196,10 @@ def test_a_signed_out_visitor_with_an_account_is_asked_to_sign_in(
     client.post(url, {"full_name": "Robin", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     assert Invitation.objects.get().accepted_at is None
 
-    login = client.post(reverse("account_login") + f"?next={url}",
-                        {"login": "robin@example.org", "password": PASSWORD})  # fmt: skip
+    login = client.post(
+        reverse("account_login") + f"?next={url}",
+        {"login": "robin@example.org", "password": PASSWORD},
+    )
     assert login.status_code == 302 and login.url == url
 
 

@@ -47,19 +47,31 @@ POSTS = [
 def world(patient, contact, person, team_clinician):
     """One of everything, so every URL has a real object to point at."""
     consent = consent_grant(
-        contact=contact, actor=person, scopes=["milestones", "help_tasks"],
-        purpose="To support my recovery", signed_name="Jordan Rivera",
-        signature_method="in_app", expires_on_event="discharge",
-    )  # fmt: skip
+        contact=contact,
+        actor=person,
+        scopes=["milestones", "help_tasks"],
+        purpose="To support my recovery",
+        signed_name="Jordan Rivera",
+        signature_method="in_app",
+        expires_on_event="discharge",
+    )
     # The contact has joined already, so no new invitation can be sent: an old, unanswered one.
     invitation = Invitation.objects.create(
-        contact=contact, email=contact.email, nonce=secrets.token_hex(16), sent_by=team_clinician,
+        contact=contact,
+        email=contact.email,
+        nonce=secrets.token_hex(16),
+        sent_by=team_clinician,
         expires_at=timezone.now() + timedelta(days=7),
-    )  # fmt: skip
+    )
     note = encouragement_send(contact=contact, message="Proud of you")
     task = help_task_create(patient=patient, actor=person, kind="ride", title="Ride to group")
-    return {"contact": contact, "consent": consent, "invitation": invitation, "note": note,
-            "task": task}  # fmt: skip
+    return {
+        "contact": contact,
+        "consent": consent,
+        "invitation": invitation,
+        "note": note,
+        "task": task,
+    }
 
 
 def url(name: str, patient, world) -> str:
@@ -83,16 +95,27 @@ def url(name: str, patient, world) -> str:
 
 
 POST_DATA = {
-    "contact_new": {"name": "Sam", "relationship": "friend", "preferred_channel": "in_app",
-                    "language": "en"},
-    "contact_edit": {"name": "Sam", "relationship": "friend", "preferred_channel": "in_app",
-                     "language": "en"},
+    "contact_new": {
+        "name": "Sam",
+        "relationship": "friend",
+        "preferred_channel": "in_app",
+        "language": "en",
+    },
+    "contact_edit": {
+        "name": "Sam",
+        "relationship": "friend",
+        "preferred_channel": "in_app",
+        "language": "en",
+    },
     "contact_status": {"status": "removed"},
     "consent_revoke": {"reason": "changed my mind"},
-    "consent_change": {"change-scopes": ["milestones"], "change-signed_name": "Jordan Rivera",
-                       "change-agree": "on"},
+    "consent_change": {
+        "change-scopes": ["milestones"],
+        "change-signed_name": "Jordan Rivera",
+        "change-agree": "on",
+    },
     "help_tasks": {"kind": "meal", "title": "Soup"},
-}  # fmt: skip
+}
 
 
 def snapshot() -> tuple:

@@ -33,15 +33,25 @@ def revoke_url(consent) -> str:
 
 
 def by_patient(**extra) -> dict:
-    data = {"scopes": ["milestones", "help_tasks"], "purpose": "To support my recovery",
-            "until_discharge": "on", "signed_name": "Jordan Rivera", "agree": "on"}  # fmt: skip
+    data = {
+        "scopes": ["milestones", "help_tasks"],
+        "purpose": "To support my recovery",
+        "until_discharge": "on",
+        "signed_name": "Jordan Rivera",
+        "agree": "on",
+    }
     return data | extra
 
 
 def by_staff(upload=None, **extra) -> dict:
     upload = upload or SimpleUploadedFile("scan.pdf", PDF, "application/pdf")
-    return {"scopes": ["coping_plan"], "purpose": "To support recovery", "until_discharge": "on",
-            "signed_name": "Jordan Rivera", "paper_form": upload} | extra  # fmt: skip
+    return {
+        "scopes": ["coping_plan"],
+        "purpose": "To support recovery",
+        "until_discharge": "on",
+        "signed_name": "Jordan Rivera",
+        "paper_form": upload,
+    } | extra
 
 
 def test_the_person_in_recovery_signs_in_the_app(client, contact, person):
@@ -74,10 +84,14 @@ def test_signing_in_the_app_needs_i_agree(client, contact, person):
 
 @pytest.mark.parametrize(
     ("change", "field"),
-    [({"scopes": []}, "scopes"), ({"scopes": ["diagnosis"]}, "scopes"),
-     ({"purpose": ""}, "purpose"), ({"signed_name": ""}, "signed_name"),
-     ({"until_discharge": ""}, "expires_on")],
-)  # fmt: skip
+    [
+        ({"scopes": []}, "scopes"),
+        ({"scopes": ["diagnosis"]}, "scopes"),
+        ({"purpose": ""}, "purpose"),
+        ({"signed_name": ""}, "signed_name"),
+        ({"until_discharge": ""}, "expires_on"),
+    ],
+)
 def test_an_incomplete_consent_saves_nothing(client, contact, person, change, field):
     client.force_login(person)
 
@@ -130,18 +144,26 @@ def test_a_png_photo_of_the_form_is_accepted(client, contact, team_clinician):
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (SimpleUploadedFile("form.docx", b"PK\x03\x04", "application/msword"),
-         "Upload the signed form as a PDF, JPEG or PNG file."),
-        (SimpleUploadedFile("form.pdf", b"MZ\x90\x00 not a pdf", "application/pdf"),
-         "This file is not a readable PDF, JPEG or PNG. Scan the signed form again."),
-        (SimpleUploadedFile("form.pdf", b"%PDF-" + b"0" * MAX_PAPER_FORM_BYTES,
-                            "application/pdf"),
-         "The file is larger than 5 MB. Scan it at a lower resolution, or as a PDF."),
+        (
+            SimpleUploadedFile("form.docx", b"PK\x03\x04", "application/msword"),
+            "Upload the signed form as a PDF, JPEG or PNG file.",
+        ),
+        (
+            SimpleUploadedFile("form.pdf", b"MZ\x90\x00 not a pdf", "application/pdf"),
+            "This file is not a readable PDF, JPEG or PNG. Scan the signed form again.",
+        ),
+        (
+            SimpleUploadedFile(
+                "form.pdf", b"%PDF-" + b"0" * MAX_PAPER_FORM_BYTES, "application/pdf"
+            ),
+            "The file is larger than 5 MB. Scan it at a lower resolution, or as a PDF.",
+        ),
     ],
     ids=["type", "content", "size"],
-)  # fmt: skip
-def test_a_bad_upload_is_refused_with_a_clear_error(client, contact, team_clinician, upload,
-                                                    message):  # fmt: skip
+)
+def test_a_bad_upload_is_refused_with_a_clear_error(
+    client, contact, team_clinician, upload, message
+):
     client.force_login(team_clinician)
 
     response = client.post(consent_url(contact), by_staff(upload))
@@ -215,8 +237,9 @@ def test_a_consent_of_another_contact_is_404(client, contact, patient, person):
     client.force_login(person)
     client.post(consent_url(contact), by_patient())
     consent = Consent.objects.get()
-    other = contact_add(patient=patient, actor=person, name="Lee", relationship="friend",
-                        preferred_channel="in_app")  # fmt: skip
+    other = contact_add(
+        patient=patient, actor=person, name="Lee", relationship="friend", preferred_channel="in_app"
+    )
     wrong = reverse("networks:consent_revoke", args=[patient.pk, other.pk, consent.pk])
 
     assert client.post(wrong).status_code == 404

@@ -58,9 +58,13 @@ def scan(name: str = "front-desk scan.pdf") -> SimpleUploadedFile:
 
 
 def granted(contact, person, scopes, **extra) -> Consent:
-    data = {"purpose": "So my dad can cheer me on", "signed_name": "Jordan Rivera",
-            "signature_method": "in_app", "expires_on": date(2026, 9, 30),
-            "expires_on_event": "discharge"} | extra  # fmt: skip
+    data = {
+        "purpose": "So my dad can cheer me on",
+        "signed_name": "Jordan Rivera",
+        "signature_method": "in_app",
+        "expires_on": date(2026, 9, 30),
+        "expires_on_event": "discharge",
+    } | extra
     return consent_grant(contact=contact, actor=person, scopes=scopes, **data)
 
 
@@ -84,15 +88,17 @@ def pending_files(root: Path) -> list[Path]:
 # --- Defect 2: a first consent has a usual end, said on the form -------------------------------
 
 
-def test_a_first_paper_consent_succeeds_on_the_first_submit(client, clock, contact,
-                                                             team_clinician):  # fmt: skip
+def test_a_first_paper_consent_succeeds_on_the_first_submit(client, clock, contact, team_clinician):
     client.force_login(team_clinician)
     html = client.get(consent_url(contact)).content.decode()
     assert 'data-testid="default-end"' in html
     assert "one year from today (Mar 10, 2027) or discharge, whichever comes first" in html
 
-    data = rendered_defaults(html) | {"scopes": ["milestones"], "signed_name": "Jordan Rivera",
-                                      "paper_form": scan()}  # fmt: skip
+    data = rendered_defaults(html) | {
+        "scopes": ["milestones"],
+        "signed_name": "Jordan Rivera",
+        "paper_form": scan(),
+    }
     response = client.post(consent_url(contact), data)
 
     assert response.status_code == 302
@@ -106,8 +112,11 @@ def test_the_person_signing_in_the_app_gets_the_same_usual_end(client, clock, co
     html = client.get(consent_url(contact)).content.decode()
     assert "or when you are discharged, whichever comes first" in html
 
-    data = rendered_defaults(html) | {"scopes": ["milestones"], "signed_name": "Jordan Rivera",
-                                      "agree": "on"}  # fmt: skip
+    data = rendered_defaults(html) | {
+        "scopes": ["milestones"],
+        "signed_name": "Jordan Rivera",
+        "agree": "on",
+    }
     response = client.post(consent_url(contact), data)
 
     assert response.status_code == 302
@@ -125,11 +134,17 @@ def test_a_leap_day_consent_ends_a_year_later_on_february_28th(client, contact, 
 # --- Defect 2: the attached paper form is kept across a refusal --------------------------------
 
 
-def test_a_refused_paper_consent_keeps_the_attached_form(client, clock, contact, team_clinician,
-                                                          tmp_path):  # fmt: skip
+def test_a_refused_paper_consent_keeps_the_attached_form(
+    client, clock, contact, team_clinician, tmp_path
+):
     client.force_login(team_clinician)
-    first = {"scopes": ["milestones"], "purpose": "Support", "until_discharge": "on",
-             "signed_name": "", "paper_form": scan()}  # fmt: skip
+    first = {
+        "scopes": ["milestones"],
+        "purpose": "Support",
+        "until_discharge": "on",
+        "signed_name": "",
+        "paper_form": scan(),
+    }
 
     refused = client.post(consent_url(contact), first)
 
@@ -156,8 +171,13 @@ def test_a_refused_paper_consent_keeps_the_attached_form(client, clock, contact,
 
 def test_a_refusal_by_the_service_keeps_the_form_too(client, clock, contact, team_clinician):
     client.force_login(team_clinician)
-    past = {"scopes": ["milestones"], "purpose": "Support", "expires_on": "2026-03-01",
-            "signed_name": "Jordan Rivera", "paper_form": scan()}  # fmt: skip
+    past = {
+        "scopes": ["milestones"],
+        "purpose": "Support",
+        "expires_on": "2026-03-01",
+        "signed_name": "Jordan Rivera",
+        "paper_form": scan(),
+    }
 
     refused = client.post(consent_url(contact), past)
 
@@ -169,13 +189,19 @@ def test_a_kept_form_is_only_for_the_clinician_who_attached_it(
     client, clock, clinic, patient, contact, team_clinician
 ):
     client.force_login(team_clinician)
-    data = {"scopes": ["milestones"], "purpose": "Support", "until_discharge": "on",
-            "signed_name": "", "paper_form": scan()}  # fmt: skip
+    data = {
+        "scopes": ["milestones"],
+        "purpose": "Support",
+        "until_discharge": "on",
+        "signed_name": "",
+        "paper_form": scan(),
+    }
     html = client.post(consent_url(contact), data).content.decode()
     token = re.search(r'name="paper_form_kept" value="([^"]+)"', html).group(1)
     colleague = member(Role.CLINICIAN, clinic)
-    care_team_add(patient=patient, clinician=colleague, team_role=TeamRole.CASE_MANAGER,
-                  actor=team_clinician)  # fmt: skip
+    care_team_add(
+        patient=patient, clinician=colleague, team_role=TeamRole.CASE_MANAGER, actor=team_clinician
+    )
     client.force_login(colleague)
     reuse = data | {"signed_name": "Jordan Rivera", "paper_form_kept": token}
     del reuse["paper_form"]
@@ -193,10 +219,16 @@ def test_a_bad_file_is_not_kept(client, clock, contact, team_clinician, tmp_path
     client.force_login(team_clinician)
     bad = SimpleUploadedFile("form.docx", b"PK\x03\x04", "application/msword")
 
-    response = client.post(consent_url(contact), {"scopes": ["milestones"], "purpose": "Support",
-                                                  "until_discharge": "on",
-                                                  "signed_name": "Jordan Rivera",
-                                                  "paper_form": bad})  # fmt: skip
+    response = client.post(
+        consent_url(contact),
+        {
+            "scopes": ["milestones"],
+            "purpose": "Support",
+            "until_discharge": "on",
+            "signed_name": "Jordan Rivera",
+            "paper_form": bad,
+        },
+    )
 
     assert response.context["form"].errors["paper_form"]
     assert 'data-testid="paper-form-kept"' not in response.content.decode()
@@ -221,9 +253,14 @@ def test_switching_a_scope_off_signs_a_new_version_that_keeps_purpose_and_end(
     assert re.search(r'value="help_tasks"[^>]*checked', switches)
     assert 'data-testid="kept-elements"' in page and "So my dad can cheer me on" in page
 
-    response = client.post(change_url(contact), {"change-scopes": ["milestones"],
-                                                 "change-signed_name": "Jordan Rivera",
-                                                 "change-agree": "on"})  # fmt: skip
+    response = client.post(
+        change_url(contact),
+        {
+            "change-scopes": ["milestones"],
+            "change-signed_name": "Jordan Rivera",
+            "change-agree": "on",
+        },
+    )
 
     assert response.status_code == 302
     assert response["Location"] == consent_url(contact) + "#consent-now"
@@ -232,10 +269,14 @@ def test_switching_a_scope_off_signs_a_new_version_that_keeps_purpose_and_end(
     assert first.superseded_by == second
     assert second.scopes == ["milestones"]
     assert (second.purpose, second.expires_on, second.expires_on_event) == (
-        "So my dad can cheer me on", date(2026, 9, 30), "discharge",
-    )  # fmt: skip
-    assert (second.signature_method, second.signed_name) == (SignatureMethod.IN_APP,
-                                                             "Jordan Rivera")  # fmt: skip
+        "So my dad can cheer me on",
+        date(2026, 9, 30),
+        "discharge",
+    )
+    assert (second.signature_method, second.signed_name) == (
+        SignatureMethod.IN_APP,
+        "Jordan Rivera",
+    )
     event = AuditEvent.objects.filter(action=Action.CONSENT_CHANGE).latest("pk")
     assert event.details == {"granted": ["milestones"], "supersedes": first.pk}
     assert consented_scopes(contact) == {"milestones"}
@@ -245,8 +286,9 @@ def test_switching_a_scope_off_signs_a_new_version_that_keeps_purpose_and_end(
     assert "A ride to group" not in client.get(supporter_page).content.decode()
 
 
-def test_a_clinician_records_a_change_with_the_signed_paper_form(client, clock, contact, person,
-                                                                 team_clinician):  # fmt: skip
+def test_a_clinician_records_a_change_with_the_signed_paper_form(
+    client, clock, contact, person, team_clinician
+):
     granted(contact, person, ["milestones"])
     client.force_login(team_clinician)
     data = {"change-scopes": ["milestones", "appointments"], "change-signed_name": "Jordan Rivera"}
@@ -286,19 +328,22 @@ def test_a_refused_change_keeps_the_attached_form(client, clock, contact, person
 
 @pytest.mark.parametrize(
     ("scopes", "message"),
-    [(["milestones"], "Nothing changed: turn a switch on or off first."),
-     ([], "To stop sharing everything, revoke the consent instead.")],
+    [
+        (["milestones"], "Nothing changed: turn a switch on or off first."),
+        ([], "To stop sharing everything, revoke the consent instead."),
+    ],
     ids=["unchanged", "all-off"],
-)  # fmt: skip
+)
 def test_a_change_that_changes_nothing_or_everything_says_what_to_do(
     client, clock, contact, person, scopes, message
 ):
     granted(contact, person, ["milestones"])
     client.force_login(person)
 
-    response = client.post(change_url(contact), {"change-scopes": scopes,
-                                                  "change-signed_name": "Jordan Rivera",
-                                                  "change-agree": "on"})  # fmt: skip
+    response = client.post(
+        change_url(contact),
+        {"change-scopes": scopes, "change-signed_name": "Jordan Rivera", "change-agree": "on"},
+    )
 
     assert response.status_code == 200
     assert response.context["change_form"].errors["scopes"] == [message]
@@ -316,9 +361,14 @@ def test_no_switches_for_an_ended_consent(client, clock, contact, person, patien
 
     assert page.context["change_form"] is None
     assert 'data-testid="consent-change"' not in page.content.decode()
-    response = client.post(change_url(contact), {"change-scopes": ["appointments"],
-                                                 "change-signed_name": "Jordan Rivera",
-                                                 "change-agree": "on"})  # fmt: skip
+    response = client.post(
+        change_url(contact),
+        {
+            "change-scopes": ["appointments"],
+            "change-signed_name": "Jordan Rivera",
+            "change-agree": "on",
+        },
+    )
     assert "This consent has ended" in response.content.decode()
     assert Consent.objects.count() == 1
 
@@ -389,7 +439,12 @@ def test_the_consent_page_has_a_menu_of_its_sections(client, clock, contact, per
 
     menu = html.split('data-testid="consent-menu"')[1].split("</nav>")[0]
     anchors = re.findall(r'href="#([\w-]+)"', menu)
-    assert anchors == ["consent-now", "consent-change", "consent-meaning", "consent-new",
-                       "consent-history"]  # fmt: skip
+    assert anchors == [
+        "consent-now",
+        "consent-change",
+        "consent-meaning",
+        "consent-new",
+        "consent-history",
+    ]
     for anchor in anchors:
         assert f'id="{anchor}"' in html

@@ -115,9 +115,15 @@ def test_edit_changes_the_details(client, contact, person):
 
     response = client.post(
         contact_url("contact_edit", contact),
-        {"name": "Pat R.", "relationship": "parent", "email": "pat@example.org",
-         "preferred_channel": "email", "language": "en", "offers": ["meals"]},
-    )  # fmt: skip
+        {
+            "name": "Pat R.",
+            "relationship": "parent",
+            "email": "pat@example.org",
+            "preferred_channel": "email",
+            "language": "en",
+            "offers": ["meals"],
+        },
+    )
 
     assert response.status_code == 302
     contact.refresh_from_db()
@@ -129,9 +135,14 @@ def test_edit_with_bad_input_changes_nothing(client, contact, person):
 
     response = client.post(
         contact_url("contact_edit", contact),
-        {"name": "Pat R.", "relationship": "parent", "email": "", "preferred_channel": "email",
-         "language": "en"},
-    )  # fmt: skip
+        {
+            "name": "Pat R.",
+            "relationship": "parent",
+            "email": "",
+            "preferred_channel": "email",
+            "language": "en",
+        },
+    )
 
     assert response.status_code == 200
     assert response.context["form"].errors["email"]
@@ -140,9 +151,15 @@ def test_edit_with_bad_input_changes_nothing(client, contact, person):
 
 
 def test_pause_resume_and_remove(client, contact, person, team_clinician):
-    consent_grant(contact=contact, actor=person, scopes=["milestones"], purpose="Support",
-                  signed_name="Jordan Rivera", signature_method="in_app",
-                  expires_on_event="discharge")  # fmt: skip
+    consent_grant(
+        contact=contact,
+        actor=person,
+        scopes=["milestones"],
+        purpose="Support",
+        signed_name="Jordan Rivera",
+        signature_method="in_app",
+        expires_on_event="discharge",
+    )
     client.force_login(team_clinician)
     status_url = contact_url("contact_status", contact)
 
@@ -170,8 +187,9 @@ def test_pause_resume_and_remove(client, contact, person, team_clinician):
 def test_an_impossible_status_change_is_a_message_not_an_error(client, contact, team_clinician):
     client.force_login(team_clinician)
 
-    response = client.post(contact_url("contact_status", contact), {"status": "active"},
-                           follow=True)  # fmt: skip
+    response = client.post(
+        contact_url("contact_status", contact), {"status": "active"}, follow=True
+    )
 
     assert response.status_code == 200
     assert "not possible for this person now" in response.content.decode()
@@ -237,8 +255,9 @@ def test_withdraw_an_invitation(client, contact, team_clinician):
 
 
 def test_an_invitation_of_another_contact_is_404(client, contact, patient, team_clinician):
-    other = SupportContact.objects.create(patient=patient, name="Lee", relationship="friend",
-                                          email="lee@example.org")  # fmt: skip
+    other = SupportContact.objects.create(
+        patient=patient, name="Lee", relationship="friend", email="lee@example.org"
+    )
     invitation = invitation_send(contact=other, actor=team_clinician)
     client.force_login(team_clinician)
 

@@ -20,14 +20,26 @@ def done_url(task) -> str:
 
 
 def grant_tasks(contact, person):
-    consent_grant(contact=contact, actor=person, scopes=["help_tasks"], purpose="Support",
-                  signed_name="Jordan Rivera", signature_method="in_app",
-                  expires_on_event="discharge")  # fmt: skip
+    consent_grant(
+        contact=contact,
+        actor=person,
+        scopes=["help_tasks"],
+        purpose="Support",
+        signed_name="Jordan Rivera",
+        signature_method="in_app",
+        expires_on_event="discharge",
+    )
 
 
 def active(patient, person, name, offers):
-    helper = contact_add(patient=patient, actor=person, name=name, relationship="friend",
-                         preferred_channel="in_app", offers=offers)  # fmt: skip
+    helper = contact_add(
+        patient=patient,
+        actor=person,
+        name=name,
+        relationship="friend",
+        preferred_channel="in_app",
+        offers=offers,
+    )
     helper.status = ContactStatus.ACTIVE
     helper.save()
     return helper
@@ -44,17 +56,24 @@ def test_the_person_in_recovery_asks_for_help(client, patient, person):
 
     assert response.status_code == 302
     task = HelpTask.objects.get()
-    assert (task.kind, task.title, task.due_on, task.created_by) == ("ride", "Ride to group",
-                                                                      due, person)  # fmt: skip
+    assert (task.kind, task.title, task.due_on, task.created_by) == (
+        "ride",
+        "Ride to group",
+        due,
+        person,
+    )
     assert task.status == HelpStatus.OPEN
 
 
 @pytest.mark.parametrize(
     ("change", "field"),
-    [({"title": ""}, "title"), ({"kind": "loan"}, "kind"),
-     ({"weekly": "on"}, "due_on"),  # a weekly task needs a first date (the service's rule)
-     ({"due_on": "2001-01-01"}, "due_on")],
-)  # fmt: skip
+    [
+        ({"title": ""}, "title"),
+        ({"kind": "loan"}, "kind"),
+        ({"weekly": "on"}, "due_on"),  # a weekly task needs a first date (the service's rule)
+        ({"due_on": "2001-01-01"}, "due_on"),
+    ],
+)
 def test_a_bad_task_saves_nothing(client, patient, team_clinician, change, field):
     client.force_login(team_clinician)
 
@@ -81,8 +100,9 @@ def test_mark_done(client, patient, person, team_clinician, contact):
 
 def test_a_weekly_task_opens_next_weeks(client, patient, person):
     due = patient.local_today() + timedelta(days=1)
-    task = help_task_create(patient=patient, actor=person, kind="company", title="Sunday walk",
-                            due_on=due, weekly=True)  # fmt: skip
+    task = help_task_create(
+        patient=patient, actor=person, kind="company", title="Sunday walk", due_on=due, weekly=True
+    )
     client.force_login(person)
 
     response = client.post(done_url(task), follow=True)
@@ -162,8 +182,9 @@ def test_confirmations_show_beside_the_list_that_changed(client, patient, person
     client.force_login(person)
     due = patient.local_today() + timedelta(days=2)
 
-    added = client.post(tasks_url(patient), {"kind": "ride", "title": "Ride to group",
-                                             "due_on": due.isoformat()})  # fmt: skip
+    added = client.post(
+        tasks_url(patient), {"kind": "ride", "title": "Ride to group", "due_on": due.isoformat()}
+    )
     page = client.get(added.url).content.decode()
     task = HelpTask.objects.get(title="Ride to group")
     done = client.post(done_url(task))

@@ -22,9 +22,15 @@ def card(html: str, contact) -> str:
 
 
 def grant(contact, person, scopes):
-    return consent_grant(contact=contact, actor=person, scopes=scopes, purpose="Support",
-                         signed_name="Jordan Rivera", signature_method="in_app",
-                         expires_on_event="discharge")  # fmt: skip
+    return consent_grant(
+        contact=contact,
+        actor=person,
+        scopes=scopes,
+        purpose="Support",
+        signed_name="Jordan Rivera",
+        signature_method="in_app",
+        expires_on_event="discharge",
+    )
 
 
 def test_each_card_holds_the_persons_actions(client, patient, person, contact):
@@ -83,8 +89,11 @@ def test_an_empty_network_says_how_to_start(client, patient, person, clinic_admi
     html = client.get(network_url(patient)).content.decode()
 
     empty = html.split('data-testid="network-empty"')[1]
-    assert re.search(rf'href="{reverse("networks:contact_new", args=[patient.pk])}"[^>]*>'
-                     r"Add the first person</a>", empty)  # fmt: skip
+    assert re.search(
+        rf'href="{reverse("networks:contact_new", args=[patient.pk])}"[^>]*>'
+        r"Add the first person</a>",
+        empty,
+    )
     assert 'data-testid="encouragements-empty"' in html
     assert "When someone you have shared something with sends you" in html
 

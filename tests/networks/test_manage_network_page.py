@@ -26,21 +26,34 @@ def network_url(patient) -> str:
 
 
 def grant(contact, person, scopes, **extra):
-    data = {"purpose": "Support", "signed_name": "Jordan Rivera", "signature_method": "in_app",
-            "expires_on_event": "discharge"} | extra  # fmt: skip
+    data = {
+        "purpose": "Support",
+        "signed_name": "Jordan Rivera",
+        "signature_method": "in_app",
+        "expires_on_event": "discharge",
+    } | extra
     return consent_grant(contact=contact, actor=person, scopes=scopes, **data)
 
 
 def add(patient, name, relationship="friend", status=ContactStatus.ACTIVE, **fields):
-    return SupportContact.objects.create(patient=patient, name=name, relationship=relationship,
-                                         status=status, preferred_channel="in_app",
-                                         **fields)  # fmt: skip
+    return SupportContact.objects.create(
+        patient=patient,
+        name=name,
+        relationship=relationship,
+        status=status,
+        preferred_channel="in_app",
+        **fields,
+    )
 
 
 def test_the_table_shows_each_person_with_what_is_shared(client, patient, person, contact):
     grant(contact, person, ["milestones", "help_tasks"])
-    ReachOut.objects.create(contact=contact, patient=patient, channel="call",
-                            happened_on=patient.local_today() - timedelta(days=2))  # fmt: skip
+    ReachOut.objects.create(
+        contact=contact,
+        patient=patient,
+        channel="call",
+        happened_on=patient.local_today() - timedelta(days=2),
+    )
     task = help_task_create(patient=patient, actor=person, kind="call", title="Call me")
     help_task_claim(task=task, contact=contact)
     add(patient, "Lee Chen", "sponsor", status=ContactStatus.INVITED)
@@ -61,11 +74,21 @@ def test_the_table_shows_each_person_with_what_is_shared(client, patient, person
 
 
 def test_a_consent_ending_within_14_days_is_flagged(client, patient, person, contact):
-    grant(contact, person, ["milestones"], expires_on=patient.local_today() + timedelta(days=10),
-          expires_on_event="")  # fmt: skip
+    grant(
+        contact,
+        person,
+        ["milestones"],
+        expires_on=patient.local_today() + timedelta(days=10),
+        expires_on_event="",
+    )
     later = add(patient, "Lee Chen")
-    grant(later, person, ["milestones"], expires_on=patient.local_today() + timedelta(days=60),
-          expires_on_event="")  # fmt: skip
+    grant(
+        later,
+        person,
+        ["milestones"],
+        expires_on=patient.local_today() + timedelta(days=60),
+        expires_on_event="",
+    )
     client.force_login(person)
 
     html = client.get(network_url(patient)).content.decode()
@@ -164,12 +187,18 @@ def test_an_empty_network_invites_to_add_someone(client, patient, person):
 def build_network(patient, person, team_clinician, size: int) -> None:
     relationships = ["parent", "friend", "sponsor", "professional", "sibling"]
     for n in range(size):
-        contact = add(patient, f"Person {n:02d}", relationships[n % 5], email=f"p{n}@example.org",
-                      offers=["car"])  # fmt: skip
+        contact = add(
+            patient,
+            f"Person {n:02d}",
+            relationships[n % 5],
+            email=f"p{n}@example.org",
+            offers=["car"],
+        )
         grant(contact, person, ["milestones", "help_tasks"])
         invitation_send(contact=contact, actor=team_clinician)
-        ReachOut.objects.create(contact=contact, patient=patient, channel="visit",
-                                happened_on=patient.local_today())  # fmt: skip
+        ReachOut.objects.create(
+            contact=contact, patient=patient, channel="visit", happened_on=patient.local_today()
+        )
         encouragement_send(contact=contact, message=f"Go {n}")
         task = help_task_create(patient=patient, actor=person, kind="ride", title=f"Ride {n}")
         help_task_claim(task=task, contact=contact)

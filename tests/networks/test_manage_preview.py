@@ -19,13 +19,17 @@ def chart(patient, person, team_clinician, contact):
     """A patient with a bit of everything a supporter might or might not see."""
     ClinicalNote.objects.create(patient=patient, author=team_clinician, body=NOTE)
     plan_save(
-        patient=patient, actor=person, change_summary="First",
+        patient=patient,
+        actor=person,
+        change_summary="First",
         content={
             "crisis_plan": {"steps": ["Breathe"], "people": []},
-            "warning_signs": [{"text": "Skipping meals", "shareable": True},
-                              {"text": "Avoiding my sister", "shareable": False}],
+            "warning_signs": [
+                {"text": "Skipping meals", "shareable": True},
+                {"text": "Avoiding my sister", "shareable": False},
+            ],
         },
-    )  # fmt: skip
+    )
     appointment = AppointmentFactory(patient=patient, title="Family session")
     appointment.network_attendees.add(contact)
     help_task_create(patient=patient, actor=person, kind="ride", title="Ride to group")
@@ -35,9 +39,15 @@ def chart(patient, person, team_clinician, contact):
 
 
 def grant(contact, person, scopes):
-    return consent_grant(contact=contact, actor=person, scopes=scopes, purpose="Support",
-                         signed_name="Jordan Rivera", signature_method="in_app",
-                         expires_on_event="discharge")  # fmt: skip
+    return consent_grant(
+        contact=contact,
+        actor=person,
+        scopes=scopes,
+        purpose="Support",
+        signed_name="Jordan Rivera",
+        signature_method="in_app",
+        expires_on_event="discharge",
+    )
 
 
 def preview(client, contact) -> str:

@@ -16,14 +16,24 @@ DETAIL = "Drank at my cousin's wedding after the toast"
 
 
 def _grant(contact, person, scopes=("milestones",)):
-    return consent_grant(contact=contact, actor=person, scopes=list(scopes),
-                         purpose="To support me", signed_name="Jordan Rivera",
-                         signature_method="in_app", expires_on_event="discharge")  # fmt: skip
+    return consent_grant(
+        contact=contact,
+        actor=person,
+        scopes=list(scopes),
+        purpose="To support me",
+        signed_name="Jordan Rivera",
+        signature_method="in_app",
+        expires_on_event="discharge",
+    )
 
 
 def _setback(client, patient, **extra):
-    data = {"occurred_on": patient.local_today().isoformat(), "kind": "lapse",
-            "what_happened": DETAIL, "what_helped": "Calling my sister"} | extra  # fmt: skip
+    data = {
+        "occurred_on": patient.local_today().isoformat(),
+        "kind": "lapse",
+        "what_happened": DETAIL,
+        "what_helped": "Calling my sister",
+    } | extra
     return client.post(reverse("networks:my_setback"), data)
 
 
@@ -62,8 +72,13 @@ def test_telling_nobody_raises_nothing_and_notifies_nobody(
 
 
 def test_only_people_who_can_see_something_can_be_told(client, patient, person, team_clinician):
-    stranger = contact_add(patient=patient, actor=team_clinician, name="No Consent",
-                           relationship="friend", email="nc@example.org")  # fmt: skip
+    stranger = contact_add(
+        patient=patient,
+        actor=team_clinician,
+        name="No Consent",
+        relationship="friend",
+        email="nc@example.org",
+    )
     client.force_login(person)
 
     response = _setback(client, patient, contacts=[stranger.pk])
@@ -73,12 +88,17 @@ def test_only_people_who_can_see_something_can_be_told(client, patient, person, 
     assert not Setback.objects.exists()
 
 
-def test_a_date_correction_tells_no_one_and_raises_no_alert(patient, person, contact,
-                                                             team_clinician):  # fmt: skip
+def test_a_date_correction_tells_no_one_and_raises_no_alert(
+    patient, person, contact, team_clinician
+):
     _grant(contact, person)
 
-    recovery_start_change(patient=patient, start_date=patient.local_today(),
-                          reason="Corrected a typo at intake", actor=team_clinician)  # fmt: skip
+    recovery_start_change(
+        patient=patient,
+        start_date=patient.local_today(),
+        reason="Corrected a typo at intake",
+        actor=team_clinician,
+    )
 
     assert not Alert.objects.exists() and not SetbackNotice.objects.exists()
 
@@ -92,8 +112,9 @@ def test_bad_setback_input_saves_nothing(client, patient, person):
     assert not Setback.objects.exists()
 
 
-def test_only_the_person_reaches_their_setback_page(client, clinic, patient, supporter,
-                                                    team_clinician):  # fmt: skip
+def test_only_the_person_reaches_their_setback_page(
+    client, clinic, patient, supporter, team_clinician
+):
     for user in (supporter, team_clinician, member(Role.ADMIN, clinic)):
         client.force_login(user)
         assert client.get(reverse("networks:my_setback")).status_code == 404
@@ -124,8 +145,9 @@ def test_the_care_team_sees_when_a_supporter_may_need_support(
 ):
     _grant(contact, person)
     client.force_login(supporter)
-    client.post(reverse("networks:wellbeing", args=[patient.pk]),
-                {"holding_up": "1", "has_support": "no"})  # fmt: skip
+    client.post(
+        reverse("networks:wellbeing", args=[patient.pk]), {"holding_up": "1", "has_support": "no"}
+    )
 
     client.force_login(team_clinician)
     staff_page = client.get(reverse("networks:network", args=[patient.pk])).content.decode()
@@ -144,8 +166,14 @@ def test_the_plan_shows_each_persons_playbook_step_and_a_supporter_sees_only_the
 
     plan_save(patient=patient, content={"warning_signs": [{"text": "Isolating"}]}, actor=person)
     contact_update(contact=contact, actor=person, playbook_step="Call me within 15 minutes")
-    other = contact_add(patient=patient, actor=person, name="Kim", relationship="sponsor",
-                        email="kim@example.org", playbook_step="Take me to a meeting")  # fmt: skip
+    other = contact_add(
+        patient=patient,
+        actor=person,
+        name="Kim",
+        relationship="sponsor",
+        email="kim@example.org",
+        playbook_step="Take me to a meeting",
+    )
     _grant(contact, person, scopes=("coping_plan",))
 
     client.force_login(person)

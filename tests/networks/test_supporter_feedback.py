@@ -25,9 +25,15 @@ pytestmark = pytest.mark.django_db
 
 
 def grant(contact, person, scopes):
-    return consent_grant(contact=contact, actor=person, scopes=scopes, purpose="To support me",
-                         signed_name="Jordan Rivera", signature_method="in_app",
-                         expires_on_event="discharge")  # fmt: skip
+    return consent_grant(
+        contact=contact,
+        actor=person,
+        scopes=scopes,
+        purpose="To support me",
+        signed_name="Jordan Rivera",
+        signature_method="in_app",
+        expires_on_event="discharge",
+    )
 
 
 def section(html: str, anchor: str) -> str:
@@ -57,8 +63,9 @@ def top_messages(html: str) -> str:
 
 @pytest.fixture
 def task(patient, team_clinician):
-    return help_task_create(patient=patient, actor=team_clinician, kind="ride",
-                            title="Ride to the Thursday group")  # fmt: skip
+    return help_task_create(
+        patient=patient, actor=team_clinician, kind="ride", title="Ride to the Thursday group"
+    )
 
 
 # --- Encouragement --------------------------------------------------------------------------
@@ -95,8 +102,13 @@ def test_what_you_sent_is_mine_only_newest_first_and_bounded(
     client, clinic, patient, contact, person, supporter, team_clinician
 ):
     grant(contact, person, ["milestones"])
-    sibling = contact_add(patient=patient, actor=team_clinician, name="Sam Rivera",
-                          relationship=Relationship.SIBLING, email="sam@example.org")  # fmt: skip
+    sibling = contact_add(
+        patient=patient,
+        actor=team_clinician,
+        name="Sam Rivera",
+        relationship=Relationship.SIBLING,
+        email="sam@example.org",
+    )
     SupportContact.objects.filter(pk=sibling.pk).update(
         user=member("supporter", clinic), status="active"
     )
@@ -157,9 +169,10 @@ def test_a_reach_out_is_confirmed_beside_the_form_and_listed(
     client.force_login(supporter)
     day = patient.local_today()
 
-    response = client.post(reverse("networks:reach_out_log", args=[patient.pk]),
-                           {"channel": "call", "happened_on": day.isoformat(),
-                            "note": "Called after work"})  # fmt: skip
+    response = client.post(
+        reverse("networks:reach_out_log", args=[patient.pk]),
+        {"channel": "call", "happened_on": day.isoformat(), "note": "Called after work"},
+    )
 
     assert response.url.endswith("#reach-outs")
     html = client.get(response.url).content.decode()
@@ -176,9 +189,10 @@ def test_a_bad_reach_out_says_so_by_the_form_and_keeps_the_note(
     client.force_login(supporter)
     future = (patient.local_today() + timedelta(days=5)).isoformat()
 
-    response = client.post(reverse("networks:reach_out_log", args=[patient.pk]),
-                           {"channel": "visit", "happened_on": future,
-                            "note": "Brought soup and stayed for tea"})  # fmt: skip
+    response = client.post(
+        reverse("networks:reach_out_log", args=[patient.pk]),
+        {"channel": "visit", "happened_on": future, "note": "Brought soup and stayed for tea"},
+    )
 
     here = section(response.content.decode(), "reach-outs")
     assert response.status_code == 200
@@ -245,8 +259,13 @@ def test_a_refused_claim_is_said_at_the_tasks(
     client, clinic, patient, contact, person, supporter, team_clinician, task
 ):
     grant(contact, person, ["help_tasks"])
-    other = contact_add(patient=patient, actor=team_clinician, name="Sam Rivera",
-                        relationship=Relationship.SIBLING, email="sam@example.org")  # fmt: skip
+    other = contact_add(
+        patient=patient,
+        actor=team_clinician,
+        name="Sam Rivera",
+        relationship=Relationship.SIBLING,
+        email="sam@example.org",
+    )
     SupportContact.objects.filter(pk=other.pk).update(status="active")
     other.refresh_from_db()
     grant(other, person, ["help_tasks"])
@@ -280,8 +299,9 @@ def test_the_monthly_check_in_is_confirmed_in_its_own_card(
 ):
     client.force_login(supporter)
 
-    response = client.post(reverse("networks:wellbeing", args=[patient.pk]),
-                           {"holding_up": "4", "has_support": "yes"})  # fmt: skip
+    response = client.post(
+        reverse("networks:wellbeing", args=[patient.pk]), {"holding_up": "4", "has_support": "yes"}
+    )
 
     assert response.url.endswith("#wellbeing")
     html = client.get(response.url).content.decode()

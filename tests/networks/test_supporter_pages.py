@@ -49,21 +49,50 @@ PLAYBOOK = "Sit with me and take a walk; please do not lecture"
 SECTION_CONTENT = {
     "milestones": ["Milestones coming up", "Time to celebrate"],
     "checkin_summary": ["How this week is going", "Could use extra support"],
-    "coping_plan": ["Skipping meals and staying in bed", "Evening walk by the river", PLAYBOOK,
-                    "Call Pat first"],
+    "coping_plan": [
+        "Skipping meals and staying in bed",
+        "Evening walk by the river",
+        PLAYBOOK,
+        "Call Pat first",
+    ],
     "appointments": ["Sessions you are invited to", "Family session with Pat"],
     "help_tasks": ["How you can help this week", "Ride to the Thursday group"],
-}  # fmt: skip
+}
 # Words and values of what a supporter never sees: notes, measures, answers, scores, alerts.
-NEVER_SHOWN = [CLINICAL_NOTE, CHECKIN_NOTE, PRIVATE_SIGN, "PHQ", "score", "Score", "mood", "Mood",
-               "craving", "Craving", "stress", "Stress", "moderately", "Moderately", "severe",
-               "of 10", "4.5", "intensity", "diagnos", "Diagnos", "self-harm", "item 9",
-               "in the check-in of"]  # fmt: skip
+NEVER_SHOWN = [
+    CLINICAL_NOTE,
+    CHECKIN_NOTE,
+    PRIVATE_SIGN,
+    "PHQ",
+    "score",
+    "Score",
+    "mood",
+    "Mood",
+    "craving",
+    "Craving",
+    "stress",
+    "Stress",
+    "moderately",
+    "Moderately",
+    "severe",
+    "of 10",
+    "4.5",
+    "intensity",
+    "diagnos",
+    "Diagnos",
+    "self-harm",
+    "item 9",
+    "in the check-in of",
+]
 
 
 def grant(contact, person, scopes, **extra):
-    data = {"purpose": "To support my recovery", "signed_name": "Jordan Rivera",
-            "signature_method": "in_app", "expires_on_event": "discharge"} | extra  # fmt: skip
+    data = {
+        "purpose": "To support my recovery",
+        "signed_name": "Jordan Rivera",
+        "signature_method": "in_app",
+        "expires_on_event": "discharge",
+    } | extra
     return consent_grant(contact=contact, actor=person, scopes=scopes, **data)
 
 
@@ -81,32 +110,64 @@ def seeded(patient, person, team_clinician, contact):
     patient.save()
     contact.playbook_step = PLAYBOOK
     contact.save()
-    plan_save(patient=patient, actor=person, content={
-        "warning_signs": [{"text": "Skipping meals and staying in bed", "shareable": True},
-                          {"text": PRIVATE_SIGN, "shareable": False}],
-        "strategies": [{"category": "physical_activity", "text": "Evening walk by the river",
-                        "shareable": True}],
-        "triggers": [{"category": "places", "description": "Walking past the old bar",
-                      "intensity": 4, "how_i_manage": "Take the long way", "shareable": True}],
-        "crisis_plan": {"steps": ["Call Pat first"], "people": [], "include_988": True,
-                        "shareable": True},
-    })  # fmt: skip
+    plan_save(
+        patient=patient,
+        actor=person,
+        content={
+            "warning_signs": [
+                {"text": "Skipping meals and staying in bed", "shareable": True},
+                {"text": PRIVATE_SIGN, "shareable": False},
+            ],
+            "strategies": [
+                {
+                    "category": "physical_activity",
+                    "text": "Evening walk by the river",
+                    "shareable": True,
+                }
+            ],
+            "triggers": [
+                {
+                    "category": "places",
+                    "description": "Walking past the old bar",
+                    "intensity": 4,
+                    "how_i_manage": "Take the long way",
+                    "shareable": True,
+                }
+            ],
+            "crisis_plan": {
+                "steps": ["Call Pat first"],
+                "people": [],
+                "include_988": True,
+                "shareable": True,
+            },
+        },
+    )
     now = timezone.now()
     for days_ago, (mood, craving, stress) in enumerate([(2, 9, 8), (3, 7, 7), (6, 3, 4)]):
         checkin_submit(
-            patient=patient, actor=person, mood=mood, craving=craving, stress=stress,
-            sleep_hours="4.5", note=CHECKIN_NOTE, at=now - timedelta(days=days_ago),
-        )  # fmt: skip
+            patient=patient,
+            actor=person,
+            mood=mood,
+            craving=craving,
+            stress=stress,
+            sleep_hours="4.5",
+            note=CHECKIN_NOTE,
+            at=now - timedelta(days=days_ago),
+        )
     assessment_submit(patient=patient, instrument="phq9", answers=[2] * 9, actor=person)
     note_create(patient=patient, author=team_clinician, body=CLINICAL_NOTE)
     appointment = appointment_create(
-        patient=patient, kind="family_therapy", title="Family session with Pat",
-        starts_at=now + timedelta(days=2), ends_at=now + timedelta(days=2, hours=1),
+        patient=patient,
+        kind="family_therapy",
+        title="Family session with Pat",
+        starts_at=now + timedelta(days=2),
+        ends_at=now + timedelta(days=2, hours=1),
         actor=team_clinician,
-    )  # fmt: skip
+    )
     appointment.network_attendees.add(contact)
-    help_task_create(patient=patient, actor=team_clinician, kind="ride",
-                     title="Ride to the Thursday group")  # fmt: skip
+    help_task_create(
+        patient=patient, actor=team_clinician, kind="ride", title="Ride to the Thursday group"
+    )
     return patient
 
 
@@ -115,8 +176,13 @@ def set_consent(state, scope, contact, person, patient):
     if state == "missing":
         return set()
     if state == "expired":
-        grant(contact, person, [scope], expires_on=patient.local_today() + timedelta(days=3),
-              expires_on_event="")  # fmt: skip
+        grant(
+            contact,
+            person,
+            [scope],
+            expires_on=patient.local_today() + timedelta(days=3),
+            expires_on_event="",
+        )
         return set()
     consent = grant(contact, person, [scope])
     if state == "active":
@@ -220,8 +286,13 @@ def test_home_links_to_a_sharing_patient_and_only_names_an_inviting_one(
 ):
     grant(contact, person, ["milestones"])
     quiet = PatientFactory(clinic=clinic, legal_name="Morgan Lee")
-    SupportContact.objects.create(patient=quiet, name="Pat Rivera", relationship="friend",
-                                  status=ContactStatus.ACTIVE, user=supporter)  # fmt: skip
+    SupportContact.objects.create(
+        patient=quiet,
+        name="Pat Rivera",
+        relationship="friend",
+        status=ContactStatus.ACTIVE,
+        user=supporter,
+    )
     client.force_login(supporter)
 
     html = client.get(reverse("networks:supporter_home")).content.decode()
@@ -238,8 +309,13 @@ def test_home_decides_like_consented_scopes(clinic, patient, contact, person, su
     others = []
     for state in STATES:
         other = PatientFactory(clinic=clinic, user=member(Role.PATIENT, clinic))
-        row = contact_add(patient=other, actor=other.user, name="Pat", relationship="friend",
-                          email="pat@example.org")  # fmt: skip
+        row = contact_add(
+            patient=other,
+            actor=other.user,
+            name="Pat",
+            relationship="friend",
+            email="pat@example.org",
+        )
         SupportContact.objects.filter(pk=row.pk).update(user=supporter, status="active")
         row.refresh_from_db()
         set_consent(state, "milestones", row, other.user, other)
@@ -262,9 +338,14 @@ def test_another_supporter_of_the_same_patient_sees_only_their_own_step_and_log(
     client, clinic, patient, contact, person, supporter, team_clinician
 ):
     sibling = member(Role.SUPPORTER, clinic, full_name="Sam Rivera")
-    theirs = contact_add(patient=patient, actor=team_clinician, name="Sam Rivera",
-                         relationship=Relationship.SIBLING, email="sam@example.org",
-                         playbook_step="Text me a silly photo")  # fmt: skip
+    theirs = contact_add(
+        patient=patient,
+        actor=team_clinician,
+        name="Sam Rivera",
+        relationship=Relationship.SIBLING,
+        email="sam@example.org",
+        playbook_step="Text me a silly photo",
+    )
     SupportContact.objects.filter(pk=theirs.pk).update(user=sibling, status="active")
     theirs.refresh_from_db()
     contact.playbook_step = PLAYBOOK
@@ -285,8 +366,9 @@ def test_another_supporter_of_the_same_patient_sees_only_their_own_step_and_log(
 def test_a_supporter_of_another_patient_gets_404(client, clinic, patient, contact):
     stranger = member(Role.SUPPORTER, clinic)
     other = PatientFactory(clinic=clinic)
-    SupportContact.objects.create(patient=other, name="X", relationship="friend",
-                                  status=ContactStatus.ACTIVE, user=stranger)  # fmt: skip
+    SupportContact.objects.create(
+        patient=other, name="X", relationship="friend", status=ContactStatus.ACTIVE, user=stranger
+    )
     task = HelpTask.objects.create(patient=patient, kind="ride", title="Ride")
     client.force_login(stranger)
 
@@ -353,8 +435,10 @@ def test_encouragement_is_sent_and_the_patient_sees_it_with_a_first_name(
     grant(contact, person, ["milestones"])
     client.force_login(supporter)
 
-    response = client.post(reverse("networks:encouragement_send", args=[patient.pk]),
-                           {"message": "  Proud of you, every single day.  "})  # fmt: skip
+    response = client.post(
+        reverse("networks:encouragement_send", args=[patient.pk]),
+        {"message": "  Proud of you, every single day.  "},
+    )
 
     assert response.status_code == 302
     assert Encouragement.objects.get().message == "Proud of you, every single day."
@@ -390,8 +474,9 @@ def test_bad_encouragement_shows_its_error_and_saves_nothing(
     grant(contact, person, ["milestones"])
     client.force_login(supporter)
 
-    response = client.post(reverse("networks:encouragement_send", args=[patient.pk]),
-                           {"message": message})  # fmt: skip
+    response = client.post(
+        reverse("networks:encouragement_send", args=[patient.pk]), {"message": message}
+    )
 
     assert response.status_code == 200
     assert error in response.content.decode()
@@ -401,8 +486,11 @@ def test_bad_encouragement_shows_its_error_and_saves_nothing(
 def test_encouragement_without_any_consent_is_refused(client, patient, contact, supporter):
     client.force_login(supporter)
 
-    response = client.post(reverse("networks:encouragement_send", args=[patient.pk]),
-                           {"message": "Thinking of you"}, follow=True)  # fmt: skip
+    response = client.post(
+        reverse("networks:encouragement_send", args=[patient.pk]),
+        {"message": "Thinking of you"},
+        follow=True,
+    )
 
     assert response.status_code == 200
     assert "This is not shared with you." in response.content.decode()
@@ -418,22 +506,29 @@ def test_a_reach_out_is_logged_with_a_note_for_the_care_team(
     assert "Only the care team sees this." in html
 
     day = patient.local_today() - timedelta(days=1)
-    response = client.post(reverse("networks:reach_out_log", args=[patient.pk]),
-                           {"channel": "visit", "happened_on": day.isoformat(),
-                            "note": "Brought soup"})  # fmt: skip
+    response = client.post(
+        reverse("networks:reach_out_log", args=[patient.pk]),
+        {"channel": "visit", "happened_on": day.isoformat(), "note": "Brought soup"},
+    )
 
     assert response.status_code == 302
     entry = ReachOut.objects.get()
     assert (entry.contact, entry.channel, entry.happened_on, entry.note) == (
-        contact, "visit", day, "Brought soup")  # fmt: skip
+        contact,
+        "visit",
+        day,
+        "Brought soup",
+    )
 
 
 @pytest.mark.parametrize(
     ("data", "error"),
-    [({"channel": "carrier_pigeon", "happened_on": "2024-01-01"}, "Select a valid choice"),
-     ({"channel": "call", "happened_on": ""}, "Give the date."),
-     ({"channel": "call", "happened_on": "FUTURE"}, "The date cannot be in the future.")],
-)  # fmt: skip
+    [
+        ({"channel": "carrier_pigeon", "happened_on": "2024-01-01"}, "Select a valid choice"),
+        ({"channel": "call", "happened_on": ""}, "Give the date."),
+        ({"channel": "call", "happened_on": "FUTURE"}, "The date cannot be in the future."),
+    ],
+)
 def test_a_bad_reach_out_shows_its_error_and_saves_nothing(
     client, patient, contact, person, supporter, data, error
 ):
@@ -455,11 +550,20 @@ def test_a_bad_reach_out_shows_its_error_and_saves_nothing(
 def _consent_rows(contacts, recorded_by, scopes):
     now = timezone.now()
     Consent.objects.bulk_create(
-        Consent(patient=c.patient, clinic=c.patient.clinic, contact=c, scopes=scopes,
-                purpose="support", expires_on_event="discharge", signature_method="in_app",
-                signed_name="x", signed_at=now, recorded_by=recorded_by)
+        Consent(
+            patient=c.patient,
+            clinic=c.patient.clinic,
+            contact=c,
+            scopes=scopes,
+            purpose="support",
+            expires_on_event="discharge",
+            signature_method="in_app",
+            signed_name="x",
+            signed_at=now,
+            recorded_by=recorded_by,
+        )
         for c in contacts
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize("size", [3, 50])
@@ -468,10 +572,11 @@ def test_home_query_count_does_not_grow(
 ):
     patients = [PatientFactory(clinic=clinic) for _ in range(size)]
     contacts = SupportContact.objects.bulk_create(
-        SupportContact(patient=p, name="Pat", relationship="friend", status="active",
-                       user=supporter)
+        SupportContact(
+            patient=p, name="Pat", relationship="friend", status="active", user=supporter
+        )
         for p in patients
-    )  # fmt: skip
+    )
     _consent_rows(contacts[::2], team_clinician, ["milestones"])
     client.force_login(supporter)
 
@@ -487,16 +592,27 @@ def test_home_query_count_does_not_grow(
 
 @pytest.mark.parametrize("size", [3, 50])
 def test_patient_page_query_count_does_not_grow(
-    client, patient, contact, person, supporter, team_clinician, django_assert_max_num_queries,
+    client,
+    patient,
+    contact,
+    person,
+    supporter,
+    team_clinician,
+    django_assert_max_num_queries,
     size,
-):  # fmt: skip
+):
     grant(contact, person, SCOPES)
     HelpTask.objects.bulk_create(
-        HelpTask(patient=patient, kind="meal", title=f"Meal {n}", created_by=team_clinician,
-                 status=HelpStatus.CLAIMED if n % 2 else HelpStatus.OPEN,
-                 claimed_by=contact if n % 2 else None)
+        HelpTask(
+            patient=patient,
+            kind="meal",
+            title=f"Meal {n}",
+            created_by=team_clinician,
+            status=HelpStatus.CLAIMED if n % 2 else HelpStatus.OPEN,
+            claimed_by=contact if n % 2 else None,
+        )
         for n in range(size)
-    )  # fmt: skip
+    )
     today = patient.local_today()
     ReachOut.objects.bulk_create(
         ReachOut(contact=contact, patient=patient, channel="call", happened_on=today)
@@ -508,9 +624,13 @@ def test_patient_page_query_count_does_not_grow(
     starts = timezone.now() + timedelta(days=1)
     for n in range(min(size, 10)):
         appointment = Appointment.objects.create(
-            clinic=patient.clinic, patient=patient, kind="family_therapy", title=f"S{n}",
-            starts_at=starts + timedelta(hours=n), ends_at=starts + timedelta(hours=n, minutes=50),
-        )  # fmt: skip
+            clinic=patient.clinic,
+            patient=patient,
+            kind="family_therapy",
+            title=f"S{n}",
+            starts_at=starts + timedelta(hours=n),
+            ends_at=starts + timedelta(hours=n, minutes=50),
+        )
         appointment.network_attendees.add(contact)
     client.force_login(supporter)
 

@@ -27,9 +27,15 @@ POSSESSIVES = {"her", "his", "their"}
 
 
 def grant(contact, person, scopes):
-    return consent_grant(contact=contact, actor=person, scopes=scopes, purpose="To support me",
-                         signed_name="Jordan Rivera", signature_method="in_app",
-                         expires_on_event="discharge")  # fmt: skip
+    return consent_grant(
+        contact=contact,
+        actor=person,
+        scopes=scopes,
+        purpose="To support me",
+        signed_name="Jordan Rivera",
+        signature_method="in_app",
+        expires_on_event="discharge",
+    )
 
 
 def only(word: str, text: str, template: str) -> None:
@@ -47,8 +53,9 @@ def test_the_supporter_page_speaks_of_the_person_in_their_pronouns(
     patient.pronouns = pronouns
     patient.save()
     grant(contact, person, ["coping_plan", "milestones"])
-    setback = Setback.objects.create(patient=patient, kind="lapse", what_happened="Private",
-                                     occurred_on=patient.local_today())  # fmt: skip
+    setback = Setback.objects.create(
+        patient=patient, kind="lapse", what_happened="Private", occurred_on=patient.local_today()
+    )
     setback_share(setback=setback, actor=person, tell_care_team=False, contacts=[contact])
     client.force_login(supporter)
 
@@ -82,8 +89,13 @@ def test_before_anything_is_shared_the_invitation_line_uses_their_pronouns(
 def test_each_card_of_the_home_uses_its_own_persons_pronouns(client, clinic, supporter):
     for name, pronouns in (("Maria Lopez", "she/her"), ("Sam Okafor", "he/him")):
         other = PatientFactory(clinic=clinic, legal_name=name, pronouns=pronouns)
-        SupportContact.objects.create(patient=other, name="Pat", relationship="friend",
-                                      status=ContactStatus.ACTIVE, user=supporter)  # fmt: skip
+        SupportContact.objects.create(
+            patient=other,
+            name="Pat",
+            relationship="friend",
+            status=ContactStatus.ACTIVE,
+            user=supporter,
+        )
     client.force_login(supporter)
 
     html = client.get(reverse("networks:supporter_home")).content.decode()
@@ -95,14 +107,24 @@ def test_each_card_of_the_home_uses_its_own_persons_pronouns(client, clinic, sup
 
 @pytest.mark.parametrize(("pronouns", "words"), CASES)
 def test_the_invitation_email_and_page_use_their_pronouns(
-    client, patient, team_clinician, mailoutbox, django_capture_on_commit_callbacks, pronouns,
+    client,
+    patient,
+    team_clinician,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    pronouns,
     words,
-):  # fmt: skip
+):
     possessive = words[0]
     patient.pronouns = pronouns
     patient.save()
-    invited = contact_add(patient=patient, actor=team_clinician, name="Alex Kim",
-                          relationship=Relationship.FRIEND, email="alex@example.org")  # fmt: skip
+    invited = contact_add(
+        patient=patient,
+        actor=team_clinician,
+        name="Alex Kim",
+        relationship=Relationship.FRIEND,
+        email="alex@example.org",
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         invitation_send(contact=invited, actor=team_clinician)
@@ -124,9 +146,14 @@ def test_pronouns_written_in_spanish_are_honoured_for_a_spanish_speaking_invitee
     the invitee's language (until a Spanish catalogue has it, the English one, never a mix)."""
     patient.pronouns = "ella"
     patient.save()
-    invited = contact_add(patient=patient, actor=team_clinician, name="Ana Ruiz",
-                          relationship=Relationship.FRIEND, email="ana@example.org",
-                          language="es")  # fmt: skip
+    invited = contact_add(
+        patient=patient,
+        actor=team_clinician,
+        name="Ana Ruiz",
+        relationship=Relationship.FRIEND,
+        email="ana@example.org",
+        language="es",
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         invitation_send(contact=invited, actor=team_clinician)

@@ -15,9 +15,15 @@ ALWAYS = ["Encouragement", "Reach-out log", "How you are", "Weekly digest"]
 
 
 def grant(contact, person, scopes):
-    return consent_grant(contact=contact, actor=person, scopes=scopes, purpose="To support me",
-                         signed_name="Jordan Rivera", signature_method="in_app",
-                         expires_on_event="discharge")  # fmt: skip
+    return consent_grant(
+        contact=contact,
+        actor=person,
+        scopes=scopes,
+        purpose="To support me",
+        signed_name="Jordan Rivera",
+        signature_method="in_app",
+        expires_on_event="discharge",
+    )
 
 
 def page(client, patient) -> str:
@@ -32,12 +38,14 @@ def menu_of(html: str) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     ("scopes", "expected"),
     [
-        (SCOPES, ["How you can help", "Milestones", "This week", "Coping plan", "Sessions",
-                  *ALWAYS]),
+        (
+            SCOPES,
+            ["How you can help", "Milestones", "This week", "Coping plan", "Sessions", *ALWAYS],
+        ),
         (["milestones"], ["Milestones", *ALWAYS]),
         (["coping_plan", "help_tasks"], ["How you can help", "Coping plan", *ALWAYS]),
     ],
-)  # fmt: skip
+)
 def test_the_menu_lists_the_sections_shown_in_page_order_and_each_link_lands(
     client, patient, contact, person, supporter, scopes, expected
 ):

@@ -16,15 +16,26 @@ pytestmark = pytest.mark.django_db
 
 
 def grant(contact, person, scopes):
-    return consent_grant(contact=contact, actor=person, scopes=scopes, purpose="To support me",
-                         signed_name="Jordan Rivera", signature_method="in_app",
-                         expires_on_event="discharge")  # fmt: skip
+    return consent_grant(
+        contact=contact,
+        actor=person,
+        scopes=scopes,
+        purpose="To support me",
+        signed_name="Jordan Rivera",
+        signature_method="in_app",
+        expires_on_event="discharge",
+    )
 
 
 def second_supporter(clinic, patient, team_clinician, person):
     user = member(Role.SUPPORTER, clinic, full_name="Sam Rivera")
-    row = contact_add(patient=patient, actor=team_clinician, name="Sam Rivera",
-                      relationship=Relationship.SIBLING, email="sam@example.org")  # fmt: skip
+    row = contact_add(
+        patient=patient,
+        actor=team_clinician,
+        name="Sam Rivera",
+        relationship=Relationship.SIBLING,
+        email="sam@example.org",
+    )
     SupportContact.objects.filter(pk=row.pk).update(user=user, status="active")
     row.refresh_from_db()
     grant(row, person, ["help_tasks"])
@@ -33,8 +44,9 @@ def second_supporter(clinic, patient, team_clinician, person):
 
 @pytest.fixture
 def task(patient, team_clinician):
-    return help_task_create(patient=patient, actor=team_clinician, kind="ride",
-                            title="Ride to the Thursday group")  # fmt: skip
+    return help_task_create(
+        patient=patient, actor=team_clinician, kind="ride", title="Ride to the Thursday group"
+    )
 
 
 def post(client, name, patient, task, follow=True):

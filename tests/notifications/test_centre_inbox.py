@@ -18,10 +18,17 @@ CENTRE = reverse("notifications:centre")
 
 
 def _row(user: object, n: int, **fields: object) -> Notification:
-    data = {"kind": "heartbeat", "occurrence": f"o:{n}", "channel": "in_app",
-            "recipient_key": f"user:{user.pk}", "body": f"Message {n}", "due_at": timezone.now(),
-            "status": "sent", "sent_at": timezone.now(),
-            "recipient_user": user} | fields  # fmt: skip
+    data = {
+        "kind": "heartbeat",
+        "occurrence": f"o:{n}",
+        "channel": "in_app",
+        "recipient_key": f"user:{user.pk}",
+        "body": f"Message {n}",
+        "due_at": timezone.now(),
+        "status": "sent",
+        "sent_at": timezone.now(),
+        "recipient_user": user,
+    } | fields
     return Notification.objects.create(**data)
 
 

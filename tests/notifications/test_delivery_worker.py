@@ -18,11 +18,17 @@ def test_an_invitation_style_email_goes_out_through_a_real_worker(tmp_path, sett
     env = {"EMAIL_URL": f"filemail://{mail_dir}", "NOTIFICATIONS_INLINE_DISPATCH": "false"}
     with celery_worker(tmp_path, env=env) as worker:
         with transaction.atomic():
-            row = enqueue(Message(
-                kind="heartbeat", occurrence="worker-test", channel="email",
-                recipient_key="user:worker", address="pat@example.org",
-                subject="Someone invited you", body="Sign in to see more.",
-            ))  # fmt: skip
+            row = enqueue(
+                Message(
+                    kind="heartbeat",
+                    occurrence="worker-test",
+                    channel="email",
+                    recipient_key="user:worker",
+                    address="pat@example.org",
+                    subject="Someone invited you",
+                    body="Sign in to see more.",
+                )
+            )
         delivered = wait_for(
             lambda: Notification.objects.filter(pk=row.pk, status=Status.SENT).exists(), worker
         )

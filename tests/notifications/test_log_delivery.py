@@ -18,9 +18,17 @@ LOG = reverse("notifications:log")
 
 
 def _row(clinic: object, n: int, **fields: object) -> Notification:
-    data = {"kind": "checkin_reminder", "occurrence": f"o:{n}", "channel": "email",
-            "recipient_key": f"user:{n}", "address": f"person{n}@example.org", "body": "Hi",
-            "due_at": timezone.now(), "status": "sent", "clinic": clinic} | fields  # fmt: skip
+    data = {
+        "kind": "checkin_reminder",
+        "occurrence": f"o:{n}",
+        "channel": "email",
+        "recipient_key": f"user:{n}",
+        "address": f"person{n}@example.org",
+        "body": "Hi",
+        "due_at": timezone.now(),
+        "status": "sent",
+        "clinic": clinic,
+    } | fields
     return Notification.objects.create(**data)
 
 
@@ -89,12 +97,19 @@ def test_bad_filters_show_field_errors(client, clinic, clinic_admin, params, fie
     assert field in response.context["form"].errors
 
 
-def test_retry_a_failed_row(client, clinic, clinic_admin, monkeypatch,
-                            django_capture_on_commit_callbacks):  # fmt: skip
+def test_retry_a_failed_row(
+    client, clinic, clinic_admin, monkeypatch, django_capture_on_commit_callbacks
+):
     queued: list[int] = []
     monkeypatch.setattr(outbox, "queue_dispatch", queued.append)
-    row = _row(clinic, 1, status="failed", attempts=5, last_error="refused",
-               due_at=timezone.now() - timedelta(days=1))  # fmt: skip
+    row = _row(
+        clinic,
+        1,
+        status="failed",
+        attempts=5,
+        last_error="refused",
+        due_at=timezone.now() - timedelta(days=1),
+    )
     client.force_login(clinic_admin)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -131,8 +146,9 @@ def test_a_clinician_cannot_retry(client, clinic):
 
 
 @pytest.mark.parametrize("size", [3, 30])
-def test_query_count_does_not_grow(client, clinic, clinic_admin, size,
-                                   django_assert_max_num_queries):  # fmt: skip
+def test_query_count_does_not_grow(
+    client, clinic, clinic_admin, size, django_assert_max_num_queries
+):
     for n in range(size):
         _row(clinic, n, status="failed" if n % 2 else "sent")
     client.force_login(clinic_admin)

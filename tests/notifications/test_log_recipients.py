@@ -17,9 +17,16 @@ LOG = reverse("notifications:log")
 
 
 def planned(clinic: object, n: int, **fields: object) -> Notification:
-    data = {"kind": "checkin_reminder", "occurrence": f"o:{n}", "channel": "email",
-            "address": f"person{n}@example.org", "body": "Hi", "due_at": timezone.now(),
-            "status": "sent", "clinic": clinic} | fields  # fmt: skip
+    data = {
+        "kind": "checkin_reminder",
+        "occurrence": f"o:{n}",
+        "channel": "email",
+        "address": f"person{n}@example.org",
+        "body": "Hi",
+        "due_at": timezone.now(),
+        "status": "sent",
+        "clinic": clinic,
+    } | fields
     return Notification.objects.create(**data)
 
 
@@ -30,19 +37,34 @@ def recipients(response) -> dict[int, str]:
 def test_recipients_are_named_with_their_role(
     client, clinic, clinic_admin, patient, person, team_clinician, contact, supporter
 ):
-    ana = contact_add(patient=patient, actor=team_clinician, name="Ana Lopez",
-                      relationship=Relationship.SIBLING, email="ana@example.org")  # fmt: skip
+    ana = contact_add(
+        patient=patient,
+        actor=team_clinician,
+        name="Ana Lopez",
+        relationship=Relationship.SIBLING,
+        email="ana@example.org",
+    )
     no_sign_in = PatientFactory(clinic=clinic, legal_name="Sam Okafor", user=None)
-    to_contact = planned(clinic, 1, recipient_key=f"contact:{ana.pk}", recipient_contact=ana,
-                         patient=patient)  # fmt: skip
-    to_person = planned(clinic, 2, recipient_key=f"user:{person.pk}", recipient_user=person,
-                        patient=patient)  # fmt: skip
-    to_staff = planned(clinic, 3, recipient_key=f"user:{team_clinician.pk}", channel="in_app",
-                       recipient_user=team_clinician, patient=patient)  # fmt: skip
-    to_supporter = planned(clinic, 4, recipient_key=f"user:{supporter.pk}",
-                           recipient_user=supporter, patient=patient)  # fmt: skip
-    to_patient_without_account = planned(clinic, 5, recipient_key=f"patient:{no_sign_in.pk}",
-                                         patient=no_sign_in)  # fmt: skip
+    to_contact = planned(
+        clinic, 1, recipient_key=f"contact:{ana.pk}", recipient_contact=ana, patient=patient
+    )
+    to_person = planned(
+        clinic, 2, recipient_key=f"user:{person.pk}", recipient_user=person, patient=patient
+    )
+    to_staff = planned(
+        clinic,
+        3,
+        recipient_key=f"user:{team_clinician.pk}",
+        channel="in_app",
+        recipient_user=team_clinician,
+        patient=patient,
+    )
+    to_supporter = planned(
+        clinic, 4, recipient_key=f"user:{supporter.pk}", recipient_user=supporter, patient=patient
+    )
+    to_patient_without_account = planned(
+        clinic, 5, recipient_key=f"patient:{no_sign_in.pk}", patient=no_sign_in
+    )
     client.force_login(clinic_admin)
 
     response = client.get(LOG)
@@ -62,8 +84,13 @@ def test_recipients_are_named_with_their_role(
 
 
 def test_a_name_finds_the_recipient(client, clinic, clinic_admin, patient, team_clinician):
-    ana = contact_add(patient=patient, actor=team_clinician, name="Ana Lopez",
-                      relationship=Relationship.SIBLING, email="ana@example.org")  # fmt: skip
+    ana = contact_add(
+        patient=patient,
+        actor=team_clinician,
+        name="Ana Lopez",
+        relationship=Relationship.SIBLING,
+        email="ana@example.org",
+    )
     planned(clinic, 1, recipient_key=f"contact:{ana.pk}", recipient_contact=ana, patient=patient)
     planned(clinic, 2, recipient_key=f"user:{team_clinician.pk}", recipient_user=team_clinician)
     client.force_login(clinic_admin)
@@ -78,13 +105,27 @@ def test_naming_recipients_costs_the_same_queries_for_few_or_many_rows(
 ):
     for n in range(size):
         patient = PatientFactory(clinic=clinic, user=member(Role.PATIENT, clinic))
-        helper = contact_add(patient=patient, actor=team_clinician, name=f"Helper {n}",
-                             relationship=Relationship.FRIEND,
-                             email=f"helper{n}@example.org")  # fmt: skip
-        planned(clinic, 2 * n, recipient_key=f"contact:{helper.pk}", recipient_contact=helper,
-                patient=patient)  # fmt: skip
-        planned(clinic, 2 * n + 1, recipient_key=f"user:{patient.user_id}",
-                recipient_user=patient.user, patient=patient)  # fmt: skip
+        helper = contact_add(
+            patient=patient,
+            actor=team_clinician,
+            name=f"Helper {n}",
+            relationship=Relationship.FRIEND,
+            email=f"helper{n}@example.org",
+        )
+        planned(
+            clinic,
+            2 * n,
+            recipient_key=f"contact:{helper.pk}",
+            recipient_contact=helper,
+            patient=patient,
+        )
+        planned(
+            clinic,
+            2 * n + 1,
+            recipient_key=f"user:{patient.user_id}",
+            recipient_user=patient.user,
+            patient=patient,
+        )
     client.force_login(clinic_admin)
 
     # Session, user, memberships, the status counts, the page's count and rows (recipients,

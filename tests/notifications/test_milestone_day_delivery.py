@@ -43,17 +43,24 @@ def _tick(at: str) -> str:
 
 
 def _supporter(patient, person, name: str, email: str):
-    contact = contact_add(patient=patient, actor=person, name=name, email=email,
-                          relationship=Relationship.FRIEND)  # fmt: skip
+    contact = contact_add(
+        patient=patient, actor=person, name=name, email=email, relationship=Relationship.FRIEND
+    )
     contact.status = ContactStatus.ACTIVE
     contact.save()
     return contact
 
 
 def _share(contact, patient, person, scopes: list[str]):
-    return consent_grant(contact=contact, actor=person, scopes=scopes, purpose="To celebrate",
-                         signed_name=patient.legal_name, signature_method="in_app",
-                         expires_on_event="discharge")  # fmt: skip
+    return consent_grant(
+        contact=contact,
+        actor=person,
+        scopes=scopes,
+        purpose="To celebrate",
+        signed_name=patient.legal_name,
+        signature_method="in_app",
+        expires_on_event="discharge",
+    )
 
 
 def test_milestone_day_reaches_each_person_at_nine_in_their_zone_once(
@@ -73,8 +80,13 @@ def test_milestone_day_reaches_each_person_at_nine_in_their_zone_once(
     kim = _supporter(patient, person, "Kim", "kim@example.org")
     # Ana shares milestones too, from Los Angeles (her account's zone).
     ana = _supporter(patient, person, "Ana", "ana@example.org")
-    ana.user = member(Role.SUPPORTER, clinic, full_name="Ana Ruiz", email="ana@example.org",
-                      time_zone="America/Los_Angeles")  # fmt: skip
+    ana.user = member(
+        Role.SUPPORTER,
+        clinic,
+        full_name="Ana Ruiz",
+        email="ana@example.org",
+        time_zone="America/Los_Angeles",
+    )
     ana.save()
     with time_machine.travel(CONSENTS_SIGNED, tick=False):
         for contact in (rosa, sam, kim, ana):
@@ -84,8 +96,10 @@ def test_milestone_day_reaches_each_person_at_nine_in_their_zone_once(
     ContactOptOut.objects.create(contact=kim, kind="milestone_day")  # an earlier email's link
 
     day_of = Notification.objects.filter(kind="milestone_day")
-    env = {"EMAIL_URL": f"smtp://127.0.0.1:{controller.port}",
-           "NOTIFICATIONS_INLINE_DISPATCH": "false"}  # fmt: skip
+    env = {
+        "EMAIL_URL": f"smtp://127.0.0.1:{controller.port}",
+        "NOTIFICATIONS_INLINE_DISPATCH": "false",
+    }
     with celery_worker(tmp_path, env=env) as worker:
         first = _tick(NEW_YORK_RUN)
         again = _tick(NEW_YORK_RUN)  # twice: nothing new
@@ -110,11 +124,13 @@ def test_milestone_day_reaches_each_person_at_nine_in_their_zone_once(
 
     assert in_new_york and in_los_angeles and redelivered, log[-3000:]
     assert re.match(r"planned=3 ", first) and re.match(r"planned=0 ", again), (first, again)
-    assert after_new_york == sorted([
-        (f"contact:{rosa.pk}", Channel.EMAIL, "rosa@example.org"),
-        (f"user:{person.pk}", Channel.EMAIL, person.email),
-        (f"user:{team_clinician.pk}", Channel.IN_APP, ""),
-    ])  # fmt: skip
+    assert after_new_york == sorted(
+        [
+            (f"contact:{rosa.pk}", Channel.EMAIL, "rosa@example.org"),
+            (f"user:{person.pk}", Channel.EMAIL, person.email),
+            (f"user:{team_clinician.pk}", Channel.IN_APP, ""),
+        ]
+    )
     assert mail_after_new_york == 2  # the patient and Rosa; the care team's rows are in the app
     assert re.match(r"planned=1 ", later) and re.match(r"planned=0 ", replanned)
     assert day_of.get(recipient_key=f"contact:{ana.pk}").address == "ana@example.org"

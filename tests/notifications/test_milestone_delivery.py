@@ -42,24 +42,48 @@ def test_heads_up_reaches_the_consented_supporter_by_smtp_once(
     patient.time_zone = "America/New_York"
     patient.recovery_start = MILESTONE_DAY - timedelta(days=30)
     patient.save()
-    told = contact_add(patient=patient, actor=person, name="Rosa", email="rosa@example.org",
-                       relationship=Relationship.PARENT)  # fmt: skip
-    untold = contact_add(patient=patient, actor=person, name="Lee", email="lee@example.org",
-                         relationship=Relationship.FRIEND)  # fmt: skip
+    told = contact_add(
+        patient=patient,
+        actor=person,
+        name="Rosa",
+        email="rosa@example.org",
+        relationship=Relationship.PARENT,
+    )
+    untold = contact_add(
+        patient=patient,
+        actor=person,
+        name="Lee",
+        email="lee@example.org",
+        relationship=Relationship.FRIEND,
+    )
     for contact in (told, untold):
         contact.status = ContactStatus.ACTIVE
         contact.save()
     with time_machine.travel(CONSENT_SIGNED, tick=False):
-        consent_grant(contact=told, actor=person, scopes=["milestones"], purpose="To celebrate",
-                      signed_name=patient.legal_name, signature_method="in_app",
-                      expires_on_event="discharge")  # fmt: skip
-        consent_grant(contact=untold, actor=person, scopes=["appointments"],
-                      purpose="Rides", signed_name=patient.legal_name,
-                      signature_method="in_app", expires_on_event="discharge")  # fmt: skip
+        consent_grant(
+            contact=told,
+            actor=person,
+            scopes=["milestones"],
+            purpose="To celebrate",
+            signed_name=patient.legal_name,
+            signature_method="in_app",
+            expires_on_event="discharge",
+        )
+        consent_grant(
+            contact=untold,
+            actor=person,
+            scopes=["appointments"],
+            purpose="Rides",
+            signed_name=patient.legal_name,
+            signature_method="in_app",
+            expires_on_event="discharge",
+        )
 
     heads_up = Notification.objects.filter(kind="milestone_heads_up")
-    env = {"EMAIL_URL": f"smtp://127.0.0.1:{controller.port}",
-           "NOTIFICATIONS_INLINE_DISPATCH": "false"}  # fmt: skip
+    env = {
+        "EMAIL_URL": f"smtp://127.0.0.1:{controller.port}",
+        "NOTIFICATIONS_INLINE_DISPATCH": "false",
+    }
     with celery_worker(tmp_path, env=env) as worker:
         _tick(DAY_BEFORE_RUN)
         early = heads_up.count()

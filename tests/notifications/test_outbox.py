@@ -20,9 +20,15 @@ pytestmark = pytest.mark.django_db
 
 
 def _message(**changes: object) -> Message:
-    data = {"kind": "heartbeat", "occurrence": "test:1", "channel": "email",
-            "recipient_key": "user:1", "address": "pat@example.org", "subject": "Hello",
-            "body": "Sign in to see more."} | changes  # fmt: skip
+    data = {
+        "kind": "heartbeat",
+        "occurrence": "test:1",
+        "channel": "email",
+        "recipient_key": "user:1",
+        "address": "pat@example.org",
+        "subject": "Hello",
+        "body": "Sign in to see more.",
+    } | changes
     return Message(**data)
 
 
@@ -118,13 +124,20 @@ def test_the_sweep_requeues_a_row_stranded_by_a_killed_worker(settings):
 
 
 def test_revocation_after_planning_cancels_with_a_reason(contact, person):
-    consent = consent_grant(contact=contact, actor=person, scopes=["milestones"],
-                            purpose="To support me", signed_name="Jordan Rivera",
-                            signature_method="in_app", expires_on_event="discharge")  # fmt: skip
+    consent = consent_grant(
+        contact=contact,
+        actor=person,
+        scopes=["milestones"],
+        purpose="To support me",
+        signed_name="Jordan Rivera",
+        signature_method="in_app",
+        expires_on_event="discharge",
+    )
     row = enqueue(
         _message(kind="milestone_day", occurrence="m:30d", recipient_key=f"contact:{contact.pk}"),
-        recipient_contact=contact, patient=contact.patient,
-    )  # fmt: skip
+        recipient_contact=contact,
+        patient=contact.patient,
+    )
     consent_revoke(consent=consent, actor=person)
 
     assert outbox.send_one(row.pk) == "skipped"
@@ -154,8 +167,9 @@ def test_quiet_hours_defer_and_never_drop(clinic):
 
 
 def test_every_email_has_a_text_and_an_html_part_in_the_recipients_language():
-    enqueue(_message(body="Hola <Ana>. Entra aquí: https://hub.example.org/support/1/",
-                     language="es"))  # fmt: skip
+    enqueue(
+        _message(body="Hola <Ana>. Entra aquí: https://hub.example.org/support/1/", language="es")
+    )
 
     outbox.dispatch_due()
 
@@ -171,8 +185,9 @@ def test_opting_out_after_planning_stops_the_message_with_a_reason(clinic):
     from tests.factories import UserFactory
 
     user = UserFactory()
-    row = enqueue(_message(kind="checkin_reminder", recipient_key=f"user:{user.pk}"),
-                  recipient_user=user)  # fmt: skip
+    row = enqueue(
+        _message(kind="checkin_reminder", recipient_key=f"user:{user.pk}"), recipient_user=user
+    )
     NotificationPreference.objects.create(user=user, unsubscribed_kinds=["checkin_reminder"])
 
     assert outbox.send_one(row.pk) == "skipped"

@@ -26,16 +26,26 @@ def contact(clinic) -> SupportContact:
     )
     patient = PatientFactory(clinic=clinic, time_zone="America/New_York")
     return SupportContact.objects.create(
-        patient=patient, name="Pat", relationship=Relationship.PARENT, email="pat@example.org",
-        status=ContactStatus.ACTIVE, user=supporter,
-    )  # fmt: skip
+        patient=patient,
+        name="Pat",
+        relationship=Relationship.PARENT,
+        email="pat@example.org",
+        status=ContactStatus.ACTIVE,
+        user=supporter,
+    )
 
 
 def planned(contact: SupportContact, *, urgent: bool, kind: str = "help_request") -> Notification:
     message = Message(
-        kind=kind, occurrence=f"test:{urgent}", channel="email", urgent=urgent,
-        recipient_key=f"contact:{contact.pk}", address=contact.email, subject="Hi", body="Hello",
-    )  # fmt: skip
+        kind=kind,
+        occurrence=f"test:{urgent}",
+        channel="email",
+        urgent=urgent,
+        recipient_key=f"contact:{contact.pk}",
+        address=contact.email,
+        subject="Hi",
+        body="Hello",
+    )
     return enqueue(message, due_at=NIGHT, patient=contact.patient, recipient_contact=contact)
 
 
@@ -94,10 +104,16 @@ def supporters_with_accounts(clinic, count: int, *, quiet: bool) -> list[Support
             NotificationPreference.objects.create(
                 user=user, quiet_hours_start=time(22), quiet_hours_end=time(7)
             )
-        contacts.append(SupportContact.objects.create(
-            patient=patient, name=f"Supporter {number}", relationship=Relationship.FRIEND,
-            email=f"s{number}-{user.pk}@example.org", status=ContactStatus.ACTIVE, user=user,
-        ))  # fmt: skip
+        contacts.append(
+            SupportContact.objects.create(
+                patient=patient,
+                name=f"Supporter {number}",
+                relationship=Relationship.FRIEND,
+                email=f"s{number}-{user.pk}@example.org",
+                status=ContactStatus.ACTIVE,
+                user=user,
+            )
+        )
     return contacts
 
 

@@ -38,14 +38,21 @@ def counts(output: str) -> tuple[int, int]:
 
 def grant(contact, person, scopes):
     with time_machine.travel(SIGNED_AT, tick=False):
-        return consent_grant(contact=contact, actor=person, scopes=scopes, purpose="To support me",
-                             signed_name="Jordan Rivera", signature_method="in_app",
-                             expires_on_event="discharge")  # fmt: skip
+        return consent_grant(
+            contact=contact,
+            actor=person,
+            scopes=scopes,
+            purpose="To support me",
+            signed_name="Jordan Rivera",
+            signature_method="in_app",
+            expires_on_event="discharge",
+        )
 
 
 def add_contact(patient, actor, name, *, email="", phone="", status=ContactStatus.ACTIVE, **extra):
-    contact = contact_add(patient=patient, actor=actor, name=name,
-                          relationship=Relationship.FRIEND, email=email)  # fmt: skip
+    contact = contact_add(
+        patient=patient, actor=actor, name=name, relationship=Relationship.FRIEND, email=email
+    )
     contact.status = status
     contact.phone = phone
     for key, value in extra.items():
@@ -209,8 +216,9 @@ def test_checkin_reminder_at_seven_pm_local_across_dst(patient, person, local_da
 
 
 def test_checkin_reminder_skipped_when_already_checked_in(patient):
-    CheckIn.objects.create(patient=patient, local_date=date(2026, 3, 8), mood=6, craving=2,
-                           stress=3)  # fmt: skip
+    CheckIn.objects.create(
+        patient=patient, local_date=date(2026, 3, 8), mood=6, craving=2, stress=3
+    )
 
     planned, skipped = counts(tick("2026-03-08T23:00:00Z"))
 
@@ -258,13 +266,15 @@ def test_queries_do_not_grow_with_patients_who_are_due_or_not(patient, clinic):
     PatientFactory.create_batch(20, clinic=clinic, time_zone="Asia/Tokyo")
     assert queries_of_a_fresh_tick() == few_not_due  # not due in Tokyo: no query per person
 
-    PatientFactory.create_batch(2, clinic=clinic, time_zone="America/New_York",
-                                email="p@example.org")  # fmt: skip
+    PatientFactory.create_batch(
+        2, clinic=clinic, time_zone="America/New_York", email="p@example.org"
+    )
     few_due = queries_of_a_fresh_tick()
     assert Notification.objects.filter(kind="checkin_reminder").count() == 3
     few_again = queries_of_a_second_tick()
-    PatientFactory.create_batch(20, clinic=clinic, time_zone="America/New_York",
-                                email="p@example.org")  # fmt: skip
+    PatientFactory.create_batch(
+        20, clinic=clinic, time_zone="America/New_York", email="p@example.org"
+    )
     assert queries_of_a_fresh_tick() == few_due  # 23 reminders, written in one insert
     assert Notification.objects.filter(kind="checkin_reminder").count() == 23
     assert queries_of_a_second_tick() == few_again  # nothing new to write, for 3 or 23
@@ -277,8 +287,9 @@ def test_missed_checkins_raise_one_alert_per_streak(patient, clinic, person):
     clinic.missed_checkin_days = 2
     clinic.save()
     Patient.objects.filter(pk=patient.pk).update(created_at=utc("2026-02-01T12:00:00Z"))
-    CheckIn.objects.create(patient=patient, local_date=date(2026, 3, 1), mood=6, craving=2,
-                           stress=3)  # fmt: skip
+    CheckIn.objects.create(
+        patient=patient, local_date=date(2026, 3, 1), mood=6, craving=2, stress=3
+    )
 
     tick("2026-03-04T13:00:00Z")  # 8:00 in New York: not yet
     assert not Alert.objects.exists()
@@ -292,8 +303,9 @@ def test_missed_checkins_raise_one_alert_per_streak(patient, clinic, person):
     assert note.recipient_user_id == person.pk and note.channel == "in_app"
     assert note.occurrence == f"missed:{patient.pk}:2026-03-01"
 
-    CheckIn.objects.create(patient=patient, local_date=date(2026, 3, 5), mood=6, craving=2,
-                           stress=3)  # fmt: skip
+    CheckIn.objects.create(
+        patient=patient, local_date=date(2026, 3, 5), mood=6, craving=2, stress=3
+    )
     tick("2026-03-06T15:00:00Z")  # only one day missed since
     assert Alert.objects.count() == 1
     tick("2026-03-08T15:00:00Z")  # the 6th and 7th missed: a new streak
@@ -303,17 +315,23 @@ def test_missed_checkins_raise_one_alert_per_streak(patient, clinic, person):
 def _quiet_people(clinic, count: int, clinician) -> list[Patient]:
     from patients.models import CareTeamMember, TeamRole
 
-    people = PatientFactory.create_batch(count, clinic=clinic, time_zone="America/New_York",
-                                         email="someone@example.org")  # fmt: skip
+    people = PatientFactory.create_batch(
+        count, clinic=clinic, time_zone="America/New_York", email="someone@example.org"
+    )
     Patient.objects.filter(pk__in=[p.pk for p in people]).update(
         created_at=utc("2026-02-01T12:00:00Z")
     )
     for person_ in people:
-        CareTeamMember.objects.create(patient=person_, clinician=clinician, is_primary=True,
-                                      team_role=TeamRole.PRIMARY_COUNSELOR,
-                                      started_on=date(2026, 1, 1))  # fmt: skip
-        CheckIn.objects.create(patient=person_, local_date=date(2026, 3, 1), mood=5, craving=2,
-                               stress=3)  # fmt: skip
+        CareTeamMember.objects.create(
+            patient=person_,
+            clinician=clinician,
+            is_primary=True,
+            team_role=TeamRole.PRIMARY_COUNSELOR,
+            started_on=date(2026, 1, 1),
+        )
+        CheckIn.objects.create(
+            patient=person_, local_date=date(2026, 3, 1), mood=5, craving=2, stress=3
+        )
     return people
 
 
@@ -357,8 +375,7 @@ def test_a_streak_taken_by_a_concurrent_run_leaves_the_others_to_this_one(
     clinic.missed_checkin_days = 2
     clinic.save()
     first, *_others = _quiet_people(clinic, 3, team_clinician)
-    Ladder.objects.create(patient=first, streak="2026-03-01",
-                          opened_at=utc("2026-03-04T14:59:00Z"))  # fmt: skip
+    Ladder.objects.create(patient=first, streak="2026-03-01", opened_at=utc("2026-03-04T14:59:00Z"))
     monkeypatch.setattr(ladder, "ladders_opened", lambda streaks: set())  # the stale read
 
     tick("2026-03-04T15:00:00Z")
@@ -387,9 +404,12 @@ def test_appointment_reminders_24h_and_1h_before_to_every_attendee(
     sam.save()
     unconsented = add_contact(patient, team_clinician, "Nia No", email="nia@example.org")
     appointment = Appointment.objects.create(
-        clinic=patient.clinic, patient=patient, kind=AppointmentKind.FAMILY,
-        starts_at=utc("2026-03-10T15:00:00Z"), ends_at=utc("2026-03-10T16:00:00Z"),
-    )  # fmt: skip
+        clinic=patient.clinic,
+        patient=patient,
+        kind=AppointmentKind.FAMILY,
+        starts_at=utc("2026-03-10T15:00:00Z"),
+        ends_at=utc("2026-03-10T16:00:00Z"),
+    )
     appointment.staff_attendees.add(team_clinician)
     appointment.network_attendees.add(sam, unconsented, network["pat"])
 
@@ -418,10 +438,13 @@ def test_appointment_reminders_24h_and_1h_before_to_every_attendee(
 
 def test_cancelled_appointments_are_not_reminded(patient):
     Appointment.objects.create(
-        clinic=patient.clinic, patient=patient, kind=AppointmentKind.INDIVIDUAL,
-        starts_at=utc("2026-03-10T15:00:00Z"), ends_at=utc("2026-03-10T16:00:00Z"),
+        clinic=patient.clinic,
+        patient=patient,
+        kind=AppointmentKind.INDIVIDUAL,
+        starts_at=utc("2026-03-10T15:00:00Z"),
+        ends_at=utc("2026-03-10T16:00:00Z"),
         status="cancelled",
-    )  # fmt: skip
+    )
 
     tick("2026-03-09T15:00:00Z")
 
@@ -438,9 +461,13 @@ def test_help_task_reminder_the_day_before_at_nine_in_the_supporters_zone(
     supporter.save()
     grant(contact, person, ["help_tasks"])
     task = HelpTask.objects.create(
-        patient=patient, kind=HelpKind.RIDE, title="Ride to the methadone clinic",
-        due_on=date(2026, 3, 12), status=HelpStatus.CLAIMED, claimed_by=contact,
-    )  # fmt: skip
+        patient=patient,
+        kind=HelpKind.RIDE,
+        title="Ride to the methadone clinic",
+        due_on=date(2026, 3, 12),
+        status=HelpStatus.CLAIMED,
+        claimed_by=contact,
+    )
 
     tick("2026-03-11T15:00:00Z")
     assert not rows("help_task_due")
@@ -455,9 +482,13 @@ def test_help_task_reminder_the_day_before_at_nine_in_the_supporters_zone(
 def test_help_task_reminder_needs_the_help_tasks_scope(patient, person, contact):
     grant(contact, person, ["milestones"])
     HelpTask.objects.create(
-        patient=patient, kind=HelpKind.MEAL, title="Dinner", due_on=date(2026, 3, 12),
-        status=HelpStatus.CLAIMED, claimed_by=contact,
-    )  # fmt: skip
+        patient=patient,
+        kind=HelpKind.MEAL,
+        title="Dinner",
+        due_on=date(2026, 3, 12),
+        status=HelpStatus.CLAIMED,
+        claimed_by=contact,
+    )
 
     _planned, skipped = counts(tick("2026-03-11T09:00:00Z"))  # 9:00 in the supporter's UTC
 
@@ -508,10 +539,22 @@ def test_reach_out_reminder_on_the_supporters_own_cadence(patient, person, team_
     from datetime import time as clock
 
     # Sundays at 19:00 New York time (EST in December: 00:00 UTC on Monday).
-    keen = add_contact(patient, team_clinician, "Keen", email="keen@example.org",
-                       reach_out_weekday=6, reach_out_time=clock(19, 0))  # fmt: skip
-    silent = add_contact(patient, team_clinician, "Silent", email="silent@example.org",
-                         reach_out_weekday=6, reach_out_time=clock(19, 0))  # fmt: skip
+    keen = add_contact(
+        patient,
+        team_clinician,
+        "Keen",
+        email="keen@example.org",
+        reach_out_weekday=6,
+        reach_out_time=clock(19, 0),
+    )
+    silent = add_contact(
+        patient,
+        team_clinician,
+        "Silent",
+        email="silent@example.org",
+        reach_out_weekday=6,
+        reach_out_time=clock(19, 0),
+    )
     grant(keen, person, ["milestones"])  # any consent in force; Silent has none
 
     tick("2026-12-06T00:00:00Z")  # Saturday 19:00 local: not the day
@@ -534,8 +577,20 @@ def test_supporter_subjects_and_texts_never_name_the_clinic_or_treatment(clinic)
         tick(at.isoformat())
     supporter_rows = Notification.objects.filter(recipient_contact__isnull=False)
     assert supporter_rows.exists()
-    forbidden = ["Demo Recovery Clinic", "clinic", "Clinic", "PHQ", "GAD", "relapse", "alcohol",
-                 "opioid", "treatment", "therapy", "counsel", "diagnos"]  # fmt: skip
+    forbidden = [
+        "Demo Recovery Clinic",
+        "clinic",
+        "Clinic",
+        "PHQ",
+        "GAD",
+        "relapse",
+        "alcohol",
+        "opioid",
+        "treatment",
+        "therapy",
+        "counsel",
+        "diagnos",
+    ]
     for row in supporter_rows:
         visible = row.subject + (" " + row.body if row.channel == "sms" else "")
         for word in forbidden:
@@ -560,8 +615,9 @@ def test_a_ten_year_anniversary_is_found(patient, person):
 
     tick("2026-07-04T13:30:00Z")  # 9:00 EDT is 13:00 UTC
 
-    assert [r.occurrence for r in rows("milestone_day") if r.recipient_key == f"user:{person.pk}"
-            ] == [f"milestone:{patient.pk}:10y:2026-07-04"]  # fmt: skip
+    assert [
+        r.occurrence for r in rows("milestone_day") if r.recipient_key == f"user:{person.pk}"
+    ] == [f"milestone:{patient.pk}:10y:2026-07-04"]
 
 
 def test_a_supporter_in_tokyo_is_reminded_at_their_time_across_midnight(

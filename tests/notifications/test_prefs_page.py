@@ -42,10 +42,12 @@ def test_page_shows_defaults_and_saves(client, clinic):
     response = client.post(
         URL,
         _post(
-            channels_checkin_reminder=["sms"], quiet_hours_start="22:00", quiet_hours_end="07:00",
+            channels_checkin_reminder=["sms"],
+            quiet_hours_start="22:00",
+            quiet_hours_end="07:00",
             unsubscribed_kinds=["milestone_day"],
         ),
-    )  # fmt: skip
+    )
 
     assert response.status_code == 302
     preference = NotificationPreference.objects.get(user=me)
@@ -102,8 +104,9 @@ def test_a_supporter_sets_their_own_time_zone_and_quiet_hours_follow_it(client, 
     client.force_login(me)
     assert client.get(URL).context["form"]["time_zone"].value() == "America/New_York"
 
-    response = client.post(URL, _post(time_zone="Asia/Tokyo", quiet_hours_start="22:00",
-                                      quiet_hours_end="07:00"))  # fmt: skip
+    response = client.post(
+        URL, _post(time_zone="Asia/Tokyo", quiet_hours_start="22:00", quiet_hours_end="07:00")
+    )
 
     assert response.status_code == 302
     me.refresh_from_db()
@@ -127,8 +130,11 @@ def test_a_person_in_recovery_moves_and_their_reminders_move_with_them(client, c
     record.refresh_from_db()
     assert record.time_zone == "America/Denver"
     event = AuditEvent.objects.get(patient=record, action="update")
-    assert event.details == {"field": "time_zone", "from": "America/New_York",
-                             "to": "America/Denver"}  # fmt: skip
+    assert event.details == {
+        "field": "time_zone",
+        "from": "America/New_York",
+        "to": "America/Denver",
+    }
 
 
 def test_a_blank_or_unknown_time_zone_changes_nothing(client, clinic):

@@ -15,9 +15,15 @@ pytestmark = pytest.mark.django_db
 
 
 def _row(**fields: object) -> Notification:
-    data = {"kind": "milestone_day", "occurrence": "o:1", "channel": "email",
-            "recipient_key": "x:1", "address": "x@example.org", "body": "Hi",
-            "due_at": timezone.now()} | fields  # fmt: skip
+    data = {
+        "kind": "milestone_day",
+        "occurrence": "o:1",
+        "channel": "email",
+        "recipient_key": "x:1",
+        "address": "x@example.org",
+        "body": "Hi",
+        "due_at": timezone.now(),
+    } | fields
     return Notification.objects.create(**data)
 
 
@@ -56,16 +62,22 @@ def test_post_unsubscribes_the_user_from_the_kind(person):
 def test_rfc8058_one_click_post(person):
     row = _row(recipient_user=person)
     response = Client(enforce_csrf_checks=True).post(
-        _url(row), data="List-Unsubscribe=One-Click",
+        _url(row),
+        data="List-Unsubscribe=One-Click",
         content_type="application/x-www-form-urlencoded",
-    )  # fmt: skip
+    )
     assert response.status_code == 200
     assert not wants(person, "milestone_day", "in_app")
 
 
 def test_a_contact_without_an_account_is_opted_out(patient, team_clinician):
-    contact = contact_add(patient=patient, actor=team_clinician, name="Sam Lee",
-                          relationship=Relationship.FRIEND, email="sam@example.org")  # fmt: skip
+    contact = contact_add(
+        patient=patient,
+        actor=team_clinician,
+        name="Sam Lee",
+        relationship=Relationship.FRIEND,
+        email="sam@example.org",
+    )
     assert contact.user_id is None
     row = _row(recipient_contact=contact, kind="milestone_heads_up", address="sam@example.org")
     response = Client().post(_url(row))

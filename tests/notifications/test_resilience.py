@@ -24,10 +24,19 @@ def test_two_planners_at_once_plan_each_message_once(settings):
         barrier.wait()
         try:
             with transaction.atomic():
-                results.append(enqueue(Message(
-                    kind="heartbeat", occurrence="race", channel="in_app",
-                    recipient_key="user:1", address="", body="Hello",
-                ), due_at=datetime(2030, 1, 1, tzinfo=UTC)))  # fmt: skip
+                results.append(
+                    enqueue(
+                        Message(
+                            kind="heartbeat",
+                            occurrence="race",
+                            channel="in_app",
+                            recipient_key="user:1",
+                            address="",
+                            body="Hello",
+                        ),
+                        due_at=datetime(2030, 1, 1, tzinfo=UTC),
+                    )
+                )
         finally:
             connection.close()
 
@@ -49,10 +58,17 @@ def test_a_broker_that_is_down_loses_nothing(settings):
     app.conf.broker_url = "redis://127.0.0.1:1/0"
     try:
         with transaction.atomic():
-            row = enqueue(Message(
-                kind="heartbeat", occurrence="outage", channel="email", recipient_key="user:2",
-                address="pat@example.org", subject="Hello", body="Sign in to see more.",
-            ))  # fmt: skip
+            row = enqueue(
+                Message(
+                    kind="heartbeat",
+                    occurrence="outage",
+                    channel="email",
+                    recipient_key="user:2",
+                    address="pat@example.org",
+                    subject="Hello",
+                    body="Sign in to see more.",
+                )
+            )
         assert Notification.objects.get(pk=row.pk).status == Status.PENDING  # waits, not lost
         sweep()  # still down: the sweep cannot queue it either, and nothing breaks
     finally:

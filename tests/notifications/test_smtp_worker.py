@@ -42,15 +42,23 @@ def smtp_sink():
 def test_a_worker_delivers_to_a_real_smtp_server(tmp_path, settings, smtp_sink):
     controller, inbox = smtp_sink
     settings.NOTIFICATIONS_INLINE_DISPATCH = False
-    env = {"EMAIL_URL": f"smtp://127.0.0.1:{controller.port}",
-           "NOTIFICATIONS_INLINE_DISPATCH": "false"}  # fmt: skip
+    env = {
+        "EMAIL_URL": f"smtp://127.0.0.1:{controller.port}",
+        "NOTIFICATIONS_INLINE_DISPATCH": "false",
+    }
     with celery_worker(tmp_path, env=env) as worker:
         with transaction.atomic():
-            row = enqueue(Message(
-                kind="heartbeat", occurrence="smtp-test", channel="email",
-                recipient_key="user:smtp", address="pat@example.org",
-                subject="A milestone to celebrate soon", body="Sign in to see more.",
-            ))  # fmt: skip
+            row = enqueue(
+                Message(
+                    kind="heartbeat",
+                    occurrence="smtp-test",
+                    channel="email",
+                    recipient_key="user:smtp",
+                    address="pat@example.org",
+                    subject="A milestone to celebrate soon",
+                    body="Sign in to see more.",
+                )
+            )
         delivered = wait_for(
             lambda: Notification.objects.filter(pk=row.pk, status=Status.SENT).exists(), worker
         )

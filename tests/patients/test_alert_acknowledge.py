@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.dates import moment
+from core.dates import moment
 from patients.models import Alert, AlertKind, AlertSeverity
 from patients.services import alert_acknowledge, alert_raise
 
@@ -20,8 +20,13 @@ NOW = "2026-03-10 15:04Z"
 
 
 def _alert(patient, source: str = "checkin:1", severity: str = AlertSeverity.HIGH) -> Alert:
-    return alert_raise(patient=patient, kind=AlertKind.HIGH_CRAVING, message="Craving 9 of 10.",
-                       source=source, severity=severity)  # fmt: skip
+    return alert_raise(
+        patient=patient,
+        kind=AlertKind.HIGH_CRAVING,
+        message="Craving 9 of 10.",
+        source=source,
+        severity=severity,
+    )
 
 
 def _when(user, value) -> str:
@@ -31,8 +36,9 @@ def _when(user, value) -> str:
 
 
 def _oob(html: str, element_id: str) -> str:
-    match = re.search(rf'<(\w+) id="{element_id}"[^>]*hx-swap-oob="true"[^>]*>(.*?)</\1>\s*$',
-                      html, re.S | re.M)  # fmt: skip
+    match = re.search(
+        rf'<(\w+) id="{element_id}"[^>]*hx-swap-oob="true"[^>]*>(.*?)</\1>\s*$', html, re.S | re.M
+    )
     assert match, f"no out-of-band #{element_id}"
     return match.group(2)
 
@@ -135,8 +141,9 @@ def test_acknowledging_twice_says_so_in_the_card(client, patient, team_clinician
     from patients.services import care_team_add
 
     alert = _alert(patient)
-    care_team_add(patient=patient, clinician=colleague, team_role=TeamRole.PRESCRIBER,
-                  actor=team_clinician)  # fmt: skip
+    care_team_add(
+        patient=patient, clinician=colleague, team_role=TeamRole.PRESCRIBER, actor=team_clinician
+    )
     alert_acknowledge(alert=alert, actor=colleague)  # a colleague was quicker
     client.force_login(team_clinician)
 

@@ -317,9 +317,13 @@ def test_milestones_show_reached_and_next_years_ones_with_custom_ones(clinician,
     assert list(computed) == ["1d", "7d", "30d", "60d", "90d", "180d", "1y"]
     assert [key for key, row in computed.items() if row["reached"]] == ["1d", "7d", "30d"]
     assert computed["60d"] == {
-        "key": "60d", "label": "60 days", "date": "2026-03-25", "days": 60, "years": 0,
+        "key": "60d",
+        "label": "60 days",
+        "date": "2026-03-25",
+        "days": 60,
+        "years": 0,
         "reached": False,
-    }  # fmt: skip
+    }
     assert computed["1y"]["date"] == "2027-01-24"
     assert [row["id"] for row in body["custom"]] == [custom.pk]
 
@@ -417,8 +421,9 @@ def test_reading_chart_sections_over_the_api_is_audited(suffix, clinic):
 
     clinician = member(Role.CLINICIAN, clinic)
     patient = PatientFactory(clinic=clinic)
-    care_team_add(patient=patient, clinician=clinician, team_role=TeamRole.PRESCRIBER,
-                  actor=clinician)  # fmt: skip
+    care_team_add(
+        patient=patient, clinician=clinician, team_role=TeamRole.PRESCRIBER, actor=clinician
+    )
     api = APIClient()
     api.force_authenticate(clinician)
 

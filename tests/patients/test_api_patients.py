@@ -97,9 +97,11 @@ def test_clinician_lists_only_current_care_team_and_emergency_patients(
     elsewhere = on_team(clinician, other_clinic)  # same user id, another clinic's record
     emergency = PatientFactory(clinic=clinic)
     EmergencyAccess.objects.create(
-        patient=emergency, user=clinician, reason="Crisis call at night",
+        patient=emergency,
+        user=clinician,
+        reason="Crisis call at night",
         expires_at=timezone.now() + timedelta(hours=1),
-    )  # fmt: skip
+    )
 
     response = as_user(clinician).get(PATIENTS)
 
@@ -377,9 +379,11 @@ def test_retrieve_answers_the_care_team_and_admins_and_404s_everyone_else(
 
 def test_emergency_access_opens_the_chart_until_it_expires(colleague, patient):
     grant = EmergencyAccess.objects.create(
-        patient=patient, user=colleague, reason="On call, crisis line",
+        patient=patient,
+        user=colleague,
+        reason="On call, crisis line",
         expires_at=timezone.now() + timedelta(hours=1),
-    )  # fmt: skip
+    )
 
     assert as_user(colleague).get(detail(patient)).status_code == 200
     assert (

@@ -33,8 +33,12 @@ def test_scheduling_uses_the_patients_time_zone(client, clinic, team_clinician):
     from patients.models import TeamRole
     from patients.services import care_team_add
 
-    care_team_add(patient=patient, clinician=team_clinician, team_role=TeamRole.CASE_MANAGER,
-                  actor=team_clinician)  # fmt: skip
+    care_team_add(
+        patient=patient,
+        clinician=team_clinician,
+        team_role=TeamRole.CASE_MANAGER,
+        actor=team_clinician,
+    )
     client.force_login(team_clinician)
 
     response = client.post(
@@ -137,8 +141,13 @@ def test_an_empty_note_is_refused(client, patient, team_clinician):
 
 
 def _alert(patient, source: str = "checkin:1") -> Alert:
-    return alert_raise(patient=patient, kind=AlertKind.HIGH_CRAVING, message="Craving 9 of 10.",
-                       source=source, severity=AlertSeverity.HIGH)  # fmt: skip
+    return alert_raise(
+        patient=patient,
+        kind=AlertKind.HIGH_CRAVING,
+        message="Craving 9 of 10.",
+        source=source,
+        severity=AlertSeverity.HIGH,
+    )
 
 
 def test_an_event_raises_its_alert_once_to_the_primary_clinician(patient, team_clinician):
@@ -211,13 +220,19 @@ def test_journey_is_one_timeline_newest_first(client, patient, team_clinician):
     from coping.models import CheckIn
 
     today = patient.local_today()
-    CheckIn.objects.create(patient=patient, local_date=today - timedelta(days=3), mood=6,
-                           craving=2, stress=3)  # fmt: skip
+    CheckIn.objects.create(
+        patient=patient, local_date=today - timedelta(days=3), mood=6, craving=2, stress=3
+    )
     start = datetime.combine(today - timedelta(days=1), datetime.min.time()).replace(
         hour=10, tzinfo=ZoneInfo(patient.time_zone)
     )
-    Appointment.objects.create(clinic=patient.clinic, patient=patient, kind="group",
-                               starts_at=start, ends_at=start + timedelta(hours=1))  # fmt: skip
+    Appointment.objects.create(
+        clinic=patient.clinic,
+        patient=patient,
+        kind="group",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+    )
     client.force_login(team_clinician)
 
     page = client.get(reverse("patients:journey", args=[patient.pk])).content.decode()
@@ -232,11 +247,14 @@ def test_an_appointment_stays_editable_after_an_attendee_leaves_the_team(
     from patients.services import care_team_add, care_team_end
 
     prescriber = member(Role.CLINICIAN, clinic)
-    seat = care_team_add(patient=patient, clinician=prescriber, team_role=TeamRole.PRESCRIBER,
-                         actor=team_clinician)  # fmt: skip
+    seat = care_team_add(
+        patient=patient, clinician=prescriber, team_role=TeamRole.PRESCRIBER, actor=team_clinician
+    )
     client.force_login(team_clinician)
-    client.post(reverse("patients:appointment_new", args=[patient.pk]),
-                _appointment(patient, staff_attendees=[prescriber.pk]))  # fmt: skip
+    client.post(
+        reverse("patients:appointment_new", args=[patient.pk]),
+        _appointment(patient, staff_attendees=[prescriber.pk]),
+    )
     care_team_end(member=seat, actor=team_clinician)
 
     response = client.post(
@@ -256,7 +274,8 @@ def test_a_care_team_seat_cannot_end_in_the_future(patient, team_clinician):
 
     seat = patient.care_team.get()
     with pytest.raises(ValidationError):
-        care_team_end(member=seat, actor=team_clinician,
-                      ended_on=timezone.localdate() + timedelta(days=3))  # fmt: skip
+        care_team_end(
+            member=seat, actor=team_clinician, ended_on=timezone.localdate() + timedelta(days=3)
+        )
     seat.refresh_from_db()
     assert seat.ended_on is None

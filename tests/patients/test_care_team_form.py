@@ -35,8 +35,13 @@ def test_primary_is_asked_once_and_not_offered_when_the_team_has_one(
 
     roles = _options(page, "team_role")
     assert "Primary counselor" not in roles  # Chris Alvarez is the primary already
-    assert roles == ["Choose a role", "Prescriber", "Social worker", "Peer recovery specialist",
-                     "Case manager"]  # fmt: skip
+    assert roles == [
+        "Choose a role",
+        "Prescriber",
+        "Social worker",
+        "Peer recovery specialist",
+        "Case manager",
+    ]
     assert 'name="is_primary"' not in page and "Primary clinician" not in page
     assert "Chris Alvarez is the primary" in page
     # Clinic clinicians not on the team: not Chris (on it), not the admin, not another clinic's.
@@ -92,8 +97,9 @@ def test_when_every_clinician_is_on_the_team_there_is_no_empty_picker(
 def test_someone_who_left_the_team_can_be_added_again(client, patient, team_clinician, colleague):
     from patients.services import care_team_add
 
-    seat = care_team_add(patient=patient, clinician=colleague, team_role=TeamRole.PRESCRIBER,
-                         actor=team_clinician)  # fmt: skip
+    seat = care_team_add(
+        patient=patient, clinician=colleague, team_role=TeamRole.PRESCRIBER, actor=team_clinician
+    )
     client.force_login(team_clinician)
     assert '<select name="clinician"' not in _page(client, patient)
 

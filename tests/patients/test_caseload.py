@@ -55,8 +55,14 @@ def test_search_filter_and_sort(client, clinic):
     outpatient = ProgramFactory(clinic=clinic, name="Outpatient")
     residential = ProgramFactory(clinic=clinic, name="Residential")
     ada = _mine(me, clinic=clinic, legal_name="Ada Brooks", mrn="A-1", program=outpatient)
-    ben = _mine(me, clinic=clinic, legal_name="Ben Okafor", mrn="B-2", program=residential,
-                status=PatientStatus.INTAKE)  # fmt: skip
+    ben = _mine(
+        me,
+        clinic=clinic,
+        legal_name="Ben Okafor",
+        mrn="B-2",
+        program=residential,
+        status=PatientStatus.INTAKE,
+    )
     Alert.objects.create(clinic=clinic, patient=ben, kind=AlertKind.OTHER, message="x")
     client.force_login(me)
 
@@ -92,14 +98,26 @@ def test_needs_attention_strip(client, clinic):
     quiet = _mine(me, clinic=clinic, legal_name="Quiet Person", time_zone="UTC")
     quiet.created_at = timezone.now() - timedelta(days=10)
     quiet.save()
-    CheckIn.objects.create(patient=quiet, local_date=today - timedelta(days=3), mood=5,
-                           craving=3, stress=4)  # fmt: skip
-    steady = _mine(me, clinic=clinic, legal_name="Steady Person", time_zone="UTC",
-                   recovery_start=today - timedelta(days=28))  # fmt: skip
-    CheckIn.objects.create(patient=steady, local_date=today - timedelta(days=1), mood=7,
-                           craving=1, stress=2)  # fmt: skip
-    Alert.objects.create(clinic=clinic, patient=steady, kind=AlertKind.SELF_HARM,
-                         severity=AlertSeverity.HIGH, message="PHQ-9 item 9")  # fmt: skip
+    CheckIn.objects.create(
+        patient=quiet, local_date=today - timedelta(days=3), mood=5, craving=3, stress=4
+    )
+    steady = _mine(
+        me,
+        clinic=clinic,
+        legal_name="Steady Person",
+        time_zone="UTC",
+        recovery_start=today - timedelta(days=28),
+    )
+    CheckIn.objects.create(
+        patient=steady, local_date=today - timedelta(days=1), mood=7, craving=1, stress=2
+    )
+    Alert.objects.create(
+        clinic=clinic,
+        patient=steady,
+        kind=AlertKind.SELF_HARM,
+        severity=AlertSeverity.HIGH,
+        message="PHQ-9 item 9",
+    )
     client.force_login(me)
 
     strip = client.get(reverse("patients:caseload")).context["attention"]
@@ -113,29 +131,42 @@ def _big_caseload(clinic, clinician, size: int) -> None:
     program = ProgramFactory(clinic=clinic)
     today = timezone.localdate()
     patients = Patient.objects.bulk_create(
-        Patient(clinic=clinic, mrn=f"Q-{n:04d}", legal_name=f"Person {n:04d}",
-                date_of_birth=today - timedelta(days=12000), program=program,
-                status=PatientStatus.ACTIVE, recovery_start=today - timedelta(days=n + 1))
+        Patient(
+            clinic=clinic,
+            mrn=f"Q-{n:04d}",
+            legal_name=f"Person {n:04d}",
+            date_of_birth=today - timedelta(days=12000),
+            program=program,
+            status=PatientStatus.ACTIVE,
+            recovery_start=today - timedelta(days=n + 1),
+        )
         for n in range(size)
-    )  # fmt: skip
+    )
     CareTeamMember.objects.bulk_create(
-        CareTeamMember(patient=p, clinician=clinician, team_role=TeamRole.PRIMARY_COUNSELOR,
-                       is_primary=True)
+        CareTeamMember(
+            patient=p, clinician=clinician, team_role=TeamRole.PRIMARY_COUNSELOR, is_primary=True
+        )
         for p in patients
-    )  # fmt: skip
+    )
     CheckIn.objects.bulk_create(
         CheckIn(patient=p, local_date=today - timedelta(days=d), mood=5, craving=3, stress=4)
-        for p in patients for d in range(1, 4)
-    )  # fmt: skip
+        for p in patients
+        for d in range(1, 4)
+    )
     Alert.objects.bulk_create(
         Alert(clinic=clinic, patient=p, kind=AlertKind.OTHER, message="x") for p in patients
     )
     starts = timezone.now() + timedelta(days=2)
     Appointment.objects.bulk_create(
-        Appointment(clinic=clinic, patient=p, kind="individual", starts_at=starts,
-                    ends_at=starts + timedelta(hours=1))
+        Appointment(
+            clinic=clinic,
+            patient=p,
+            kind="individual",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1),
+        )
         for p in patients
-    )  # fmt: skip
+    )
     ClinicalNote.objects.bulk_create(
         ClinicalNote(patient=p, author=clinician, body="note") for p in patients
     )
@@ -169,10 +200,9 @@ def test_chart_query_count_does_not_grow(client, clinic, django_assert_max_num_q
     # A long history for the one patient: the journey grows in rows, never in queries.
     today = timezone.localdate()
     CheckIn.objects.bulk_create(
-        CheckIn(patient=patient, local_date=today - timedelta(days=d), mood=5, craving=3,
-                stress=4)
+        CheckIn(patient=patient, local_date=today - timedelta(days=d), mood=5, craving=3, stress=4)
         for d in range(4, size + 4)
-    )  # fmt: skip
+    )
     client.force_login(me)
 
     # session, user, memberships, patient, access checks, audit insert, header counts, and

@@ -133,10 +133,16 @@ def test_edit_keeps_what_was_saved_when_input_is_bad(client, patient, team_clini
     client.force_login(team_clinician)
     url = reverse("patients:edit", args=[patient.pk])
     data = {
-        "legal_name": "Jordan A. Rivera", "preferred_name": "", "pronouns": "they/them",
-        "mrn": patient.mrn, "date_of_birth": "1990-05-17", "time_zone": "Europe/Madrid",
-        "preferred_language": "en", "phone": "", "email": "",
-    }  # fmt: skip
+        "legal_name": "Jordan A. Rivera",
+        "preferred_name": "",
+        "pronouns": "they/them",
+        "mrn": patient.mrn,
+        "date_of_birth": "1990-05-17",
+        "time_zone": "Europe/Madrid",
+        "preferred_language": "en",
+        "phone": "",
+        "email": "",
+    }
 
     bad = client.post(url, {**data, "date_of_birth": "2999-01-01"})
     good = client.post(url, data)

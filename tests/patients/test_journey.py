@@ -26,9 +26,13 @@ def _checkin(patient, day: date, mood: int = 5) -> CheckIn:
 
 def _appointment(patient, starts_at: datetime, title: str) -> Appointment:
     return Appointment.objects.create(
-        clinic=patient.clinic, patient=patient, kind="individual", title=title,
-        starts_at=starts_at, ends_at=starts_at + timedelta(hours=1),
-    )  # fmt: skip
+        clinic=patient.clinic,
+        patient=patient,
+        kind="individual",
+        title=title,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=1),
+    )
 
 
 def _journey(client, patient, **query: object):
@@ -80,8 +84,12 @@ def test_earlier_and_later_links_move_a_page_and_keep_the_kinds(client, patient,
     _checkin(patient, date(2026, 3, 1))
     _checkin(patient, date(2026, 1, 20), mood=3)
     _checkin(patient, date(2025, 12, 1), mood=2)
-    Setback.objects.create(patient=patient, occurred_on=date(2026, 1, 21), kind="lapse",
-                           what_happened="A hard weekend.")  # fmt: skip
+    Setback.objects.create(
+        patient=patient,
+        occurred_on=date(2026, 1, 21),
+        kind="lapse",
+        what_happened="A hard weekend.",
+    )
     client.force_login(team_clinician)
 
     first = _journey(client, patient, kind="checkin")
@@ -107,10 +115,12 @@ def test_earlier_and_later_links_move_a_page_and_keep_the_kinds(client, patient,
 def test_filter_by_kind_shows_only_those_kinds(client, patient, team_clinician):
     today = patient.local_today()
     _checkin(patient, today)
-    Setback.objects.create(patient=patient, occurred_on=today, kind="lapse",
-                           what_happened="Drank at a wedding.")  # fmt: skip
-    Milestone.objects.create(patient=patient, kind="personal_goal", title="Finished the course",
-                             date=today)  # fmt: skip
+    Setback.objects.create(
+        patient=patient, occurred_on=today, kind="lapse", what_happened="Drank at a wedding."
+    )
+    Milestone.objects.create(
+        patient=patient, kind="personal_goal", title="Finished the course", date=today
+    )
     ClinicalNote.objects.create(patient=patient, author=team_clinician, body="Plan reviewed.")
     client.force_login(team_clinician)
 
@@ -144,8 +154,12 @@ def test_a_patient_without_history_gets_a_first_step(client, clinic, team_clinic
     from patients.services import care_team_add
 
     newcomer = PatientFactory(clinic=clinic, recovery_start=None)
-    care_team_add(patient=newcomer, clinician=team_clinician,
-                  team_role=TeamRole.CASE_MANAGER, actor=team_clinician)  # fmt: skip
+    care_team_add(
+        patient=newcomer,
+        clinician=team_clinician,
+        team_role=TeamRole.CASE_MANAGER,
+        actor=team_clinician,
+    )
     client.force_login(team_clinician)
 
     page = _journey(client, newcomer).content.decode()
@@ -225,19 +239,28 @@ def test_the_journey_costs_the_same_queries_for_a_short_or_long_history(
     )
     noon = datetime.combine(today, datetime.min.time()).replace(hour=12, tzinfo=patient.zone)
     Appointment.objects.bulk_create(
-        Appointment(clinic=patient.clinic, patient=patient, kind="group",
-                    starts_at=noon - timedelta(days=d), ends_at=noon - timedelta(days=d, hours=-1))
+        Appointment(
+            clinic=patient.clinic,
+            patient=patient,
+            kind="group",
+            starts_at=noon - timedelta(days=d),
+            ends_at=noon - timedelta(days=d, hours=-1),
+        )
         for d in range(0, days, 3)
-    )  # fmt: skip
+    )
     ClinicalNote.objects.bulk_create(
         ClinicalNote(patient=patient, author=team_clinician, body=f"Note {d}")
         for d in range(0, days, 4)
     )
     Setback.objects.bulk_create(
-        Setback(patient=patient, occurred_on=today - timedelta(days=d), kind="lapse",
-                what_happened="Used once.")
+        Setback(
+            patient=patient,
+            occurred_on=today - timedelta(days=d),
+            kind="lapse",
+            what_happened="Used once.",
+        )
         for d in range(0, days, 30)
-    )  # fmt: skip
+    )
     client.force_login(team_clinician)
 
     # session, user, membership, patient, care team check, audit insert (6); one query per

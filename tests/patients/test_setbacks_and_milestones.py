@@ -50,9 +50,12 @@ def test_a_setback_without_restart_leaves_the_date(client, patient, team_clinici
 
     client.post(
         reverse("patients:setback_new", args=[patient.pk]),
-        {"occurred_on": patient.local_today().isoformat(), "kind": "lapse",
-         "what_happened": "Brief use at a concert."},
-    )  # fmt: skip
+        {
+            "occurred_on": patient.local_today().isoformat(),
+            "kind": "lapse",
+            "what_happened": "Brief use at a concert.",
+        },
+    )
 
     patient.refresh_from_db()
     assert patient.recovery_start == start
@@ -72,8 +75,11 @@ def test_a_setback_without_restart_leaves_the_date(client, patient, team_clinici
 def test_bad_setback_input_saves_nothing(client, patient, team_clinician, changes, field):
     start = patient.recovery_start
     client.force_login(team_clinician)
-    data = {"occurred_on": patient.local_today().isoformat(), "kind": "relapse",
-            "what_happened": "Used over the weekend."}  # fmt: skip
+    data = {
+        "occurred_on": patient.local_today().isoformat(),
+        "kind": "relapse",
+        "what_happened": "Used over the weekend.",
+    }
 
     response = client.post(reverse("patients:setback_new", args=[patient.pk]), {**data, **changes})
 
@@ -127,8 +133,10 @@ def test_next_milestone_counts_today_and_skips_the_past():
     assert next_milestone(start, date(2026, 1, 9)).key == "30d"
     assert next_milestone(None, date(2026, 1, 9)) is None
     assert [m.key for m in milestones_between(start, date(2026, 1, 1), date(2026, 2, 1))] == [
-        "1d", "7d", "30d",
-    ]  # fmt: skip
+        "1d",
+        "7d",
+        "30d",
+    ]
 
 
 def test_days_in_recovery_follow_the_patients_own_time_zone(clinic):
@@ -148,10 +156,15 @@ def test_chart_shows_the_milestone_on_the_patients_local_day(client, clinic, tea
     from patients.models import TeamRole
     from patients.services import care_team_add
 
-    patient = PatientFactory(clinic=clinic, time_zone="Pacific/Auckland",
-                             recovery_start=date(2026, 6, 1))  # fmt: skip
-    care_team_add(patient=patient, clinician=team_clinician, team_role=TeamRole.PRESCRIBER,
-                  actor=team_clinician)  # fmt: skip
+    patient = PatientFactory(
+        clinic=clinic, time_zone="Pacific/Auckland", recovery_start=date(2026, 6, 1)
+    )
+    care_team_add(
+        patient=patient,
+        clinician=team_clinician,
+        team_role=TeamRole.PRESCRIBER,
+        actor=team_clinician,
+    )
     client.force_login(team_clinician)
     # 12:30 UTC on 30 June is already 1 July, 00:30, in Auckland: 30 days today.
     with time_machine.travel(datetime(2026, 6, 30, 12, 30, tzinfo=ZoneInfo("UTC"))):
@@ -165,9 +178,12 @@ def test_custom_milestone_appears_in_the_journey(client, patient, team_clinician
 
     client.post(
         reverse("patients:milestone_new", args=[patient.pk]),
-        {"kind": "program_completion", "title": "Completed intensive outpatient",
-         "date": patient.local_today().isoformat()},
-    )  # fmt: skip
+        {
+            "kind": "program_completion",
+            "title": "Completed intensive outpatient",
+            "date": patient.local_today().isoformat(),
+        },
+    )
 
     assert Milestone.objects.filter(patient=patient).count() == 1
     journey = client.get(reverse("patients:journey", args=[patient.pk])).content.decode()

@@ -33,27 +33,42 @@ def checkin(
 
 def seat(patient: Patient, clinician: User, *, primary: bool = False) -> CareTeamMember:
     return CareTeamMember.objects.create(
-        patient=patient, clinician=clinician, team_role=TeamRole.PRIMARY_COUNSELOR,
-        is_primary=primary, started_on=date(2025, 1, 1),
-    )  # fmt: skip
+        patient=patient,
+        clinician=clinician,
+        team_role=TeamRole.PRIMARY_COUNSELOR,
+        is_primary=primary,
+        started_on=date(2025, 1, 1),
+    )
 
 
-def bulk_patients(clinic: Organization, count: int, *, program: Program, clinician: User,
-                  today: date) -> list[Patient]:  # fmt: skip
+def bulk_patients(
+    clinic: Organization, count: int, *, program: Program, clinician: User, today: date
+) -> list[Patient]:
     """`count` active patients on `clinician`'s caseload, each with two check-ins and an
     open alert, in one program."""
     first = Patient.objects.filter(clinic=clinic).count()
     patients = Patient.objects.bulk_create(
-        Patient(clinic=clinic, mrn=f"BULK-{i:05d}", legal_name=f"Bulk Person {i}",
-                date_of_birth=date(1990, 1, 1), program=program, status=PatientStatus.ACTIVE,
-                recovery_start=today - timedelta(days=100))
+        Patient(
+            clinic=clinic,
+            mrn=f"BULK-{i:05d}",
+            legal_name=f"Bulk Person {i}",
+            date_of_birth=date(1990, 1, 1),
+            program=program,
+            status=PatientStatus.ACTIVE,
+            recovery_start=today - timedelta(days=100),
+        )
         for i in range(first, first + count)
-    )  # fmt: skip
+    )
     CareTeamMember.objects.bulk_create(
-        CareTeamMember(patient=p, clinician=clinician, team_role=TeamRole.PRIMARY_COUNSELOR,
-                       is_primary=True, started_on=today)
+        CareTeamMember(
+            patient=p,
+            clinician=clinician,
+            team_role=TeamRole.PRIMARY_COUNSELOR,
+            is_primary=True,
+            started_on=today,
+        )
         for p in patients
-    )  # fmt: skip
+    )
     CheckIn.objects.bulk_create(
         CheckIn(patient=p, local_date=today - timedelta(days=offset), mood=5, craving=2, stress=3)
         for p in patients

@@ -23,9 +23,15 @@ def urls(slug: str) -> list[str]:
 
 def test_every_report_of_the_contract_is_registered_in_its_order():
     assert SLUGS == [
-        "caseload", "census", "adherence", "trends", "outcomes", "milestones", "network",
+        "caseload",
+        "census",
+        "adherence",
+        "trends",
+        "outcomes",
+        "milestones",
+        "network",
         "delivery",
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -47,8 +53,10 @@ def test_another_clinics_admin_gets_404_naming_this_clinic(client, clinic, other
     outsider = member(Role.ADMIN, other_clinic)
     api = APIClient()
     api.force_authenticate(outsider)
-    assert api.get(reverse("api:api-report", args=[slug]), HTTP_X_CLINIC=clinic.slug
-                   ).status_code == 404  # fmt: skip
+    assert (
+        api.get(reverse("api:api-report", args=[slug]), HTTP_X_CLINIC=clinic.slug).status_code
+        == 404
+    )
 
 
 def test_an_unknown_or_unfinished_report_is_404(admin_signed_in):

@@ -17,9 +17,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.mark.parametrize(
     ("slug", "heading", "table"),
-    [("milestones", "Milestones and setbacks", "setbacks"), ("delivery", "Message delivery",
-                                                              "reasons")],
-)  # fmt: skip
+    [
+        ("milestones", "Milestones and setbacks", "setbacks"),
+        ("delivery", "Message delivery", "reasons"),
+    ],
+)
 def test_the_activity_reports_show_the_demo_data_accessibly(page, slug, heading, table):  # noqa: F811
     seed_demo(clinics=1, patients=3, seed=3)  # the reports' step is part of the seed
     sign_in(page, "admin@demo.clinic", DEMO_PASSWORD)

@@ -61,23 +61,34 @@ def test_adherence_per_program_and_clinician_matches_the_hand_count(clinic, know
     result = adherence(clinic, Filters(start=SINCE30, end=TODAY))
     programs = by_group(result.table("programs"))
     assert programs["Outpatient"] == {
-        "group": "Outpatient", "patients": 3, "done7": 10, "expected7": 20, "rate7": 50.0,
-        "done30": 40, "expected30": 66, "rate30": 60.6,
-    }  # fmt: skip
+        "group": "Outpatient",
+        "patients": 3,
+        "done7": 10,
+        "expected7": 20,
+        "rate7": 50.0,
+        "done30": 40,
+        "expected30": 66,
+        "rate30": 60.6,
+    }
     assert programs["Residential"]["patients"] == 0
     assert programs["Residential"]["rate30"] is None
     assert programs["No program"]["rate7"] == 100.0
     totals = result.table("programs").totals
     assert (totals["patients"], totals["done7"], totals["expected7"], totals["rate7"]) == (
-        4, 17, 27, 63.0)  # fmt: skip
+        4,
+        17,
+        27,
+        63.0,
+    )
     assert (totals["done30"], totals["expected30"], totals["rate30"]) == (70, 96, 72.9)
     clinicians = by_group(result.table("clinicians"))
-    assert (clinicians["Ana Alvarez"]["rate7"], clinicians["Ana Alvarez"]["rate30"]) == (
-        71.4, 66.7)  # fmt: skip
+    assert (clinicians["Ana Alvarez"]["rate7"], clinicians["Ana Alvarez"]["rate30"]) == (71.4, 66.7)
     assert (clinicians["Ben Brooks"]["done30"], clinicians["Ben Brooks"]["expected30"]) == (0, 6)
     below = result.table("below").rows
     assert [(r["patient"], r["done30"], r["expected30"]) for r in below] == [
-        ("Pat Three", 0, 6), ("Pat Two", 10, 30)]  # fmt: skip
+        ("Pat Three", 0, 6),
+        ("Pat Two", 10, 30),
+    ]
 
 
 @time_machine.travel(moment(TODAY), tick=False)
@@ -92,11 +103,19 @@ def test_the_program_and_clinician_filters(clinic, known):
 @time_machine.travel(moment(TODAY), tick=False)
 def test_page_csv_and_api_show_the_same_figures(admin_signed_in, clinic, known):
     query = {"program": known["outpatient"].pk}
-    html = admin_signed_in.get(reverse("reports:report", args=["adherence"]), query
-                               ).content.decode()  # fmt: skip
+    html = admin_signed_in.get(
+        reverse("reports:report", args=["adherence"]), query
+    ).content.decode()
     assert '<th scope="row">Outpatient</th><td>3</td><td>10</td><td>20</td><td>50.0</td>' in html
-    lines = list(csv.reader(io.StringIO(admin_signed_in.get(
-        reverse("reports:report_csv", args=["adherence"]), query).content.decode())))  # fmt: skip
+    lines = list(
+        csv.reader(
+            io.StringIO(
+                admin_signed_in.get(
+                    reverse("reports:report_csv", args=["adherence"]), query
+                ).content.decode()
+            )
+        )
+    )
     assert ["Outpatient", "3", "10", "20", "50.0", "40", "66", "60.6"] in lines
     assert any(line[:1] == ["Pat Two"] for line in lines)
     api = admin_signed_in.get(reverse("api:api-report", args=["adherence"]), query).json()

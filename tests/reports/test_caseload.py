@@ -42,10 +42,12 @@ def known(clinic, other_clinic):
         seat(p2, ben)
         seat(p3, ben)
         for slug in INSTRUMENTS:
-            Assessment.objects.create(patient=p1, instrument=slug, answers=[], total=1,
-                                      band="x", local_date=TODAY)  # fmt: skip
-            AssessmentSchedule.objects.create(patient=p5, instrument=slug, interval_days=7,
-                                              is_active=False)  # fmt: skip
+            Assessment.objects.create(
+                patient=p1, instrument=slug, answers=[], total=1, band="x", local_date=TODAY
+            )
+            AssessmentSchedule.objects.create(
+                patient=p5, instrument=slug, interval_days=7, is_active=False
+            )
         AlertFactory(patient=p1)
         AlertFactory(patient=p2, status=AlertStatus.ACKNOWLEDGED)
         AlertFactory(patient=p2, status=AlertStatus.RESOLVED)
@@ -64,17 +66,33 @@ def test_each_clinicians_caseload_matches_the_hand_count(clinic, known):
     result = caseload(clinic, Filters(start=date(2025, 2, 19), end=TODAY))
     rows = rows_by_name(result)
     assert rows["Ana Alvarez"] == {
-        "clinician": "Ana Alvarez", "intake": 0, "active": 2, "discharged": 1, "alumni": 0,
-        "total": 3, "open_alerts": 2, "overdue": 1,
-    }  # fmt: skip
+        "clinician": "Ana Alvarez",
+        "intake": 0,
+        "active": 2,
+        "discharged": 1,
+        "alumni": 0,
+        "total": 3,
+        "open_alerts": 2,
+        "overdue": 1,
+    }
     assert rows["Ben Brooks"] == {
-        "clinician": "Ben Brooks", "intake": 1, "active": 1, "discharged": 0, "alumni": 0,
-        "total": 2, "open_alerts": 1, "overdue": 1,
-    }  # fmt: skip
+        "clinician": "Ben Brooks",
+        "intake": 1,
+        "active": 1,
+        "discharged": 0,
+        "alumni": 0,
+        "total": 2,
+        "open_alerts": 1,
+        "overdue": 1,
+    }
     totals = result.table("caseload").totals
     # Each patient once: p1, p2, p5 active; p3 intake; p4 discharged; p2 the only overdue.
     assert {k: totals[k] for k in ("intake", "active", "discharged", "total")} == {
-        "intake": 1, "active": 3, "discharged": 1, "total": 5}  # fmt: skip
+        "intake": 1,
+        "active": 3,
+        "discharged": 1,
+        "total": 5,
+    }
     assert totals["open_alerts"] == 3  # p1, p2 (acknowledged), p5; not resolved, not Lakeside
     assert totals["overdue"] == 1
 
@@ -102,9 +120,19 @@ def test_the_page_and_the_csv_show_the_same_figures_and_are_audited(admin_signed
     for value in ana:
         assert f">{value}<" in html
     actions = list(AuditEvent.objects.filter(clinic=clinic).values_list("action", "details"))
-    assert (Action.VIEW, {"report": "caseload", "filters": {
-        "from": "2025-02-19", "to": "2025-03-20", "program": None, "clinician": None,
-        "status": None}}) in actions  # fmt: skip
+    assert (
+        Action.VIEW,
+        {
+            "report": "caseload",
+            "filters": {
+                "from": "2025-02-19",
+                "to": "2025-03-20",
+                "program": None,
+                "clinician": None,
+                "status": None,
+            },
+        },
+    ) in actions
     assert any(a == Action.EXPORT and d["report"] == "caseload" for a, d in actions)
 
 
@@ -114,8 +142,9 @@ def test_the_query_count_does_not_grow_with_the_caseload(clinic, django_assert_n
     bulk_patients(clinic, 10, program=program, clinician=clinician, today=TODAY)
     filters = Filters(start=date(2025, 2, 19), end=TODAY)
     small = queries_of(lambda: caseload(clinic, filters))
-    bulk_patients(clinic, 490, program=program, clinician=member(Role.CLINICIAN, clinic),
-                  today=TODAY)  # fmt: skip
+    bulk_patients(
+        clinic, 490, program=program, clinician=member(Role.CLINICIAN, clinic), today=TODAY
+    )
     # One query for the clinicians with their counts, three for the clinic-wide totals.
     with django_assert_num_queries(small):
         result = caseload(clinic, filters)

@@ -43,8 +43,14 @@ def known(clinic, other_clinic, clinic_admin):
 def test_patients_by_program_and_status_match_the_hand_count(clinic, known):
     result = census(clinic, Filters(start=date(2025, 1, 1), end=TODAY))
     rows = {row["program"]: row for row in result.table("programs").rows}
-    assert rows["Outpatient"] == {"program": "Outpatient", "intake": 1, "active": 2,
-                                  "discharged": 0, "alumni": 0, "total": 3}  # fmt: skip
+    assert rows["Outpatient"] == {
+        "program": "Outpatient",
+        "intake": 1,
+        "active": 2,
+        "discharged": 0,
+        "alumni": 0,
+        "total": 3,
+    }
     assert rows["Residential"]["total"] == 0
     assert rows["No program"]["discharged"] == 1
     assert result.table("programs").totals["total"] == 4
@@ -55,8 +61,9 @@ def test_patients_by_program_and_status_match_the_hand_count(clinic, known):
 
 @time_machine.travel(moment(TODAY), tick=False)
 def test_the_date_range_and_program_narrow_the_census(clinic, known):
-    result = census(clinic, Filters(start=date(2025, 2, 1), end=date(2025, 2, 28),
-                                    program=known["outpatient"]))  # fmt: skip
+    result = census(
+        clinic, Filters(start=date(2025, 2, 1), end=date(2025, 2, 28), program=known["outpatient"])
+    )
     assert [row["program"] for row in result.table("programs").rows] == ["Outpatient"]
     assert [(r["admissions"], r["discharges"]) for r in result.table("flow").rows] == [(1, 0)]
 

@@ -29,8 +29,9 @@ def test_tiles_show_adherence_and_open_alerts_by_age(admin_signed_in, clinic, ot
         assert reverse("reports:report", args=[slug]) in html
 
 
-def test_the_dashboard_query_count_does_not_grow(admin_signed_in, clinic,
-                                                 django_assert_max_num_queries):  # fmt: skip
+def test_the_dashboard_query_count_does_not_grow(
+    admin_signed_in, clinic, django_assert_max_num_queries
+):
     for _ in range(3):
         AlertFactory(patient=PatientFactory(clinic=clinic))
     # Session, membership, overview (4), tiles (alerts, delivery, adherence's 8, milestones'
@@ -50,8 +51,9 @@ def test_tiles_show_milestones_reached_and_network_engagement(admin_signed_in, c
     from tests.factories import member
 
     today = timezone.localdate()
-    first = PatientFactory(clinic=clinic, recovery_start=today - timedelta(days=40),
-                           user=member(Role.PATIENT, clinic))  # fmt: skip
+    first = PatientFactory(
+        clinic=clinic, recovery_start=today - timedelta(days=40), user=member(Role.PATIENT, clinic)
+    )
     PatientFactory(clinic=clinic, recovery_start=today - timedelta(days=100))
     PatientFactory(clinic=clinic, recovery_start=today - timedelta(days=5))  # nothing yet
     grant(add_supporter(first, "Rosa Ortiz", "rosa@example.org"), ["milestones"])
@@ -60,11 +62,17 @@ def test_tiles_show_milestones_reached_and_network_engagement(admin_signed_in, c
     response = admin_signed_in.get(reverse("reports:dashboard"))
 
     tiles = response.context["tiles"]
-    assert (tiles["milestones"]["total"], tiles["milestones"]["d30"],
-            tiles["milestones"]["d90"]) == (2, 1, 1)  # fmt: skip
+    assert (
+        tiles["milestones"]["total"],
+        tiles["milestones"]["d30"],
+        tiles["milestones"]["d90"],
+    ) == (2, 1, 1)
     network_tile = tiles["network"]
-    assert (network_tile["active"], network_tile["patients_networked"],
-            network_tile["consents"]) == (2, 1, 1)  # fmt: skip
+    assert (
+        network_tile["active"],
+        network_tile["patients_networked"],
+        network_tile["consents"],
+    ) == (2, 1, 1)
     filters = default_filters(clinic)
     network = REPORTS["network"].build(clinic, filters).table("programs").totals
     assert tiles["network"] == network

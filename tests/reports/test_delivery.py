@@ -28,14 +28,30 @@ now = time_machine.travel(moment(date(2025, 3, 20)), tick=False)
 occurrences = count()
 
 
-def message(clinic: Organization, kind: str, channel: str, status: str, *,
-            patient: Patient | None = None, due: datetime | None = None, reason: str = "",
-            last_error: str = "") -> Notification:  # fmt: skip
+def message(
+    clinic: Organization,
+    kind: str,
+    channel: str,
+    status: str,
+    *,
+    patient: Patient | None = None,
+    due: datetime | None = None,
+    reason: str = "",
+    last_error: str = "",
+) -> Notification:
     return Notification.objects.create(
-        clinic=clinic, patient=patient, kind=kind, channel=channel, status=status,
-        occurrence=f"test-{next(occurrences)}", recipient_key="user:1", body="Hello",
-        due_at=due or moment(date(2025, 3, 10)), reason=reason, last_error=last_error,
-    )  # fmt: skip
+        clinic=clinic,
+        patient=patient,
+        kind=kind,
+        channel=channel,
+        status=status,
+        occurrence=f"test-{next(occurrences)}",
+        recipient_key="user:1",
+        body="Hello",
+        due_at=due or moment(date(2025, 3, 10)),
+        reason=reason,
+        last_error=last_error,
+    )
 
 
 @pytest.fixture
@@ -46,29 +62,77 @@ def known(clinic, other_clinic) -> Program:
     reminder, digest = Kind.CHECKIN_REMINDER, Kind.DIGEST
     message(clinic, reminder, Channel.EMAIL, Status.SENT, patient=person)
     message(clinic, reminder, Channel.EMAIL, Status.SENT, patient=person)
-    message(clinic, reminder, Channel.EMAIL, Status.SKIPPED, patient=person,
-            reason="The patient was discharged.")  # fmt: skip
-    message(clinic, reminder, Channel.SMS, Status.FAILED, patient=person,
-            last_error="Provider said: number unreachable")  # fmt: skip
+    message(
+        clinic,
+        reminder,
+        Channel.EMAIL,
+        Status.SKIPPED,
+        patient=person,
+        reason="The patient was discharged.",
+    )
+    message(
+        clinic,
+        reminder,
+        Channel.SMS,
+        Status.FAILED,
+        patient=person,
+        last_error="Provider said: number unreachable",
+    )
     for _ in range(2):
-        message(clinic, digest, Channel.EMAIL, Status.SKIPPED, patient=person,
-                reason="No consent in force for this any more.")  # fmt: skip
+        message(
+            clinic,
+            digest,
+            Channel.EMAIL,
+            Status.SKIPPED,
+            patient=person,
+            reason="No consent in force for this any more.",
+        )
     # No patient; due 23:30 on the range's last day in New York (already 17 March in UTC).
-    message(clinic, Kind.MONTHLY_SUMMARY, Channel.EMAIL, Status.PENDING,
-            due=datetime(2025, 3, 16, 23, 30, tzinfo=NEW_YORK))  # fmt: skip
+    message(
+        clinic,
+        Kind.MONTHLY_SUMMARY,
+        Channel.EMAIL,
+        Status.PENDING,
+        due=datetime(2025, 3, 16, 23, 30, tzinfo=NEW_YORK),
+    )
     # Outside the range (the clinic's days) or the clinic: not counted.
-    message(clinic, reminder, Channel.EMAIL, Status.SENT, patient=person,
-            due=datetime(2025, 2, 28, 23, 30, tzinfo=NEW_YORK))  # fmt: skip
-    message(clinic, reminder, Channel.EMAIL, Status.SENT, patient=person,
-            due=datetime(2025, 3, 17, 0, 30, tzinfo=NEW_YORK))  # fmt: skip
-    message(other_clinic, reminder, Channel.EMAIL, Status.FAILED,
-            patient=PatientFactory(clinic=other_clinic), last_error="Elsewhere")  # fmt: skip
+    message(
+        clinic,
+        reminder,
+        Channel.EMAIL,
+        Status.SENT,
+        patient=person,
+        due=datetime(2025, 2, 28, 23, 30, tzinfo=NEW_YORK),
+    )
+    message(
+        clinic,
+        reminder,
+        Channel.EMAIL,
+        Status.SENT,
+        patient=person,
+        due=datetime(2025, 3, 17, 0, 30, tzinfo=NEW_YORK),
+    )
+    message(
+        other_clinic,
+        reminder,
+        Channel.EMAIL,
+        Status.FAILED,
+        patient=PatientFactory(clinic=other_clinic),
+        last_error="Elsewhere",
+    )
     return outpatient
 
 
 def figures(kind: str, channel: str, **counts: int) -> dict:
-    row = {"kind": kind, "channel": channel, "sent": 0, "pending": 0, "sending": 0,
-           "skipped": 0, "failed": 0}  # fmt: skip
+    row = {
+        "kind": kind,
+        "channel": channel,
+        "sent": 0,
+        "pending": 0,
+        "sending": 0,
+        "skipped": 0,
+        "failed": 0,
+    }
     row.update(counts)
     row["total"] = sum(counts.values())
     return row
@@ -84,8 +148,13 @@ def test_messages_by_kind_channel_and_status_match_the_hand_count(clinic, known)
         figures("Monthly clinic summary", "Email", pending=1),
     ]
     assert {k: v for k, v in table.totals.items() if k not in ("kind", "channel")} == {
-        "sent": 2, "pending": 1, "sending": 0, "skipped": 3, "failed": 1, "total": 7,
-    }  # fmt: skip
+        "sent": 2,
+        "pending": 1,
+        "sending": 0,
+        "skipped": 3,
+        "failed": 1,
+        "total": 7,
+    }
 
 
 @now
@@ -141,19 +210,27 @@ def test_the_query_count_does_not_grow_with_the_messages(clinic):
 
     def messages_about(patients: list[Patient]) -> None:
         Notification.objects.bulk_create(
-            Notification(clinic=clinic, patient=p, kind=Kind.CHECKIN_REMINDER, channel=channel,
-                         status=status, occurrence=f"bulk-{p.pk}", recipient_key=f"patient:{p.pk}",
-                         body="Hello", due_at=moment(date(2025, 3, 10)),
-                         reason="Opted out" if status == Status.SKIPPED else "")
+            Notification(
+                clinic=clinic,
+                patient=p,
+                kind=Kind.CHECKIN_REMINDER,
+                channel=channel,
+                status=status,
+                occurrence=f"bulk-{p.pk}",
+                recipient_key=f"patient:{p.pk}",
+                body="Hello",
+                due_at=moment(date(2025, 3, 10)),
+                reason="Opted out" if status == Status.SKIPPED else "",
+            )
             for p in patients
             for channel, status in ((Channel.EMAIL, Status.SENT), (Channel.SMS, Status.SKIPPED))
-        )  # fmt: skip
+        )
 
-    messages_about(bulk_patients(clinic, 10, program=program, clinician=clinician,
-                                 today=RANGE.end))  # fmt: skip
+    messages_about(bulk_patients(clinic, 10, program=program, clinician=clinician, today=RANGE.end))
     small = queries_of(lambda: delivery(clinic, RANGE))
-    messages_about(bulk_patients(clinic, 490, program=program, clinician=clinician,
-                                 today=RANGE.end))  # fmt: skip
+    messages_about(
+        bulk_patients(clinic, 490, program=program, clinician=clinician, today=RANGE.end)
+    )
     assert small == queries_of(lambda: delivery(clinic, RANGE))
     result = delivery(clinic, RANGE)
     assert result.table("delivery").totals["total"] == 1000

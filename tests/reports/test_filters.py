@@ -36,8 +36,10 @@ def test_bad_filters_get_a_clear_message(admin_signed_in, query, field, message)
 def test_another_clinics_program_and_clinician_are_refused(admin_signed_in, other_clinic):
     program = ProgramFactory(clinic=other_clinic)
     clinician = member(Role.CLINICIAN, other_clinic)
-    api = admin_signed_in.get(reverse("api:api-report", args=["caseload"]),
-                              {"program": program.pk, "clinician": clinician.pk})  # fmt: skip
+    api = admin_signed_in.get(
+        reverse("api:api-report", args=["caseload"]),
+        {"program": program.pk, "clinician": clinician.pk},
+    )
     assert api.status_code == 400
     assert set(api.json()) == {"detail", "program", "clinician"}  # the one error shape
     assert not AuditEvent.objects.filter(details__report="caseload").exists()
@@ -47,6 +49,8 @@ def test_no_filters_means_the_last_30_days(admin_signed_in):
     api = admin_signed_in.get(reverse("api:api-report", args=["trends"])).json()
     from datetime import date
 
-    start, end = date.fromisoformat(api["filters"]["from"]), date.fromisoformat(
-        api["filters"]["to"])  # fmt: skip
+    start, end = (
+        date.fromisoformat(api["filters"]["from"]),
+        date.fromisoformat(api["filters"]["to"]),
+    )
     assert (end - start).days == 29

@@ -73,8 +73,12 @@ def test_milestones_reached_match_the_hand_count(clinic, known):
         {"program": "No program", "d30": 0, "d90": 0, "d180": 1, "y1": 1, "total": 2},
     ]
     assert {k: v for k, v in table.totals.items() if k != "program"} == {
-        "d30": 1, "d90": 1, "d180": 1, "y1": 2, "total": 5,
-    }  # fmt: skip
+        "d30": 1,
+        "d90": 1,
+        "d180": 1,
+        "y1": 2,
+        "total": 5,
+    }
 
 
 @now
@@ -84,10 +88,13 @@ def test_setbacks_and_time_to_re_engagement_match_the_hand_count(clinic, known):
         {"program": "Outpatient", "setbacks": 3, "patients": 2, "reengaged": 2, "mean_days": 3.5},
         {"program": "Residential", "setbacks": 0, "patients": 0, "reengaged": 0, "mean_days": None},
         {"program": "No program", "setbacks": 1, "patients": 1, "reengaged": 1, "mean_days": 10.0},
-    ]  # fmt: skip
+    ]
     assert {k: v for k, v in table.totals.items() if k != "program"} == {
-        "setbacks": 4, "patients": 3, "reengaged": 3, "mean_days": 5.67,
-    }  # fmt: skip
+        "setbacks": 4,
+        "patients": 3,
+        "reengaged": 3,
+        "mean_days": 5.67,
+    }
 
 
 @now
@@ -130,23 +137,36 @@ def test_the_query_count_does_not_grow_with_patients_or_setbacks(clinic):
     # bulk patients start recovery 100 days before TODAY: 90 days fall on 10 March.
     patients = bulk_patients(clinic, 10, program=program, clinician=clinician, today=TODAY)
     Setback.objects.bulk_create(
-        Setback(patient=p, occurred_on=TODAY - timedelta(days=12), kind=SetbackKind.LAPSE,
-                what_happened="x") for p in patients
-    )  # fmt: skip
+        Setback(
+            patient=p,
+            occurred_on=TODAY - timedelta(days=12),
+            kind=SetbackKind.LAPSE,
+            what_happened="x",
+        )
+        for p in patients
+    )
     small = queries_of(lambda: milestones(clinic, RANGE))
     more = bulk_patients(clinic, 490, program=program, clinician=clinician, today=TODAY)
     Setback.objects.bulk_create(
-        Setback(patient=p, occurred_on=TODAY - timedelta(days=12), kind=SetbackKind.LAPSE,
-                what_happened="x") for p in more
-    )  # fmt: skip
+        Setback(
+            patient=p,
+            occurred_on=TODAY - timedelta(days=12),
+            kind=SetbackKind.LAPSE,
+            what_happened="x",
+        )
+        for p in more
+    )
     assert small == queries_of(lambda: milestones(clinic, RANGE))
     result = milestones(clinic, RANGE)
     assert result.table("milestones").totals["d90"] == 500
     # Each bulk patient checked in 9 days before today: 3 days after the setback.
     assert result.table("setbacks").totals == {
-        "program": "All programs", "setbacks": 500, "patients": 500, "reengaged": 500,
+        "program": "All programs",
+        "setbacks": 500,
+        "patients": 500,
+        "reengaged": 500,
         "mean_days": 3.0,
-    }  # fmt: skip
+    }
 
 
 @pytest.mark.parametrize("slug", ["milestones", "delivery"])

@@ -29,8 +29,12 @@ FIRST = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 BEFORE = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)  # when the people joined
 
 # Names that must never appear in a summary.
-PATIENT_NAMES = ["Zebulon Quixotewright", "Marisol Thistlewood", "Osgood Vantablack",
-                 "Wilhelmina Fairweather"]  # fmt: skip
+PATIENT_NAMES = [
+    "Zebulon Quixotewright",
+    "Marisol Thistlewood",
+    "Osgood Vantablack",
+    "Wilhelmina Fairweather",
+]
 SUPPORTER_NAME = "Bartholomew Ironside"
 NAME_PARTS = [part for name in [*PATIENT_NAMES, SUPPORTER_NAME] for part in name.split()]
 
@@ -45,8 +49,9 @@ def admins(clinic):
     whose membership ended, an admin whose account is off, a clinician, a person in recovery
     and a supporter."""
     ana = member(Role.ADMIN, clinic, full_name="Ana Admin", email="ana@harbor.example")
-    beto = member(Role.ADMIN, clinic, full_name="Beto Admin", email="beto@harbor.example",
-                  language="es")  # fmt: skip
+    beto = member(
+        Role.ADMIN, clinic, full_name="Beto Admin", email="beto@harbor.example", language="es"
+    )
     former = member(Role.ADMIN, clinic, email="former@harbor.example")
     Membership.objects.filter(user=former).update(is_active=False)
     switched_off = member(Role.ADMIN, clinic, email="off@harbor.example")
@@ -71,12 +76,21 @@ def known(clinic, other_clinic):
     - delivery: 2 sent and 1 failed in the period (one from 40 days ago is not counted).
     Lakeside: one active patient, no check-ins (0.0 %), nothing else."""
     with time_machine.travel(BEFORE, tick=False):
-        zebulon = PatientFactory(clinic=clinic, legal_name=PATIENT_NAMES[0], mrn="HRB-ZQ-001",
-                                 recovery_start=date(2026, 11, 1))  # fmt: skip
-        marisol = PatientFactory(clinic=clinic, legal_name=PATIENT_NAMES[1],
-                                 recovery_start=date(2026, 9, 2))  # fmt: skip
-        PatientFactory(clinic=clinic, legal_name=PATIENT_NAMES[2], status=PatientStatus.INTAKE,
-                       recovery_start=None)  # fmt: skip
+        zebulon = PatientFactory(
+            clinic=clinic,
+            legal_name=PATIENT_NAMES[0],
+            mrn="HRB-ZQ-001",
+            recovery_start=date(2026, 11, 1),
+        )
+        marisol = PatientFactory(
+            clinic=clinic, legal_name=PATIENT_NAMES[1], recovery_start=date(2026, 9, 2)
+        )
+        PatientFactory(
+            clinic=clinic,
+            legal_name=PATIENT_NAMES[2],
+            status=PatientStatus.INTAKE,
+            recovery_start=None,
+        )
         PatientFactory(clinic=other_clinic, legal_name=PATIENT_NAMES[3], recovery_start=None)
     for offset in range(15):
         checkin(zebulon, date(2026, 11, 2) + timedelta(days=offset))
@@ -86,16 +100,24 @@ def known(clinic, other_clinic):
     resolved = AlertFactory(patient=marisol)
     Alert.objects.filter(pk=resolved.pk).update(status="resolved")
     SupportContact.objects.create(
-        patient=zebulon, name=SUPPORTER_NAME, relationship=Relationship.FRIEND,
-        email="bart@example.org", status=ContactStatus.ACTIVE,
-    )  # fmt: skip
-    for status, age in ((Status.SENT, 3), (Status.SENT, 10), (Status.FAILED, 5),
-                        (Status.SENT, 40)):  # fmt: skip
+        patient=zebulon,
+        name=SUPPORTER_NAME,
+        relationship=Relationship.FRIEND,
+        email="bart@example.org",
+        status=ContactStatus.ACTIVE,
+    )
+    for status, age in ((Status.SENT, 3), (Status.SENT, 10), (Status.FAILED, 5), (Status.SENT, 40)):
         Notification.objects.create(
-            kind="checkin_reminder", occurrence=f"known-{status}-{age}", channel="email",
-            clinic=clinic, patient=zebulon, recipient_key=f"patient:{zebulon.pk}",
-            body="Time for your check-in", due_at=FIRST - timedelta(days=age), status=status,
-        )  # fmt: skip
+            kind="checkin_reminder",
+            occurrence=f"known-{status}-{age}",
+            channel="email",
+            clinic=clinic,
+            patient=zebulon,
+            recipient_key=f"patient:{zebulon.pk}",
+            body="Time for your check-in",
+            due_at=FIRST - timedelta(days=age),
+            status=status,
+        )
 
 
 def plan(at: datetime = FIRST) -> object:
@@ -118,11 +140,15 @@ def test_each_active_admin_gets_one_summary_on_the_first(clinic, admins, known):
     tally = plan()
     assert tally.planned == 2
     assert sorted(rows().values_list("recipient_user__email", flat=True)) == [
-        "ana@harbor.example", "beto@harbor.example",
-    ]  # fmt: skip
+        "ana@harbor.example",
+        "beto@harbor.example",
+    ]
     row = rows().get(recipient_user=ana)
-    assert (row.channel, row.recipient_key, row.address) == ("email", f"user:{ana.pk}",
-                                                             "ana@harbor.example")  # fmt: skip
+    assert (row.channel, row.recipient_key, row.address) == (
+        "email",
+        f"user:{ana.pk}",
+        "ana@harbor.example",
+    )
     assert row.occurrence == f"monthly_summary:{clinic.pk}:2026-12"
     assert (row.clinic, row.patient) == (clinic, None)
     # Each in their own language: the Spanish-speaking admin's dates are written in Spanish.
@@ -166,8 +192,9 @@ def test_the_next_month_brings_a_new_summary(admins):
     january = datetime(2027, 1, 1, 15, 0, tzinfo=UTC)
     assert plan(january).planned == 2
     assert sorted({o.rsplit(":", 1)[1] for o in rows().values_list("occurrence", flat=True)}) == [
-        "2026-12", "2027-01",
-    ]  # fmt: skip
+        "2026-12",
+        "2027-01",
+    ]
 
 
 def test_the_first_is_the_clinics_own_first(clinic, other_clinic):
@@ -175,8 +202,7 @@ def test_the_first_is_the_clinics_own_first(clinic, other_clinic):
     Honolulu (20:00); at 15:30 UTC on 30 November it is already the 1st in Tokyo."""
     other_clinic.time_zone = "Pacific/Honolulu"
     other_clinic.save()
-    tokyo = Organization.objects.create(name="Sakura Clinic", slug="sakura",
-                                        time_zone="Asia/Tokyo")  # fmt: skip
+    tokyo = Organization.objects.create(name="Sakura Clinic", slug="sakura", time_zone="Asia/Tokyo")
     harbor_admin = member(Role.ADMIN, clinic)
     honolulu_admin = member(Role.ADMIN, other_clinic)
     tokyo_admin = member(Role.ADMIN, tokyo)
@@ -257,9 +283,12 @@ def test_the_body_has_the_hand_counted_figures(clinic, admins, known):
     ]:
         assert expected in lines, (expected, row.body)
     assert row.link.endswith("/dashboard/")
-    for part in ('data-section="adherence">Check-in adherence: 25.0% (2 active patients)',
-                 "<li>Active patients: 2</li>", "<li>Milestones reached: 2</li>",
-                 f'href="{row.link}"'):  # fmt: skip
+    for part in (
+        'data-section="adherence">Check-in adherence: 25.0% (2 active patients)',
+        "<li>Active patients: 2</li>",
+        "<li>Milestones reached: 2</li>",
+        f'href="{row.link}"',
+    ):
         assert part in row.html_body
 
 
@@ -353,8 +382,10 @@ def test_a_worker_emails_each_admin_once_through_the_outbox(
         PatientFactory(clinic=clinic, legal_name=name)
     at = _first_of_last_month()
 
-    env = {"EMAIL_URL": f"smtp://127.0.0.1:{controller.port}",
-           "NOTIFICATIONS_INLINE_DISPATCH": "false"}  # fmt: skip
+    env = {
+        "EMAIL_URL": f"smtp://127.0.0.1:{controller.port}",
+        "NOTIFICATIONS_INLINE_DISPATCH": "false",
+    }
     with celery_worker(tmp_path, env=env) as worker:
         assert monthly_plan(at).planned == 3
         assert monthly_plan(at).planned == 0  # twice: still one each
@@ -366,8 +397,10 @@ def test_a_worker_emails_each_admin_once_through_the_outbox(
         received = [message_from_bytes(content) for _f, _to, content in inbox.messages]
 
     assert sorted(m["To"] for m in received) == [
-        "ana@harbor.example", "beto@harbor.example", "lee@lakeside.example",
-    ]  # fmt: skip
+        "ana@harbor.example",
+        "beto@harbor.example",
+        "lee@lakeside.example",
+    ]
     by_address = {m["To"]: m for m in received}
     harbor = by_address["ana@harbor.example"]
     assert harbor["Subject"].startswith(

@@ -47,19 +47,27 @@ def contact(patient, name: str, status: str = ContactStatus.ACTIVE) -> SupportCo
 def invite(supporter: SupportContact, sent: date, accepted: date | None = None) -> Invitation:
     with time_machine.travel(moment(sent), tick=False):
         return Invitation.objects.create(
-            contact=supporter, email=f"{supporter.pk}@example.org", nonce=f"n{supporter.pk}{sent}",
+            contact=supporter,
+            email=f"{supporter.pk}@example.org",
+            nonce=f"n{supporter.pk}{sent}",
             expires_at=moment(sent + timedelta(days=7)),
             accepted_at=moment(accepted) if accepted else None,
-        )  # fmt: skip
+        )
 
 
 def consent(supporter: SupportContact, recorder, **fields: object) -> Consent:
     return Consent.objects.create(
-        patient=supporter.patient, clinic=supporter.patient.clinic, contact=supporter,
-        scopes=["milestones"], purpose="To support my recovery", signed_name="P",
-        signature_method=SignatureMethod.PAPER, signed_at=moment(date(2025, 1, 3)),
-        recorded_by=recorder, **fields,
-    )  # fmt: skip
+        patient=supporter.patient,
+        clinic=supporter.patient.clinic,
+        contact=supporter,
+        scopes=["milestones"],
+        purpose="To support my recovery",
+        signed_name="P",
+        signature_method=SignatureMethod.PAPER,
+        signed_at=moment(date(2025, 1, 3)),
+        recorded_by=recorder,
+        **fields,
+    )
 
 
 def at(day: date) -> datetime:
@@ -108,9 +116,15 @@ def known(clinic, other_clinic, clinic_admin):
     old.status, old.claimed_by, old.claimed_at = HelpStatus.CLAIMED, c1, at(date(2025, 3, 3))
     old.save()
     with time_machine.travel(moment(date(2025, 3, 4)), tick=False):
-        HelpTask.objects.create(patient=p1, kind="meal", title="Meal", status=HelpStatus.DONE,
-                                claimed_by=c2, claimed_at=at(date(2025, 3, 4)),
-                                done_at=at(date(2025, 3, 8)))  # fmt: skip
+        HelpTask.objects.create(
+            patient=p1,
+            kind="meal",
+            title="Meal",
+            status=HelpStatus.DONE,
+            claimed_by=c2,
+            claimed_at=at(date(2025, 3, 4)),
+            done_at=at(date(2025, 3, 8)),
+        )
         HelpTask.objects.create(patient=p1, kind="call", title="Call")
         HelpTask.objects.create(patient=stranger, kind="call", title="Call")
 
@@ -127,16 +141,30 @@ def known(clinic, other_clinic, clinic_admin):
         checkin(p5, TODAY - timedelta(days=offset))
     for offset in range(10):
         checkin(p2, TODAY - timedelta(days=offset))
-    for day, total, band in ((date(2025, 2, 25), 16, "moderately_severe"),
-                             (date(2025, 3, 18), 8, "mild")):  # fmt: skip
-        Assessment.objects.create(patient=p1, instrument="phq9", answers=[], total=total,
-                                  band=band, local_date=day)  # fmt: skip
+    for day, total, band in (
+        (date(2025, 2, 25), 16, "moderately_severe"),
+        (date(2025, 3, 18), 8, "mild"),
+    ):
+        Assessment.objects.create(
+            patient=p1, instrument="phq9", answers=[], total=total, band=band, local_date=day
+        )
     return {"outpatient": outpatient}
 
 
-ENGAGEMENT = ("patients", "invited", "accepted", "active", "patients_networked", "consents",
-              "expiring", "tasks_created", "tasks_claimed", "tasks_done", "reach_outs",
-              "encouragements")  # fmt: skip
+ENGAGEMENT = (
+    "patients",
+    "invited",
+    "accepted",
+    "active",
+    "patients_networked",
+    "consents",
+    "expiring",
+    "tasks_created",
+    "tasks_claimed",
+    "tasks_done",
+    "reach_outs",
+    "encouragements",
+)
 
 
 def engagement(row):
@@ -161,15 +189,55 @@ def test_network_engagement_per_program_matches_the_hand_count(clinic, known):
 def test_outcomes_beside_the_network_match_the_hand_count(clinic, known):
     result = network(clinic, Filters(start=SINCE30, end=TODAY))
     groups = {row["group"]: row for row in result.table("outcomes").rows}
-    keys = ("patients", "active", "done30", "expected30", "rate30", "cohort", "retained",
-            "retention", "phq9_patients", "phq9_change")  # fmt: skip
+    keys = (
+        "patients",
+        "active",
+        "done30",
+        "expected30",
+        "rate30",
+        "cohort",
+        "retained",
+        "retention",
+        "phq9_patients",
+        "phq9_change",
+    )
     # None: p3 (0 of 6 days), p5 (30 of 30), p6 discharged; joined before: p5, p6; kept: p5.
     assert tuple(groups["No active supporter"][k] for k in keys) == (
-        3, 2, 30, 36, 83.3, 2, 1, 50.0, 0, None)  # fmt: skip
+        3,
+        2,
+        30,
+        36,
+        83.3,
+        2,
+        1,
+        50.0,
+        0,
+        None,
+    )
     assert tuple(groups["One or two active supporters"][k] for k in keys) == (
-        1, 1, 10, 30, 33.3, 1, 1, 100.0, 0, None)  # fmt: skip
+        1,
+        1,
+        10,
+        30,
+        33.3,
+        1,
+        1,
+        100.0,
+        0,
+        None,
+    )
     assert tuple(groups["Three or more active supporters"][k] for k in keys) == (
-        1, 1, 30, 30, 100.0, 1, 1, 100.0, 1, -8.0)  # fmt: skip
+        1,
+        1,
+        30,
+        30,
+        100.0,
+        1,
+        1,
+        100.0,
+        1,
+        -8.0,
+    )
 
 
 @time_machine.travel(moment(TODAY), tick=False)
@@ -198,8 +266,9 @@ def test_page_csv_and_api_show_the_same_figures(admin_signed_in, clinic, known):
 @time_machine.travel(moment(TODAY), tick=False)
 def test_an_export_for_sharing_outside_suppresses_small_groups(admin_signed_in, clinic, known):
     url = reverse("reports:report_csv", args=["network"])
-    lines = list(csv.reader(io.StringIO(admin_signed_in.get(url, {"outside": "1"}
-                                                             ).content.decode())))  # fmt: skip
+    lines = list(
+        csv.reader(io.StringIO(admin_signed_in.get(url, {"outside": "1"}).content.decode()))
+    )
     # Every group stands for fewer than 5 patients (the default threshold).
     assert ["Outpatient"] + ["<5"] * 12 in lines
     assert any(line[:4] == ["No active supporter", "<5", "<5", "<5"] for line in lines)
@@ -212,10 +281,11 @@ def test_the_query_count_does_not_grow_with_the_patients(clinic, django_assert_n
     def add(count: int) -> None:
         patients = bulk_patients(clinic, count, program=program, clinician=clinician, today=TODAY)
         contacts = SupportContact.objects.bulk_create(
-            SupportContact(patient=p, name="S", relationship=Relationship.FRIEND,
-                           status=ContactStatus.ACTIVE)
+            SupportContact(
+                patient=p, name="S", relationship=Relationship.FRIEND, status=ContactStatus.ACTIVE
+            )
             for p in patients
-        )  # fmt: skip
+        )
         ReachOut.objects.bulk_create(
             ReachOut(contact=c, patient=c.patient, channel="call", happened_on=TODAY)
             for c in contacts
@@ -241,16 +311,34 @@ def test_the_demo_gives_every_network_group_and_figure_something_to_show():
     """With the demo's twelve people (one discharged, one alumni), every engagement figure and
     every network group has someone; a re-run adds nothing."""
     demos = seed_demo(clinics=1, patients=12)
-    before = (Invitation.objects.count(), HelpTask.objects.count(), Consent.objects.count(),
-              Assessment.objects.count())  # fmt: skip
+    before = (
+        Invitation.objects.count(),
+        HelpTask.objects.count(),
+        Consent.objects.count(),
+        Assessment.objects.count(),
+    )
     seed_network_reports(demos, random.Random(7), timezone.localdate())
-    assert (Invitation.objects.count(), HelpTask.objects.count(), Consent.objects.count(),
-            Assessment.objects.count()) == before  # fmt: skip
+    assert (
+        Invitation.objects.count(),
+        HelpTask.objects.count(),
+        Consent.objects.count(),
+        Assessment.objects.count(),
+    ) == before
     demo = demos[0].clinic
     result = network(demo, default_filters(demo))
     totals = result.table("programs").totals
-    for key in ("invited", "accepted", "active", "consents", "expiring", "tasks_created",
-                "tasks_claimed", "tasks_done", "reach_outs", "encouragements"):  # fmt: skip
+    for key in (
+        "invited",
+        "accepted",
+        "active",
+        "consents",
+        "expiring",
+        "tasks_created",
+        "tasks_claimed",
+        "tasks_done",
+        "reach_outs",
+        "encouragements",
+    ):
         assert totals[key] > 0, key
     groups = {row["group"]: row["patients"] for row in result.table("outcomes").rows}
     assert groups["No active supporter"] >= 1
@@ -259,8 +347,9 @@ def test_the_demo_gives_every_network_group_and_figure_something_to_show():
     # Only people whose treatment ended stepped back from their networks.
     quiet = SupportContact.objects.filter(patient__clinic=demo, status=ContactStatus.PAUSED)
     assert set(quiet.values_list("patient__status", flat=True)) <= {
-        PatientStatus.DISCHARGED, PatientStatus.ALUMNI
-    }  # fmt: skip
+        PatientStatus.DISCHARGED,
+        PatientStatus.ALUMNI,
+    }
     compared = {
         row["instrument"]: row["patients"]
         for row in outcomes(demo, default_filters(demo)).table("instruments").rows

@@ -120,11 +120,17 @@ def test_the_query_count_does_not_grow_with_the_patients(clinic, django_assert_n
     def add(count: int) -> None:
         patients = bulk_patients(clinic, count, program=program, clinician=clinician, today=TODAY)
         Assessment.objects.bulk_create(
-            Assessment(patient=p, instrument="gad7", answers=[], total=total, band=band,
-                       local_date=TODAY - timedelta(days=offset))
+            Assessment(
+                patient=p,
+                instrument="gad7",
+                answers=[],
+                total=total,
+                band=band,
+                local_date=TODAY - timedelta(days=offset),
+            )
             for p in patients
             for offset, total, band in ((20, 12, "moderate"), (2, 4, "minimal"))
-        )  # fmt: skip
+        )
 
     add(10)
     filters = Filters(start=SINCE30, end=TODAY)

@@ -38,8 +38,9 @@ def test_the_settings_page_shows_the_section_with_the_current_value(
     assert f'name="{FIELD}"' in html and 'value="7"' in html
 
 
-def test_the_admin_sets_the_threshold_and_the_change_is_audited(admin_signed_in, clinic,
-                                                                 clinic_admin):  # fmt: skip
+def test_the_admin_sets_the_threshold_and_the_change_is_audited(
+    admin_signed_in, clinic, clinic_admin
+):
     response = admin_signed_in.post(URL, {FIELD: "8"})
 
     assert response.status_code == 302
@@ -130,18 +131,33 @@ def test_a_shared_export_suppresses_by_the_threshold_set_on_the_page(admin_signe
 
     # The default, 5: every non-zero cell is under it.
     assert _census_row(admin_signed_in, "Evening outpatient") == [
-        "Evening outpatient", "<5", "<5", "0", "0", "<5",
-    ]  # fmt: skip
+        "Evening outpatient",
+        "<5",
+        "<5",
+        "0",
+        "0",
+        "<5",
+    ]
 
     admin_signed_in.post(URL, {FIELD: "4"})
     assert _census_row(admin_signed_in, "Evening outpatient") == [
-        "Evening outpatient", "<4", "<4", "0", "0", "4",
-    ]  # fmt: skip
+        "Evening outpatient",
+        "<4",
+        "<4",
+        "0",
+        "0",
+        "4",
+    ]
 
     admin_signed_in.post(URL, {FIELD: "2"})
     assert _census_row(admin_signed_in, "Evening outpatient") == [
-        "Evening outpatient", "<2", "3", "0", "0", "4",
-    ]  # fmt: skip
+        "Evening outpatient",
+        "<2",
+        "3",
+        "0",
+        "0",
+        "4",
+    ]
 
     # A bad value changes nothing: still 2.
     admin_signed_in.post(URL, {FIELD: "-1"})

@@ -37,11 +37,23 @@ def known(clinic, other_clinic):
 def test_weekly_means_match_the_hand_count(clinic, known):
     rows = trends(clinic, RANGE).table("weeks").rows
     assert rows == [
-        {"week": date(2025, 3, 3), "patients": 2, "checkins": 3, "mood": 6.0, "craving": 2.0,
-         "stress": 4.0},
-        {"week": date(2025, 3, 10), "patients": 1, "checkins": 1, "mood": 5.0, "craving": 5.0,
-         "stress": 5.0},
-    ]  # fmt: skip
+        {
+            "week": date(2025, 3, 3),
+            "patients": 2,
+            "checkins": 3,
+            "mood": 6.0,
+            "craving": 2.0,
+            "stress": 4.0,
+        },
+        {
+            "week": date(2025, 3, 10),
+            "patients": 1,
+            "checkins": 1,
+            "mood": 5.0,
+            "craving": 5.0,
+            "stress": 5.0,
+        },
+    ]
 
 
 def test_another_program_has_no_weeks(clinic, known):
@@ -56,8 +68,15 @@ def test_the_csv_has_the_pages_figures_and_the_chart_data_is_embedded(admin_sign
     html = admin_signed_in.get(reverse("reports:report", args=["trends"]), query).content.decode()
     assert 'id="report-chart"' in html and "/static/js/reports." in html
     assert "<td>2</td><td>3</td><td>6.00</td><td>2.00</td><td>4.00</td>" in html
-    lines = list(csv.reader(io.StringIO(admin_signed_in.get(
-        reverse("reports:report_csv", args=["trends"]), query).content.decode())))  # fmt: skip
+    lines = list(
+        csv.reader(
+            io.StringIO(
+                admin_signed_in.get(
+                    reverse("reports:report_csv", args=["trends"]), query
+                ).content.decode()
+            )
+        )
+    )
     assert ["Mar 3, 2025", "2", "3", "6.00", "2.00", "4.00"] in lines
 
 
@@ -79,16 +98,42 @@ def test_part_weeks_at_both_ends_are_counted_from_their_days_only(clinic, known)
     rows), the week of 17 March its first two days (p1's of the 17th)."""
     rows = trends(clinic, Filters(start=date(2025, 3, 5), end=date(2025, 3, 18))).table("weeks")
     assert rows.rows == [
-        {"week": date(2025, 3, 3), "patients": 1, "checkins": 1, "mood": 8.0, "craving": 0.0,
-         "stress": 2.0},
-        {"week": date(2025, 3, 10), "patients": 1, "checkins": 1, "mood": 5.0, "craving": 5.0,
-         "stress": 5.0},
-        {"week": date(2025, 3, 17), "patients": 1, "checkins": 1, "mood": 1.0, "craving": 9.0,
-         "stress": 9.0},
-    ]  # fmt: skip
+        {
+            "week": date(2025, 3, 3),
+            "patients": 1,
+            "checkins": 1,
+            "mood": 8.0,
+            "craving": 0.0,
+            "stress": 2.0,
+        },
+        {
+            "week": date(2025, 3, 10),
+            "patients": 1,
+            "checkins": 1,
+            "mood": 5.0,
+            "craving": 5.0,
+            "stress": 5.0,
+        },
+        {
+            "week": date(2025, 3, 17),
+            "patients": 1,
+            "checkins": 1,
+            "mood": 1.0,
+            "craving": 9.0,
+            "stress": 9.0,
+        },
+    ]
     short = trends(clinic, Filters(start=date(2025, 3, 4), end=date(2025, 3, 5))).table("weeks")
-    assert short.rows == [{"week": date(2025, 3, 3), "patients": 2, "checkins": 2, "mood": 7.0,
-                           "craving": 2.0, "stress": 3.0}]  # fmt: skip
+    assert short.rows == [
+        {
+            "week": date(2025, 3, 3),
+            "patients": 2,
+            "checkins": 2,
+            "mood": 7.0,
+            "craving": 2.0,
+            "stress": 3.0,
+        }
+    ]
 
 
 def test_the_weekly_rows_follow_every_change_to_the_check_ins(clinic):
@@ -100,8 +145,11 @@ def test_the_weekly_rows_follow_every_change_to_the_check_ins(clinic):
     from reports.models import CheckInWeek
 
     def weekly_rows() -> set[tuple]:
-        return set(CheckInWeek.objects.values_list(
-            "patient_id", "week", "checkins", "mood_sum", "craving_sum", "stress_sum"))  # fmt: skip
+        return set(
+            CheckInWeek.objects.values_list(
+                "patient_id", "week", "checkins", "mood_sum", "craving_sum", "stress_sum"
+            )
+        )
 
     def grouped_again() -> set[tuple]:
         monday = {}
@@ -121,10 +169,12 @@ def test_the_weekly_rows_follow_every_change_to_the_check_ins(clinic):
     ana, ben = PatientFactory(clinic=clinic), PatientFactory(clinic=clinic)
     first = checkin(ana, date(2025, 3, 3), mood=4)
     checkin(ana, date(2025, 3, 4), mood=6)
-    CheckIn.objects.bulk_create([
-        CheckIn(patient=ben, local_date=date(2025, 3, day), mood=day % 11, craving=1, stress=2)
-        for day in range(1, 20)
-    ])  # fmt: skip
+    CheckIn.objects.bulk_create(
+        [
+            CheckIn(patient=ben, local_date=date(2025, 3, day), mood=day % 11, craving=1, stress=2)
+            for day in range(1, 20)
+        ]
+    )
     assert weekly_rows() == grouped_again() and len(weekly_rows()) == 1 + 4
 
     first.mood = 10

@@ -20,8 +20,13 @@ def person(clinic):
 @pytest.fixture
 def patient(clinic, team_clinician, person):
     patient = PatientFactory(clinic=clinic, legal_name="Jordan Rivera", user=person)
-    care_team_add(patient=patient, clinician=team_clinician, team_role=TeamRole.PRIMARY_COUNSELOR,
-                  is_primary=True, actor=team_clinician)  # fmt: skip
+    care_team_add(
+        patient=patient,
+        clinician=team_clinician,
+        team_role=TeamRole.PRIMARY_COUNSELOR,
+        is_primary=True,
+        actor=team_clinician,
+    )
     return patient
 
 
@@ -33,17 +38,25 @@ def supporter(clinic):
 @pytest.fixture
 def article(clinic):
     return Article.objects.create(
-        clinic=clinic, title="Coping with cravings", slug="cravings", summary="Short help.",
-        body="# Ride the wave\n\nCravings pass.", audience=Audience.PATIENTS, is_published=True,
-    )  # fmt: skip
+        clinic=clinic,
+        title="Coping with cravings",
+        slug="cravings",
+        summary="Short help.",
+        body="# Ride the wave\n\nCravings pass.",
+        audience=Audience.PATIENTS,
+        is_published=True,
+    )
 
 
 @pytest.fixture
 def other_article(other_clinic):
     return Article.objects.create(
-        clinic=other_clinic, title="Lakeside only", slug="lakeside-only", body="x",
+        clinic=other_clinic,
+        title="Lakeside only",
+        slug="lakeside-only",
+        body="x",
         is_published=True,
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ EVERYONE = [Role.ADMIN, Role.CLINICIAN, Role.PATIENT, Role.SUPPORTER]
 
 
 @pytest.mark.parametrize("role", EVERYONE)
-def test_everyone_of_the_clinic_reads_published_articles(client, clinic, article, other_article,
-                                                        role):  # fmt: skip
+def test_everyone_of_the_clinic_reads_published_articles(
+    client, clinic, article, other_article, role
+):
     Article.objects.create(clinic=clinic, title="Unfinished draft", slug="draft", body="x")
     client.force_login(member(role, clinic))
 
@@ -48,10 +49,22 @@ def test_drafts_are_404_for_readers_but_previewable_by_admins(client, clinic, cl
 
 
 def test_the_list_filters_by_audience(client, clinic, article):
-    Article.objects.create(clinic=clinic, title="Family evenings", slug="fam", body="x",
-                           audience=Audience.FAMILIES, is_published=True)  # fmt: skip
-    Article.objects.create(clinic=clinic, title="For all of us", slug="all", body="x",
-                           audience=Audience.BOTH, is_published=True)  # fmt: skip
+    Article.objects.create(
+        clinic=clinic,
+        title="Family evenings",
+        slug="fam",
+        body="x",
+        audience=Audience.FAMILIES,
+        is_published=True,
+    )
+    Article.objects.create(
+        clinic=clinic,
+        title="For all of us",
+        slug="all",
+        body="x",
+        audience=Audience.BOTH,
+        is_published=True,
+    )
     client.force_login(member(Role.SUPPORTER, clinic))
 
     families = client.get(reverse("resources:article_list"), {"audience": "families"}).text
@@ -69,8 +82,9 @@ def test_management_is_404_for_everyone_but_admins(client, clinic, article, role
     assert client.get(reverse("resources:article_manage")).status_code == 404
     assert client.get(reverse("resources:article_create")).status_code == 404
     assert client.get(reverse("resources:article_edit", args=[article.pk])).status_code == 404
-    response = client.post(reverse("resources:article_publish", args=[article.pk]),
-                           {"published": "0"})  # fmt: skip
+    response = client.post(
+        reverse("resources:article_publish", args=[article.pk]), {"published": "0"}
+    )
     assert response.status_code == 404
     article.refresh_from_db()
     assert article.is_published
@@ -79,16 +93,22 @@ def test_management_is_404_for_everyone_but_admins(client, clinic, article, role
 def test_admin_cannot_reach_another_clinics_article(client, clinic_admin, other_article):
     client.force_login(clinic_admin)
     assert client.get(reverse("resources:article_edit", args=[other_article.pk])).status_code == 404
-    response = client.post(reverse("resources:article_publish", args=[other_article.pk]),
-                           {"published": "0"})  # fmt: skip
+    response = client.post(
+        reverse("resources:article_publish", args=[other_article.pk]), {"published": "0"}
+    )
     assert response.status_code == 404
     other_article.refresh_from_db()
     assert other_article.is_published
 
 
 def _values(**overrides):
-    values = {"title": "Sleep in early recovery", "slug": "sleep", "summary": "Rest matters.",
-              "audience": "both", "body": "Keep a steady bedtime."}  # fmt: skip
+    values = {
+        "title": "Sleep in early recovery",
+        "slug": "sleep",
+        "summary": "Rest matters.",
+        "audience": "both",
+        "body": "Keep a steady bedtime.",
+    }
     values.update(overrides)
     return values
 
@@ -101,8 +121,10 @@ def test_admin_creates_edits_and_unpublishes_an_article(client, clinic, clinic_a
     assert article.is_published
     assert AuditEvent.objects.filter(action="create", object_id=str(article.pk)).exists()
 
-    response = client.post(reverse("resources:article_edit", args=[article.pk]),
-                           _values(title="Sleep, gently", is_published="on"))  # fmt: skip
+    response = client.post(
+        reverse("resources:article_edit", args=[article.pk]),
+        _values(title="Sleep, gently", is_published="on"),
+    )
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.title == "Sleep, gently"
@@ -122,12 +144,18 @@ def test_publish_needs_post(client, clinic_admin, article):
 
 @pytest.mark.parametrize(
     ("overrides", "field"),
-    [({"title": ""}, "title"), ({"slug": "not a slug!"}, "slug"), ({"body": ""}, "body"),
-     ({"audience": "aliens"}, "audience"), ({"slug": "cravings"}, "slug"),
-     ({"slug": "manage"}, "slug")],
-)  # fmt: skip
-def test_bad_input_shows_field_errors_and_saves_nothing(client, clinic, clinic_admin, article,
-                                                       overrides, field):  # fmt: skip
+    [
+        ({"title": ""}, "title"),
+        ({"slug": "not a slug!"}, "slug"),
+        ({"body": ""}, "body"),
+        ({"audience": "aliens"}, "audience"),
+        ({"slug": "cravings"}, "slug"),
+        ({"slug": "manage"}, "slug"),
+    ],
+)
+def test_bad_input_shows_field_errors_and_saves_nothing(
+    client, clinic, clinic_admin, article, overrides, field
+):
     client.force_login(clinic_admin)
     before = Article.objects.count()
     response = client.post(reverse("resources:article_create"), _values(**overrides))
@@ -146,8 +174,10 @@ def test_the_same_slug_is_fine_in_another_clinic(client, clinic, clinic_admin, o
 def test_editing_to_a_taken_slug_keeps_the_article(client, clinic, clinic_admin, article):
     other = Article.objects.create(clinic=clinic, title="Other", slug="other", body="x")
     client.force_login(clinic_admin)
-    response = client.post(reverse("resources:article_edit", args=[other.pk]),
-                           _values(slug="cravings", title="Changed"))  # fmt: skip
+    response = client.post(
+        reverse("resources:article_edit", args=[other.pk]),
+        _values(slug="cravings", title="Changed"),
+    )
     assert response.status_code == 200
     assert "slug" in response.context["form"].errors
     other.refresh_from_db()
@@ -155,8 +185,13 @@ def test_editing_to_a_taken_slug_keeps_the_article(client, clinic, clinic_admin,
 
 
 def test_a_script_in_the_body_is_neutralised_on_the_page(client, clinic, clinic_admin):
-    Article.objects.create(clinic=clinic, title="T", slug="t", is_published=True,
-                           body="<script>alert(1)</script> [x](javascript:alert(2))")  # fmt: skip
+    Article.objects.create(
+        clinic=clinic,
+        title="T",
+        slug="t",
+        is_published=True,
+        body="<script>alert(1)</script> [x](javascript:alert(2))",
+    )
     client.force_login(member(Role.PATIENT, clinic))
     page = client.get(reverse("resources:article_detail", args=["t"])).text
     assert "<script>alert(1)" not in page
@@ -164,8 +199,9 @@ def test_a_script_in_the_body_is_neutralised_on_the_page(client, clinic, clinic_
 
 
 @pytest.mark.parametrize("url_name", ["resources:article_list", "resources:article_manage"])
-def test_list_queries_do_not_grow_with_rows(client, clinic, clinic_admin, url_name,
-                                           django_assert_max_num_queries):  # fmt: skip
+def test_list_queries_do_not_grow_with_rows(
+    client, clinic, clinic_admin, url_name, django_assert_max_num_queries
+):
     client.force_login(clinic_admin)
 
     def make(count, start):

@@ -13,10 +13,12 @@ EVERYONE = [Role.ADMIN, Role.CLINICIAN, Role.PATIENT, Role.SUPPORTER]
 
 
 @pytest.mark.parametrize("role", EVERYONE)
-def test_everyone_of_the_clinic_sees_the_active_directory(client, clinic, pantry, meeting,
-                                                          other_resource, role):  # fmt: skip
-    CommunityResource.objects.create(clinic=clinic, name="Closed Shelter",
-                                     kind=ResourceKind.HOUSING, is_active=False)  # fmt: skip
+def test_everyone_of_the_clinic_sees_the_active_directory(
+    client, clinic, pantry, meeting, other_resource, role
+):
+    CommunityResource.objects.create(
+        clinic=clinic, name="Closed Shelter", kind=ResourceKind.HOUSING, is_active=False
+    )
     client.force_login(member(role, clinic))
     page = client.get(reverse("resources:directory"))
     assert page.status_code == 200
@@ -66,15 +68,23 @@ def test_admin_cannot_reach_another_clinics_entry(client, clinic_admin, other_re
 
 def test_admin_creates_edits_deactivates_and_reactivates(client, clinic, clinic_admin):
     client.force_login(clinic_admin)
-    response = client.post(reverse("resources:resource_create"), {
-        "name": "Second Start Jobs", "kind": "employment", "phone": "555-0185",
-        "website": "https://secondstart.example", "languages": "English, Spanish",
-    })  # fmt: skip
+    response = client.post(
+        reverse("resources:resource_create"),
+        {
+            "name": "Second Start Jobs",
+            "kind": "employment",
+            "phone": "555-0185",
+            "website": "https://secondstart.example",
+            "languages": "English, Spanish",
+        },
+    )
     assert response.status_code == 302
     resource = CommunityResource.objects.get(clinic=clinic, name="Second Start Jobs")
 
-    client.post(reverse("resources:resource_edit", args=[resource.pk]),
-                {"name": "Second Start Jobs Program", "kind": "employment"})  # fmt: skip
+    client.post(
+        reverse("resources:resource_edit", args=[resource.pk]),
+        {"name": "Second Start Jobs Program", "kind": "employment"},
+    )
     resource.refresh_from_db()
     assert resource.name == "Second Start Jobs Program"
 
@@ -90,10 +100,13 @@ def test_admin_creates_edits_deactivates_and_reactivates(client, clinic, clinic_
 
 @pytest.mark.parametrize(
     ("values", "field"),
-    [({"name": "", "kind": "food"}, "name"), ({"name": "X", "kind": "spaceship"}, "kind"),
-     ({"name": "X", "kind": "food", "email": "not-an-email"}, "email"),
-     ({"name": "X", "kind": "food", "website": "javascript:alert(1)"}, "website")],
-)  # fmt: skip
+    [
+        ({"name": "", "kind": "food"}, "name"),
+        ({"name": "X", "kind": "spaceship"}, "kind"),
+        ({"name": "X", "kind": "food", "email": "not-an-email"}, "email"),
+        ({"name": "X", "kind": "food", "website": "javascript:alert(1)"}, "website"),
+    ],
+)
 def test_bad_input_shows_field_errors_and_saves_nothing(client, clinic_admin, values, field):
     client.force_login(clinic_admin)
     response = client.post(reverse("resources:resource_create"), values)
@@ -103,8 +116,9 @@ def test_bad_input_shows_field_errors_and_saves_nothing(client, clinic_admin, va
 
 
 @pytest.mark.parametrize("url_name", ["resources:directory", "resources:resource_manage"])
-def test_list_queries_do_not_grow_with_rows(client, clinic, clinic_admin, url_name,
-                                           django_assert_max_num_queries):  # fmt: skip
+def test_list_queries_do_not_grow_with_rows(
+    client, clinic, clinic_admin, url_name, django_assert_max_num_queries
+):
     client.force_login(clinic_admin)
 
     def make(count, start):

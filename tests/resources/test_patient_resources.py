@@ -32,14 +32,16 @@ def link(patient, pantry, team_clinician):
 
 
 @pytest.mark.parametrize("who", ["person", "team_clinician", "clinic_admin"])
-def test_patient_team_and_admin_see_the_list_and_the_view_is_audited(client, request, patient,
-                                                                     link, who):  # fmt: skip
+def test_patient_team_and_admin_see_the_list_and_the_view_is_audited(
+    client, request, patient, link, who
+):
     client.force_login(request.getfixturevalue(who))
     page = client.get(_page(patient))
     assert page.status_code == 200
     assert "Northside Pantry" in page.text and "Mondays are quieter" in page.text
-    assert AuditEvent.objects.filter(action="view", patient=patient,
-                                     details__page="patient_resources").exists()  # fmt: skip
+    assert AuditEvent.objects.filter(
+        action="view", patient=patient, details__page="patient_resources"
+    ).exists()
 
 
 def test_only_editors_get_the_attach_form(client, patient, person, clinic_admin, meeting):
@@ -90,11 +92,12 @@ def test_attach_and_detach(client, request, patient, meeting, who):
     assert AuditEvent.objects.filter(action="delete", patient=patient).exists()
 
 
-def test_attach_refuses_other_clinics_inactive_and_duplicate_entries(client, clinic, patient,
-                                                                     team_clinician, link,
-                                                                     other_resource):  # fmt: skip
-    closed = CommunityResource.objects.create(clinic=clinic, name="Closed", kind=ResourceKind.FOOD,
-                                              is_active=False)  # fmt: skip
+def test_attach_refuses_other_clinics_inactive_and_duplicate_entries(
+    client, clinic, patient, team_clinician, link, other_resource
+):
+    closed = CommunityResource.objects.create(
+        clinic=clinic, name="Closed", kind=ResourceKind.FOOD, is_active=False
+    )
     client.force_login(team_clinician)
     for resource_id in [other_resource.pk, closed.pk, link.resource_id, "", "abc"]:
         response = client.post(_attach(patient), {"resource": resource_id})
@@ -110,8 +113,9 @@ def test_a_note_that_is_too_long_is_a_field_error(client, patient, team_clinicia
     assert not PatientResource.objects.filter(patient=patient).exists()
 
 
-def test_detach_is_scoped_to_the_patient_in_the_url(client, clinic, patient, team_clinician,
-                                                    person, pantry):  # fmt: skip
+def test_detach_is_scoped_to_the_patient_in_the_url(
+    client, clinic, patient, team_clinician, person, pantry
+):
     other_patient = PatientFactory(clinic=clinic)
     theirs = PatientResource.objects.create(patient=other_patient, resource=pantry)
     client.force_login(person)
@@ -121,16 +125,19 @@ def test_detach_is_scoped_to_the_patient_in_the_url(client, clinic, patient, tea
     assert PatientResource.objects.filter(pk=theirs.pk).exists()
 
 
-def test_list_queries_do_not_grow_with_rows(client, clinic, patient, team_clinician,
-                                           django_assert_max_num_queries):  # fmt: skip
+def test_list_queries_do_not_grow_with_rows(
+    client, clinic, patient, team_clinician, django_assert_max_num_queries
+):
     client.force_login(team_clinician)
 
     def attach(count, start):
         for i in range(start, start + count):
-            resource = CommunityResource.objects.create(clinic=clinic, name=f"Partner {i:02d}",
-                                                        kind=ResourceKind.FOOD)  # fmt: skip
-            PatientResource.objects.create(patient=patient, resource=resource,
-                                           attached_by=team_clinician)  # fmt: skip
+            resource = CommunityResource.objects.create(
+                clinic=clinic, name=f"Partner {i:02d}", kind=ResourceKind.FOOD
+            )
+            PatientResource.objects.create(
+                patient=patient, resource=resource, attached_by=team_clinician
+            )
 
     attach(3, 0)
     with django_assert_max_num_queries(30) as small:

@@ -39,13 +39,29 @@ def free_port() -> int:
 def web_server(tmp_path: Path, name: str) -> Iterator[str]:
     """One gunicorn process (one worker) on a free port, on the suite's database and cache."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url(), "READ_DOT_ENV": "false",
-           "DEBUG": "false", "SECURE_COOKIES": "false"}  # fmt: skip
-    command = [sys.executable, "-m", "gunicorn", "recovery_hub.wsgi:application",
-               "--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "60"]  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "READ_DOT_ENV": "false",
+        "DEBUG": "false",
+        "SECURE_COOKIES": "false",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "recovery_hub.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+        "--timeout",
+        "60",
+    ]
     with (tmp_path / f"{name}.log").open("w") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             assert wait_for(lambda: answers(base), process, seconds=60), (

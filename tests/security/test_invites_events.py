@@ -31,8 +31,13 @@ def colleague(clinic):
 
 
 def on_team(patient, clinician):
-    care_team_add(patient=patient, clinician=clinician, team_role=TeamRole.PRIMARY_COUNSELOR,
-                  is_primary=True, actor=clinician)  # fmt: skip
+    care_team_add(
+        patient=patient,
+        clinician=clinician,
+        team_role=TeamRole.PRIMARY_COUNSELOR,
+        is_primary=True,
+        actor=clinician,
+    )
     return patient
 
 
@@ -50,10 +55,14 @@ def sam(clinic, colleague):
 def event(clinic, team_clinician):
     start = timezone.now() + timedelta(days=7)
     return Event.objects.create(
-        clinic=clinic, kind=EventKind.FAMILY_WORKSHOP, title="Family education workshop",
-        starts_at=start, ends_at=start + timedelta(hours=2), place="Room 1",
+        clinic=clinic,
+        kind=EventKind.FAMILY_WORKSHOP,
+        title="Family education workshop",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        place="Room 1",
         created_by=team_clinician,
-    )  # fmt: skip
+    )
 
 
 def test_a_clinician_off_the_care_team_does_not_see_the_patient_in_the_list(
@@ -73,9 +82,12 @@ def test_a_crafted_post_inviting_someone_off_the_care_team_saves_nothing(
     client, colleague, jordan, sam, event
 ):
     SupportContact.objects.create(
-        patient=jordan, name="Pat Rivera", relationship=Relationship.PARENT,
-        status=ContactStatus.ACTIVE, user=member(Role.SUPPORTER, jordan.clinic),
-    )  # fmt: skip
+        patient=jordan,
+        name="Pat Rivera",
+        relationship=Relationship.PARENT,
+        status=ContactStatus.ACTIVE,
+        user=member(Role.SUPPORTER, jordan.clinic),
+    )
     client.force_login(colleague)
 
     response = client.post(
@@ -111,8 +123,9 @@ def test_the_service_refuses_a_patient_off_the_care_team(colleague, jordan, even
 def test_the_care_team_clinician_invites_their_patient(client, team_clinician, jordan, event):
     client.force_login(team_clinician)
 
-    response = client.post(reverse("events:event_detail", args=[event.pk]),
-                           {"patients": [jordan.pk]})  # fmt: skip
+    response = client.post(
+        reverse("events:event_detail", args=[event.pk]), {"patients": [jordan.pk]}
+    )
 
     assert response.status_code == 302
     assert EventInvitation.objects.get().patient == jordan

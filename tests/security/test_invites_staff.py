@@ -30,8 +30,9 @@ def admin_signed_in(client, clinic_admin):
 @pytest.fixture
 def quinn(other_clinic) -> User:
     """A clinician of another clinic, with her real name on her account."""
-    return member(Role.CLINICIAN, other_clinic, email="quinn.novak@example.org",
-                  full_name="Quinn Novak")  # fmt: skip
+    return member(
+        Role.CLINICIAN, other_clinic, email="quinn.novak@example.org", full_name="Quinn Novak"
+    )
 
 
 def invite(client, callbacks, email: str, full_name: str = "Made Up Name", role=Role.CLINICIAN):
@@ -54,8 +55,9 @@ def confirmation(response) -> str:
 def test_inviting_an_address_with_an_account_elsewhere_shows_only_what_the_admin_typed(
     admin_signed_in, clinic, other_clinic, quinn, django_capture_on_commit_callbacks
 ):
-    response = invite(admin_signed_in, django_capture_on_commit_callbacks,
-                      "Quinn.Novak@example.org")  # fmt: skip
+    response = invite(
+        admin_signed_in, django_capture_on_commit_callbacks, "Quinn.Novak@example.org"
+    )
 
     html = response.content.decode()
     assert "Quinn Novak" not in html
@@ -74,10 +76,12 @@ def test_existing_and_new_addresses_get_the_same_answer_and_the_same_email(
 ):
     users_before = User.objects.count()
 
-    known = invite(admin_signed_in, django_capture_on_commit_callbacks,
-                   "quinn.novak@example.org", "Robin Lee")  # fmt: skip
-    new = invite(admin_signed_in, django_capture_on_commit_callbacks,
-                 "robin.lee@example.org", "Robin Lee")  # fmt: skip
+    known = invite(
+        admin_signed_in, django_capture_on_commit_callbacks, "quinn.novak@example.org", "Robin Lee"
+    )
+    new = invite(
+        admin_signed_in, django_capture_on_commit_callbacks, "robin.lee@example.org", "Robin Lee"
+    )
 
     assert confirmation(known).replace("quinn.novak", "X") == confirmation(new).replace(
         "robin.lee", "X"
@@ -135,11 +139,16 @@ def test_the_account_of_the_address_signs_in_and_accepts(
     assert (membership.role, membership.is_active) == (Role.ADMIN, True)
     invitation = StaffInvitation.objects.get()
     assert (invitation.accepted_by, invitation.membership) == (quinn, membership)
-    assert AuditEvent.objects.filter(action=Action.CREATE, actor=clinic_admin,
-                                     object_type="accounts.StaffInvitation").exists()  # fmt: skip
-    assert AuditEvent.objects.filter(action=Action.CREATE, actor=quinn, clinic=clinic,
-                                     object_id=str(membership.pk),
-                                     details__accepted=True).exists()  # fmt: skip
+    assert AuditEvent.objects.filter(
+        action=Action.CREATE, actor=clinic_admin, object_type="accounts.StaffInvitation"
+    ).exists()
+    assert AuditEvent.objects.filter(
+        action=Action.CREATE,
+        actor=quinn,
+        clinic=clinic,
+        object_id=str(membership.pk),
+        details__accepted=True,
+    ).exists()
     # Used once.
     assert visitor.get(link).status_code == 410
 
@@ -162,16 +171,22 @@ def test_another_signed_in_account_cannot_accept(
     assert StaffInvitation.objects.get().accepted_at is None
     if persona == "other_clinic":
         assert not Membership.objects.filter(user=stranger, organization=clinic).exists()
-    assert AuditEvent.objects.filter(actor=stranger, object_type="accounts.StaffInvitation",
-                                     details__refused="signed in as another account"
-                                     ).count() == 2  # fmt: skip
+    assert (
+        AuditEvent.objects.filter(
+            actor=stranger,
+            object_type="accounts.StaffInvitation",
+            details__refused="signed in as another account",
+        ).count()
+        == 2
+    )
 
 
 def test_a_new_person_sets_a_password_with_the_link_and_joins(
     admin_signed_in, client, clinic, django_capture_on_commit_callbacks
 ):
-    invite(admin_signed_in, django_capture_on_commit_callbacks, "robin.lee@example.org",
-           "Robin Lee")  # fmt: skip
+    invite(
+        admin_signed_in, django_capture_on_commit_callbacks, "robin.lee@example.org", "Robin Lee"
+    )
     link = link_in(mail.outbox[0].body)
     visitor = client.__class__()
     assert "Robin Lee" in visitor.get(link).content.decode()  # the name typed, to correct
@@ -204,8 +219,9 @@ def test_resend_gives_a_fresh_link_and_the_earlier_one_stops_working(
     visitor = client.__class__()
     assert visitor.get(first).status_code == 404
     assert visitor.get(second).status_code == 200
-    assert AuditEvent.objects.filter(action=Action.UPDATE, actor=clinic_admin,
-                                     details__invitation="sent again").exists()  # fmt: skip
+    assert AuditEvent.objects.filter(
+        action=Action.UPDATE, actor=clinic_admin, details__invitation="sent again"
+    ).exists()
 
 
 def test_withdrawing_stops_the_link_and_empties_the_list(
@@ -222,8 +238,9 @@ def test_withdrawing_stops_the_link_and_empties_the_list(
     assert "The invitation to Made Up Name was withdrawn." in response.content.decode()
     assert 'data-testid="invitation-row"' not in response.content.decode()
     assert client.__class__().get(link).status_code == 410
-    assert AuditEvent.objects.filter(action=Action.UPDATE, actor=clinic_admin,
-                                     details__invitation="withdrawn").exists()  # fmt: skip
+    assert AuditEvent.objects.filter(
+        action=Action.UPDATE, actor=clinic_admin, details__invitation="withdrawn"
+    ).exists()
 
 
 def test_a_link_runs_out_after_seven_days(

@@ -34,15 +34,25 @@ def team_clinician(clinic):
 @pytest.fixture
 def patient(clinic, team_clinician):
     patient = PatientFactory(clinic=clinic, legal_name="Jordan Rivera")
-    care_team_add(patient=patient, clinician=team_clinician, team_role=TeamRole.PRIMARY_COUNSELOR,
-                  is_primary=True, actor=team_clinician)  # fmt: skip
+    care_team_add(
+        patient=patient,
+        clinician=team_clinician,
+        team_role=TeamRole.PRIMARY_COUNSELOR,
+        is_primary=True,
+        actor=team_clinician,
+    )
     return patient
 
 
 @pytest.fixture
 def contact(patient, team_clinician):
-    return contact_add(patient=patient, actor=team_clinician, name="Alex Kim",
-                       relationship=Relationship.FRIEND, email=INVITED)  # fmt: skip
+    return contact_add(
+        patient=patient,
+        actor=team_clinician,
+        name="Alex Kim",
+        relationship=Relationship.FRIEND,
+        email=INVITED,
+    )
 
 
 @pytest.fixture
@@ -88,17 +98,20 @@ def test_another_account_sees_whose_invitation_it_is_and_nothing_is_linked(
     logout = reverse("account_logout")
     form = re.search(
         rf'<form method="post" action="{logout}" data-testid="sign-out-to-invitation">(.*?)</form>',
-        html, re.S,
-    )  # fmt: skip
+        html,
+        re.S,
+    )
     assert f'name="next" value="{url}"' in form.group(1)
     assert_nothing_linked(contact)
     assert set(Membership.objects.values_list("pk", "user_id", "organization_id")) == (
         memberships_before
     )
     refused = AuditEvent.objects.filter(
-        actor=stranger, clinic=clinic, object_type="networks.Invitation",
+        actor=stranger,
+        clinic=clinic,
+        object_type="networks.Invitation",
         details__refused="signed in as another account",
-    )  # fmt: skip
+    )
     assert refused.count() == 2  # the look and the attempt to accept
 
 
@@ -183,10 +196,19 @@ def test_the_supporters_message_link_leads_to_the_bound_invitation(
 
 @pytest.fixture
 def invited_patient(clinic, team_clinician, django_capture_on_commit_callbacks):
-    patient = PatientFactory(clinic=clinic, legal_name="Jordan Rivera",
-                             email="jordan.r@example.org", phone="+1 555 010 0042")  # fmt: skip
-    care_team_add(patient=patient, clinician=team_clinician, team_role=TeamRole.PRIMARY_COUNSELOR,
-                  is_primary=True, actor=team_clinician)  # fmt: skip
+    patient = PatientFactory(
+        clinic=clinic,
+        legal_name="Jordan Rivera",
+        email="jordan.r@example.org",
+        phone="+1 555 010 0042",
+    )
+    care_team_add(
+        patient=patient,
+        clinician=team_clinician,
+        team_role=TeamRole.PRIMARY_COUNSELOR,
+        is_primary=True,
+        actor=team_clinician,
+    )
     return patient
 
 
@@ -208,10 +230,15 @@ def test_a_patient_invitation_opened_by_another_account_links_nothing(
     assert "jordan.r@" not in html
     assert Patient.objects.get(pk=invited_patient.pk).user_id is None
     assert PatientInvitation.objects.get(pk=invitation.pk).accepted_at is None
-    assert AuditEvent.objects.filter(
-        actor=stranger, clinic=clinic, object_type="joining.PatientInvitation",
-        details__refused="signed in as another account",
-    ).count() == 2  # fmt: skip
+    assert (
+        AuditEvent.objects.filter(
+            actor=stranger,
+            clinic=clinic,
+            object_type="joining.PatientInvitation",
+            details__refused="signed in as another account",
+        ).count()
+        == 2
+    )
 
 
 def test_a_text_message_invitation_never_binds_to_a_signed_in_account(

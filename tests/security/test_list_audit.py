@@ -126,9 +126,12 @@ def test_supporter_home_names_the_people_it_shows(client, clinic, team):
     mine, _other = team
     supporter = member(Role.SUPPORTER, clinic)
     SupportContact.objects.create(
-        patient=mine[0], user=supporter, name="Sam", relationship="friend",
+        patient=mine[0],
+        user=supporter,
+        name="Sam",
+        relationship="friend",
         status=ContactStatus.ACTIVE,
-    )  # fmt: skip
+    )
     client.force_login(supporter)
 
     assert client.get(reverse("networks:supporter_home")).status_code == 200
@@ -160,8 +163,12 @@ def test_every_django_admin_of_patient_data_audits_its_reads():
     """A ModelAdmin of a model holding patient data must use AuditedReadsAdmin."""
     from audit.admin import AuditedReadsAdmin
 
-    holding = {"patients.Patient", "patients.RecoveryDate", "notifications.Notification",
-               "audit.AuditEvent"}  # fmt: skip
+    holding = {
+        "patients.Patient",
+        "patients.RecoveryDate",
+        "notifications.Notification",
+        "audit.AuditEvent",
+    }
     for model, model_admin in admin.site._registry.items():
         has_patient = model._meta.label == "patients.Patient" or any(
             getattr(field.related_model, "_meta", None) is not None
@@ -202,8 +209,12 @@ def test_who_saw_my_information_costs_the_same_for_one_list_read_or_forty(
 
     def read_lists(count: int) -> None:
         for _ in range(count):
-            audit_list(list_name="caseload", actor=clinician, clinic=clinic,
-                       patient_ids=[p.pk for p in mine])  # fmt: skip
+            audit_list(
+                list_name="caseload",
+                actor=clinician,
+                clinic=clinic,
+                patient_ids=[p.pk for p in mine],
+            )
 
     read_lists(1)
     # Session, user, membership and clinic, the patient record, the page's own audit event,

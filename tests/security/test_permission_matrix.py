@@ -479,26 +479,42 @@ def build_world() -> World:
     other = demos[0].patients[1]
     primary = CareTeamMember.objects.get(patient=patient, is_primary=True, ended_on__isnull=True)
     off_team = member(Role.CLINICIAN, clinic_a)
-    care_team_add(patient=other, clinician=off_team, team_role=TeamRole.PRIMARY_COUNSELOR,
-                  is_primary=False, actor=primary.clinician)  # fmt: skip
+    care_team_add(
+        patient=other,
+        clinician=off_team,
+        team_role=TeamRole.PRIMARY_COUNSELOR,
+        is_primary=False,
+        actor=primary.clinician,
+    )
     other.user = member(Role.PATIENT, clinic_a)
     other.save()
     with_consent = member(Role.SUPPORTER, clinic_a)
     without_consent = member(Role.SUPPORTER, clinic_a)
     for user, scopes in ((with_consent, list(Scope.values)), (without_consent, [])):
-        contact = contact_add(patient=patient, actor=primary.clinician, name=user.full_name,
-                              relationship=Relationship.FRIEND, email=user.email)  # fmt: skip
+        contact = contact_add(
+            patient=patient,
+            actor=primary.clinician,
+            name=user.full_name,
+            relationship=Relationship.FRIEND,
+            email=user.email,
+        )
         contact.user = user
         contact.status = ContactStatus.ACTIVE
         contact.save()
         if scopes:
-            consent_grant(contact=contact, actor=patient.user, scopes=scopes,
-                          purpose="To support my recovery", signed_name=patient.legal_name,
-                          signature_method=SignatureMethod.IN_APP,
-                          expires_on_event=ExpiryEvent.DISCHARGE)  # fmt: skip
+            consent_grant(
+                contact=contact,
+                actor=patient.user,
+                scopes=scopes,
+                purpose="To support my recovery",
+                signed_name=patient.legal_name,
+                signature_method=SignatureMethod.IN_APP,
+                expires_on_event=ExpiryEvent.DISCHARGE,
+            )
     for clinic in (clinic_a, clinic_b):
-        token_create(Membership.objects.filter(organization=clinic, role=Role.ADMIN)[0].user,
-                     "matrix")  # fmt: skip
+        token_create(
+            Membership.objects.filter(organization=clinic, role=Role.ADMIN)[0].user, "matrix"
+        )
         for staff in Membership.objects.filter(
             organization=clinic, role__in=[Role.ADMIN, Role.CLINICIAN]
         ):
@@ -611,8 +627,9 @@ def send(client: Client, method: str, url: str) -> Any:
         return client.get(url)
     if method == "POST":
         return client.post(url, **body)
-    return getattr(client, method.lower())(url, **({"data": "{}", "content_type":
-                                                     "application/json"}))  # fmt: skip
+    return getattr(client, method.lower())(
+        url, **({"data": "{}", "content_type": "application/json"})
+    )
 
 
 def leak_in(

@@ -160,8 +160,9 @@ def test_a_supporter_here_and_clinician_there_must_enrol_whichever_clinic_is_cur
     clinic, other_clinic
 ):
     person = member(Role.SUPPORTER, clinic)
-    MembershipFactory(user=person, organization=other_clinic, role=Role.CLINICIAN,
-                      second_factor=False)  # fmt: skip
+    MembershipFactory(
+        user=person, organization=other_clinic, role=Role.CLINICIAN, second_factor=False
+    )
     client = sign_in_as_allauth_does(Client(), person)
     session = client.session
     session[SESSION_KEY] = clinic.pk  # acting as the supporter
@@ -178,8 +179,13 @@ def test_a_supporter_here_and_clinician_there_must_enrol_whichever_clinic_is_cur
 def test_a_new_account_from_a_staff_invitation_reaches_no_chart_before_enrolling(
     clinic, clinic_admin, jordan
 ):
-    invitation = staff_invite(clinic=clinic, actor=clinic_admin, email="robin.lee@example.org",
-                              full_name="Robin Lee", role=Role.ADMIN)  # fmt: skip
+    invitation = staff_invite(
+        clinic=clinic,
+        actor=clinic_admin,
+        email="robin.lee@example.org",
+        full_name="Robin Lee",
+        role=Role.ADMIN,
+    )
     link = reverse("joining:staff", args=[staff_invitation_token(invitation)])
     client = Client()
 

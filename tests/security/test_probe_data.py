@@ -431,8 +431,11 @@ def test_not_yours_answers_like_does_not_exist(world, clinic, template):
     """An off-team clinician asks for this clinic's patient; the patient and the supporter
     for a patient of the clinic they have nothing to do with."""
     stranger = PatientFactory(clinic=clinic).pk
-    cases = [(member(Role.CLINICIAN, clinic), world.patient.pk),
-             (world.person, stranger), (world.supporter, stranger)]  # fmt: skip
+    cases = [
+        (member(Role.CLINICIAN, clinic), world.patient.pk),
+        (world.person, stranger),
+        (world.supporter, stranger),
+    ]
     for user, someone in cases:
         client = _signed_in(user)
         theirs = client.get(template.format(someone))

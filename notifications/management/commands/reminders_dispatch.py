@@ -8,5 +8,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         counts = dispatch_due()
-        self.stdout.write(f"sent={counts['sent']} failed={counts['failed']} "
-                          f"retried={counts['retried']}")  # fmt: skip
+        self.stdout.write(
+            f"sent={counts['sent']} failed={counts['failed']} retried={counts['retried']}"
+        )

@@ -1,5 +1,5 @@
 """English date styles: the one place that says how a date, a time and a moment are written.
-Templates use the `dates` filters (accounts/templatetags/dates.py), code uses accounts.dates."""
+Templates use the `dates` filters (accounts/templatetags/dates.py), code uses core.dates."""
 
 DATE_FORMAT = "M j, Y"  # Dec 3, 2026
 DATETIME_FORMAT = "M j, Y, g:i A"  # Dec 3, 2026, 6:00 PM

@@ -2,7 +2,7 @@
 endpoint may store: a NUL character (PostgreSQL cannot store it) or a lone surrogate (it cannot
 be encoded as UTF-8).
 
-Kept apart from recovery_hub.api: DRF reads these settings while its views module is imported,
+Kept apart from accounts.api_base: DRF reads these settings while its views module is imported,
 so they must not live in a module that imports DRF's views.
 """
 

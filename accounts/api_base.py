@@ -31,7 +31,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from accounts.access import SESSION_KEY, choose_membership, memberships_of_request
 from accounts.models import Membership, Organization
-from recovery_hub.api_classes import (
+from core.api_classes import (
     UNSTORABLE_MESSAGE,
     ApiMetadata,
     StandardPagination,
