@@ -1,3 +1,5 @@
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -45,3 +47,11 @@ class MeView(ApiView):
             "clinics": memberships,
         }
         return Response(MeSerializer(data).data)
+
+
+def me_moved(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """`/api/v1/me` is `/api/v1/me/`: a permanent redirect that keeps the method, the body
+    (308) and the query string."""
+    url = reverse("api:me")
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url, preserve_request=True)

@@ -17,11 +17,13 @@ The contract every endpoint keeps (see the README, "API contract"):
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.urls import URLPattern, path
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, generics, serializers
 from rest_framework.request import Request
@@ -31,6 +33,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from accounts.access import SESSION_KEY, choose_membership, memberships_of_request
 from accounts.models import Membership, Organization
+from audit.models import Action
+from audit.services import audit_list, audit_record, list_filters
 from core.api_classes import (
     UNSTORABLE_MESSAGE,
     ApiMetadata,
@@ -43,6 +47,9 @@ from core.api_classes import (
     refuse_unstorable,
     unstorable_paths,
 )
+
+if TYPE_CHECKING:
+    from patients.models import Patient
 
 # Named in REST_FRAMEWORK, these live in api_classes (see there); importable from here too.
 __all__ = [
@@ -283,13 +290,98 @@ class ApiView(generics.GenericAPIView):
         return dict(serializer.validated_data)
 
     def paginated(
-        self, rows: QuerySet | list, serializer_class: type | None = None, **context: Any
+        self,
+        rows: QuerySet | list,
+        serializer_class: type | None = None,
+        *,
+        audited: str = "",
+        **context: Any,
     ) -> Response:
+        """A page of `rows`; with `audited`, the read of a list of several patients' data is
+        audited once, naming the patients on the page (audit.services.audit_list)."""
         page = self.paginate_queryset(rows)
+        if audited:
+            membership = self.membership()
+            audit_list(
+                list_name=audited,
+                request=self.request,
+                rows=len(page),
+                filters=list_filters(self.request.query_params),
+                clinic=membership.organization if membership else None,
+                patient_ids=[getattr(row, "patient_id", row.pk) for row in page],
+            )
         serializer_class = serializer_class or self.get_serializer_class()
         context = {**self.get_serializer_context(), **context}
         data = serializer_class(page, many=True, context=context).data
         return self.get_paginated_response(data)
+
+
+class ClinicApiView(ApiView):
+    """Every endpoint that opens a patient (`patient_id` in its URL) in the clinic the request
+    acts in: opened through the app's access rule (404 outside it), written only by those the
+    rule lets write (403 for a reader, saying `read_only_message`), each read audited.
+
+    An app says how with two methods: `find_patient` (its access rule) and `may_edit`."""
+
+    read_only_message: ClassVar[str | Promise] = _("You can read this but not change it.")
+
+    def find_patient(self, membership: Membership | None, patient_id: object) -> "Patient":
+        """The patient this membership may open; 404 (Http404) otherwise."""
+        raise NotImplementedError
+
+    def may_edit(self, patient: "Patient") -> bool:
+        raise NotImplementedError
+
+    def staff_membership(self) -> Membership:
+        """Clinic staff only: people in recovery and supporters never reach these (404)."""
+        membership = self.membership()
+        if membership is None or not membership.is_staff_role:
+            raise exceptions.NotFound
+        return membership
+
+    def open_patient(self, patient_id: object = None) -> "Patient":
+        """The patient of the URL (or `patient_id`) if the user may read; 404 otherwise."""
+        if patient_id is None:
+            patient_id = self.kwargs["patient_id"]
+        membership = self.membership()
+        patient = self.find_patient(membership, patient_id)
+        if membership is not None and patient.clinic_id == membership.organization_id:
+            patient.clinic = membership.organization  # already loaded: saves a query
+        return patient
+
+    def check_can_edit(self, patient: "Patient") -> None:
+        if not self.may_edit(patient):
+            raise exceptions.PermissionDenied(self.read_only_message)
+
+    def editable_patient(self, patient_id: object = None) -> "Patient":
+        """The patient if the user may also write; 403 for those who only read."""
+        patient = self.open_patient(patient_id)
+        self.check_can_edit(patient)
+        return patient
+
+    def audit_view(self, patient: "Patient", api: str, **details: object) -> None:
+        """Reading a patient's data is audited, like opening the chart."""
+        audit_record(
+            action=Action.VIEW,
+            request=self.request,
+            clinic=patient.clinic,
+            target=patient,
+            patient=patient,
+            details={"api": api, **details},
+        )
+
+
+# --- Routes -----------------------------------------------------------------------------------
+
+# A patient's endpoints live under this path; the patient is always `patient_id`.
+PATIENT_ROUTE = "patients/<int:patient_id>/"
+
+
+def api_routes(*routes: tuple[str, type[ApiView], str]) -> list[URLPattern]:
+    """An app's endpoints, each written once as (route, view, name). Names are plain
+    ("patient-checkins"): recovery_hub/urls.py mounts every app's under /api/v1/ in the `api`
+    namespace, so they reverse as "api:patient-checkins"."""
+    return [path(route, view.as_view(), name=name) for route, view, name in routes]
 
 
 # --- One error shape --------------------------------------------------------------------------

@@ -7,5 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and clinics")
 
     def ready(self) -> None:
-        # Connect the receivers: lockout; sessions and tokens ending on sign-out.
-        from accounts import lockout, sessions  # noqa: F401
+        # Connect the receivers: sign-ins written to the audit trail; lockout; sessions and
+        # tokens ending on sign-out.
+        from accounts import lockout, sessions, signin_audit  # noqa: F401

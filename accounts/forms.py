@@ -1,5 +1,8 @@
 """Forms of the clinic admin's staff pages. They parse input; the rules live in services."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -38,6 +41,19 @@ class SetActiveForm(forms.Form):
     )
 
 
+# A clinic setting's checks from the apps above, by field name: each takes the clinic as saved
+# and the new value, and raises ValidationError to refuse it (engagement: the escalation ladder's
+# later steps stay after `missed_checkin_days`). Registered in their AppConfig.ready().
+ClinicSettingCheck = Callable[[Organization, Any], None]
+CLINIC_SETTING_CHECKS: dict[str, list[ClinicSettingCheck]] = {}
+
+
+def register_clinic_setting_check(field: str, check: ClinicSettingCheck) -> None:
+    checks = CLINIC_SETTING_CHECKS.setdefault(field, [])
+    if check not in checks:
+        checks.append(check)
+
+
 class ClinicSettingsForm(forms.ModelForm):
     """The thresholds of the automatic alerts and reminders, and the local emergency number."""
 
@@ -55,21 +71,18 @@ class ClinicSettingsForm(forms.ModelForm):
             "supporters_need_second_factor",
         ]
 
-    def clean_missed_checkin_days(self) -> int:
-        """The escalation ladder's later steps must stay after this first one."""
-        from engagement.ladder import policy_of
-
-        days = self.cleaned_data["missed_checkin_days"]
-        policy = policy_of(self.instance)
-        if policy.enabled and days >= policy.supporter_after_days:
-            raise forms.ValidationError(
-                _(
-                    "The escalation ladder asks a supporter after %(days)d days: make this "
-                    "fewer days, or change the ladder below first."
-                )
-                % {"days": policy.supporter_after_days}
-            )
-        return days
+    def clean(self) -> dict[str, Any]:
+        """The checks the apps above registered (CLINIC_SETTING_CHECKS), field by field."""
+        data = super().clean()
+        for name, checks in CLINIC_SETTING_CHECKS.items():
+            for check in checks:
+                if name not in data:  # invalid already (or refused by an earlier check)
+                    break
+                try:
+                    check(self.instance, data[name])
+                except ValidationError as error:
+                    self.add_error(name, error)
+        return data
 
 
 class NewAccountForm(forms.Form):
@@ -110,3 +123,11 @@ class NewAccountForm(forms.Form):
             except ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. “Reporting script”."),
+    )

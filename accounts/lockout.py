@@ -27,9 +27,9 @@ from django.views.decorators.http import require_POST
 from accounts.access import role_required
 from accounts.feedback import feedback_redirect
 from accounts.models import Membership, Organization, Role, User
+from accounts.signin_audit import only_clinic
 from audit.models import Action
 from audit.services import audit_record
-from audit.signals import only_clinic
 
 LOCKED_TEMPLATE = "account/locked_out.html"
 

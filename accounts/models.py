@@ -1,6 +1,8 @@
+import secrets
 from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -132,6 +134,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.preferred_name or self.full_name.split(" ")[0] or self.email
+
+    def zone_or(self, fallback: ZoneInfo | None) -> ZoneInfo | None:
+        """The time zone the person chose; `fallback` when it is blank or not a known zone."""
+        try:
+            return ZoneInfo(self.time_zone) if self.time_zone else fallback
+        except (KeyError, ValueError):
+            return fallback
 
 
 class Organization(models.Model):
@@ -301,6 +310,14 @@ class StaffInvitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+    def renew(self) -> None:
+        """A fresh link (the earlier one stops working) valid for VALID_DAYS from now; the caller
+        saves."""
+        now = timezone.now()
+        self.nonce = secrets.token_hex(16)
+        self.sent_at = now
+        self.expires_at = now + timedelta(days=self.VALID_DAYS)
 
 
 class ApiToken(AbstractAuthToken):

@@ -1,6 +1,5 @@
 """The person's own API tokens, and the idle warning's two requests (status, keep-alive)."""
 
-from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -8,23 +7,15 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.feedback import feedback_redirect
+from accounts.forms import ApiTokenForm
 from accounts.sessions import background, keep_alive
 from accounts.tokens import token_create, token_revoke, tokens_of
 from audit.models import Action
 from audit.services import audit_record
-
-
-class ApiTokenForm(forms.Form):
-    name = forms.CharField(
-        label=gettext_lazy("Name"),
-        max_length=100,
-        help_text=gettext_lazy("What the token is for, e.g. “Reporting script”."),
-    )
 
 
 @never_cache

@@ -1,4 +1,5 @@
-"""The clinic admin's staff pages: who works here, invitations, roles and deactivation."""
+"""The clinic admin's staff pages: who works here, roles and deactivation (the invitations' pages,
+which send an email, are joining.staff_views)."""
 
 from django import forms
 from django.contrib import messages
@@ -14,15 +15,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
 from accounts.feedback import feedback_redirect
-from accounts.forms import ClinicSettingsForm, MembershipRoleForm, SetActiveForm, StaffInviteForm
+from accounts.forms import ClinicSettingsForm, MembershipRoleForm, SetActiveForm
 from accounts.models import STAFF_ROLES, Membership, Organization, Role, StaffInvitation
-from accounts.services import (
-    membership_change_role,
-    membership_set_active,
-    staff_invitation_resend,
-    staff_invitation_withdraw,
-    staff_invite,
-)
+from accounts.services import membership_change_role, membership_set_active
 from audit.models import Action
 from audit.services import audit_record
 
@@ -41,15 +36,6 @@ def staff_of(clinic: Organization) -> QuerySet[Membership]:
 def invitations_of(clinic: Organization) -> QuerySet[StaffInvitation]:
     """Invitations not accepted or withdrawn yet, as the admin typed them."""
     return StaffInvitation.objects.waiting().filter(clinic=clinic).order_by("full_name", "pk")
-
-
-def invitation_row(
-    request: HttpRequest, invitation: StaffInvitation, text: str, *, error: bool = False
-) -> HttpResponse:
-    level = messages.ERROR if error else messages.SUCCESS
-    return feedback_redirect(
-        request, reverse("clinic_admin:staff"), text, at=f"invitation-{invitation.pk}", level=level
-    )
 
 
 def staff_row(
@@ -89,26 +75,6 @@ def staff(request: HttpRequest) -> HttpResponse:
             "invitations": invitations_of(request.clinic),
         },
     )
-
-
-@role_required(Role.ADMIN)
-def staff_invite_view(request: HttpRequest) -> HttpResponse:
-    form = StaffInviteForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = staff_invite(
-                clinic=request.clinic, actor=request.user, request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            # Only what the admin typed: the same words whether or not the address has an
-            # account anywhere.
-            text = _(
-                "An invitation was sent to %(name)s at %(email)s. They join once they accept it."
-            ) % {"name": invitation.full_name, "email": invitation.email}
-            return invitation_row(request, invitation, text)
-    return render(request, "clinic_admin/staff_invite.html", {"form": form})
 
 
 @role_required(Role.ADMIN)
@@ -162,41 +128,6 @@ def staff_active(request: HttpRequest, membership_id: int) -> HttpResponse:
             "name": name
         }
     return staff_row(request, membership, text)
-
-
-def staff_invitation(clinic: Organization, invitation_id: int) -> StaffInvitation:
-    """A waiting invitation of this clinic; 404 for anything else."""
-    return get_object_or_404(invitations_of(clinic), pk=invitation_id)
-
-
-@role_required(Role.ADMIN)
-@require_POST
-def staff_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    """Send the invitation again, with a fresh link."""
-    invitation = staff_invitation(request.clinic, invitation_id)
-    try:
-        staff_invitation_resend(invitation=invitation, actor=request.user, request=request)
-    except ValidationError as exc:
-        return invitation_row(request, invitation, " ".join(exc.messages), error=True)
-    text = _("The invitation was sent again to %(email)s.") % {"email": invitation.email}
-    return invitation_row(request, invitation, text)
-
-
-@role_required(Role.ADMIN)
-@require_POST
-def staff_withdraw(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    """The link stops working; the person never joined, so nothing else changes."""
-    invitation = staff_invitation(request.clinic, invitation_id)
-    try:
-        staff_invitation_withdraw(invitation=invitation, actor=request.user, request=request)
-    except ValidationError as exc:
-        return invitation_row(request, invitation, " ".join(exc.messages), error=True)
-    return feedback_redirect(
-        request,
-        reverse("clinic_admin:staff"),
-        _("The invitation to %(name)s was withdrawn.") % {"name": invitation.full_name},
-        at="invitations",
-    )
 
 
 def settings_page(

@@ -1,13 +1,18 @@
+from __future__ import annotations
+
 import ipaddress
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
-from accounts.models import Organization, User
 from audit.models import Action, AuditEvent, ListedPatient
 from core.api_classes import UNSTORABLE
+
+if TYPE_CHECKING:  # audit sits below accounts: the record names its models only as types
+    from accounts.models import Organization, User
 
 # A filter value longer than this is cut: the trail records what was asked, not a document.
 FILTER_VALUE_LIMIT = 100

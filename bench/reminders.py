@@ -141,8 +141,9 @@ def bench_plan() -> tuple[float, datetime, object]:
     (A future instant, so nothing is handed to the broker on commit.)"""
     from django.db import transaction
 
+    from coping.reminders import CHECKIN_TIME
     from notifications.models import Notification
-    from notifications.planner import CHECKIN_TIME, plan
+    from notifications.planner import plan
 
     Notification.objects.all().delete()
     tomorrow = datetime.now(PLAN_ZONE).date() + timedelta(days=1)
@@ -157,7 +158,7 @@ def enqueue_emails(count: int) -> None:
     """`count` due email rows for real patients, as the planner writes them."""
     from django.utils import timezone
 
-    from notifications.models import Channel, Notification, Status
+    from notifications.models import Channel, Kind, Notification, Status
     from patients.models import Patient, PatientStatus
 
     Notification.objects.all().delete()
@@ -168,7 +169,7 @@ def enqueue_emails(count: int) -> None:
         patient = patients[number % len(patients)]
         rows.append(
             Notification(
-                kind="checkin_reminder",
+                kind=Kind.CHECKIN_REMINDER,
                 occurrence=f"bench:{number}",
                 channel=Channel.EMAIL,
                 clinic=patient.clinic,

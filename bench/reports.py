@@ -356,6 +356,7 @@ def seed_network(clinic, admin, patients: list, rng: random.Random, today: date)
         ReachOut,
         ReachOutChannel,
         Relationship,
+        Scope,
         SignatureMethod,
         SupportContact,
     )
@@ -398,7 +399,7 @@ def seed_network(clinic, admin, patients: list, rng: random.Random, today: date)
                 patient_id=contact.patient_id,
                 clinic=clinic,
                 contact=contact,
-                scopes=["milestones"],
+                scopes=[Scope.MILESTONES],
                 purpose="Support in recovery",
                 expires_on=today + timedelta(days=rng.randint(-30, 365)),
                 signature_method=SignatureMethod.IN_APP,

@@ -165,7 +165,7 @@ def main() -> None:
         targets = [
             ("GET /healthz", opener, "/healthz", {}),
             ("GET /caseload/ (clinician)", clinician, "/caseload/", {}),
-            ("GET /api/v1/me (token)", opener, "/api/v1/me", {"Authorization": f"Token {token}"}),
+            ("GET /api/v1/me (token)", opener, "/api/v1/me/", {"Authorization": f"Token {token}"}),
         ]
         print(
             f"\n{PATIENTS} patients, {REQUESTS} sequential requests, {THREADS} threads x {SECONDS}s"

@@ -6,13 +6,11 @@ may see of the plan goes through networks' consent rules, never through these vi
 """
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 
 from accounts.models import Membership, Role
-from patients.access import ChartAccess, patient_for_staff
+from patients.access import ChartAccess, opens_patient, patient_for_staff
 from patients.models import Patient
 
 
@@ -61,31 +59,10 @@ def own_patient_record(membership: Membership | None) -> Patient:
 
 def patient_page(*, write: bool = False) -> Callable[[Callable[..., HttpResponse]], Callable]:
     """For pages about one patient that the patient and their care team share (progress, the
-    coping plan, the network): open the patient through the rules above (404 outside them),
-    refuse writes to those who only read, audit every page view, and hand the view the patient
-    and the access."""
-    from accounts.access import role_required
-    from audit.models import Action
-    from audit.services import audit_record
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @role_required(Role.PATIENT, Role.CLINICIAN, Role.ADMIN)
-        @wraps(view)
-        def wrapper(request: HttpRequest, patient_id: int, *args: Any, **kwargs: Any) -> Any:
-            patient = coping_patient(request.membership, patient_id)
-            access = CopingAccess(request.membership, patient)
-            if write and not access.can_edit:
-                raise Http404
-            if request.method == "GET":
-                audit_record(
-                    action=Action.VIEW,
-                    request=request,
-                    target=patient,
-                    patient=patient,
-                    details={"page": view.__name__},
-                )
-            return view(request, patient, access, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+    coping plan, the network): the one opener of patients.access with the rules above."""
+    return opens_patient(
+        roles=(Role.PATIENT, Role.CLINICIAN, Role.ADMIN),
+        find=coping_patient,
+        access_class=CopingAccess,
+        write=write,
+    )

@@ -1,5 +1,5 @@
 """REST API of the coping app: a patient's daily check-ins, assessments and coping plan, mounted
-under /api/v1/patients/{id}/.
+under /api/v1/patients/{patient_id}/.
 
 Every view opens the patient through coping.access.coping_patient in the clinic the request acts
 in (accounts.api_base.api_membership): the person in recovery (their own record), the care team
@@ -15,13 +15,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api_base import ApiView, service_errors
-from audit.models import Action
-from audit.services import audit_record
+from accounts.api_base import ClinicApiView, service_errors
+from accounts.models import Membership
 from coping.access import CopingAccess, coping_patient
 from coping.models import Assessment, CheckIn, CopingPlanVersion
 from coping.serializers import (
@@ -49,34 +47,17 @@ READ_ONLY_MESSAGE = _(
 )
 
 
-class CopingPatientView(ApiView):
-    """Opens the patient of the URL (`id`) for the user, and the helpers every view shares."""
+class CopingPatientView(ClinicApiView):
+    """Opens the patient of the URL through coping.access: the person in recovery (their own
+    record), the care team and clinicians with emergency access write, clinic admins read."""
 
-    def open_patient(self) -> Patient:
-        """The patient if the user may read their coping data; 404 otherwise."""
-        membership = self.membership()
-        patient = coping_patient(membership, self.kwargs["id"])
-        if membership is not None and patient.clinic_id == membership.organization_id:
-            patient.clinic = membership.organization  # already loaded: saves a query
-        return patient
+    read_only_message = READ_ONLY_MESSAGE
 
-    def editable_patient(self) -> Patient:
-        """The patient if the user may also write; 403 for clinic admins, who only read."""
-        patient = self.open_patient()
-        if not CopingAccess(self.membership(), patient).can_edit:
-            raise PermissionDenied(READ_ONLY_MESSAGE)
-        return patient
+    def find_patient(self, membership: Membership | None, patient_id: object) -> Patient:
+        return coping_patient(membership, patient_id)
 
-    def audit_view(self, patient: Patient, api: str, **details: object) -> None:
-        """Reading a patient's coping data is audited, like opening the chart."""
-        audit_record(
-            action=Action.VIEW,
-            request=self.request,
-            clinic=patient.clinic,
-            target=patient,
-            patient=patient,
-            details={"api": api, **details},
-        )
+    def may_edit(self, patient: Patient) -> bool:
+        return CopingAccess(self.membership(), patient).can_edit
 
 
 # --- Check-ins --------------------------------------------------------------------------------
@@ -90,7 +71,7 @@ class CheckInListView(CopingPatientView):
     paginated_methods = ("GET",)
 
     @extend_schema(responses=CheckInSerializer(many=True))
-    def get(self, request: Request, id: int) -> Response:
+    def get(self, request: Request, patient_id: int) -> Response:
         patient = self.open_patient()
         checkins: QuerySet[CheckIn] = patient.checkins.order_by("-local_date", "-id")
         response = self.paginated(checkins)
@@ -104,7 +85,7 @@ class CheckInListView(CopingPatientView):
             200: OpenApiResponse(CheckInSerializer, description=_("Today's check-in, updated.")),
         },
     )
-    def post(self, request: Request, id: int) -> Response:
+    def post(self, request: Request, patient_id: int) -> Response:
         patient = self.editable_patient()
         fields = self.parse(CheckInSubmitSerializer, request.data)
         with service_errors():
@@ -131,7 +112,7 @@ class AssessmentListView(CopingPatientView):
     @extend_schema(
         parameters=[AssessmentFilterSerializer], responses=AssessmentSerializer(many=True)
     )
-    def get(self, request: Request, id: int) -> Response:
+    def get(self, request: Request, patient_id: int) -> Response:
         patient = self.open_patient()
         filters = self.query()
         assessments: QuerySet[Assessment] = patient.assessments.order_by("-created_at", "-id")
@@ -142,7 +123,7 @@ class AssessmentListView(CopingPatientView):
         return response
 
     @extend_schema(request=AssessmentSubmitSerializer, responses={201: AssessmentSerializer})
-    def post(self, request: Request, id: int) -> Response:
+    def post(self, request: Request, patient_id: int) -> Response:
         patient = self.editable_patient()
         fields = self.parse(AssessmentSubmitSerializer, request.data)
         with service_errors():
@@ -185,18 +166,18 @@ class CopingPlanView(CopingPatientView):
     serializer_class = CurrentPlanSerializer
 
     @extend_schema(responses=CurrentPlanSerializer)
-    def get(self, request: Request, id: int) -> Response:
+    def get(self, request: Request, patient_id: int) -> Response:
         patient = self.open_patient()
         data = CurrentPlanSerializer(current_plan_data(patient, current_version(patient))).data
         self.audit_view(patient, "coping-plan")
         return Response(data)
 
     @extend_schema(request=PlanSaveSerializer, responses={201: CurrentPlanSerializer})
-    def put(self, request: Request, id: int) -> Response:
+    def put(self, request: Request, patient_id: int) -> Response:
         return self.save(request)
 
     @extend_schema(request=PlanSaveSerializer, responses={201: CurrentPlanSerializer})
-    def post(self, request: Request, id: int) -> Response:
+    def post(self, request: Request, patient_id: int) -> Response:
         return self.save(request)
 
     def save(self, request: Request) -> Response:
@@ -223,7 +204,7 @@ class PlanVersionListView(CopingPatientView):
     paginated_methods = ("GET",)
 
     @extend_schema(responses=PlanVersionSerializer(many=True))
-    def get(self, request: Request, id: int) -> Response:
+    def get(self, request: Request, patient_id: int) -> Response:
         patient = self.open_patient()
         response = self.paginated(plan_versions(patient))
         self.audit_view(patient, "coping-plan-versions")
@@ -236,7 +217,7 @@ class PlanVersionDetailView(CopingPatientView):
     serializer_class = PlanVersionDetailSerializer
 
     @extend_schema(responses=PlanVersionDetailSerializer)
-    def get(self, request: Request, id: int, number: int) -> Response:
+    def get(self, request: Request, patient_id: int, number: int) -> Response:
         patient = self.open_patient()
         version = get_object_or_404(plan_versions(patient), number=number)
         self.audit_view(patient, "coping-plan-version", version=version.number)

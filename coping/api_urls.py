@@ -1,33 +1,17 @@
-"""API routes of the coping app, mounted under /api/v1/."""
+"""API routes of the coping app, mounted under /api/v1/ (names in the `api` namespace)."""
 
-from django.urls import path
-
+from accounts.api_base import PATIENT_ROUTE as PATIENT
+from accounts.api_base import api_routes
 from coping import api
 
-urlpatterns = [
-    path(
-        "patients/<int:id>/checkins/",
-        api.CheckInListView.as_view(),
-        name="api-patient-checkins",
+urlpatterns = api_routes(
+    (PATIENT + "checkins/", api.CheckInListView, "patient-checkins"),
+    (PATIENT + "assessments/", api.AssessmentListView, "patient-assessments"),
+    (PATIENT + "coping-plan/", api.CopingPlanView, "patient-coping-plan"),
+    (PATIENT + "coping-plan/versions/", api.PlanVersionListView, "patient-coping-plan-versions"),
+    (
+        PATIENT + "coping-plan/versions/<int:number>/",
+        api.PlanVersionDetailView,
+        "patient-coping-plan-version",
     ),
-    path(
-        "patients/<int:id>/assessments/",
-        api.AssessmentListView.as_view(),
-        name="api-patient-assessments",
-    ),
-    path(
-        "patients/<int:id>/coping-plan/",
-        api.CopingPlanView.as_view(),
-        name="api-patient-coping-plan",
-    ),
-    path(
-        "patients/<int:id>/coping-plan/versions/",
-        api.PlanVersionListView.as_view(),
-        name="api-patient-coping-plan-versions",
-    ),
-    path(
-        "patients/<int:id>/coping-plan/versions/<int:number>/",
-        api.PlanVersionDetailView.as_view(),
-        name="api-patient-coping-plan-version",
-    ),
-]
+)

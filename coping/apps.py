@@ -7,6 +7,8 @@ class CopingConfig(AppConfig):
     verbose_name = _("Coping plans and check-ins")
 
     def ready(self) -> None:
-        from coping import selectors, signals  # noqa: F401  (signals seed new clinics' library)
+        # signals: seed new clinics' library (imported for its receivers)
+        from coping import reminders, selectors, signals  # noqa: F401
 
         selectors.register()  # overdue assessments on the caseload; assessments in the journey
+        reminders.register()  # the check-in reminder and the questionnaires due (planner rules)

@@ -17,7 +17,9 @@ from core.dates import day, month_day
 from patients.models import Patient, PatientStatus
 from patients.selectors import (
     ATTENTION_SOURCES,
+    HOME_SOURCES,
     JOURNEY_SOURCES,
+    SUMMARY_ANNOTATIONS,
     AttentionItem,
     JourneyEvent,
     JourneySource,
@@ -69,6 +71,26 @@ def streak(patient: Patient, today: date | None = None) -> int:
         count += 1
         day -= timedelta(days=1)
     return count
+
+
+def last_checkin_date() -> Subquery:
+    """The local date of the latest check-in of the patient in the outer query."""
+    return Subquery(
+        CheckIn.objects.filter(patient=OuterRef("pk"))
+        .order_by("-local_date")
+        .values("local_date")[:1]
+    )
+
+
+def checkins_on_home(patient: Patient, today: date) -> dict[str, object]:
+    """The person's home page: today's check-in, the streak, the last 30 days and the
+    questionnaires due today."""
+    return {
+        "checked_in_today": patient.checkins.filter(local_date=today).exists(),
+        "streak": streak(patient, today),
+        "series": checkin_series(patient, 30, today),
+        "due": [d for d in schedule_for(patient, today) if d.due_today],
+    }
 
 
 def assessment_series(patient: Patient) -> dict[str, list[dict]]:
@@ -209,7 +231,11 @@ def _plan_events(patient: Patient, access: object, window: JourneyWindow) -> Ite
 
 
 def register() -> None:
-    """Teach the caseload strip and the chart's journey about this app's data (idempotent)."""
+    """Teach the caseload, its strip, the chart's journey and the person's home page about
+    this app's data (idempotent)."""
+    SUMMARY_ANNOTATIONS["last_checkin"] = last_checkin_date
+    if checkins_on_home not in HOME_SOURCES:
+        HOME_SOURCES.append(checkins_on_home)
     if _overdue_assessments not in ATTENTION_SOURCES:
         ATTENTION_SOURCES.append(_overdue_assessments)
     for source in (

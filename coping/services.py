@@ -2,7 +2,7 @@
 Each runs in one transaction, writes its audit event, and raises ValidationError with field
 names for bad input."""
 
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -24,6 +24,7 @@ from coping.models import (
     Strategy,
 )
 from coping.plan import empty_plan, normalize_plan
+from coping.signals import checkin_saved
 from patients.models import AlertKind, AlertSeverity, Patient
 from patients.services import alert_raise
 
@@ -124,10 +125,27 @@ def checkin_submit(
         patient=patient,
     )
     _checkin_alerts(patient, checkin)
-    from engagement.ladder import ladder_close_on_checkin  # the escalation ladder ends here
-
-    ladder_close_on_checkin(patient=patient, checkin=checkin)
+    # The apps above hear of it here (engagement: the escalation ladder ends).
+    checkin_saved.send(sender=CheckIn, patient=patient, checkin=checkin)
     return checkin, created
+
+
+@transaction.atomic
+def checkin_reminder_time_set(
+    *, patient: Patient, at: time, actor: User | None, request: HttpRequest | None = None
+) -> Patient:
+    """The person chooses when the daily check-in reminder comes (their own time zone)."""
+    patient.checkin_reminder_time = at
+    patient.save(update_fields=["checkin_reminder_time", "updated_at"])
+    audit_record(
+        action=Action.UPDATE,
+        request=request,
+        actor=actor,
+        target=patient,
+        patient=patient,
+        details={"fields": ["checkin_reminder_time"]},
+    )
+    return patient
 
 
 def _checkin_alerts(patient: Patient, checkin: CheckIn) -> None:

@@ -198,14 +198,11 @@ def my_reminder_time(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = ReminderTimeForm(request.POST)
     if form.is_valid():
-        patient.checkin_reminder_time = form.cleaned_data["checkin_reminder_time"]
-        patient.save(update_fields=["checkin_reminder_time", "updated_at"])
-        audit_record(
-            action=Action.UPDATE,
-            request=request,
-            target=patient,
+        services.checkin_reminder_time_set(
             patient=patient,
-            details={"fields": ["checkin_reminder_time"]},
+            at=form.cleaned_data["checkin_reminder_time"],
+            actor=request.user,
+            request=request,
         )
         text, level = _("Your daily reminder time is saved."), messages.SUCCESS
     else:

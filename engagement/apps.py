@@ -8,6 +8,7 @@ class EngagementConfig(AppConfig):
     verbose_name = _("Keeping the network engaged")
 
     def ready(self) -> None:
-        from engagement import rules
+        from engagement import hooks, rules
 
         rules.register()
+        hooks.connect()  # the signals and checks of the apps below (coping, networks, accounts)

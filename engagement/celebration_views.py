@@ -7,13 +7,11 @@ the "milestones" consent."""
 from datetime import date
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
@@ -22,11 +20,15 @@ from audit.models import Action
 from audit.services import audit_record
 from coping.access import CopingAccess, own_patient_record, patient_page
 from engagement import celebrations
-from engagement.celebrations import CelebrationForm
+from engagement import selectors as engagement_selectors
+from engagement import services as engagement_services
+from engagement.access import can_review, celebration_to_review
+from engagement.forms import CelebrationForm, ReviewForm
 from engagement.models import CelebrationMessage, CelebrationStatus
 from networks.consent import consented_scopes
+from networks.models import Scope
 from networks.selectors import contact_for_supporter
-from networks.views import first_name, patient_url
+from networks.views import patient_url
 from patients.forms import apply_service_errors
 from patients.models import Patient
 from patients.selectors import chart_header
@@ -62,10 +64,6 @@ def _render(
     return render(request, template, context)
 
 
-def _can_review(access: CopingAccess) -> bool:
-    return access.is_patient or bool(access.chart and access.chart.on_team)
-
-
 def _with_reasons(rows: list[CelebrationMessage]) -> list[CelebrationMessage]:
     for row in rows:
         row.reasons = celebrations.flag_reasons(row.flags)
@@ -87,18 +85,11 @@ def celebrations_page(request: HttpRequest, patient: Patient, access: CopingAcce
         "engagement/celebrations.html",
         patient,
         access,
-        pending=_with_reasons(celebrations.pending_for(patient)),
-        reviewed=_with_reasons(celebrations.reviewed_for(patient, today)),
-        cards=celebrations.cards_for(patient, today),
-        can_review=_can_review(access),
+        pending=_with_reasons(engagement_selectors.pending_for(patient)),
+        reviewed=_with_reasons(engagement_selectors.reviewed_for(patient, today)),
+        cards=engagement_selectors.cards_for(patient, today),
+        can_review=can_review(access),
     )
-
-
-class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(
-        choices=[("approve", gettext_lazy("Approve")), ("decline", gettext_lazy("Do not show"))]
-    )
-    seen = forms.CharField(max_length=64)
 
 
 @patient_page()
@@ -106,20 +97,14 @@ class ReviewForm(forms.Form):
 def celebration_review(
     request: HttpRequest, patient: Patient, access: CopingAccess, celebration_id: int
 ) -> HttpResponse:
-    if not _can_review(access):
-        raise Http404
-    celebration = get_object_or_404(
-        CelebrationMessage.objects.select_related("patient__clinic"),
-        pk=celebration_id,
-        patient=patient,
-    )
+    celebration = celebration_to_review(access, patient, celebration_id)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.warning(request, _("Choose whether to approve the message or not show it."))
         return redirect("engagement:celebrations", patient.pk)
     approve = form.cleaned_data["decision"] == "approve"
     try:
-        celebrations.celebration_review(
+        engagement_services.celebration_review(
             celebration=celebration,
             actor=request.user,
             approve=approve,
@@ -155,7 +140,7 @@ def celebration_card(
         {
             "patient": patient,
             "coping": access,
-            "first_name": first_name(patient),
+            "first_name": patient.first_name,
             "label": celebrations.label_of(key),
             "day": when,
             "opened": opened,
@@ -171,21 +156,19 @@ def celebration_write(request: HttpRequest, patient_id: int, key: str, day: str)
     messages, the page does not exist for them."""
     contact = contact_for_supporter(request.user, request.clinic, patient_id)
     patient = contact.patient
-    if "milestones" not in consented_scopes(contact):
+    if Scope.MILESTONES not in consented_scopes(contact):
         raise Http404
     key, when = _milestone_key(key), _day(day)
     milestone = celebrations.milestone_of(patient, key, when)
     if milestone is None or milestone not in celebrations.writable_milestones(patient):
         raise Http404
-    existing = CelebrationMessage.objects.filter(
-        contact=contact, milestone_key=key, milestone_date=when
-    ).first()
+    existing = engagement_selectors.own_message(contact, key, when)
     editable = existing is None or existing.status == CelebrationStatus.PENDING
     initial = {"message": existing.message} if existing else None
     form = CelebrationForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and editable and form.is_valid():
         try:
-            celebrations.celebration_write(
+            engagement_services.celebration_write(
                 contact=contact,
                 key=key,
                 day=when,
@@ -198,7 +181,7 @@ def celebration_write(request: HttpRequest, patient_id: int, key: str, day: str)
             messages.success(
                 request,
                 _("Thank you. %(name)s will see your message on the day.")
-                % {"name": first_name(patient)},
+                % {"name": patient.first_name},
             )
             return redirect(patient_url(contact, "celebrations"))
     if request.method == "GET":
@@ -215,7 +198,7 @@ def celebration_write(request: HttpRequest, patient_id: int, key: str, day: str)
         "engagement/celebration_write.html",
         {
             "patient": patient,
-            "first_name": first_name(patient),
+            "first_name": patient.first_name,
             "milestone": milestone,
             "form": form,
             "existing": existing,

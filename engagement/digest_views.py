@@ -13,15 +13,9 @@ from audit.models import Action
 from audit.services import audit_record
 from coping.access import own_patient_record
 from core.dates import clock
-from engagement.digest_forms import DigestModeForm, DigestSubscriptionForm
-from engagement.digests import (
-    digest_mode_set,
-    digest_subscription_save,
-    engagement_of,
-    first_name,
-    subscription_of,
-    zone_of,
-)
+from engagement.digests import engagement_of, subscription_of
+from engagement.forms import DigestModeForm, DigestSubscriptionForm
+from engagement.services import digest_mode_set, digest_subscription_save
 from networks import selectors
 from networks.models import SupportContact
 
@@ -71,9 +65,9 @@ def supporter_digest(request: HttpRequest, patient_id: int) -> HttpResponse:
         {
             "form": form,
             "patient": patient,
-            "first_name": first_name(patient),
+            "first_name": patient.first_name,
             "mode": engagement_of(patient).digest_mode,
-            "zone": zone_of(contact).key,
+            "zone": contact.zone.key,
         },
     )
 

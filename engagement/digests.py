@@ -8,7 +8,7 @@ chose, in their own zone and language, built from what the patient shares with t
 - The row written at plan time holds a short placeholder (it says nothing shared). The text
   actually sent is built by `digest_render(row)` at send time, from the consents in force then:
   a consent revoked in between removes its part, and with nothing in force the row is skipped.
-- `digest_subscription_save()` and `digest_mode_set()` are the settings' services (audited).
+- `digest_subscription_save()` and `digest_mode_set()` (engagement.services) save the settings.
 
 Supporters only ever read the patient's first name, never a diagnosis, substance, treatment,
 program or clinic name, a clinical or check-in note, or a number from a check-in or an
@@ -20,41 +20,37 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from audit.models import Action as AuditAction
+from audit.models import Action
 from audit.services import audit_record
 from engagement.links import make_link
 from engagement.models import (
-    Action,
     DigestMode,
     DigestSubscription,
+    LinkAction,
     PatientEngagement,
-    Weekday,
 )
-from networks.consent import ALL_SCOPES, consented_scopes
+from networks.consent import consented_scopes, consented_scopes_of
 from networks.models import (
-    Consent,
     ContactStatus,
-    ExpiryEvent,
     HelpStatus,
     HelpTask,
+    Scope,
     SupportContact,
 )
 from networks.selectors import CheckinSummary, checkin_summary
-from notifications.hooks import Rendered, SkipMessage
+from notifications.hooks import Rendered, SkipMessage, register_renderer
 from notifications.models import (
     Channel,
     ContactOptOut,
@@ -67,11 +63,6 @@ from notifications.preferences import channels_for, unsubscribe_url
 from patients.milestones import MilestoneDate, milestones_between
 from patients.models import Appointment, AppointmentStatus, Patient, PatientStatus
 from patients.pronouns import ByPronoun
-
-if TYPE_CHECKING:
-    import random
-
-    from recovery_hub.demo import DemoClinic
 
 DIGEST = Kind.DIGEST.value
 ONGOING = (PatientStatus.ACTIVE, PatientStatus.INTAKE)
@@ -126,66 +117,7 @@ def engagement_of(patient: Patient) -> PatientEngagement:
         return PatientEngagement(patient=patient)
 
 
-@transaction.atomic
-def digest_subscription_save(
-    *,
-    contact: SupportContact,
-    enabled: bool,
-    weekday: int,
-    send_time: time,
-    request: HttpRequest | None = None,
-) -> DigestSubscription:
-    subscription, _created = DigestSubscription.objects.update_or_create(
-        contact=contact,
-        defaults={"enabled": bool(enabled), "weekday": int(weekday), "send_time": send_time},
-    )
-    audit_record(
-        action=AuditAction.UPDATE,
-        request=request,
-        clinic=contact.patient.clinic,
-        target=subscription,
-        patient=contact.patient,
-        details={
-            "digest": {
-                "enabled": subscription.enabled,
-                "weekday": subscription.weekday,
-                "send_time": send_time.strftime("%H:%M"),
-            }
-        },
-    )
-    return subscription
-
-
-@transaction.atomic
-def digest_mode_set(
-    *, patient: Patient, mode: str, request: HttpRequest | None = None
-) -> PatientEngagement:
-    if mode not in DigestMode.values:
-        raise ValidationError({"digest_mode": _("Choose one of the options.")})
-    engagement, _created = PatientEngagement.objects.update_or_create(
-        patient=patient, defaults={"digest_mode": mode}
-    )
-    audit_record(
-        action=AuditAction.UPDATE,
-        request=request,
-        clinic=patient.clinic,
-        target=engagement,
-        patient=patient,
-        details={"digest_mode": mode},
-    )
-    return engagement
-
-
 # --- time ----------------------------------------------------------------------------------------
-
-
-def zone_of(contact: SupportContact) -> ZoneInfo:
-    """The supporter's own zone when they have an account that names one, else the patient's."""
-    name = contact.user.time_zone if contact.user_id else ""
-    try:
-        return ZoneInfo(name) if name else contact.patient.zone
-    except (KeyError, ValueError):
-        return contact.patient.zone
 
 
 def wall_clock(day: date, at: time, zone: ZoneInfo) -> datetime:
@@ -233,38 +165,6 @@ def _candidates() -> list[SupportContact]:
     )
 
 
-def _scopes_in_force(contacts: list[SupportContact], at: datetime) -> dict[int, set[str]]:
-    """What each contact may see at `at`: the rule of networks.consent.consents_in_force (for
-    active contacts of people in care), asked for everyone in one query."""
-    by_pk = {contact.pk: contact for contact in contacts}
-    scopes: dict[int, set[str]] = defaultdict(set)
-    if not by_pk:
-        return scopes
-    rows = (
-        Consent.objects.filter(
-            contact__status=ContactStatus.ACTIVE,
-            contact__patient__status__in=ONGOING,
-            signed_at__lte=at,
-        )
-        .filter(
-            Q(revoked_at__isnull=True) | Q(revoked_at__gt=at),
-            Q(superseded_at__isnull=True) | Q(superseded_at__gt=at),
-        )
-        .values_list("contact_id", "scopes", "expires_on", "expires_on_event")
-    )
-    for contact_id, granted, expires_on, event in rows:
-        contact = by_pk.get(contact_id)
-        if contact is None:
-            continue
-        patient = contact.patient
-        if expires_on is not None and expires_on < at.astimezone(patient.zone).date():
-            continue
-        if event == ExpiryEvent.DISCHARGE and patient.status not in ONGOING:
-            continue
-        scopes[contact_id].update(s for s in granted if s in ALL_SCOPES)
-    return scopes
-
-
 def _opted_out(contacts: list[SupportContact]) -> set[int]:
     """Contacts who said "no more digests": from an email's unsubscribe link, or, with an
     account, by pausing everything, unsubscribing from digests or turning email off for them."""
@@ -277,18 +177,10 @@ def _opted_out(contacts: list[SupportContact]) -> set[int]:
     if users:
         refusing = set()
         for preference in NotificationPreference.objects.filter(user_id__in=users):
-            if (
-                preference.paused
-                or DIGEST in (preference.unsubscribed_kinds or [])
-                or Channel.EMAIL not in channels_for(preference, DIGEST)
-            ):
+            if preference.refuses(DIGEST) or Channel.EMAIL not in channels_for(preference, DIGEST):
                 refusing.add(preference.user_id)
         out.update(contact.pk for contact in contacts if contact.user_id in refusing)
     return out
-
-
-def first_name(patient: Patient) -> str:
-    return patient.display_name.split(" ")[0]
 
 
 def portal_url(patient_id: int) -> str:
@@ -302,7 +194,7 @@ def settings_url(patient_id: int) -> str:
 def _placeholder(contact: SupportContact) -> tuple[str, str, str]:
     """What the row holds until it is sent (the delivery log shows it): nothing shared, just
     what the email is and where to sign in. The real text is built at send time."""
-    name = first_name(contact.patient)
+    name = contact.patient.first_name
     link = portal_url(contact.patient_id)
     subject = _("Your week with %(name)s") % {"name": name}
     body = _(
@@ -321,7 +213,7 @@ def digests_plan(at: datetime) -> DigestTally:
     at = at.astimezone(UTC)
     tally = DigestTally()
     contacts = _candidates()
-    in_force = _scopes_in_force(contacts, at)
+    in_force = consented_scopes_of(contacts, at)
     opted_out = _opted_out(contacts)
     due: list[tuple[SupportContact, str, datetime]] = []
     for contact in contacts:
@@ -337,9 +229,7 @@ def digests_plan(at: datetime) -> DigestTally:
         elif contact.pk in opted_out:
             tally.skip("opted out")
         else:
-            day, due_at = latest_due(
-                subscription.weekday, subscription.send_time, zone_of(contact), at
-            )
+            day, due_at = latest_due(subscription.weekday, subscription.send_time, contact.zone, at)
             due.append((contact, f"digest:{contact.pk}:{day.isoformat()}", due_at))
     if not due:
         return tally
@@ -420,6 +310,11 @@ class Digest:
     def open_count(self) -> int:
         return len(self.open_tasks) + self.more_open_tasks
 
+    @property
+    def shows(self) -> dict[str, bool]:
+        """Which sections the digest holds, by the scope's name (`digest.shows.HELP_TASKS`)."""
+        return Scope.flags(self.scopes)
+
 
 def _tasks_this_week(contact: SupportContact, today: date) -> list[HelpTask]:
     this_week = Q(due_on__isnull=True) | Q(weekly=True) | Q(due_on__range=(today, today + WEEK))
@@ -439,16 +334,16 @@ def build_digest(
     a preview that must not create any)."""
     patient = contact.patient
     today = patient.local_today()
-    digest = Digest(contact=contact, scopes=scopes, mode=mode, first_name=first_name(patient))
+    digest = Digest(contact=contact, scopes=scopes, mode=mode, first_name=patient.first_name)
     full = mode != DigestMode.SUMMARY and links
-    if "help_tasks" in scopes:
+    if Scope.HELP_TASKS in scopes:
         for task in _tasks_this_week(contact, today):
             if task.claimed_by_id == contact.pk:
                 digest.my_tasks.append(TaskLine(task.title, task.due_on))
             elif len(digest.open_tasks) < MAX_OPEN_TASKS:
                 url = (
                     make_link(
-                        Action.CLAIM_TASK,
+                        LinkAction.CLAIM_TASK,
                         contact=contact,
                         patient=patient,
                         target={"task": task.pk},
@@ -460,13 +355,13 @@ def build_digest(
                 digest.open_tasks.append(TaskLine(task.title, task.due_on, url))
             else:
                 digest.more_open_tasks += 1
-    if "milestones" in scopes:
+    if Scope.MILESTONES in scopes:
         digest.milestones = milestones_between(
             patient.recovery_start, today, today + timedelta(days=MILESTONE_DAYS)
         )
-    if "checkin_summary" in scopes:
+    if Scope.CHECKIN_SUMMARY in scopes:
         digest.summary = checkin_summary(patient, today)
-    if "appointments" in scopes:
+    if Scope.APPOINTMENTS in scopes:
         now = timezone.now()
         starts = (
             Appointment.objects.filter(
@@ -482,7 +377,7 @@ def build_digest(
         digest.sessions = [moment.astimezone(zone) for moment in starts]
     if links:
         digest.encourage_url = make_link(
-            Action.ENCOURAGE, contact=contact, patient=patient, valid_for=LINK_VALID_FOR
+            LinkAction.ENCOURAGE, contact=contact, patient=patient, valid_for=LINK_VALID_FOR
         )
     return digest
 
@@ -490,7 +385,7 @@ def build_digest(
 def summary_lines(digest: Digest) -> list[str]:
     """The summary-only form: one short line per consented scope, no details."""
     lines = []
-    if "help_tasks" in digest.scopes:
+    if Scope.HELP_TASKS in digest.scopes:
         count = digest.open_count
         lines.append(
             ngettext("%(count)d way to help this week", "%(count)d ways to help this week", count)
@@ -498,15 +393,15 @@ def summary_lines(digest: Digest) -> list[str]:
             if count
             else _("No new ways to help this week")
         )
-    if "milestones" in digest.scopes:
+    if Scope.MILESTONES in digest.scopes:
         lines.append(
             _("A milestone is coming up")
             if digest.milestones
             else _("No milestones in the next two weeks")
         )
-    if "checkin_summary" in digest.scopes:
+    if Scope.CHECKIN_SUMMARY in digest.scopes:
         lines.append(_("A short update on how the week is going"))
-    if "appointments" in digest.scopes:
+    if Scope.APPOINTMENTS in digest.scopes:
         count = len(digest.sessions)
         invited = ngettext(
             "%(count)d session you are invited to", "%(count)d sessions you are invited to", count
@@ -514,7 +409,7 @@ def summary_lines(digest: Digest) -> list[str]:
         lines.append(
             invited % {"count": count} if count else _("No sessions with you in the next week")
         )
-    if "coping_plan" in digest.scopes:
+    if Scope.COPING_PLAN in digest.scopes:
         lines.append(PLAN_SHARED_LINE.say(digest.contact.patient))
     return lines
 
@@ -524,7 +419,7 @@ def _context(digest: Digest, row: Notification | None) -> dict:
     return {
         "digest": digest,
         "name": digest.first_name,
-        "contact_name": digest.contact.name.split(" ")[0],
+        "contact_name": digest.contact.first_name,
         "summary_lines": summary_lines(digest) if digest.is_summary else [],
         "portal_url": portal_url(patient_id),
         "settings_url": settings_url(patient_id),
@@ -577,14 +472,14 @@ def digest_render(row: Notification) -> Rendered:
     if not scopes:
         raise SkipMessage("No consent in force for this any more.")
     mode = engagement_of(contact.patient).digest_mode
-    zone = zone_of(contact)
+    zone = contact.zone
     # Dates and times in the supporter's own language and zone.
     with translation.override(row.language or contact.language or "en"), timezone.override(zone):
         digest = build_digest(contact, scopes, mode, zone)
         rendered = render_digest(digest, row)
     # A disclosure to someone outside the care team: recorded, with what it drew on.
     audit_record(
-        action=AuditAction.EXPORT,
+        action=Action.EXPORT,
         clinic=contact.patient.clinic,
         target=contact,
         patient=contact.patient,
@@ -594,37 +489,4 @@ def digest_render(row: Notification) -> Rendered:
 
 
 def register_digest_renderer() -> None:
-    from notifications.hooks import register_renderer
-
     register_renderer(DIGEST, digest_render)
-
-
-# --- demo ----------------------------------------------------------------------------------------
-
-DEMO_TIMES = [
-    (Weekday.SUNDAY, time(18, 0)),
-    (Weekday.MONDAY, time(8, 0)),
-    (Weekday.THURSDAY, time(19, 30)),
-    (Weekday.SATURDAY, time(10, 0)),
-    (Weekday.WEDNESDAY, time(20, 0)),
-]
-
-
-def seed_digests(demos: list[DemoClinic], rng: random.Random | None, today: date) -> None:
-    """Digests on for every active demo supporter, on varied days and times (by position, so
-    the shared random stream of the later steps is untouched); the second person of each
-    clinic chose the summary-only form."""
-    for demo in demos:
-        contacts = SupportContact.objects.filter(
-            patient__in=demo.patients, status=ContactStatus.ACTIVE
-        ).order_by("patient__mrn", "name", "pk")
-        for position, contact in enumerate(contacts):
-            weekday, send_time = DEMO_TIMES[position % len(DEMO_TIMES)]
-            DigestSubscription.objects.get_or_create(
-                contact=contact,
-                defaults={"enabled": True, "weekday": weekday, "send_time": send_time},
-            )
-        if len(demo.patients) > 1:
-            PatientEngagement.objects.get_or_create(
-                patient=demo.patients[1], defaults={"digest_mode": DigestMode.SUMMARY}
-            )

@@ -1,7 +1,7 @@
 """Help tasks that need someone: when a task is added, the network hears of it at once.
 
 The reminders for claimed tasks (a week and a day before) are planner rules
-(notifications.planner.Planner.help_tasks); this module is the broadcast that
+(networks.reminders.help_tasks); this module is the broadcast that
 networks.services.help_task_create calls in its own transaction.
 """
 
@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from core.dates import weekday
 from engagement.celebrations import end_of_day
 from engagement.links import DEFAULT_VALID_FOR, make_link
-from engagement.models import Action
-from networks.models import ContactStatus, HelpTask
+from engagement.models import LinkAction
+from networks.models import ContactStatus, HelpTask, Scope
 from notifications.models import Kind, Notification
-from notifications.planner import supporter_link
+from notifications.planner import Planner, supporter_link
 from patients.models import PatientStatus
 
 ONGOING = (PatientStatus.ACTIVE, PatientStatus.INTAKE)
@@ -40,14 +40,14 @@ def _new_task_text(task: HelpTask) -> Callable:
             recipient.contact, reverse("networks:supporter_patient", args=[task.patient_id])
         )
         claim = make_link(
-            Action.CLAIM_TASK,
+            LinkAction.CLAIM_TASK,
             contact=recipient.contact,
             patient=task.patient,
             target={"task": task.pk},
             valid_for=claim_valid_for(task),
         )
         values = {
-            "name": task.patient.display_name.split(" ")[0],
+            "name": task.patient.first_name,
             "kind": task.get_kind_display(),
             "claim": claim,
             "link": link,
@@ -78,8 +78,6 @@ def new_task_broadcast(task: HelpTask) -> int:
     """Tell each active supporter with "help_tasks" in force, who has not opted out, by their
     channel, with a one-action claim link. Call inside the transaction that creates the task;
     the rows go out when it commits. Returns how many messages were planned."""
-    from notifications.planner import Planner
-
     patient = task.patient
     if patient.status not in ONGOING:
         return 0
@@ -98,7 +96,7 @@ def new_task_broadcast(task: HelpTask) -> int:
         )
     )
     for contact in contacts:
-        if not planner.supporter_allowed(contact, "help_tasks"):
+        if not planner.supporter_allowed(contact, Scope.HELP_TASKS):
             continue
         recipient = planner.supporter_recipient(contact)
         if recipient is not None and (recipient.key, recipient.channel) in planned:

@@ -2,15 +2,13 @@
 status of their request ("who is on it"), and the "I'm on it" buttons of the supporter portal
 and the chart. Views parse, call one service or selector from engagement.help, and render."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import role_required
@@ -18,65 +16,20 @@ from accounts.models import Role
 from audit.models import Action
 from audit.services import audit_record
 from coping.access import own_patient_record
-from engagement.help import (
-    OPEN_FOR,
-    askable_supporters,
-    channel_summary,
-    crisis_plan_for,
-    help_acknowledge,
-    help_refused,
-    help_request_send,
-    help_status,
-    recent_request,
-)
+from engagement.access import help_request_on_chart, open_ask_for_supporter, own_help_request
+from engagement.forms import HelpForm
+from engagement.help import OPEN_FOR, askable_supporters, channel_summary, help_refused
 from engagement.models import HelpRequest
-from engagement.models import HelpRequestRecipient as Asked
-from networks.models import SupportContact
+from engagement.selectors import crisis_plan_for, help_status, recent_request
+from engagement.services import help_acknowledge, help_request_send
 from networks.selectors import contact_for_supporter
-from networks.views import first_name, posted
-from patients.access import ChartAccess
+from networks.views import posted
+from patients.access import ChartAccess, chart_view
 from patients.forms import apply_service_errors
 from patients.models import Patient
-from patients.views import chart_view
 
 # htmx stops polling on this status (the request is old, or everyone asked has answered).
 STOP_POLLING = 286
-
-
-class HelpForm(forms.Form):
-    """Which of the people who can be asked to ask now (none: the care team only)."""
-
-    contacts = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Who to ask"),
-        required=False,
-        queryset=SupportContact.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "invalid_choice": gettext_lazy("Choose from the people listed."),
-            "invalid_pk_value": gettext_lazy("Choose from the people listed."),
-            "invalid_list": gettext_lazy("Choose from the people listed."),
-        },
-    )
-
-    def __init__(
-        self,
-        *args: object,
-        supporters: list[SupportContact],
-        refused: set[int] = frozenset(),
-        **kwargs: object,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.supporters = supporters
-        self.refused = refused
-        self.fields["contacts"].queryset = SupportContact.objects.filter(
-            pk__in=[contact.pk for contact in supporters]
-        ).select_related("user")
-
-    def checked(self) -> set[int]:
-        """Everyone is preselected; after a post, what was ticked."""
-        if not self.is_bound:  # everyone the message can reach
-            return {contact.pk for contact in self.supporters} - self.refused
-        return {int(v) for v in self.data.getlist("contacts") if str(v).isdigit()}
 
 
 def _help_page(request: HttpRequest, patient: Patient, form: HelpForm) -> HttpResponse:
@@ -159,7 +112,7 @@ def _sent_message(help_request: HelpRequest) -> str:
 @role_required(Role.PATIENT)
 def my_help_status(request: HttpRequest, request_id: int) -> HttpResponse:
     patient = own_patient_record(request.membership)
-    help_request = get_object_or_404(patient.help_requests, pk=request_id)
+    help_request = own_help_request(patient, request_id)
     status = help_status(help_request)
     audit_record(
         action=Action.VIEW,
@@ -184,18 +137,13 @@ def my_help_status(request: HttpRequest, request_id: int) -> HttpResponse:
 def supporter_on_it(request: HttpRequest, patient_id: int, request_id: int) -> HttpResponse:
     """The portal's "I'm on it": only for a supporter this open request asked."""
     contact = contact_for_supporter(request.user, request.clinic, patient_id)
-    asked = get_object_or_404(
-        Asked.objects.select_related("request", "request__patient"),
-        request_id=request_id,
-        contact=contact,
-        request__created_at__gt=timezone.now() - OPEN_FOR,
-    )
+    asked = open_ask_for_supporter(contact, request_id, OPEN_FOR)
     try:
         ack = help_acknowledge(help_request=asked.request, contact=contact, request=request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        name = first_name(contact.patient)
+        name = contact.patient.first_name
         if ack.is_new:
             messages.success(
                 request, _("Thank you. %(name)s can see that you are on it.") % {"name": name}
@@ -212,9 +160,7 @@ def staff_on_it(
     request: HttpRequest, patient: Patient, access: ChartAccess, request_id: int
 ) -> HttpResponse:
     """The chart's "I'm on it": the care team (and a clinician with emergency access)."""
-    help_request = get_object_or_404(
-        HelpRequest.objects.select_related("alert", "patient"), patient=patient, pk=request_id
-    )
+    help_request = help_request_on_chart(patient, request_id)
     try:
         ack = help_acknowledge(help_request=help_request, user=request.user, request=request)
     except ValidationError as error:

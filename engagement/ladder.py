@@ -4,8 +4,8 @@ When a person in recovery stops checking in, the people around them are asked, o
 time, to reach out:
 
 1. nudge (day N = the clinic's `missed_checkin_days`, default 2): a gentle note to the person
-   and an alert for the care team. The planner's `missed_checkins` rule takes it and opens the
-   streak's Ladder in the same transaction (`ladder_open`).
+   and an alert for the care team. The `missed_checkins` planner rule (engagement.reminders)
+   takes it and opens the streak's Ladder in the same transaction (`ladder_open`).
 2. supporter (LadderPolicy.supporter_after_days, default 4): the one supporter the person chose
    (PatientEngagement.ladder_contact), if they are active, a consent granting
    `checkin_summary` is in force and they have not opted out, gets a suggested light message
@@ -25,54 +25,47 @@ a person quiet for 7 days gets the supporter asked and the clinician's task at o
 day per rung would delay the clinician when it matters most).
 
 Someone acting ("I reached out") is recorded on the step; the ladder still climbs, because only
-a check-in says the person is back. A check-in closes the open ladder (coping.services), and the
-rule also closes the ladders of people who are no longer active, whose check-in came in through
-another path, or whose clinic turned the ladder off.
+a check-in says the person is back. A check-in closes the open ladder (coping's `checkin_saved`
+signal, connected in engagement.hooks), and the rule also closes the ladders of people who are
+no longer active, whose check-in came in through another path, or whose clinic turned the
+ladder off.
 """
 
 from __future__ import annotations
 
-import random
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.http import HttpRequest
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
-from accounts.models import Organization, User
-from audit.models import Action as AuditAction
-from audit.services import audit_record
+from accounts.models import Organization
 from coping.models import CheckIn
-from engagement.links import Handler, make_link, register
+from engagement.links import make_link
 from engagement.models import (
-    Action,
-    ActionLink,
     Ladder,
     LadderPolicy,
     LadderStep,
+    LinkAction,
     PatientEngagement,
     Rung,
 )
-from networks.consent import consented_scopes
-from networks.models import ContactStatus, ReachOutChannel, SupportContact
+from networks.models import Scope, SupportContact
+from notifications.models import Kind
+from notifications.planner import Planner, register_rule, site_link
 from patients.models import CareTeamMember, Patient, PatientStatus
-
-if TYPE_CHECKING:
-    from notifications.planner import Planner
+from patients.selectors import ATTENTION_SOURCES, AttentionItem
 
 LADDER_FROM = time(9, 0)  # every rung acts from 9:00 patient-local, like the planner's rule
-SCOPE = "checkin_summary"  # what a supporter must have been granted to be asked
+LADDER_SCOPE = Scope.CHECKIN_SUMMARY  # what a supporter must have been granted to be asked
 LINK_VALID_FOR = timedelta(days=7)
 RUNG_ORDER = (Rung.NUDGE, Rung.SUPPORTER, Rung.CLINICIAN)
-LADDER_SUPPORTER = "ladder_supporter"  # notifications Kind values
-LADDER_TASK = "ladder_task"
+LADDER_ORDER = 80  # the planner runs this rule after the built-in reminders (its first rung is 30)
 
 # Stored in English (notes and reasons are records); shown translated with {% translate %}.
 CLOSED_CHECKED_IN = gettext_noop("checked in")
@@ -255,16 +248,12 @@ def chosen_contact(patient: Patient) -> SupportContact | None:
         return None
 
 
-def _first(name: str) -> str:
-    return (name or "").strip().split(" ")[0]
-
-
 def _ask_supporter(planner: Planner, ladder: Ladder, step: LadderStep) -> None:
     patient = ladder.patient
     contact = chosen_contact(patient)
     if contact is None or contact.patient_id != patient.pk:
         step.note = NOTE_NOBODY_CHOSEN
-    elif not planner.supporter_allowed(contact, SCOPE):
+    elif not planner.supporter_allowed(contact, LADDER_SCOPE):
         step.contact, step.note = contact, NOTE_NOT_SHARED
     else:
         step.contact = contact
@@ -272,19 +261,19 @@ def _ask_supporter(planner: Planner, ladder: Ladder, step: LadderStep) -> None:
         if recipient is None:
             planner.tally.skip("no address")
             step.note = NOTE_NO_ADDRESS
-        elif planner.opted_out(LADDER_SUPPORTER, recipient):
+        elif planner.opted_out(Kind.LADDER_SUPPORTER, recipient):
             planner.tally.skip("opted out")
             step.note = NOTE_OPTED_OUT
         else:
             link = make_link(
-                Action.REACHED_OUT,
+                LinkAction.REACHED_OUT,
                 contact=contact,
                 patient=patient,
                 target={"step": step.pk},
                 valid_for=LINK_VALID_FOR,
             )
             planner.send(
-                LADDER_SUPPORTER,
+                Kind.LADDER_SUPPORTER,
                 f"ladder:{ladder.pk}:supporter",
                 recipient,
                 planner.at,
@@ -300,8 +289,8 @@ def supporter_text(contact: SupportContact, patient: Patient, link: str) -> Any:
 
     def render(recipient: object) -> tuple[str, str, str]:
         names = {
-            "name": _first(patient.display_name),
-            "contact": _first(contact.name),
+            "name": patient.first_name,
+            "contact": contact.first_name,
             "link": link,
         }
         return (
@@ -335,10 +324,7 @@ def _task_for_clinician(planner: Planner, ladder: Ladder, step: LadderStep) -> N
     missed = (timezone.localtime(planner.at, patient.zone).date() - _base_day(ladder)).days - 1
 
     def render(recipient: object) -> tuple[str, str, str]:
-        from django.conf import settings
-        from django.urls import reverse
-
-        link = f"{settings.SITE_URL}{reverse('patients:alerts', args=[patient.pk])}#ladder"
+        link = site_link(reverse("patients:alerts", args=[patient.pk])) + "#ladder"
         text = ngettext(
             "Please reach out to %(name)s: no check-in for %(count)d day.",
             "Please reach out to %(name)s: no check-ins for %(count)d days.",
@@ -347,7 +333,7 @@ def _task_for_clinician(planner: Planner, ladder: Ladder, step: LadderStep) -> N
         return text, text + " " + link, link
 
     planner.send(
-        LADDER_TASK,
+        Kind.LADDER_TASK,
         f"ladder:{ladder.pk}:clinician",
         planner.staff_recipient(member.clinician, patient),
         planner.at,
@@ -356,114 +342,8 @@ def _task_for_clinician(planner: Planner, ladder: Ladder, step: LadderStep) -> N
     )
 
 
-# --- acting on a step ("I reached out") -----------------------------------------------------
-
-
-def ladder_step_act(
-    *,
-    step: LadderStep,
-    user: User | None = None,
-    contact: SupportContact | None = None,
-    request: HttpRequest | None = None,
-) -> bool:
-    """Record that someone reached out on this step. The first one is recorded on the step
-    (a conditional update: two clicks, one record); every act is audited. Returns whether this
-    one was the first."""
-    patient = step.ladder.patient
-    with transaction.atomic():
-        first = LadderStep.objects.filter(pk=step.pk, acted_at__isnull=True).update(
-            acted_at=timezone.now(), acted_by_user=user, acted_by_contact=contact
-        )
-        audit_record(
-            action=AuditAction.UPDATE,
-            request=request,
-            actor=user or (contact and contact.user),
-            clinic=patient.clinic,
-            target=step,
-            patient=patient,
-            details={
-                "reached_out": "supporter" if contact else "care team",
-                "recorded_first": bool(first),
-            },
-        )
-    step.refresh_from_db()
-    return first == 1
-
-
-def staff_step_act(*, step: LadderStep, user: User, request: HttpRequest | None = None) -> bool:
-    """A member of the care team reached out. Only on an open ladder."""
-    if step.ladder.closed_at is not None:
-        raise ValidationError(_("This ladder is closed already: nothing more to do."))
-    return ladder_step_act(step=step, user=user, request=request)
-
-
-def _step_of(link: ActionLink) -> LadderStep | None:
-    return (
-        LadderStep.objects.select_related("ladder__patient__clinic")
-        .filter(
-            pk=link.target.get("step"),
-            ladder__patient=link.patient,
-            contact=link.contact,
-            rung=Rung.SUPPORTER,
-        )
-        .first()
-    )
-
-
-def _reached_out(link: ActionLink, request: HttpRequest, data: dict[str, Any]) -> str:
-    from networks.services import reach_out_log
-
-    step = _step_of(link)
-    if step is None:
-        raise ValidationError(_("This is no longer there."))
-    ladder_step_act(step=step, contact=link.contact, request=request)
-    reach_out_log(
-        contact=link.contact,
-        channel=ReachOutChannel.MESSAGE,
-        happened_on=link.patient.local_today(),
-        request=request,
-    )
-    return _("Thank you for reaching out to %(name)s. Small moments like this matter.") % {
-        "name": _first(link.patient.display_name)
-    }
-
-
-def _describe(link: ActionLink) -> str:
-    text = _(
-        "Once you have been in touch with %(name)s (a message, a call or a visit), press "
-        "the button to let us know."
-    )
-    return text % {"name": _first(link.patient.display_name)}
-
-
-# --- reading: the chart panel and the caseload ----------------------------------------------
-
-
-@dataclass
-class LadderView:
-    ladder: Ladder | None
-    steps: list[LadderStep]
-    days: dict[str, int]
-
-    @property
-    def is_open(self) -> bool:
-        return self.ladder is not None and self.ladder.closed_at is None
-
-
-def ladder_for_chart(patient: Patient) -> LadderView:
-    """The person's latest ladder (open, or the last one closed) with its steps and who
-    acted: two queries."""
-    steps = LadderStep.objects.select_related(
-        "contact", "assigned_to", "acted_by_user", "acted_by_contact"
-    ).order_by("taken_at", "pk")
-    ladder = (
-        Ladder.objects.filter(patient=patient)
-        .prefetch_related(Prefetch("steps", queryset=steps))
-        .order_by("closed_at", "-opened_at", "-pk")  # the open one (NULL) first, else newest
-        .first()
-    )
-    taken = list(ladder.steps.all()) if ladder else []
-    return LadderView(ladder=ladder, steps=taken, days=rung_days(patient.clinic))
+# --- the caseload strip (the chart panel, the choice and "I reached out": engagement.selectors,
+# engagement.services, engagement.actions) -----------------------------------------------------
 
 
 def open_ladders(patients: QuerySet[Patient]) -> QuerySet[Ladder]:
@@ -489,8 +369,6 @@ RUNG_STATE = {
 
 def ladder_attention(mine: QuerySet[Patient], strip: Any) -> None:
     """The caseload strip's "Ladders still open" (patients.selectors.ATTENTION_SOURCES)."""
-    from patients.selectors import AttentionItem
-
     for ladder in open_ladders(mine):
         state = str(RUNG_STATE.get(ladder.rungs, RUNG_STATE[1]))
         acted = _("someone reached out") if ladder.acted else _("nobody has reached out yet")
@@ -505,156 +383,12 @@ def ladder_attention(mine: QuerySet[Patient], strip: Any) -> None:
         )
 
 
-# --- the person's choice --------------------------------------------------------------------
-
-
-def ladder_candidates(patient: Patient) -> list[SupportContact]:
-    """The people who may be asked: active contacts with check-in summaries shared now (the
-    consent gate, per contact: a network is a handful of people)."""
-    contacts = SupportContact.objects.filter(patient=patient, status=ContactStatus.ACTIVE).order_by(
-        "name", "pk"
-    )
-    return [c for c in contacts if SCOPE in consented_scopes(c)]
-
-
-def ladder_contact_set(
-    *,
-    patient: Patient,
-    contact: SupportContact | None,
-    actor: User,
-    request: HttpRequest | None = None,
-) -> PatientEngagement:
-    """Who may be asked to reach out if the person goes quiet (None: nobody)."""
-    if contact is not None and (
-        contact.patient_id != patient.pk or SCOPE not in consented_scopes(contact)
-    ):
-        raise ValidationError({"contact": _("Choose someone who can see your check-in summaries.")})
-    with transaction.atomic():
-        engagement, _created = PatientEngagement.objects.get_or_create(patient=patient)
-        engagement.ladder_contact = contact
-        engagement.save(update_fields=["ladder_contact", "updated_at"])
-        audit_record(
-            action=AuditAction.UPDATE,
-            request=request,
-            actor=actor,
-            clinic=patient.clinic,
-            target=engagement,
-            patient=patient,
-            details={"ladder_contact": contact.pk if contact else None},
-        )
-    return engagement
-
-
-def policy_save(
-    *,
-    clinic: Organization,
-    enabled: bool,
-    supporter_after_days: int,
-    clinician_after_days: int,
-    actor: User,
-    request: HttpRequest | None = None,
-) -> LadderPolicy:
-    """Save the clinic's ladder; the days must climb after the clinic's first-rung setting."""
-    errors: dict[str, list[str]] = {}
-    if supporter_after_days <= clinic.missed_checkin_days:
-        errors["supporter_after_days"] = [
-            _("Ask a supporter later than the first nudge (day %(days)d).")
-            % {"days": clinic.missed_checkin_days}
-        ]
-    if clinician_after_days <= supporter_after_days:
-        errors["clinician_after_days"] = [
-            _("Add the clinician's task later than the supporter's step.")
-        ]
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        policy, _created = LadderPolicy.objects.select_for_update().get_or_create(clinic=clinic)
-        policy.enabled = enabled
-        policy.supporter_after_days = supporter_after_days
-        policy.clinician_after_days = clinician_after_days
-        policy.full_clean()
-        policy.save()
-        audit_record(
-            action=AuditAction.UPDATE,
-            request=request,
-            actor=actor,
-            clinic=clinic,
-            target=policy,
-            details={
-                "enabled": enabled,
-                "supporter_after_days": supporter_after_days,
-                "clinician_after_days": clinician_after_days,
-            },
-        )
-    return policy
-
-
-# --- wiring and the demo --------------------------------------------------------------------
+# --- wiring ---------------------------------------------------------------------------------
 
 
 def register_ladder() -> None:
-    """The "I reached out" link, the planner rule for rungs 2 and 3, the caseload strip."""
-    from notifications.planner import register_rule
-    from patients.selectors import ATTENTION_SOURCES
-
-    register(
-        Action.REACHED_OUT,
-        Handler(
-            scope=SCOPE,
-            title=gettext_lazy("I reached out"),
-            button=gettext_lazy("Yes, I reached out"),
-            perform=_reached_out,
-            describe=_describe,
-        ),
-    )
-    register_rule(ladder_rule)
+    """The planner rule for rungs 2 and 3, the caseload strip. (The "I reached out" link is
+    engagement.actions'.)"""
+    register_rule(ladder_rule, order=LADDER_ORDER)
     if ladder_attention not in ATTENTION_SOURCES:
         ATTENTION_SOURCES.append(ladder_attention)
-
-
-def seed_ladder(demos: list[Any], rng: random.Random, today: date) -> None:
-    """In the first demo clinic: the quietest active person has an open ladder at rung 2 (their
-    chosen supporter asked, not yet acted); another has a ladder a check-in closed. Safe to run
-    twice; deterministic (no randomness needed)."""
-    if not demos:
-        return
-    demo = demos[0]
-    people = (
-        Patient.objects.filter(pk__in=[p.pk for p in demo.patients], status=PatientStatus.ACTIVE)
-        .annotate(last_checkin=_last_checkin_of_patient())
-        .order_by("last_checkin", "pk")
-    )
-    people = [p for p in people if p.last_checkin is not None]
-    if len(people) < 2 or Ladder.objects.filter(patient__in=people).exists():
-        return
-    now = timezone.now()
-    quiet = next((p for p in people if ladder_candidates(p)), None)
-    if quiet is not None:
-        contact = ladder_candidates(quiet)[0]
-        PatientEngagement.objects.update_or_create(
-            patient=quiet, defaults={"ladder_contact": contact}
-        )
-        ladder = Ladder.objects.create(
-            patient=quiet, streak=quiet.last_checkin.isoformat(), opened_at=now - timedelta(days=2)
-        )
-        LadderStep.objects.create(ladder=ladder, rung=Rung.NUDGE, taken_at=ladder.opened_at)
-        LadderStep.objects.create(ladder=ladder, rung=Rung.SUPPORTER, taken_at=now, contact=contact)
-    back = people[-1]
-    if back != quiet:
-        opened = now - timedelta(days=6)
-        ladder = Ladder.objects.create(
-            patient=back,
-            streak=(back.last_checkin - timedelta(days=5)).isoformat(),
-            opened_at=opened,
-            closed_at=opened + timedelta(days=1),
-            closed_reason=CLOSED_CHECKED_IN,
-        )
-        LadderStep.objects.create(ladder=ladder, rung=Rung.NUDGE, taken_at=opened)
-
-
-def _last_checkin_of_patient() -> Subquery:
-    return Subquery(
-        CheckIn.objects.filter(patient=OuterRef("pk"))
-        .order_by("-local_date")
-        .values("local_date")[:1]
-    )

@@ -3,9 +3,8 @@ may be asked, and the clinic's policy (posted from the clinic settings page)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,18 +13,12 @@ from accounts.access import role_required
 from accounts.models import Organization, Role
 from accounts.staff_views import settings_page
 from coping.access import CopingAccess, own_patient_record, patient_page
-from engagement.ladder import (
-    chosen_contact,
-    ladder_candidates,
-    ladder_contact_set,
-    policy_of,
-    policy_save,
-    staff_step_act,
-)
-from engagement.ladder_forms import LadderContactForm, LadderPolicyForm
-from engagement.models import LadderStep
+from engagement.access import ladder_step_for_staff
+from engagement.forms import LadderContactForm, LadderPolicyForm
+from engagement.ladder import chosen_contact, policy_of
+from engagement.selectors import ladder_candidates
+from engagement.services import ladder_contact_set, policy_save, staff_step_act
 from networks.manage_views import _page as network_page
-from patients.access import ChartAccess, patient_for_staff
 from patients.models import Patient
 
 
@@ -33,15 +26,7 @@ from patients.models import Patient
 @require_POST
 def ladder_step_act(request: HttpRequest, patient_id: int, step_id: int) -> HttpResponse:
     """A member of the care team reached out: recorded on the step (care team only)."""
-    patient = patient_for_staff(request.membership, patient_id)
-    if not ChartAccess(request.membership, patient).can_edit:
-        raise Http404
-    step = get_object_or_404(
-        LadderStep.objects.select_related("ladder__patient__clinic").filter(
-            ladder__patient=patient
-        ),
-        pk=step_id,
-    )
+    patient, step = ladder_step_for_staff(request.membership, patient_id, step_id)
     try:
         first = staff_step_act(step=step, user=request.user, request=request)
     except ValidationError as error:
@@ -108,15 +93,14 @@ def ladder_policy(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                policy_save(
-                    clinic=clinic,
-                    enabled=data["enabled"],
-                    supporter_after_days=data["supporter_after_days"],
-                    clinician_after_days=data["clinician_after_days"],
-                    actor=request.user,
-                    request=request,
-                )
+            policy_save(
+                clinic=clinic,
+                enabled=data["enabled"],
+                supporter_after_days=data["supporter_after_days"],
+                clinician_after_days=data["clinician_after_days"],
+                actor=request.user,
+                request=request,
+            )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

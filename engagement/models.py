@@ -334,7 +334,7 @@ class CelebrationMessage(models.Model):
 # --- one-action links -----------------------------------------------------------------------
 
 
-class Action(models.TextChoices):
+class LinkAction(models.TextChoices):
     CLAIM_TASK = "claim_task", _("Claim this task")
     REACHED_OUT = "reached_out", _("I reached out")
     ON_IT = "on_it", _("I'm on it")
@@ -347,7 +347,7 @@ class ActionLink(models.Model):
     URL carries the signed nonce; the row makes it single-use and names its target."""
 
     nonce = models.CharField(max_length=43, unique=True)
-    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=20, choices=LinkAction.choices)
     contact = models.ForeignKey(
         SupportContact, on_delete=models.CASCADE, related_name="action_links"
     )

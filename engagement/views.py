@@ -9,7 +9,6 @@ from django.views.decorators.csrf import csrf_protect
 from audit.models import Action
 from audit.services import audit_record
 from engagement.links import HANDLERS, LinkProblem, check_link, use
-from networks.views import first_name
 
 PROBLEM_STATUS = {"tampered": 400, "unknown": 404, "used": 410, "expired": 410, "not_shared": 410}
 
@@ -36,7 +35,7 @@ def act(request: HttpRequest, token: str) -> HttpResponse:
         "link": link,
         "handler": handler,
         "form": form,
-        "first_name": first_name(link.patient),
+        "first_name": link.patient.first_name,
         "description": handler.describe(link) if handler.describe else "",
     }
     if request.method == "GET":  # the supporter sees what the person shares: "who saw" lists it

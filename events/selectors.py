@@ -53,7 +53,7 @@ def invited_events(membership: Membership) -> list[InvitedEvent]:
     for invitations in by_event.values():
         answered = [i for i in invitations if i.responded_at is not None]
         shown = max(answered, key=lambda i: i.responded_at) if answered else invitations[0]
-        names = [i.contact.patient.display_name.split(" ")[0] for i in invitations if i.contact_id]
+        names = [i.contact.patient.first_name for i in invitations if i.contact_id]
         listed.append(InvitedEvent(shown.event, shown, invitations, list(dict.fromkeys(names))))
     return listed
 

@@ -159,7 +159,7 @@ def rsvp_set(*, invitation: EventInvitation, answer: str, actor: User) -> EventI
 def byline_for(story: Story) -> str:
     """The name readers will see: a first name, a chosen name, or "" for anonymous."""
     if story.display_name_choice == DisplayNameChoice.FIRST_NAME:
-        return story.patient.display_name.split(" ")[0]
+        return story.patient.first_name
     if story.display_name_choice == DisplayNameChoice.CHOSEN_NAME:
         return story.chosen_name.strip()
     return ""

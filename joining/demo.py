@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from joining.models import InviteChannel, PatientInvitation
+from joining.models import PatientInvitation
+from notifications.models import Channel
 
 
 def seed_joining(demos: list, rng: random.Random, today: date) -> None:
@@ -22,7 +23,7 @@ def seed_joining(demos: list, rng: random.Random, today: date) -> None:
                 sent = now - timedelta(days=rng.randint(20, 60))
                 PatientInvitation.objects.create(
                     patient=patient,
-                    channel=InviteChannel.EMAIL,
+                    channel=Channel.EMAIL,
                     address=patient.user.email,
                     nonce=secrets.token_hex(16),
                     sent_by=sender,
@@ -31,7 +32,7 @@ def seed_joining(demos: list, rng: random.Random, today: date) -> None:
                     accepted_by=patient.user,
                 )
             elif patient in waiting[:1] and (patient.email or patient.phone):
-                channel = InviteChannel.EMAIL if patient.email else InviteChannel.SMS
+                channel = Channel.EMAIL if patient.email else Channel.SMS
                 PatientInvitation.objects.create(
                     patient=patient,
                     channel=channel,
@@ -44,7 +45,7 @@ def seed_joining(demos: list, rng: random.Random, today: date) -> None:
                 sent = now - timedelta(days=12)
                 PatientInvitation.objects.create(
                     patient=patient,
-                    channel=InviteChannel.EMAIL if patient.email else "sms",
+                    channel=Channel.EMAIL if patient.email else Channel.SMS,
                     address=patient.email or patient.phone,
                     nonce=secrets.token_hex(16),
                     sent_by=sender,

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import NewAccountForm
 from accounts.models import User
-from joining.models import InviteChannel
+from joining.models import INVITE_CHANNELS
+from notifications.models import Channel
 from patients.models import Patient
 
 
@@ -65,8 +66,8 @@ class JoinForm(forms.Form):
 class InviteForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("Send the invitation by"),
-        choices=InviteChannel.choices,
-        initial=InviteChannel.EMAIL,
+        choices=INVITE_CHANNELS,
+        initial=Channel.EMAIL,
         widget=forms.RadioSelect,
     )
 
@@ -75,20 +76,20 @@ class InviteForm(forms.Form):
         field = self.fields["channel"]
         field.choices = [
             (
-                InviteChannel.EMAIL,
+                Channel.EMAIL,
                 _("Email to %(address)s") % {"address": patient.email}
                 if patient.email
                 else _("Email (add an address on Edit details first)"),
             ),
             (
-                InviteChannel.SMS,
+                Channel.SMS,
                 _("Text message to %(number)s") % {"number": patient.phone}
                 if patient.phone
                 else _("Text message (add a phone number first)"),
             ),
         ]
         if not patient.email and patient.phone:
-            field.initial = InviteChannel.SMS
+            field.initial = Channel.SMS
 
 
 class StaffJoinForm(NewAccountForm):

@@ -5,12 +5,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from notifications.models import Channel
 from patients.models import Patient
 
-
-class InviteChannel(models.TextChoices):
-    EMAIL = "email", _("Email")
-    SMS = "sms", _("Text message")
+# An invitation goes by email or by text message: those channels of the one Channel.
+INVITE_CHANNELS = [(channel.value, channel.label) for channel in (Channel.EMAIL, Channel.SMS)]
 
 
 class PatientInvitation(models.Model):
@@ -21,7 +20,7 @@ class PatientInvitation(models.Model):
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="invitations")
     channel = models.CharField(
-        _("sent by"), max_length=10, choices=InviteChannel.choices, default=InviteChannel.EMAIL
+        _("sent by"), max_length=10, choices=INVITE_CHANNELS, default=Channel.EMAIL
     )
     address = models.CharField(_("sent to"), max_length=254)
     nonce = models.CharField(max_length=32, unique=True)

@@ -7,6 +7,8 @@ have one.
 - checkin_link(): a one-action check-in for one local day, for a person without a sign-in.
 - person_link() / supporter_link(): what a message links to for someone who has not joined:
   their open invitation when there is one, else a page that says how to get a new one.
+- staff_invite / _resend / _withdraw / _accept, staff_join_new: the clinic admin invites a
+  clinician or clinic admin by email; the signed link (/join/staff/) lets them accept.
 """
 
 from __future__ import annotations
@@ -29,12 +31,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.identity import holds_email, record_proven_email
-from accounts.models import Membership, Role, User
+from accounts.models import Membership, Organization, Role, StaffInvitation, User
+from accounts.services import check_staff_role
 from audit.models import Action
 from audit.services import audit_record
-from joining.models import InviteChannel, LinkUse, PatientInvitation
+from joining.models import LinkUse, PatientInvitation
 from networks.models import ContactStatus, Invitation, SupportContact
-from notifications.models import Kind
+from notifications.models import Channel, Kind
 from notifications.outbox import Message, enqueue
 from patients.models import Patient, PatientStatus
 
@@ -64,10 +67,6 @@ def _absolute(path: str, request: HttpRequest | None = None) -> str:
 
 # A person whose care has ended is not invited, and their links stop working.
 CARE_ENDED = (PatientStatus.DISCHARGED, PatientStatus.ALUMNI)
-
-
-def first_name(patient: Patient) -> str:
-    return patient.display_name.split(" ")[0]
 
 
 # --- The invitation -------------------------------------------------------------------------
@@ -114,13 +113,13 @@ def invitation_from_token(token: str) -> PatientInvitation:
 
 
 def _address_for(patient: Patient, channel: str) -> str:
-    if channel == InviteChannel.EMAIL:
+    if channel == Channel.EMAIL:
         if not patient.email:
             raise ValidationError(
                 {"channel": _("Add the person's email address to invite them by email.")}
             )
         return patient.email
-    if channel == InviteChannel.SMS:
+    if channel == Channel.SMS:
         if not patient.phone:
             raise ValidationError(
                 {"channel": _("Add the person's phone number to invite them by text message.")}
@@ -134,7 +133,7 @@ def patient_invitation_send(
     *,
     patient: Patient,
     actor: User | None,
-    channel: str = InviteChannel.EMAIL,
+    channel: str = Channel.EMAIL,
     request: HttpRequest | None = None,
 ) -> PatientInvitation:
     """Invite the person to their own sign-in (or invite again: an earlier link stops working).
@@ -174,9 +173,9 @@ def patient_invitation_send(
 def _enqueue_invitation(invitation: PatientInvitation, link: str) -> None:
     patient = invitation.patient
     with translation.override(patient.preferred_language or "en"):
-        context = {"name": first_name(patient), "link": link, "days": PatientInvitation.VALID_DAYS}
+        context = {"name": patient.first_name, "link": link, "days": PatientInvitation.VALID_DAYS}
         subject = _("Your invitation to Recovery Hub")
-        if invitation.channel == InviteChannel.SMS:
+        if invitation.channel == Channel.SMS:
             body = (
                 _(
                     "Hi %(name)s, your care team invited you to set up your Recovery Hub sign-in "
@@ -256,7 +255,7 @@ def patient_invitation_accept(
                     language=patient.preferred_language or "en",
                     time_zone=patient.time_zone,
                 )
-                if invitation.channel == InviteChannel.EMAIL:
+                if invitation.channel == Channel.EMAIL:
                     record_proven_email(user)  # the emailed link is the proof
         except IntegrityError:
             raise ValidationError(
@@ -267,7 +266,7 @@ def patient_invitation_accept(
                     )
                 }
             ) from None
-    elif invitation.channel != InviteChannel.EMAIL or not holds_email(user, invitation.address):
+    elif invitation.channel != Channel.EMAIL or not holds_email(user, invitation.address):
         raise ValidationError(
             {
                 "invitation": _(
@@ -456,3 +455,258 @@ def sign_in_state(patient: Patient) -> SignInState:
     if latest.expires_at <= timezone.now():
         return SignInState("expired", latest)
     return SignInState("invited", latest)
+
+
+# --- Staff invitations (the clinic admin invites a clinician or clinic admin) -----------------
+
+STAFF_INVITE_SUBJECT_TEMPLATE = "clinic_admin/email/staff_invite_subject.txt"
+STAFF_INVITE_BODY_TEMPLATE = "clinic_admin/email/staff_invite_body.txt"
+# The salt of links already emailed: kept as it was when these services lived in accounts.
+STAFF_INVITE_SALT = "accounts.staff_invitation"
+
+
+class StaffInvitationProblem(Exception):
+    """Why a staff invitation link cannot be used: "invalid", "expired", "used", "revoked", or
+    "not_yours" (signed in as an account that does not hold the invited address)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def staff_invitation_token(invitation: StaffInvitation) -> str:
+    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=STAFF_INVITE_SALT)
+
+
+def staff_invitation_url(invitation: StaffInvitation) -> str:
+    """Always on SITE_URL, never the Host header of the request that sent it."""
+    path = reverse("joining:staff", args=[staff_invitation_token(invitation)])
+    return f"{settings.SITE_URL}{path}"
+
+
+def staff_invitation_from_token(token: str) -> StaffInvitation:
+    """The invitation a link points at, or StaffInvitationProblem saying why it cannot be used."""
+    try:
+        data = signing.loads(token, salt=STAFF_INVITE_SALT)
+        invitation = StaffInvitation.objects.select_related("clinic").get(
+            pk=int(data["i"]), nonce=str(data["n"])
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError, StaffInvitation.DoesNotExist):
+        raise StaffInvitationProblem("invalid") from None
+    _check_staff_usable(invitation)
+    return invitation
+
+
+def _check_staff_usable(invitation: StaffInvitation) -> None:
+    if invitation.accepted_at is not None:
+        raise StaffInvitationProblem("used")
+    if invitation.revoked_at is not None or not invitation.clinic.is_active:
+        raise StaffInvitationProblem("revoked")
+    if invitation.is_expired:
+        raise StaffInvitationProblem("expired")
+
+
+def _send_staff_invitation(*, invitation: StaffInvitation, actor: User) -> None:
+    """One email, the same whether or not the address has an account anywhere: it names the
+    clinic, the role and who invited, and links to the invitation."""
+    link = staff_invitation_url(invitation)
+    clinic = invitation.clinic
+    language = translation.get_language() or settings.LANGUAGE_CODE  # the inviting admin's
+    with translation.override(language):
+        context = {
+            "clinic_name": clinic.name,
+            "inviter_name": actor.display_name,
+            "role": Role(invitation.role).label,
+            "link": link,
+            "link_days": StaffInvitation.VALID_DAYS,
+        }
+        subject = " ".join(render_to_string(STAFF_INVITE_SUBJECT_TEMPLATE, context).split())
+        body = render_to_string(STAFF_INVITE_BODY_TEMPLATE, context)
+    # Through the outbox, in this transaction; sent after commit. Addressed to the invitation,
+    # never to an account: the clinic learns nothing about who holds the address.
+    enqueue(
+        Message(
+            kind=Kind.STAFF_INVITATION,
+            occurrence=f"staff_invitation:{invitation.pk}:{invitation.nonce}",
+            channel=Channel.EMAIL,
+            recipient_key=f"staff_invitation:{invitation.pk}",
+            address=invitation.email,
+            subject=subject,
+            body=body,
+            link=link,
+            language=language,
+        ),
+        clinic=clinic,
+    )
+
+
+@transaction.atomic
+def staff_invite(
+    *,
+    clinic: Organization,
+    actor: User,
+    email: str,
+    full_name: str,
+    role: str,
+    request: HttpRequest | None = None,
+) -> StaffInvitation:
+    """Invite a clinician or clinic admin: one email with a link to accept. Nothing is granted
+    until the person accepts, and the clinic keeps only what the admin typed: whether the
+    address has an account elsewhere is never looked at, so the answer is the same for every
+    address. Someone already in this clinic, in any role and even when deactivated, is refused
+    (their membership is changed from the staff list); inviting an address again replaces the
+    waiting invitation (and its link)."""
+    check_staff_role(role)
+    email = (email or "").strip().lower()
+    full_name = (full_name or "").strip()
+    if not email:
+        raise ValidationError({"email": _("Enter an email address.")})
+    if not full_name:
+        raise ValidationError({"full_name": _("Enter the person's name.")})
+    if Membership.objects.filter(organization=clinic, user__email__iexact=email).exists():
+        raise ValidationError({"email": _("This person is already a member of this clinic.")})
+    now = timezone.now()
+    StaffInvitation.objects.waiting().filter(clinic=clinic, email__iexact=email).update(
+        revoked_at=now
+    )
+    invitation = StaffInvitation(
+        clinic=clinic, email=email, full_name=full_name, role=role, sent_by=actor
+    )
+    invitation.renew()
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError:  # the same address invited at the same moment
+        raise ValidationError(
+            {"email": _("An invitation to this address was just sent.")}
+        ) from None
+    audit_record(
+        action=Action.CREATE,
+        request=request,
+        actor=actor,
+        clinic=clinic,
+        target=invitation,
+        details={"role": role, "invited": True},
+    )
+    _send_staff_invitation(invitation=invitation, actor=actor)
+    return invitation
+
+
+@transaction.atomic
+def staff_invitation_resend(
+    *, invitation: StaffInvitation, actor: User, request: HttpRequest | None = None
+) -> StaffInvitation:
+    """Email a fresh link (valid VALID_DAYS again); the earlier link stops working."""
+    invitation = StaffInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation was already accepted."))
+    if invitation.revoked_at is not None:
+        raise ValidationError(_("This invitation was withdrawn. Invite the person again."))
+    invitation.renew()
+    invitation.save(update_fields=["nonce", "sent_at", "expires_at"])
+    audit_record(
+        action=Action.UPDATE,
+        request=request,
+        actor=actor,
+        clinic=invitation.clinic,
+        target=invitation,
+        details={"invitation": "sent again"},
+    )
+    _send_staff_invitation(invitation=invitation, actor=actor)
+    return invitation
+
+
+@transaction.atomic
+def staff_invitation_withdraw(
+    *, invitation: StaffInvitation, actor: User, request: HttpRequest | None = None
+) -> StaffInvitation:
+    """The link stops working; nothing was ever granted, so nothing else changes."""
+    invitation = StaffInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation was already accepted."))
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit_record(
+            action=Action.UPDATE,
+            request=request,
+            actor=actor,
+            clinic=invitation.clinic,
+            target=invitation,
+            details={"invitation": "withdrawn"},
+        )
+    return invitation
+
+
+@transaction.atomic
+def staff_invitation_accept(
+    *, invitation: StaffInvitation, user: User, request: HttpRequest | None = None
+) -> Membership:
+    """The invited person joins the clinic in the invited role: only the account that holds the
+    invited address (StaffInvitationProblem "not_yours" otherwise), once."""
+    invitation = (
+        StaffInvitation.objects.select_for_update().select_related("clinic").get(pk=invitation.pk)
+    )
+    _check_staff_usable(invitation)
+    if not holds_email(user, invitation.email):
+        raise StaffInvitationProblem("not_yours")
+    if Membership.objects.filter(user=user, organization_id=invitation.clinic_id).exists():
+        raise ValidationError(
+            {
+                "invitation": _(
+                    "This account already has a role at this clinic. Ask the clinic "
+                    "admin to change it from the staff list."
+                )
+            }
+        )
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                user=user, organization_id=invitation.clinic_id, role=invitation.role
+            )
+    except IntegrityError:
+        raise StaffInvitationProblem("used") from None
+    invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+    invitation.membership = membership
+    invitation.save(update_fields=["accepted_at", "accepted_by", "membership"])
+    audit_record(
+        action=Action.CREATE,
+        request=request,
+        actor=user,
+        clinic=invitation.clinic,
+        target=membership,
+        details={"role": invitation.role, "invitation": invitation.pk, "accepted": True},
+    )
+    return membership
+
+
+@transaction.atomic
+def staff_join_new(
+    *,
+    invitation: StaffInvitation,
+    full_name: str,
+    password: str,
+    request: HttpRequest | None = None,
+) -> Membership:
+    """Someone without an account opened the emailed link: a new account with that address
+    (the link is the proof) and the accepted invitation, both or neither."""
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=invitation.email,
+                password=password,
+                full_name=full_name.strip(),
+                language=translation.get_language() or "en",
+                time_zone=invitation.clinic.time_zone,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {
+                "email": _(
+                    "An account with this email address already exists. Sign in with it, "
+                    "then open the invitation link again."
+                )
+            }
+        ) from None
+    record_proven_email(user)
+    return staff_invitation_accept(invitation=invitation, user=user, request=request)

@@ -21,12 +21,6 @@ from accounts.access import SESSION_KEY
 from accounts.feedback import feedback_redirect
 from accounts.identity import SIGN_IN_BACKEND, holds_email, masked, not_yours
 from accounts.models import Membership, User
-from accounts.services import (
-    StaffInvitationProblem,
-    staff_invitation_accept,
-    staff_invitation_from_token,
-    staff_join_new,
-)
 from audit.models import Action
 from audit.services import audit_record
 from coping.forms import CheckInForm
@@ -34,12 +28,18 @@ from coping.services import checkin_submit, plan_strategies
 from joining import services
 from joining.forms import InviteForm, JoinForm, StaffJoinForm
 from joining.models import PatientInvitation
+from joining.services import (
+    StaffInvitationProblem,
+    staff_invitation_accept,
+    staff_invitation_from_token,
+    staff_join_new,
+)
 from networks.services import invitation_token as supporter_invitation_token
+from notifications.models import Channel
 from patients import selectors as patient_selectors
-from patients.access import ChartAccess
+from patients.access import ChartAccess, chart_view
 from patients.forms import apply_service_errors
 from patients.models import Patient
-from patients.views import chart_view
 
 MODEL_BACKEND = SIGN_IN_BACKEND  # the one door: allauth's backend
 PROBLEM_STATUS = {"invalid": 404, "expired": 410, "used": 410, "revoked": 410, "joined": 200}
@@ -61,7 +61,7 @@ def _welcome(request: HttpRequest, patient: Patient) -> HttpResponse:
             "Welcome, %(name)s. This is your own space: check in, see your progress and keep your "
             "plan close. You can add a passkey under “Sign-in security” in your account menu."
         )
-        % {"name": services.first_name(patient)},
+        % {"name": patient.first_name},
     )
     return redirect("patients:patient_home")
 
@@ -75,9 +75,9 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     patient = invitation.patient
     context: dict[str, object] = {
         "invitation": invitation,
-        "first_name": services.first_name(patient),
+        "first_name": patient.first_name,
     }
-    by_email = invitation.channel == "email"
+    by_email = invitation.channel == Channel.EMAIL
     try:
         if request.user.is_authenticated:
             # Only the account that holds the invited address joins; a text message proves a
@@ -156,7 +156,7 @@ def checkin_now(request: HttpRequest, token: str) -> HttpResponse:
     patient = link.patient
     strategies = plan_strategies(patient)
     form = CheckInForm(request.POST if request.method == "POST" else None, strategies=strategies)
-    context = {"form": form, "first_name": services.first_name(patient), "link": link}
+    context = {"form": form, "first_name": patient.first_name, "link": link}
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -183,7 +183,7 @@ def checkin_now(request: HttpRequest, token: str) -> HttpResponse:
                 request,
                 "joining/checkin_done.html",
                 {
-                    "first_name": services.first_name(patient),
+                    "first_name": patient.first_name,
                     "join_url": join_url,
                     "joined": patient.user_id is not None,
                 },
@@ -231,7 +231,7 @@ def person(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "joining/person.html",
         {
-            "first_name": services.first_name(patient),
+            "first_name": patient.first_name,
             "renewable": renewable,
             "sent": sent,
             "to": masked(sent.address) if sent else "",
@@ -253,9 +253,7 @@ def supporter(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(
             reverse("networks:invitation", args=[supporter_invitation_token(invitation)])
         )
-    return render(
-        request, "joining/supporter.html", {"first_name": services.first_name(contact.patient)}
-    )
+    return render(request, "joining/supporter.html", {"first_name": contact.patient.first_name})
 
 
 # --- A staff invitation -----------------------------------------------------------------------
@@ -335,7 +333,7 @@ def staff(request: HttpRequest, token: str) -> HttpResponse:
             request=request,
             clinic=clinic,
             target=invitation,
-            details={"page": "staff_invitation", "by": "invitee"},
+            details={"page": "staff_invitation", "by": "invitee"},  # spelling: the page's name
         )
     return render(request, "joining/staff.html", context)
 

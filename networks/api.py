@@ -1,14 +1,15 @@
 """REST API of the support network, mounted under /api/v1/.
 
-- /patients/{id}/contacts/ and /contacts/{id}/consents/: the patient's own record and the care
-  team (and clinicians with emergency access) read and write, clinic admins read (403 on
-  writes); everyone else gets 404. A contact is opened through its patient
+- /patients/{patient_id}/contacts/ and /contacts/{contact_id}/consents/: the patient's own
+  record and the care team (and clinicians with emergency access) read and write, clinic
+  admins read (403 on writes); everyone else gets 404. A contact is opened through its patient
   (coping.access.coping_patient), so another clinic's or another patient's contact is a 404.
-- /patients/{id}/help-tasks/: the same for the patient and the staff. A supporter reaches it
-  through their own contact row for that patient (networks.selectors.contact_for_supporter)
-  and only while the patient shares `help_tasks` with them: without that scope the list is a
-  404, as if there were nothing there. Claim and release are a supporter's; done is the
-  supporter who claimed the task, the patient or the care team.
+- /patients/{patient_id}/help-tasks/: the same for the patient and the staff. A supporter
+  reaches it through their own contact row for that patient
+  (networks.selectors.contact_for_supporter) and only while the patient shares `help_tasks`
+  with them: without that scope the list is a 404, as if there were nothing there. Claim and
+  release are a supporter's; done is the supporter who claimed the task, the patient or the
+  care team.
 - /supporter/patients/: a supporter's view of the people they support in the current clinic,
   built from networks.selectors.supporter_view only (so from consented_scopes only). Anyone
   who is not a supporter in that clinic gets 404.
@@ -28,14 +29,14 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api_base import ApiView, StrictJSONParser, StrictMultiPartParser, service_errors
+from accounts.api_base import StrictJSONParser, StrictMultiPartParser, service_errors
 from accounts.models import Role
 from audit.models import Action
 from audit.services import audit_record
-from coping.access import CopingAccess, coping_patient
+from coping.api import CopingPatientView
 from networks import services
 from networks.consent import consented_scopes
-from networks.models import Consent, HelpStatus, HelpTask, SupportContact
+from networks.models import Consent, HelpStatus, HelpTask, Scope, SupportContact
 from networks.selectors import contact_for_supporter, contacts_of_supporter, network_of
 from networks.selectors import supporter_view as build_supporter_view
 from networks.serializers import (
@@ -49,7 +50,6 @@ from networks.serializers import (
     SupporterHelpTaskSerializer,
     SupporterPatientSerializer,
 )
-from patients.models import Patient
 
 READ_ONLY_MESSAGE = _(
     "Clinic admins can read a patient's support network but not change it. The person in "
@@ -67,42 +67,15 @@ HELP_TASK_FOR_ROLE = PolymorphicProxySerializer(
 )
 
 
-class NetworkView(ApiView):
-    """The membership the request acts through, and the helpers every view shares."""
+class NetworkView(CopingPatientView):
+    """Opens the patient like the coping API does (coping.access: themself, the care team,
+    emergency access and clinic admins; 404 for everyone else, supporters included)."""
+
+    read_only_message = READ_ONLY_MESSAGE
 
     def is_supporter(self) -> bool:
         membership = self.membership()
         return membership is not None and membership.role == Role.SUPPORTER
-
-    def open_patient(self, patient_id: object) -> Patient:
-        """The patient if the user may read their network: themself, the care team, emergency
-        access and clinic admins; 404 for everyone else (supporters included)."""
-        membership = self.membership()
-        patient = coping_patient(membership, patient_id)
-        if membership is not None and patient.clinic_id == membership.organization_id:
-            patient.clinic = membership.organization  # already loaded: saves a query
-        return patient
-
-    def check_can_edit(self, patient: Patient) -> None:
-        """403 for clinic admins, who only read."""
-        if not CopingAccess(self.membership(), patient).can_edit:
-            raise PermissionDenied(READ_ONLY_MESSAGE)
-
-    def editable_patient(self, patient_id: object) -> Patient:
-        patient = self.open_patient(patient_id)
-        self.check_can_edit(patient)
-        return patient
-
-    def audit_view(self, patient: Patient, api: str, **details: object) -> None:
-        """Reading the network of a patient is audited, like opening the chart."""
-        audit_record(
-            action=Action.VIEW,
-            request=self.request,
-            clinic=patient.clinic,
-            target=patient,
-            patient=patient,
-            details={"api": api, **details},
-        )
 
 
 # --- Contacts ---------------------------------------------------------------------------------
@@ -116,15 +89,15 @@ class ContactListView(NetworkView):
     paginated_methods = ("GET",)
 
     @extend_schema(responses=ContactSerializer(many=True))
-    def get(self, request: Request, id: int) -> Response:
-        patient = self.open_patient(id)
+    def get(self, request: Request, patient_id: int) -> Response:
+        patient = self.open_patient(patient_id)
         response = self.paginated(network_of(patient))
         self.audit_view(patient, "contacts")
         return response
 
     @extend_schema(request=ContactCreateSerializer, responses={201: ContactSerializer})
-    def post(self, request: Request, id: int) -> Response:
-        patient = self.editable_patient(id)
+    def post(self, request: Request, patient_id: int) -> Response:
+        patient = self.editable_patient(patient_id)
         fields = self.parse(ContactCreateSerializer, request.data)
         invite = fields.pop("invite")
         with service_errors(), transaction.atomic():
@@ -158,14 +131,12 @@ class ContactScopedView(NetworkView):
         contact.patient = self.open_patient(contact.patient_id)
         return contact
 
-    def consent_context(self, contact: SupportContact) -> dict[str, Any]:
-        """What every consent's state is read against, computed once for the page."""
-        patient = contact.patient
-        return {"today": patient.local_today(), "patient_status": patient.status}
+    def consents_of(self, contact: SupportContact) -> QuerySet[Consent]:
+        """The contact's consents, each with `in_force` (the one rule) for its state."""
+        return contact.consents.with_in_force(contacts=[contact]).select_related("recorded_by")
 
     def consent_data(self, consent: Consent, contact: SupportContact) -> dict[str, Any]:
-        consent = Consent.objects.select_related("recorded_by").get(pk=consent.pk)
-        return ConsentSerializer(consent, context=self.consent_context(contact)).data
+        return ConsentSerializer(self.consents_of(contact).get(pk=consent.pk)).data
 
 
 class ConsentListView(ContactScopedView):
@@ -178,16 +149,16 @@ class ConsentListView(ContactScopedView):
     paginated_methods = ("GET",)
 
     @extend_schema(responses=ConsentSerializer(many=True))
-    def get(self, request: Request, id: int) -> Response:
-        contact = self.open_contact(id)
-        consents = contact.consents.select_related("recorded_by").order_by("-signed_at", "-id")
-        response = self.paginated(consents, **self.consent_context(contact))
+    def get(self, request: Request, contact_id: int) -> Response:
+        contact = self.open_contact(contact_id)
+        consents = self.consents_of(contact).order_by("-signed_at", "-id")
+        response = self.paginated(consents)
         self.audit_view(contact.patient, "consents", contact=contact.pk)
         return response
 
     @extend_schema(request=ConsentGrantSerializer, responses={201: ConsentSerializer})
-    def post(self, request: Request, id: int) -> Response:
-        contact = self.open_contact(id)
+    def post(self, request: Request, contact_id: int) -> Response:
+        contact = self.open_contact(contact_id)
         self.check_can_edit(contact.patient)
         fields = self.parse(ConsentGrantSerializer, request.data)
         with service_errors():
@@ -201,8 +172,8 @@ class ConsentRevokeView(ContactScopedView):
     """Revoke a consent in force; it stops the very next request of the supporter."""
 
     @extend_schema(request=ConsentRevokeSerializer, responses=ConsentSerializer)
-    def post(self, request: Request, id: int, consent_id: int) -> Response:
-        contact = self.open_contact(id)
+    def post(self, request: Request, contact_id: int, consent_id: int) -> Response:
+        contact = self.open_contact(contact_id)
         self.check_can_edit(contact.patient)
         consent = get_object_or_404(contact.consents.all(), pk=consent_id)
         consent.patient, consent.contact = contact.patient, contact
@@ -237,7 +208,7 @@ class HelpTaskScopedView(NetworkView):
         """The supporter's contact row while the patient shares `help_tasks` with them; 404
         otherwise, as if there were nothing there."""
         contact = self.supporter_contact(patient_id)
-        if "help_tasks" not in consented_scopes(contact):
+        if Scope.HELP_TASKS not in consented_scopes(contact):
             raise NotFound
         return contact
 
@@ -275,9 +246,9 @@ class HelpTaskListView(HelpTaskScopedView):
             many=True,
         ),
     )
-    def get(self, request: Request, id: int) -> Response:
+    def get(self, request: Request, patient_id: int) -> Response:
         if self.is_supporter():
-            contact = self.shared_contact(id)
+            contact = self.shared_contact(patient_id)
             filters = self.query()
             tasks = tasks_for_supporter(contact)
             if filters.get("status"):
@@ -285,7 +256,7 @@ class HelpTaskListView(HelpTaskScopedView):
             response = self.paginated(tasks, SupporterHelpTaskSerializer)
             self.audit_supporter_view(contact, "help-tasks")
             return response
-        patient = self.open_patient(id)
+        patient = self.open_patient(patient_id)
         filters = self.query()
         tasks = patient.help_tasks.select_related("claimed_by")
         if filters.get("status"):
@@ -295,11 +266,11 @@ class HelpTaskListView(HelpTaskScopedView):
         return response
 
     @extend_schema(request=HelpTaskSerializer, responses={201: HelpTaskSerializer})
-    def post(self, request: Request, id: int) -> Response:
+    def post(self, request: Request, patient_id: int) -> Response:
         if self.is_supporter():
-            self.shared_contact(id)
+            self.shared_contact(patient_id)
             raise PermissionDenied(SUPPORTERS_DO_NOT_ADD_TASKS)
-        patient = self.editable_patient(id)
+        patient = self.editable_patient(patient_id)
         fields = self.parse(HelpTaskSerializer, request.data)
         with service_errors():
             task = services.help_task_create(
@@ -321,9 +292,9 @@ class HelpTaskActionView(HelpTaskScopedView):
         return True
 
     @extend_schema(request=None, responses=HELP_TASK_FOR_ROLE)
-    def post(self, request: Request, id: int, task_id: int) -> Response:
+    def post(self, request: Request, patient_id: int, task_id: int) -> Response:
         if self.is_supporter():
-            contact = self.shared_contact(id)
+            contact = self.shared_contact(patient_id)
             # Only the tasks this supporter may see (open, or claimed by them): a task someone
             # else claimed, or one that is over, is a 404 like a task that does not exist.
             task = get_object_or_404(tasks_for_supporter(contact), pk=task_id)
@@ -331,7 +302,7 @@ class HelpTaskActionView(HelpTaskScopedView):
             with service_errors():
                 task = self.run_for_supporter(task, contact)
             return Response(self.task_data(task))
-        patient = self.open_patient(id)
+        patient = self.open_patient(patient_id)
         if self.supporter_may_only():
             raise PermissionDenied(ONLY_SUPPORTERS_CLAIM)
         self.check_can_edit(patient)

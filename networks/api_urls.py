@@ -1,48 +1,23 @@
-"""API routes of the networks app, mounted under /api/v1/."""
+"""API routes of the networks app, mounted under /api/v1/ (names in the `api` namespace)."""
 
-from django.urls import path
-
+from accounts.api_base import PATIENT_ROUTE as PATIENT
+from accounts.api_base import api_routes
 from networks import api
 
-urlpatterns = [
-    path(
-        "patients/<int:id>/contacts/",
-        api.ContactListView.as_view(),
-        name="api-patient-contacts",
+CONTACT = "contacts/<int:contact_id>/"
+TASK = PATIENT + "help-tasks/<int:task_id>/"
+
+urlpatterns = api_routes(
+    (PATIENT + "contacts/", api.ContactListView, "patient-contacts"),
+    (CONTACT + "consents/", api.ConsentListView, "contact-consents"),
+    (
+        CONTACT + "consents/<int:consent_id>/revoke/",
+        api.ConsentRevokeView,
+        "contact-consent-revoke",
     ),
-    path(
-        "contacts/<int:id>/consents/",
-        api.ConsentListView.as_view(),
-        name="api-contact-consents",
-    ),
-    path(
-        "contacts/<int:id>/consents/<int:consent_id>/revoke/",
-        api.ConsentRevokeView.as_view(),
-        name="api-contact-consent-revoke",
-    ),
-    path(
-        "patients/<int:id>/help-tasks/",
-        api.HelpTaskListView.as_view(),
-        name="api-patient-help-tasks",
-    ),
-    path(
-        "patients/<int:id>/help-tasks/<int:task_id>/claim/",
-        api.HelpTaskClaimView.as_view(),
-        name="api-patient-help-task-claim",
-    ),
-    path(
-        "patients/<int:id>/help-tasks/<int:task_id>/release/",
-        api.HelpTaskReleaseView.as_view(),
-        name="api-patient-help-task-release",
-    ),
-    path(
-        "patients/<int:id>/help-tasks/<int:task_id>/done/",
-        api.HelpTaskDoneView.as_view(),
-        name="api-patient-help-task-done",
-    ),
-    path(
-        "supporter/patients/",
-        api.SupporterPatientListView.as_view(),
-        name="api-supporter-patients",
-    ),
-]
+    (PATIENT + "help-tasks/", api.HelpTaskListView, "patient-help-tasks"),
+    (TASK + "claim/", api.HelpTaskClaimView, "patient-help-task-claim"),
+    (TASK + "release/", api.HelpTaskReleaseView, "patient-help-task-release"),
+    (TASK + "done/", api.HelpTaskDoneView, "patient-help-task-done"),
+    ("supporter/patients/", api.SupporterPatientListView, "supporter-patients"),
+)

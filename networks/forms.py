@@ -6,8 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import NewAccountForm
-from networks.models import Encouragement, ReachOut, ReachOutChannel
+from networks.consent import contacts_sharing_now
+from networks.models import ContactStatus, Encouragement, ReachOut, ReachOutChannel, SupportContact
 from patients.forms import DateInput
+from patients.models import Patient, SetbackKind
 
 
 class EncouragementForm(forms.Form):
@@ -61,3 +63,35 @@ class WellbeingForm(forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
+
+
+class MySetbackForm(forms.Form):
+    occurred_on = forms.DateField(label=_("When"), widget=DateInput())
+    kind = forms.ChoiceField(label=_("What it was"), choices=SetbackKind.choices)
+    what_happened = forms.CharField(
+        label=_("What happened, in your own words"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    what_helped = forms.CharField(
+        label=_("What helped, or might help next time"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    tell_care_team = forms.BooleanField(
+        label=_("Tell my care team, so they can support me"),
+        required=False,
+        initial=True,
+    )
+    contacts = forms.ModelMultipleChoiceField(
+        label=_("Let these people know I am having a hard time (they will not see the details)"),
+        queryset=SupportContact.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: object, patient: Patient, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        active = list(patient.contacts.filter(status=ContactStatus.ACTIVE))
+        sharing = contacts_sharing_now(active)
+        self.fields["contacts"].queryset = patient.contacts.filter(pk__in=sharing)
+        self.fields["contacts"].label_from_instance = lambda c: c.name

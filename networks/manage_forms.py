@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
-from networks.models import Channel, ExpiryEvent, HelpKind, Offer, Relationship, Scope
+from networks.models import ExpiryEvent, HelpKind, Offer, Relationship, Scope
 from networks.services import HeldPaperForm
+from notifications.models import Channel
 from patients.forms import DateInput
 
 MAX_PAPER_FORM_BYTES = 5 * 1024 * 1024

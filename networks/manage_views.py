@@ -9,7 +9,7 @@ Views parse, call one service or selector, and render; every rule lives in netwo
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -31,7 +31,7 @@ from coping.access import CopingAccess, own_patient_record, patient_page
 from coping.plan import SECTION_LABELS
 from core.dates import day
 from networks import selectors, services
-from networks.consent import consent_state, consents_in_force
+from networks.consent import consents_in_force
 from networks.manage_forms import (
     ConsentForm,
     ConsentRevokeForm,
@@ -157,18 +157,16 @@ def _refused(request: HttpRequest, contact: SupportContact, error: ValidationErr
 # --- What a consent means now ----------------------------------------------------------------
 
 
-def _describe_consent(contact: SupportContact, patient: Patient, today: date) -> None:
-    """Mark a contact from network_of() with what its open consent means today, without a
-    query: the same rule as networks.consent.consents_in_force, on the prefetched row."""
+def _describe_consent(contact: SupportContact) -> None:
+    """Mark a contact from network_of() with what its open consent means now, without a
+    query: network_of() annotated the prefetched row with the one rule (`in_force`)."""
     consent = getattr(contact, "current", None)
     scopes = consent.scopes if consent else []
     contact.scope_labels = [Scope(s).label for s in scopes if s in Scope.values]
-    contact.consent_ended = bool(
-        consent and consent_state(consent, today, patient.status) == "expired"
-    )
+    contact.consent_ended = bool(consent and not consent.in_force)
     contact.consent_in_force = consent is not None and not contact.consent_ended
     contact.sharing_now = contact.consent_in_force and contact.status == ContactStatus.ACTIVE
-    contact.shares_tasks = contact.sharing_now and "help_tasks" in scopes
+    contact.shares_tasks = contact.sharing_now and Scope.HELP_TASKS in scopes
 
 
 def _pending_invitations(patient: Patient) -> dict[int, Invitation]:
@@ -200,7 +198,7 @@ class PictureNode:
 
     @property
     def short_name(self) -> str:
-        return self.contact.name.split(" ")[0][:14]
+        return self.contact.first_name[:14]
 
 
 @dataclass
@@ -280,10 +278,9 @@ def network_picture(patient: Patient, contacts: list[SupportContact]) -> Network
 @network_view()
 def network(request: HttpRequest, patient: Patient, access: CopingAccess) -> HttpResponse:
     contacts = selectors.network_of(patient)
-    today = patient.local_today()
     pending = _pending_invitations(patient)
     for contact in contacts:
-        _describe_consent(contact, patient, today)
+        _describe_consent(contact)
         contact.pending_invitation = pending.get(contact.pk)
         contact.place = card_place(contact)
     # The care team moderates, so it sees what was hidden; the person in recovery does not.
@@ -763,11 +760,10 @@ def help_tasks(request: HttpRequest, patient: Patient, access: CopingAccess) -> 
     done = list(
         tasks.filter(status=HelpStatus.DONE).order_by("-done_at", "-id")[:RECENT_DONE_TASKS]
     )
-    today = patient.local_today()
     candidates = []
     for contact in selectors.network_of(patient):
         if contact.status == ContactStatus.ACTIVE:
-            _describe_consent(contact, patient, today)
+            _describe_consent(contact)
             contact.offer_labels = [Offer(o).label for o in contact.offers if o in Offer.values]
             candidates.append(contact)
     open_tasks = [t for t in current if t.status == HelpStatus.OPEN]

@@ -1,12 +1,19 @@
 """The support network around a patient: contacts, invitations, consents (42 CFR Part 2
 elements), help tasks, encouragement and reach-outs."""
 
+from collections.abc import Iterable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from patients.models import Patient
+from notifications.models import Channel  # the one spelling of a channel
+from patients.models import CARE_ENDED, Patient
 
 
 class Relationship(models.TextChoices):
@@ -20,12 +27,6 @@ class Relationship(models.TextChoices):
     SPONSOR = "sponsor", _("Sponsor")
     PROFESSIONAL = "professional", _("Professional")
     COMMUNITY = "community", _("Community")
-
-
-class Channel(models.TextChoices):
-    EMAIL = "email", _("Email")
-    SMS = "sms", _("Text message")
-    IN_APP = "in_app", _("In the app")
 
 
 class ContactStatus(models.TextChoices):
@@ -97,6 +98,18 @@ class SupportContact(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_relationship_display()})"
 
+    @property
+    def first_name(self) -> str:
+        """The first word of the name the patient wrote down for this person."""
+        return self.name.strip().split(" ")[0]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The supporter's own zone when they have an account that names a valid one, else the
+        patient's."""
+        own = self.user.zone_or(None) if self.user_id else None
+        return own or self.patient.zone  # the patient is read only when needed
+
 
 class Invitation(models.Model):
     """A signed, single-use link to join as a supporter; it expires after seven days. Resending
@@ -136,6 +149,13 @@ class Scope(models.TextChoices):
     APPOINTMENTS = "appointments", _("Sessions I invite them to")
     HELP_TASKS = "help_tasks", _("How they can help (tasks)")
 
+    @classmethod
+    def flags(cls, scopes: Iterable[str]) -> dict[str, bool]:
+        """Which scopes are among these, by the member's name: a template asks
+        `view.shows.HELP_TASKS` rather than spelling a scope."""
+        granted = set(scopes)
+        return {scope.name: scope in granted for scope in cls}
+
 
 class ExpiryEvent(models.TextChoices):
     NONE = "", _("No event")
@@ -151,7 +171,82 @@ def consent_upload_to(instance: "Consent", filename: str) -> str:
     return f"consents/{instance.clinic_id}/{instance.patient_id}/{filename}"
 
 
+def in_force_rule(
+    at: datetime | None = None,
+    *,
+    contacts: Iterable["SupportContact"] = (),
+    patients: Iterable[Patient] = (),
+    everyone_on: date | None = None,
+) -> Q | None:
+    """THE consent rule, written only here: a consent of these contacts (or of these patients'
+    contacts) is in force at `at` (default now) when it is signed by then, neither revoked nor
+    superseded by then, not past its date (read in the patient's local day at `at`) and not
+    ended by its event (the patient's discharge). None when there is no one to ask about.
+    Each contact's patient must be loaded (its zone and status are read from it). Whether the
+    contact may see anything (an active contact) is networks.consent.consented_scopes()'s.
+    `everyone_on`: every consent instead, its date read against this one day (a clinic-wide
+    report's approximation: the clinic's today) and the discharge from the stored status."""
+    at = at or timezone.now()
+    owners = [("contact_id", c.pk, c.patient) for c in contacts]
+    owners += [("patient_id", p.pk, p) for p in patients]
+    # Owners whose consents end on the same local day and by the same rule share a clause.
+    groups: dict[tuple[date, bool], dict[str, list[int]]] = {}
+    for field, pk, patient in owners:
+        key = (timezone.localtime(at, patient.zone).date(), patient.care_ended)
+        groups.setdefault(key, {}).setdefault(field, []).append(pk)
+    if not groups and everyone_on is None:
+        return None
+    which = Q()
+    if everyone_on is not None:
+        which |= (Q(expires_on__isnull=True) | Q(expires_on__gte=everyone_on)) & ~Q(
+            expires_on_event=ExpiryEvent.DISCHARGE,
+            patient__status__in=CARE_ENDED,
+        )
+    for (local_day, ended), by_field in groups.items():
+        whose = Q()
+        for field, pks in by_field.items():
+            whose |= Q(**{f"{field}__in": pks})
+        clause = whose & (Q(expires_on__isnull=True) | Q(expires_on__gte=local_day))
+        if ended:
+            clause &= ~Q(expires_on_event=ExpiryEvent.DISCHARGE)
+        which |= clause
+    return (
+        which
+        & Q(signed_at__lte=at)
+        & (Q(revoked_at__isnull=True) | Q(revoked_at__gt=at))
+        & (Q(superseded_at__isnull=True) | Q(superseded_at__gt=at))
+    )
+
+
 class ConsentQuerySet(models.QuerySet["Consent"]):
+    def in_force(
+        self,
+        at: datetime | None = None,
+        *,
+        contacts: Iterable["SupportContact"] = (),
+        patients: Iterable[Patient] = (),
+        everyone_on: date | None = None,
+    ) -> "ConsentQuerySet":
+        """The consents of these contacts (or of these patients' contacts) in force at `at`
+        (default now), by the rule of `in_force_rule()`. One query whatever their number."""
+        rule = in_force_rule(at, contacts=contacts, patients=patients, everyone_on=everyone_on)
+        return self.none() if rule is None else self.filter(rule)
+
+    def with_in_force(
+        self,
+        at: datetime | None = None,
+        *,
+        contacts: Iterable["SupportContact"] = (),
+        patients: Iterable[Patient] = (),
+    ) -> "ConsentQuerySet":
+        """Each consent with `in_force` (a boolean, the same rule), for a page that shows
+        consents in force and ended side by side without another query."""
+        rule = in_force_rule(at, contacts=contacts, patients=patients)
+        held = models.Value(False) if rule is None else rule
+        return self.annotate(
+            in_force=models.ExpressionWrapper(held, output_field=models.BooleanField())
+        )
+
     def update(self, **kwargs: object) -> int:
         allowed = {
             "revoked_at",

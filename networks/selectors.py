@@ -6,12 +6,10 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 from coping.models import Assessment, CheckIn
-from coping.services import current_version
 from networks.consent import consented_scopes
 from networks.models import (
     Consent,
@@ -20,11 +18,13 @@ from networks.models import (
     HelpStatus,
     HelpTask,
     ReachOut,
+    Scope,
     SupportContact,
     SupporterWellbeing,
 )
-from patients.milestones import MilestoneDate, milestones_between
-from patients.models import Appointment, AppointmentStatus, Patient
+from networks.sections import sections_for
+from patients.milestones import MilestoneDate
+from patients.models import Appointment, Patient
 
 MILESTONE_WINDOW_DAYS = 60
 MY_ENCOURAGEMENTS_SHOWN = 5
@@ -149,11 +149,17 @@ class SupporterView:
 
     @property
     def first_name(self) -> str:
-        return self.patient.display_name.split(" ")[0]
+        return self.patient.first_name
 
     @property
     def shares_anything(self) -> bool:
         return bool(self.scopes)
+
+    @property
+    def shows(self) -> dict[str, bool]:
+        """Which sections the view holds, by the scope's name (`view.shows.HELP_TASKS` in a
+        template)."""
+        return Scope.flags(self.scopes)
 
 
 def supporter_view(contact: SupportContact, today: date | None = None) -> SupporterView:
@@ -163,40 +169,9 @@ def supporter_view(contact: SupportContact, today: date | None = None) -> Suppor
     view = SupporterView(contact=contact, scopes=scopes)
     if not scopes:
         return view
-    patient = contact.patient
-    today = today or patient.local_today()
-    if "milestones" in scopes:
-        view.milestones = milestones_between(
-            patient.recovery_start, today, today + timedelta(days=MILESTONE_WINDOW_DAYS)
-        )[:3]
-        view.celebrate = next(
-            (m for m in view.milestones if m.date <= today + timedelta(days=7)), None
-        )
-    if "checkin_summary" in scopes:
-        view.summary = checkin_summary(patient, today)
-    if "coping_plan" in scopes:
-        from coping.plan import shareable_items
-
-        version = current_version(patient)
-        view.plan = shareable_items(version.content) if version else None
-        for trigger in (view.plan or {}).get("triggers", []):
-            trigger.pop("intensity", None)  # no numbers reach a supporter
-        view.playbook_step = contact.playbook_step
-    if "appointments" in scopes:
-        view.appointments = list(
-            Appointment.objects.filter(
-                patient=patient,
-                network_attendees=contact,
-                status=AppointmentStatus.SCHEDULED,
-                starts_at__gte=timezone.now(),
-            ).order_by("starts_at")[:10]
-        )
-    if "help_tasks" in scopes:
-        tasks = HelpTask.objects.filter(patient=patient).filter(
-            Q(status=HelpStatus.OPEN) | Q(status=HelpStatus.CLAIMED, claimed_by=contact)
-        )
-        for task in tasks:
-            (view.my_tasks if task.claimed_by_id == contact.pk else view.open_tasks).append(task)
+    today = today or contact.patient.local_today()
+    for section in sections_for(scopes):
+        section.select(view, today)
     view.my_reach_outs = list(contact.reach_outs.order_by("-happened_on", "-id")[:10])
     return view
 
@@ -228,9 +203,9 @@ def network_of(patient: Patient) -> list[SupportContact]:
         .prefetch_related(
             Prefetch(
                 "consents",
-                queryset=Consent.objects.filter(
-                    revoked_at__isnull=True, superseded_at__isnull=True
-                ).order_by("-signed_at"),
+                queryset=Consent.objects.filter(revoked_at__isnull=True, superseded_at__isnull=True)
+                .with_in_force(patients=[patient])
+                .order_by("-signed_at"),
                 to_attr="open_consents",
             )
         )

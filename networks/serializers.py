@@ -18,9 +18,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from coping.plan import LIST_SECTIONS, SECTION_LABELS
-from networks.consent import consent_state
+from networks.consent import consent_state, in_force_ids
 from networks.models import (
-    Channel,
     Consent,
     ExpiryEvent,
     HelpStatus,
@@ -31,7 +30,9 @@ from networks.models import (
     SignatureMethod,
     SupportContact,
 )
+from networks.sections import sections_for
 from networks.selectors import SupporterView
+from notifications.models import Channel
 
 REDISCLOSURE_NOTICE = _(
     "Confidentiality notice: information shared with you here is protected by federal "
@@ -193,12 +194,11 @@ class ConsentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=ConsentState.CHOICES))
     def get_state(self, consent: Consent) -> str:
-        # The view passes the patient's local day and status once for the whole page.
-        if "today" in self.context:
-            today, status = self.context["today"], self.context["patient_status"]
-        else:
-            today, status = consent.patient.local_today(), consent.patient.status
-        return consent_state(consent, today, status)
+        # The view reads each consent with `in_force` (Consent.objects.with_in_force()).
+        in_force = getattr(consent, "in_force", None)
+        if in_force is None:
+            in_force = consent.pk in in_force_ids([consent.contact])
+        return consent_state(consent, in_force=in_force)
 
     def get_has_paper_form(self, consent: Consent) -> bool:
         return bool(consent.paper_form)
@@ -429,21 +429,7 @@ class SupporterPatientSerializer(serializers.Serializer):
         }
         if not scopes:
             return data
-        if "milestones" in scopes:
-            data["milestones"] = SharedMilestoneSerializer(view.milestones, many=True).data
-            data["celebrate"] = (
-                SharedMilestoneSerializer(view.celebrate).data if view.celebrate else None
-            )
-        if "checkin_summary" in scopes and view.summary is not None:
-            data["checkin_summary"] = SharedCheckinSummarySerializer(view.summary).data
-        if "coping_plan" in scopes:
-            data["coping_plan"] = SharedCopingPlanSerializer(shared_plan(view)).data
-        if "appointments" in scopes:
-            data["appointments"] = SharedAppointmentSerializer(view.appointments, many=True).data
-        if "help_tasks" in scopes:
-            data["help_tasks"] = {
-                "open": SupporterHelpTaskSerializer(view.open_tasks, many=True).data,
-                "mine": SupporterHelpTaskSerializer(view.my_tasks, many=True).data,
-            }
+        for section in sections_for(scopes):
+            data.update(section.serialize(view))
         data["redisclosure_notice"] = str(REDISCLOSURE_NOTICE)
         return data

@@ -23,9 +23,8 @@ from accounts.identity import holds_email
 from accounts.models import Membership, Role, User
 from audit.models import Action
 from audit.services import audit_record
-from networks.consent import ALL_SCOPES, consent_state, consented_scopes
+from networks.consent import ALL_SCOPES, consented_scopes
 from networks.models import (
-    Channel,
     Consent,
     ContactStatus,
     Encouragement,
@@ -38,12 +37,16 @@ from networks.models import (
     ReachOut,
     ReachOutChannel,
     Relationship,
+    Scope,
     SetbackNotice,
     SignatureMethod,
     SupportContact,
     SupporterWellbeing,
 )
 from networks.sentences import INVITATION_BODY, INVITATION_SUBJECT
+from networks.signals import help_task_created
+from notifications.models import Channel, Kind
+from notifications.outbox import Message, enqueue
 from patients.models import AlertKind, AlertSeverity, Patient, Setback
 from patients.services import alert_raise
 
@@ -237,11 +240,9 @@ def invitation_send(
 
 def _enqueue_invitation(invitation: Invitation, link: str) -> None:
     """Through the outbox, in the invitee's language, written in the same transaction."""
-    from notifications.outbox import Message, enqueue
-
     contact = invitation.contact
     patient = contact.patient
-    name = patient.display_name.split(" ")[0]
+    name = patient.first_name
     with translation.override(contact.language):
         # In the person's own pronouns, each a whole sentence for the translator.
         context = {
@@ -256,9 +257,9 @@ def _enqueue_invitation(invitation: Invitation, link: str) -> None:
         body = render_to_string("networks/email/invitation.txt", context)
     enqueue(
         Message(
-            kind="invitation",
+            kind=Kind.INVITATION,
             occurrence=f"invitation:{invitation.pk}",
-            channel="email",
+            channel=Channel.EMAIL,
             recipient_key=f"contact:{contact.pk}",
             address=invitation.email,
             subject=subject,
@@ -438,7 +439,7 @@ def consent_scopes_changeable(consent: Consent | None, patient: Patient) -> bool
     if consent is None:
         return False
     today = patient.local_today()
-    if consent_state(consent, today, patient.status) != "active":
+    if not Consent.objects.in_force(patients=[patient]).filter(pk=consent.pk).exists():
         return False
     return consent.expires_on is None or consent.expires_on > today
 
@@ -466,7 +467,7 @@ def consent_scopes_change(
         raise ValidationError(
             {"scopes": _("This consent was changed or revoked meanwhile. Look at it again.")}
         )
-    if consent_state(current, patient.local_today(), patient.status) != "active":
+    if not Consent.objects.in_force(patients=[patient]).filter(pk=current.pk).exists():
         raise ValidationError({"scopes": _("This consent has ended. Sign a new consent instead.")})
     if current.expires_on is not None and current.expires_on <= patient.local_today():
         raise ValidationError(
@@ -617,9 +618,7 @@ def help_task_create(
         created_by=actor,
     )
     _audit(Action.CREATE, request, actor, patient, task)
-    from engagement.help_reminders import new_task_broadcast  # engagement imports this module
-
-    new_task_broadcast(task)
+    help_task_created.send(sender=HelpTask, task=task)
     return task
 
 
@@ -627,7 +626,7 @@ def help_task_claim(
     *, task: HelpTask, contact: SupportContact, request: HttpRequest | None = None
 ) -> HelpTask:
     """One claim wins: a conditional update on the open task, checked by its row count."""
-    _require_scope(contact, "help_tasks")
+    _require_scope(contact, Scope.HELP_TASKS)
     with transaction.atomic():
         claimed = HelpTask.objects.filter(
             pk=task.pk, patient_id=contact.patient_id, status=HelpStatus.OPEN
@@ -642,7 +641,7 @@ def help_task_claim(
 def help_task_release(
     *, task: HelpTask, contact: SupportContact, request: HttpRequest | None = None
 ) -> HelpTask:
-    _require_scope(contact, "help_tasks")
+    _require_scope(contact, Scope.HELP_TASKS)
     with transaction.atomic():
         released = HelpTask.objects.filter(
             pk=task.pk, status=HelpStatus.CLAIMED, claimed_by=contact
@@ -665,7 +664,7 @@ def help_task_done(
     """Mark done (the supporter who claimed it, the patient or the care team). A weekly task
     opens again for the next week."""
     if contact is not None:
-        _require_scope(contact, "help_tasks")
+        _require_scope(contact, Scope.HELP_TASKS)
         updated = HelpTask.objects.filter(
             pk=task.pk, status=HelpStatus.CLAIMED, claimed_by=contact
         ).update(status=HelpStatus.DONE, done_at=timezone.now())

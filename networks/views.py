@@ -26,9 +26,8 @@ from coping.plan import SECTION_LABELS, item_line
 from networks import selectors, sentences, services
 from networks.consent import consented_scopes, contacts_sharing_now
 from networks.forms import EncouragementForm, InvitationSignupForm, ReachOutForm, WellbeingForm
-from networks.models import HelpStatus, HelpTask, Invitation, SupportContact
+from networks.models import HelpStatus, HelpTask, Invitation, Scope, SupportContact
 from patients.forms import apply_service_errors
-from patients.models import Patient
 
 # Shown after warning signs and the crisis plan, in this order.
 PLAN_SECTIONS = ("strategies", "reasons", "routine", "people", "triggers")
@@ -37,11 +36,6 @@ PROBLEM_STATUS = {"invalid": 200, "expired": 410, "used": 410, "revoked": 410}
 
 def posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
-
-
-def first_name(patient: Patient) -> str:
-    """Only the first name: the least a supporter (or an invitee) needs to know who it is."""
-    return patient.display_name.split(" ")[0]
 
 
 # --- Supporter home ---------------------------------------------------------------------------
@@ -68,7 +62,7 @@ def supporter_home(request: HttpRequest) -> HttpResponse:
     contacts = list(selectors.contacts_of_supporter(request.user, request.clinic))
     sharing = contacts_sharing_now(contacts)
     cards = [
-        SupportCard(contact, first_name(contact.patient), contact.pk in sharing)
+        SupportCard(contact, contact.patient.first_name, contact.pk in sharing)
         for contact in contacts
     ]
     audit_list(
@@ -115,11 +109,11 @@ def page_menu(view: selectors.SupporterView) -> list[tuple[str, str]]:
     if not view.shares_anything:
         return []
     shown = [
-        ("section-help_tasks", _("How you can help"), "help_tasks" in view.scopes),
-        ("milestones", _("Milestones"), "milestones" in view.scopes),
-        ("this-week", _("This week"), "checkin_summary" in view.scopes and view.summary),
-        ("coping-plan", _("Coping plan"), "coping_plan" in view.scopes),
-        ("sessions", _("Sessions"), "appointments" in view.scopes),
+        ("section-help_tasks", _("How you can help"), Scope.HELP_TASKS in view.scopes),
+        ("milestones", _("Milestones"), Scope.MILESTONES in view.scopes),
+        ("this-week", _("This week"), Scope.CHECKIN_SUMMARY in view.scopes and view.summary),
+        ("coping-plan", _("Coping plan"), Scope.COPING_PLAN in view.scopes),
+        ("sessions", _("Sessions"), Scope.APPOINTMENTS in view.scopes),
         ("encouragement", _("Encouragement"), True),
         ("reach-outs", _("Reach-out log"), True),
         ("wellbeing", _("How you are"), True),
@@ -222,7 +216,7 @@ def encouragement_send(request: HttpRequest, patient_id: int) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             text = _("Your message is on its way to %(name)s.") % {
-                "name": first_name(contact.patient)
+                "name": contact.patient.first_name
             }
             return feedback_redirect(request, patient_url(contact), text, at="encouragement")
     not_saved(request, _("Not sent yet: please check your message above."), at="encouragement")
@@ -266,7 +260,7 @@ def task_action(
     try:
         task = act(task, contact)
     except ValidationError as error:
-        listed = "help_tasks" in consented_scopes(contact)
+        listed = Scope.HELP_TASKS in consented_scopes(contact)
         for text in error.messages:
             if listed:
                 feedback(request, text, at=TASKS_PLACE, level=messages.WARNING)
@@ -328,7 +322,7 @@ def welcome(request: HttpRequest, contact: SupportContact) -> HttpResponse:
     messages.success(
         request,
         _("Welcome. You are now part of %(name)s's support network.")
-        % {"name": first_name(contact.patient)},
+        % {"name": contact.patient.first_name},
     )
     return redirect(patient_url(contact))
 
@@ -358,7 +352,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     except services.InvitationProblem as problem:
         return invitation_problem(request, problem.reason)
     patient = invite.contact.patient
-    name = first_name(patient)
+    name = patient.first_name
     context: dict[str, object] = {
         "invitation": invite,
         "first_name": name,

@@ -1,6 +1,8 @@
 """The outbox: one row per message, recipient and channel. Every message the system sends goes
 through it."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -150,6 +152,23 @@ class NotificationPreference(models.Model):
     def __str__(self) -> str:
         return f"preferences of user {self.user_id}"
 
+    def refuses(self, kind: str) -> bool:
+        """All notifications paused, or this kind unsubscribed. (The channel choice is separate:
+        see `notifications.preferences.channels_for`.)"""
+        return self.paused or kind in (self.unsubscribed_kinds or [])
+
+
+class ContactOptOutQuerySet(models.QuerySet["ContactOptOut"]):
+    def kinds_by_contact(self, contact_ids: Iterable[int]) -> dict[int, set[str]]:
+        """The kinds each contact opted out of (an empty set for one who opted out of none),
+        in one query."""
+        out: dict[int, set[str]] = {pk: set() for pk in contact_ids if pk is not None}
+        if out:
+            rows = self.filter(contact_id__in=out).values_list("contact_id", "kind")
+            for contact_id, kind in rows:
+                out[contact_id].add(kind)
+        return out
+
 
 class ContactOptOut(models.Model):
     """A support contact without an account said "no more of these" from an email link."""
@@ -159,6 +178,8 @@ class ContactOptOut(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ContactOptOutQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contact opt-out")

@@ -27,10 +27,11 @@ from django.db import DatabaseError, IntegrityError, connections, router, transa
 from django.db.models import Model, Q
 from django.utils import timezone
 
-from notifications.hooks import RENDER_AT_SEND, SkipMessage
+from notifications.hooks import RENDER_AT_SEND, SEND_GUARDS, SkipMessage
 from notifications.models import (
     Channel,
     ContactOptOut,
+    Kind,
     Notification,
     NotificationPreference,
     Status,
@@ -356,14 +357,10 @@ class RecipientChoices:
         choices = cls()
         users = {*user_ids, *contact_user_ids}
         choices.preferences = dict.fromkeys({pk for pk in users if pk is not None})
-        choices.opt_outs = {pk: set() for pk in contact_ids if pk is not None}
         if choices.preferences:
             rows = NotificationPreference.objects.filter(user_id__in=choices.preferences)
             choices.preferences.update((p.user_id, p) for p in rows)
-        if choices.opt_outs:
-            rows = ContactOptOut.objects.filter(contact_id__in=choices.opt_outs)
-            for contact_id, kind in rows.values_list("contact_id", "kind"):
-                choices.opt_outs[contact_id].add(kind)
+        choices.opt_outs = ContactOptOut.objects.kinds_by_contact(contact_ids)
         return choices
 
     def preference(self, user: object) -> NotificationPreference | None:
@@ -507,18 +504,11 @@ def still_wanted(
     """Why a planned message must not go out any more (empty when it still should): a revoked
     consent, a removed contact or a discharged patient cancels it. (`preference` and
     `opted_out`: the recipient's choices, when the caller has read them already.)"""
-    from networks.consent import consented_scopes
-    from networks.models import ContactStatus
-    from patients.models import PatientStatus
-
-    if row.recipient_contact_id is not None:
-        contact = row.recipient_contact
-        if contact.status == ContactStatus.REMOVED:
-            return "The contact was removed from the network."
-        scope = SCOPE_OF_KIND.get(row.kind)
-        scopes = consented_scopes(contact)
-        if (scope and scope not in scopes) or (row.kind in ANY_SCOPE_KINDS and not scopes):
-            return "No consent in force for this any more."
+    # The upper apps' checks (networks: a removed contact, a consent no longer in force).
+    for guard in SEND_GUARDS:
+        reason = guard(row)
+        if reason:
+            return reason
     # Opting out after a message was planned still stops it (transactional kinds excepted).
     if row.kind not in ALWAYS_SENT_KINDS:
         if row.recipient_user_id is not None and not wants(
@@ -529,47 +519,27 @@ def still_wanted(
             row.recipient_contact, row.kind, opted_out=opted_out
         ):
             return "The person opted out of these messages."
-        if owner_preference is not None and (
-            owner_preference.paused or row.kind in (owner_preference.unsubscribed_kinds or [])
-        ):
+        if owner_preference is not None and owner_preference.refuses(row.kind):
             return "The person opted out of these messages."
-    ended = (PatientStatus.DISCHARGED, PatientStatus.ALUMNI)
-    if (
-        row.patient_id is not None
-        and row.kind in PATIENT_ACTIVE_KINDS
-        and row.patient.status in ended
-    ):
+    if row.patient_id is not None and row.kind in PATIENT_ACTIVE_KINDS and row.patient.care_ended:
         return "The patient was discharged."
     return ""
 
 
-SCOPE_OF_KIND = {
-    "milestone_heads_up": "milestones",
-    "milestone_day": "milestones",
-    "appointment_24h": "appointments",
-    "appointment_1h": "appointments",
-    "help_task_due": "help_tasks",
-    "help_task_week": "help_tasks",
-    "help_task_new": "help_tasks",
-    "help_request": "coping_plan",
-    "ladder_supporter": "checkin_summary",
-}
 # Messages a person asked for or needs to use the service: never held back by an opt-out.
-ALWAYS_SENT_KINDS = {"invitation", "patient_invitation", "staff_invitation", "account"}
-# Kinds for supporters that any consent in force allows (none when nothing is shared).
-ANY_SCOPE_KINDS = {"reach_out_reminder", "digest"}
+ALWAYS_SENT_KINDS = {Kind.INVITATION, Kind.PATIENT_INVITATION, Kind.STAFF_INVITATION, Kind.ACCOUNT}
 PATIENT_ACTIVE_KINDS = {
-    "checkin_reminder",
-    "milestone_heads_up",
-    "milestone_day",
-    "assessment_due",
-    "missed_checkins",
-    "digest",
-    "ladder_supporter",
-    "ladder_task",
-    "celebration_card",
-    "help_task_week",
-    "help_task_new",
+    Kind.CHECKIN_REMINDER,
+    Kind.MILESTONE_HEADS_UP,
+    Kind.MILESTONE_DAY,
+    Kind.ASSESSMENT_DUE,
+    Kind.MISSED_CHECKINS,
+    Kind.DIGEST,
+    Kind.LADDER_SUPPORTER,
+    Kind.LADDER_TASK,
+    Kind.CELEBRATION_CARD,
+    Kind.HELP_TASK_WEEK,
+    Kind.HELP_TASK_NEW,
 }
 
 

@@ -50,7 +50,7 @@ def wants(
     channel off for it. (`preference`: the person's, when the caller has read it already.)"""
     if preference is None:
         preference = preference_for(user)
-    if preference.paused or kind in (preference.unsubscribed_kinds or []):
+    if preference.refuses(kind):
         return False
     return channel in channels_for(preference, kind)
 

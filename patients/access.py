@@ -6,12 +6,19 @@
 - people in recovery and supporters never reach these staff views.
 """
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.access import role_required
 from accounts.models import Membership, Role, User
+from audit.models import Action
+from audit.services import audit_record
 from patients.models import CareTeamMember, EmergencyAccess, Patient
 
 
@@ -104,3 +111,58 @@ class ChartAccess:
     def can_read_notes(self) -> bool:
         """Clinical notes stay with the care team (and a clinician acting in an emergency)."""
         return self.on_team or self.emergency
+
+
+# --- One way to open a patient on a page ------------------------------------------------------
+
+STAFF = (Role.ADMIN, Role.CLINICIAN)
+
+
+def opens_patient(
+    *,
+    roles: tuple[str, ...],
+    find: Callable[[Membership, Any], Patient],
+    access_class: Callable[[Membership, Patient], Any],
+    write: bool = False,
+    audit_view: bool = True,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """The one decorator every page about one patient builds on: only `roles` reach it, `find`
+    opens the patient by the caller's rule (404 outside it), `access_class` says what the
+    person may do there, a write page refuses those who only read (404), and every page view
+    is an audited read. The view receives the patient and the access."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @role_required(*roles)
+        @wraps(view)
+        def wrapper(request: HttpRequest, patient_id: int, *args: Any, **kwargs: Any) -> Any:
+            # The membership is the signed-in user's own: give it the user already loaded
+            # rather than a query of its own in the access checks.
+            request.membership.user = request.user
+            patient = find(request.membership, patient_id)
+            access = access_class(request.membership, patient)
+            if write and not access.can_edit:
+                raise Http404
+            if audit_view and request.method == "GET":
+                audit_record(
+                    action=Action.VIEW,
+                    request=request,
+                    target=patient,
+                    patient=patient,
+                    details={"page": view.__name__},
+                )
+            return view(request, patient, access, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def chart_view(*, write: bool = False, audit_view: bool = True) -> Callable:
+    """A page of the staff chart: the care team, emergency access and admins (see above)."""
+    return opens_patient(
+        roles=STAFF,
+        find=patient_for_staff,
+        access_class=ChartAccess,
+        write=write,
+        audit_view=audit_view,
+    )

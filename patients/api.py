@@ -18,18 +18,18 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api_base import ApiView, service_errors
+from accounts.api_base import ClinicApiView, service_errors
 from accounts.models import Membership, Role
 from audit.models import Action
-from audit.services import audit_list, audit_record, list_filters
+from audit.services import audit_record
 from patients import services
 from patients.access import ChartAccess, patient_for_staff, patients_for_staff
 from patients.milestones import anniversary, milestones_between, reached_milestones
-from patients.models import Alert, Appointment, CareTeamMember, Patient, Setback, TeamRole
+from patients.models import Alert, Appointment, CareTeamMember, Patient, Setback
 from patients.selectors import (
     PatientFilters,
     care_team_of,
@@ -61,37 +61,23 @@ from patients.serializers import (
 READ_ONLY_MESSAGE = _("Clinic admins can read charts but not change them.")
 
 
-class ClinicScopedView(ApiView):
-    """The clinic membership the request acts through, and the chart-access helpers."""
+class ChartApiView(ClinicApiView):
+    """A chart endpoint: clinic staff open the patient through patients.access (404 outside
+    it), the care team (or emergency access) writes, clinic admins read; opening is audited."""
 
-    def staff_membership(self) -> Membership:
-        """Clinic staff only: people in recovery and supporters never reach these (404)."""
-        membership = self.membership()
-        if membership is None or not membership.is_staff_role:
-            raise NotFound
-        return membership
+    read_only_message = READ_ONLY_MESSAGE
 
-    def open_patient(self, patient_id: object) -> Patient:
+    def find_patient(self, membership: Membership | None, patient_id: object) -> Patient:
+        return patient_for_staff(membership, patient_id)
+
+    def may_edit(self, patient: Patient) -> bool:
+        return ChartAccess(self.staff_membership(), patient).can_edit
+
+    def open_patient(self, patient_id: object = None) -> Patient:
         """The patient through the access rules (404 outside them); a read is audited."""
-        patient = patient_for_staff(self.membership(), patient_id)
+        patient = super().open_patient(patient_id)
         if self.request.method == "GET":
-            audit_record(
-                action=Action.VIEW,
-                request=self.request,
-                clinic=patient.clinic,
-                target=patient,
-                patient=patient,
-                details={"api": type(self).__name__},
-            )
-        return patient
-
-    def check_can_edit(self, patient: Patient) -> None:
-        if not ChartAccess(self.staff_membership(), patient).can_edit:
-            raise PermissionDenied(READ_ONLY_MESSAGE)
-
-    def editable_patient(self, patient_id: object) -> Patient:
-        patient = self.open_patient(patient_id)
-        self.check_can_edit(patient)
+            self.audit_view(patient, type(self).__name__)
         return patient
 
     def get_serializer_context(self) -> dict[str, Any]:
@@ -100,31 +86,11 @@ class ClinicScopedView(ApiView):
         context[CLINIC_CONTEXT_KEY] = membership.organization if membership else None
         return context
 
-    def paginated(
-        self, queryset: QuerySet, serializer_class: type | None = None, *, audited: str = ""
-    ) -> Response:
-        """A page of `queryset`; with `audited`, the read of a list of several patients' data
-        is audited once, naming the patients on the page (audit.services.audit_list)."""
-        page = self.paginate_queryset(queryset)
-        if audited:
-            membership = self.membership()
-            audit_list(
-                list_name=audited,
-                request=self.request,
-                rows=len(page),
-                filters=list_filters(self.request.query_params),
-                clinic=membership.organization if membership else None,
-                patient_ids=[getattr(row, "patient_id", row.pk) for row in page],
-            )
-        serializer_class = serializer_class or self.get_serializer_class()
-        data = serializer_class(page, many=True, context=self.get_serializer_context()).data
-        return self.get_paginated_response(data)
-
 
 # --- Patients ---------------------------------------------------------------------------------
 
 
-class PatientListView(ClinicScopedView):
+class PatientListView(ChartApiView):
     """Patients the user may open in the current clinic: a clinician's care-team patients (and
     emergency access), every patient for a clinic admin."""
 
@@ -149,24 +115,19 @@ class PatientListView(ClinicScopedView):
             raise PermissionDenied(_("Only clinicians can add a patient."))
         fields = self.parse(PatientCreateSerializer, request.data)
         add_me = fields.pop("add_me_to_care_team")
-        with service_errors(), transaction.atomic():
-            patient = services.patient_create(
-                clinic=membership.organization, actor=request.user, request=request, **fields
+        with service_errors():
+            patient = services.patient_intake(
+                clinic=membership.organization,
+                actor=request.user,
+                request=request,
+                primary_clinician=request.user if add_me else None,
+                **fields,
             )
-            if add_me:
-                services.care_team_add(
-                    patient=patient,
-                    clinician=request.user,
-                    team_role=TeamRole.PRIMARY_COUNSELOR,
-                    is_primary=True,
-                    actor=request.user,
-                    request=request,
-                )
         patient = with_chart_summary(Patient.objects.filter(pk=patient.pk)).get()
         return Response(PatientSerializer(patient).data, status=status.HTTP_201_CREATED)
 
 
-class PatientDetailView(ClinicScopedView):
+class PatientDetailView(ChartApiView):
     """One patient. Reading the chart is audited; writes are audited by the services."""
 
     serializer_class = PatientSerializer
@@ -213,7 +174,7 @@ class PatientDetailView(ClinicScopedView):
 # --- Care team --------------------------------------------------------------------------------
 
 
-class CareTeamView(ClinicScopedView):
+class CareTeamView(ChartApiView):
     """The patient's care team, current and past members."""
 
     serializer_class = CareTeamMemberSerializer
@@ -235,7 +196,7 @@ class CareTeamView(ClinicScopedView):
         return Response(CareTeamMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
 
-class CareTeamEndView(ClinicScopedView):
+class CareTeamEndView(ChartApiView):
     """End a care-team membership (today unless `ended_on` is given); history is kept."""
 
     serializer_class = CareTeamMemberSerializer
@@ -257,7 +218,7 @@ class CareTeamEndView(ClinicScopedView):
 # --- Setbacks and milestones ------------------------------------------------------------------
 
 
-class SetbackView(ClinicScopedView):
+class SetbackView(ChartApiView):
     """Lapses and relapses, newest first. Recording one may restart the recovery count."""
 
     serializer_class = SetbackSerializer
@@ -306,7 +267,7 @@ def milestone_overview(patient: Patient) -> dict[str, Any]:
     }
 
 
-class MilestoneView(ClinicScopedView):
+class MilestoneView(ChartApiView):
     """Milestones computed from the recovery start date (reached, and those of the coming
     year), and the custom ones; POST adds a custom milestone."""
 
@@ -331,7 +292,7 @@ class MilestoneView(ClinicScopedView):
 # --- Appointments -----------------------------------------------------------------------------
 
 
-class AppointmentScopedView(ClinicScopedView):
+class AppointmentScopedView(ChartApiView):
     """Appointments of the patients the user may open in the current clinic."""
 
     serializer_class = AppointmentSerializer
@@ -424,7 +385,7 @@ class AppointmentDetailView(AppointmentScopedView):
 # --- Alerts -----------------------------------------------------------------------------------
 
 
-class AlertScopedView(ClinicScopedView):
+class AlertScopedView(ChartApiView):
     """Alerts of the patients the user may open in the current clinic."""
 
     serializer_class = AlertSerializer

@@ -21,6 +21,7 @@ from patients.models import (
     SetbackKind,
     TeamRole,
 )
+from patients.selectors import PatientFilters
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -366,3 +367,51 @@ class CaseloadFilterForm(forms.Form):
     def __init__(self, *args: object, clinic: Organization, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = Program.objects.filter(clinic=clinic)
+
+
+class ProgramForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the program offers and who it is for."),
+    )
+    is_active = forms.BooleanField(
+        label=_("Active"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "A deactivated program keeps its patients and history; reactivate it any time."
+        ),
+    )
+
+
+class PatientFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or MRN"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *PatientStatus.choices],
+    )
+    program = forms.ModelChoiceField(
+        label=_("Program"),
+        required=False,
+        queryset=Program.objects.none(),
+        empty_label=_("Any program"),
+    )
+
+    def __init__(self, *args: object, clinic: Organization, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = Program.objects.filter(clinic=clinic).order_by("name")
+
+    def filters(self) -> PatientFilters:
+        """The filters to apply; a field with an invalid value (shown as an error) is ignored."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        program = data.get("program")
+        return PatientFilters(
+            q=data.get("q", ""),
+            status=data.get("status", ""),
+            program=program.pk if program else None,
+        )

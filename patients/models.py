@@ -38,6 +38,10 @@ class PatientStatus(models.TextChoices):
     ALUMNI = "alumni", _("Alumni")
 
 
+# Care has ended: what ends a consent "at discharge" and the care reminders.
+CARE_ENDED = (PatientStatus.DISCHARGED, PatientStatus.ALUMNI)
+
+
 class Patient(models.Model):
     """A person in recovery, cared for by one clinic."""
 
@@ -98,6 +102,11 @@ class Patient(models.Model):
     def display_name(self) -> str:
         return self.preferred_name or self.legal_name
 
+    @property
+    def first_name(self) -> str:
+        """Only the first name: the least a supporter (or an invitee) needs to know who it is."""
+        return self.display_name.strip().split(" ")[0]
+
     def clean(self) -> None:
         super().clean()
         if self.date_of_birth and self.date_of_birth >= timezone.localdate():
@@ -106,6 +115,11 @@ class Patient(models.Model):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
+
+    @property
+    def care_ended(self) -> bool:
+        """Discharged or alumni (CARE_ENDED)."""
+        return self.status in CARE_ENDED
 
     def local_today(self) -> date:
         """Today in the patient's own time zone: "today" for a patient is their local day."""

@@ -1,7 +1,6 @@
 """The clinic admin's pages on the patient side: programs, every patient of the clinic (read
 only) and the emergency-access log. Admins only; anything of another clinic answers 404."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -10,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
@@ -19,8 +17,9 @@ from accounts.models import Organization, Role
 from accounts.staff_views import form_errors_from
 from audit.services import audit_list, list_filters
 from patients.access import patients_for_staff
+from patients.forms import PatientFilterForm, ProgramForm
 from patients.models import EmergencyAccess, PatientStatus, Program
-from patients.selectors import PatientFilters, filter_patients
+from patients.selectors import filter_patients
 from patients.services import program_save
 
 PATIENTS_PAGE_SIZE = 25
@@ -60,57 +59,6 @@ def emergency_access_log(clinic: Organization) -> QuerySet[EmergencyAccess]:
         )
         .order_by("-started_at", "-pk")
     )
-
-
-# --- Forms ------------------------------------------------------------------------------------
-
-
-class ProgramForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
-    description = forms.CharField(
-        label=gettext_lazy("Description"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("What the program offers and who it is for."),
-    )
-    is_active = forms.BooleanField(
-        label=gettext_lazy("Active"),
-        required=False,
-        initial=True,
-        help_text=gettext_lazy(
-            "A deactivated program keeps its patients and history; reactivate it any time."
-        ),
-    )
-
-
-class PatientFilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("Name or MRN"), required=False, max_length=100)
-    status = forms.ChoiceField(
-        label=gettext_lazy("Status"),
-        required=False,
-        choices=[("", gettext_lazy("Any status")), *PatientStatus.choices],
-    )
-    program = forms.ModelChoiceField(
-        label=gettext_lazy("Program"),
-        required=False,
-        queryset=Program.objects.none(),
-        empty_label=gettext_lazy("Any program"),
-    )
-
-    def __init__(self, *args: object, clinic: Organization, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = Program.objects.filter(clinic=clinic).order_by("name")
-
-    def filters(self) -> PatientFilters:
-        """The filters to apply; a field with an invalid value (shown as an error) is ignored."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        program = data.get("program")
-        return PatientFilters(
-            q=data.get("q", ""),
-            status=data.get("status", ""),
-            program=program.pk if program else None,
-        )
 
 
 # --- Programs ---------------------------------------------------------------------------------

@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Organization, User
-from coping.models import CheckIn
 from core.dates import day, month_day
 from patients.access import ChartAccess, _on_team
 from patients.milestones import milestones_between, next_milestone, reached_milestones
@@ -68,6 +67,29 @@ class PatientFilters:
     sort: str = "name"
 
 
+# What a list of patients shows from the apps above this one, by annotation name: coping adds
+# `last_checkin` (the local date of the latest check-in), which the caseload sorts by and the
+# "needs attention" strip reads. Each value makes a fresh expression over OuterRef("pk").
+SUMMARY_ANNOTATIONS: dict[str, Callable[[], Subquery]] = {}
+
+
+def summary_annotations() -> dict[str, Subquery]:
+    return {name: make() for name, make in SUMMARY_ANNOTATIONS.items()}
+
+
+# The person's own home page: each source adds its part of the page's context (coping adds
+# today's check-in, the streak, the 30-day series and the questionnaires due today).
+HomeSource = Callable[[Patient, date], dict[str, object]]
+HOME_SOURCES: list[HomeSource] = []
+
+
+def home_for(patient: Patient, today: date) -> dict[str, object]:
+    context: dict[str, object] = {}
+    for source in HOME_SOURCES:
+        context.update(source(patient, today))
+    return context
+
+
 def with_chart_summary(qs: QuerySet[Patient]) -> QuerySet[Patient]:
     """Annotate what a list of patients shows: last check-in, open alerts, next appointment."""
     open_alerts = (
@@ -88,16 +110,11 @@ def with_chart_summary(qs: QuerySet[Patient]) -> QuerySet[Patient]:
         .order_by("starts_at")
         .values("starts_at")[:1]
     )
-    last_checkin = (
-        CheckIn.objects.filter(patient=OuterRef("pk"))
-        .order_by("-local_date")
-        .values("local_date")[:1]
-    )
     return qs.select_related("program").annotate(
         open_alerts=Coalesce(Subquery(open_alerts, output_field=IntegerField()), Value(0)),
         high_alerts=Coalesce(Subquery(high_alerts, output_field=IntegerField()), Value(0)),
         next_appointment=Subquery(next_appointment),
-        last_checkin=Subquery(last_checkin),
+        **summary_annotations(),
     )
 
 
@@ -188,13 +205,8 @@ def needs_attention(*, clinician: User, clinic: Organization) -> NeedsAttention:
     )
     strip.alerts = list(alerts[:ALERT_LIMIT])
     strip.alert_count = len(strip.alerts) if len(strip.alerts) < ALERT_LIMIT else alerts.count()
-    last_checkin = (
-        CheckIn.objects.filter(patient=OuterRef("pk"))
-        .order_by("-local_date")
-        .values("local_date")[:1]
-    )
     rows = mine.filter(status__in=[PatientStatus.ACTIVE, PatientStatus.INTAKE]).annotate(
-        last_checkin=Subquery(last_checkin)
+        **summary_annotations()
     )
     for patient in rows.order_by("legal_name", "pk"):
         today = patient.local_today()

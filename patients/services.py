@@ -263,6 +263,36 @@ def care_team_add(
 
 
 @transaction.atomic
+def patient_intake(
+    *,
+    clinic: Organization,
+    actor: User,
+    primary_clinician: User | None,
+    request: HttpRequest | None = None,
+    recovery_start: date | None = None,
+    invite_by: str = "",
+    **fields: object,
+) -> Patient:
+    """A new patient, the one way in for the intake page and the API: the record (with its
+    recovery start), its primary counselor when one is named, and the steps the floors above
+    add (joining/ invites the person by `invite_by`). All or nothing."""
+    patient = patient_create(
+        clinic=clinic, actor=actor, request=request, recovery_start=recovery_start, **fields
+    )
+    if primary_clinician is not None:
+        care_team_add(
+            patient=patient,
+            clinician=primary_clinician,
+            team_role=TeamRole.PRIMARY_COUNSELOR,
+            is_primary=True,
+            actor=actor,
+            request=request,
+        )
+    intake_steps_run(patient=patient, actor=actor, request=request, invite_by=invite_by)
+    return patient
+
+
+@transaction.atomic
 def care_team_end(
     *,
     member: CareTeamMember,
@@ -698,3 +728,21 @@ def program_save(
         target=program,
     )
     return program
+
+
+def patient_time_zone_follow(user: User, zone: str, request: HttpRequest | None = None) -> None:
+    """A person in recovery set their own time zone: their record follows it (their check-in
+    reminders and milestones are at their local times), audited as a change to the record.
+    Registered with notifications.services at start-up; runs in its transaction."""
+    for patient in Patient.objects.filter(user=user).exclude(time_zone=zone):
+        before = patient.time_zone
+        patient.time_zone = zone
+        patient.save(update_fields=["time_zone"])
+        audit_record(
+            action=Action.UPDATE,
+            request=request,
+            clinic=patient.clinic,
+            target=patient,
+            patient=patient,
+            details={"field": "time_zone", "from": before, "to": zone},
+        )

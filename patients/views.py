@@ -3,13 +3,11 @@ selector, and render; access is decided in patients/access.py."""
 
 from collections.abc import Callable
 from dataclasses import replace
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,10 +17,9 @@ from django.views.decorators.http import require_POST
 from accounts.access import role_required
 from accounts.feedback import feedback_redirect
 from accounts.models import Role
-from audit.models import Action
-from audit.services import audit_list, audit_record, list_filters
+from audit.services import audit_list, list_filters
 from patients import selectors, services
-from patients.access import ChartAccess, patient_for_staff
+from patients.access import ChartAccess, chart_view
 from patients.forms import (
     AlertResolveForm,
     AppointmentForm,
@@ -40,10 +37,9 @@ from patients.forms import (
     apply_service_errors,
 )
 from patients.journey_forms import JourneyFilterForm
-from patients.models import Alert, Patient, PatientStatus, TeamRole
+from patients.models import Alert, Patient, PatientStatus
 
 CASELOAD_PAGE_SIZE = 25
-STAFF = (Role.ADMIN, Role.CLINICIAN)
 
 
 def posted(request: HttpRequest) -> QueryDict | None:
@@ -114,15 +110,10 @@ def patient_home(request: HttpRequest) -> HttpResponse:
     patient = selectors.patient_record_for(user=request.user, clinic=request.clinic)
     context: dict[str, object] = {"patient": patient}
     if patient is not None:
-        from coping import selectors as coping_selectors
-
         today = patient.local_today()
         context["next_milestone"] = selectors.next_milestone(patient.recovery_start, today)
         context["appointments"] = selectors.upcoming_appointments(patient, limit=3)
-        context["checked_in_today"] = patient.checkins.filter(local_date=today).exists()
-        context["streak"] = coping_selectors.streak(patient, today)
-        context["series"] = coping_selectors.checkin_series(patient, 30, today)
-        context["due"] = [d for d in coping_selectors.schedule_for(patient, today) if d.due_today]
+        context.update(selectors.home_for(patient, today))
     return render(request, "patients/patient_home.html", context)
 
 
@@ -136,7 +127,15 @@ def patient_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            patient = _intake(request, form)
+            patient = services.patient_intake(
+                clinic=request.clinic,
+                actor=request.user,
+                request=request,
+                primary_clinician=form.cleaned_data["primary_clinician"],
+                recovery_start=form.cleaned_data["recovery_start"],
+                invite_by=form.cleaned_data.get("invite_by") or "",
+                **form.service_fields(),
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -152,32 +151,6 @@ def patient_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, text % names)
             return redirect("patients:caseload")
     return render(request, "patients/patient_form.html", {"form": form, "intake": True})
-
-
-def _intake(request: HttpRequest, form: IntakeForm) -> Patient:
-    with transaction.atomic():
-        patient = services.patient_create(
-            clinic=request.clinic,
-            actor=request.user,
-            request=request,
-            recovery_start=form.cleaned_data["recovery_start"],
-            **form.service_fields(),
-        )
-        services.care_team_add(
-            patient=patient,
-            clinician=form.cleaned_data["primary_clinician"],
-            team_role=TeamRole.PRIMARY_COUNSELOR,
-            is_primary=True,
-            actor=request.user,
-            request=request,
-        )
-        services.intake_steps_run(
-            patient=patient,
-            actor=request.user,
-            request=request,
-            invite_by=form.cleaned_data.get("invite_by") or "",
-        )
-    return patient
 
 
 @role_required(Role.CLINICIAN)
@@ -229,36 +202,6 @@ def emergency_access(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 # --- The chart --------------------------------------------------------------------------------
-
-
-def chart_view(*, write: bool = False, audit_view: bool = True) -> Callable:
-    """Open the patient through the access rules (404 outside them), audit the read, and hand
-    the view the patient and what the user may do on this chart."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @role_required(*STAFF)
-        @wraps(view)
-        def wrapper(request: HttpRequest, patient_id: int, *args: Any, **kwargs: Any) -> Any:
-            # The membership is the signed-in user's own: give it the user already loaded
-            # rather than a query of its own in the access checks.
-            request.membership.user = request.user
-            patient = patient_for_staff(request.membership, patient_id)
-            access = ChartAccess(request.membership, patient)
-            if write and not access.can_edit:
-                raise Http404
-            if audit_view and request.method == "GET":
-                audit_record(
-                    action=Action.VIEW,
-                    request=request,
-                    target=patient,
-                    patient=patient,
-                    details={"page": view.__name__},
-                )
-            return view(request, patient, access, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def _chart(

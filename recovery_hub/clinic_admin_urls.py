@@ -3,6 +3,7 @@
 from django.urls import path
 
 from accounts import lockout, staff_views
+from joining import staff_views as invitation_views
 from patients import program_views
 
 app_name = "clinic_admin"
@@ -13,17 +14,17 @@ urlpatterns = [
     path("programs/<int:program_id>/edit/", program_views.program_edit, name="program_edit"),
     path("programs/<int:program_id>/active/", program_views.program_active, name="program_active"),
     path("staff/", staff_views.staff, name="staff"),
-    path("staff/invite/", staff_views.staff_invite_view, name="staff_invite"),
+    path("staff/invite/", invitation_views.staff_invite_view, name="staff_invite"),
     path("staff/<int:membership_id>/role/", staff_views.staff_role, name="staff_role"),
     path("staff/<int:membership_id>/active/", staff_views.staff_active, name="staff_active"),
     path(
         "staff/invitations/<int:invitation_id>/resend/",
-        staff_views.staff_resend,
+        invitation_views.staff_resend,
         name="staff_resend",
     ),
     path(
         "staff/invitations/<int:invitation_id>/withdraw/",
-        staff_views.staff_withdraw,
+        invitation_views.staff_withdraw,
         name="staff_withdraw",
     ),
     path("patients/", program_views.patients, name="patients"),

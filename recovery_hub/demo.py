@@ -16,9 +16,17 @@ from zoneinfo import ZoneInfo
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from accounts.models import STAFF_ROLES, Membership, Organization, Role, User
+from accounts.models import (
+    STAFF_ROLES,
+    ApiToken,
+    Membership,
+    Organization,
+    Role,
+    StaffInvitation,
+    User,
+)
 from accounts.second_factor import has_totp, totp_enrol
-from audit.demo import seed_audit
+from accounts.tokens import token_issue
 from coping.instruments import INSTRUMENTS, Instrument, score
 from coping.models import Assessment, CheckIn
 from coping.services import plan_save
@@ -62,6 +70,7 @@ from patients.models import (
 from patients.services import alert_raise
 from reports.demo import seed_reports
 from resources.demo import seed_resources
+from trail.demo import seed_audit
 
 DEMO_PASSWORD = "recovery-demo"  # noqa: S105  (demo data only, printed for the reader)
 # The demo staff's authenticator secret (base32; demo data only, documented in the README):
@@ -603,11 +612,11 @@ ENCOURAGEMENT = [
     "You've got this, and you've got us.",
 ]
 SCOPE_MIXES = [
-    ["milestones", "help_tasks"],
-    ["milestones", "checkin_summary", "coping_plan", "help_tasks"],
-    ["milestones"],
-    ["appointments", "help_tasks", "milestones"],
-    ["checkin_summary", "coping_plan"],
+    [Scope.MILESTONES, Scope.HELP_TASKS],
+    [Scope.MILESTONES, Scope.CHECKIN_SUMMARY, Scope.COPING_PLAN, Scope.HELP_TASKS],
+    [Scope.MILESTONES],
+    [Scope.APPOINTMENTS, Scope.HELP_TASKS, Scope.MILESTONES],
+    [Scope.CHECKIN_SUMMARY, Scope.COPING_PLAN],
 ]
 
 
@@ -687,7 +696,7 @@ def seed_networks(demos: list[DemoClinic], rng: random.Random, today: date) -> N
                 if position == 0 and number == 0:
                     scopes = list(Scope.values)  # family sees everything the person shares
                 elif position == 1 and number == 0:
-                    scopes = ["milestones", "checkin_summary"]
+                    scopes = [Scope.MILESTONES, Scope.CHECKIN_SUMMARY]
                 else:
                     scopes = rng.choice(SCOPE_MIXES)
                 _consent(contact, scopes, clinician)
@@ -709,7 +718,7 @@ def _seed_ended_consents(
         patient=expired_for.patient,
         clinic=expired_for.patient.clinic,
         contact=expired_for,
-        scopes=["milestones"],
+        scopes=[Scope.MILESTONES],
         purpose="For the family weekend",
         expires_on=today - timedelta(3),
         signature_method=SignatureMethod.PAPER,
@@ -730,7 +739,7 @@ def _seed_help(
     today: date,
     clinician: User,
 ) -> None:
-    helpers = [c for c in active if "help_tasks" in consented_scopes(c)]
+    helpers = [c for c in active if Scope.HELP_TASKS in consented_scopes(c)]
     for number, (kind, title, _offers) in enumerate(rng.sample(TASKS, 3)):
         task = HelpTask.objects.create(
             patient=patient,
@@ -755,7 +764,7 @@ def _seed_help(
                 channel=ReachOutChannel.CALL,
                 happened_on=today - timedelta(days=rng.randint(1, 6)),
             )
-    invited = [c for c in active if "appointments" in consented_scopes(c)]
+    invited = [c for c in active if Scope.APPOINTMENTS in consented_scopes(c)]
     upcoming = patient.appointments.filter(starts_at__gte=timezone.now()).first()
     if upcoming is not None and invited:
         upcoming.network_attendees.add(invited[0])
@@ -778,16 +787,12 @@ def seed_family_elsewhere(demos: list[DemoClinic]) -> None:
             status=ContactStatus.ACTIVE,
             added_by=demos[1].clinicians[0],
         )
-        _consent(contact, ["milestones", "help_tasks"], demos[1].clinicians[0])
+        _consent(contact, [Scope.MILESTONES, Scope.HELP_TASKS], demos[1].clinicians[0])
 
 
 def seed_security(demos: list[DemoClinic], rng: random.Random, today: date) -> None:
     """What Step 9 shows: a staff invitation still waiting to be accepted (Staff page) and a
     named API token of the clinic admin (account menu, API tokens)."""
-    from accounts.models import ApiToken, StaffInvitation
-    from accounts.services import _renew
-    from accounts.tokens import token_issue
-
     for index, demo in enumerate(demos):
         email = f"new.clinician@{_domain(index)}"
         if not StaffInvitation.objects.waiting().filter(clinic=demo.clinic, email=email).exists():
@@ -798,7 +803,7 @@ def seed_security(demos: list[DemoClinic], rng: random.Random, today: date) -> N
                 role=Role.CLINICIAN,
                 sent_by=demo.admin,
             )
-            _renew(invitation)
+            invitation.renew()
             invitation.save()
         if not ApiToken.objects.filter(user=demo.admin, name="Monthly report export").exists():
             token_issue(demo.admin, "Monthly report export")

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "axes",
     # ours
     "recovery_hub",
+    "core",
     "accounts",
     "audit",
     "patients",
@@ -206,7 +207,7 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_ADAPTER = "accounts.adapter.ClinicAccountAdapter"
+ACCOUNT_ADAPTER = "recovery_hub.allauth_adapter.ClinicAccountAdapter"
 # A new password ends every session of the person, this one included (accounts.sessions).
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 # Choosing a password from an emailed link (a staff invitation, a reset) signs the person in.

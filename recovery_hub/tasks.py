@@ -3,7 +3,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from recovery_hub.models import WorkerHeartbeat
+from core.models import WorkerHeartbeat
 
 KEEP_HEARTBEATS_FOR = timedelta(days=2)
 

@@ -3,17 +3,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
-from accounts.api import MeView
 from recovery_hub.health import healthz
 
-api_v1 = [
-    path("me", MeView.as_view(), name="me"),
-    path("", include("patients.api_urls")),
-    path("", include("coping.api_urls")),
-    path("", include("networks.api_urls")),
-    path("", include("reports.api_urls")),
-    path("", include("audit.api_urls")),
-]
+# Every app's API routes (its api_urls.py), mounted under /api/v1/ in the `api` namespace.
+API_APPS = ("accounts", "patients", "coping", "networks", "reports", "trail")
+api_v1 = [path("", include(f"{app}.api_urls")) for app in API_APPS]
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -30,7 +24,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("engagement.urls")),
     path("", include("joining.urls")),
-    path("", include("audit.urls")),
+    path("", include("trail.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Split: the page and its script are two answers, so no inline script (CSP).

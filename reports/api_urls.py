@@ -1,9 +1,6 @@
-"""API routes of the reports app, mounted under /api/v1/."""
+"""API routes of the reports app, mounted under /api/v1/ (names in the `api` namespace)."""
 
-from django.urls import path
-
+from accounts.api_base import api_routes
 from reports import api
 
-urlpatterns = [
-    path("reports/<slug:slug>/", api.ReportView.as_view(), name="api-report"),
-]
+urlpatterns = api_routes(("reports/<slug:slug>/", api.ReportView, "report"))

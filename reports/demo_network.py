@@ -29,6 +29,7 @@ from networks.models import (
     HelpStatus,
     HelpTask,
     Invitation,
+    Scope,
     SignatureMethod,
     SupportContact,
 )
@@ -92,7 +93,7 @@ def seed_done_tasks(people: list[Patient], clinician: object, rng: random.Random
         if patient.help_tasks.filter(title=DONE_TASK_TITLE).exists():
             continue
         active = patient.contacts.filter(status=ContactStatus.ACTIVE).order_by("pk")
-        helper = next((c for c in active if "help_tasks" in consented_scopes(c)), None)
+        helper = next((c for c in active if Scope.HELP_TASKS in consented_scopes(c)), None)
         if helper is None:
             continue
         claimed = now - timedelta(days=rng.randint(5, 9))

@@ -7,7 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import ReportSettings
+from accounts.models import Organization
+from reports.models import ReportSettings, small_number_threshold
 
 
 def threshold_limits() -> tuple[int, int]:
@@ -47,3 +48,8 @@ class ReportSettingsForm(forms.Form):
         field.error_messages.update(
             dict.fromkeys(("required", "invalid", "min_value", "max_value"), message)
         )
+
+
+def report_settings_form(clinic: Organization) -> ReportSettingsForm:
+    """The form as the settings page shows it, with the clinic's current threshold."""
+    return ReportSettingsForm(initial={"small_number_threshold": small_number_threshold(clinic)})

@@ -4,8 +4,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, Role
-from patients.models import EmergencyAccess, Patient, PatientStatus
-from recovery_hub.models import WorkerHeartbeat
+from core.models import WorkerHeartbeat
+from notifications.models import Notification, Status
+from patients.models import Alert, EmergencyAccess, Patient, PatientStatus
+from reports.definitions import adherence
+from reports.filters import default_filters
+from reports.registry import REPORTS
 
 # The dashboard's emergency-access tile looks back this far.
 EMERGENCY_ACCESS_DAYS = 7
@@ -42,12 +46,6 @@ def clinic_overview(*, clinic: Organization) -> dict[str, object]:
 def dashboard_tiles(*, clinic: Organization) -> dict[str, object]:
     """The last 30 days at a glance, each figure from the report it links to (a constant number
     of queries whatever the clinic's size)."""
-    from notifications.models import Notification, Status
-    from patients.models import Alert
-    from reports.definitions import adherence
-    from reports.filters import default_filters
-    from reports.registry import REPORTS
-
     filters = default_filters(clinic)
     now = timezone.now()
     alerts = (

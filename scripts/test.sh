@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole suite: lint, Django checks, migrations check, pytest (unit, worker and browser).
+# The whole suite: lint, the import layers (.importlinter), Django checks, migrations check,
+# pytest (unit, worker and browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -28,6 +29,7 @@ echo "================================================================"
 
 echo "--- ruff check";            "$BIN/ruff" check .
 echo "--- ruff format --check";   "$BIN/ruff" format --check .
+echo "--- import-linter";         "$BIN/lint-imports"
 echo "--- manage.py check";       "$BIN/python" manage.py check --fail-level WARNING
 echo "--- makemigrations --check"; "$BIN/python" manage.py makemigrations --check --dry-run
 echo "--- collectstatic";         "$BIN/python" manage.py collectstatic --noinput -v0

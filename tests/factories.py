@@ -12,7 +12,16 @@ from django.utils import timezone
 
 from accounts.models import STAFF_ROLES, Membership, Organization, Role, User
 from accounts.second_factor import has_totp, totp_enrol
+from audit.models import Action as AuditAction
+from coping.models import StrategyCategory
+from coping.plan import empty_plan
+from engagement.models import LinkAction, Rung
+from events.models import EventKind
+from networks.models import HelpKind, ReachOutChannel, Relationship, Scope, SignatureMethod
+from notifications.models import Channel as NotificationChannel
+from notifications.models import Kind as NotificationKind
 from patients.models import CareTeamMember, Patient, PatientStatus, Program, TeamRole
+from resources.models import ResourceKind
 
 PASSWORD = "a-Long-test-passphrase-42"
 # Every staff member of the tests has this authenticator secret (base32), so a test can type
@@ -191,3 +200,439 @@ def sign_in_through_form(client: object, email: str, password: str = PASSWORD) -
         user = User.objects.get(email__iexact=email)
         response = client.post(response.url, {"code": totp_code(user)})
     return response
+
+
+# --- One factory for every other model of our apps (tests/test_factories.py holds the list) ----
+# Plain rows with sensible defaults: a factory writes straight to the table, so it neither
+# audits nor notifies; a test of behaviour goes through the service instead.
+
+
+class WorkerHeartbeatFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "core.WorkerHeartbeat"
+
+    hostname = factory.Sequence(lambda n: f"worker-{n}@test")
+
+
+class StaffInvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.StaffInvitation"
+
+    clinic = factory.SubFactory(OrganizationFactory)
+    email = factory.Sequence(lambda n: f"invited{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Invited Person {n}")
+    role = Role.CLINICIAN
+    nonce = factory.Sequence(lambda n: f"staff-nonce-{n}")
+    sent_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.ApiToken"
+
+    user = factory.SubFactory(UserFactory)
+    token_key = factory.Sequence(lambda n: f"key{n:05d}")
+    digest = factory.Sequence(lambda n: f"{n:064x}")
+    name = "test token"
+
+    @classmethod
+    def _create(cls, model_class: type, *args: object, **kwargs: object) -> object:
+        # knox's manager makes a key of its own and returns (token, key); a row is enough here
+        # (a test that needs a working key calls accounts.tokens.token_create).
+        return model_class._base_manager.create(*args, **kwargs)
+
+
+class AuditEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "audit.AuditEvent"
+
+    action = AuditAction.VIEW
+    object_type = "patient"
+
+
+class ListedPatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "audit.ListedPatient"
+
+    event = factory.SubFactory(AuditEventFactory)
+    patient = factory.SubFactory(PatientFactory)
+
+
+class RecoveryDateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "patients.RecoveryDate"
+
+    patient = factory.SubFactory(PatientFactory)
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=45))
+
+
+class ClinicalNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "patients.ClinicalNote"
+
+    patient = factory.SubFactory(PatientFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "Discussed triggers at work; plan reviewed."
+
+
+class SupportContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "networks.SupportContact"
+
+    patient = factory.SubFactory(PatientFactory)
+    name = factory.Sequence(lambda n: f"Supporter {n}")
+    relationship = Relationship.FRIEND
+    email = factory.Sequence(lambda n: f"supporter{n}@example.org")
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "networks.Invitation"
+
+    contact = factory.SubFactory(SupportContactFactory)
+    email = factory.SelfAttribute("contact.email")
+    nonce = factory.Sequence(lambda n: f"network-nonce-{n}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    sent_by = factory.SubFactory(UserFactory)
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "networks.Consent"
+
+    contact = factory.SubFactory(SupportContactFactory)
+    patient = factory.SelfAttribute("contact.patient")
+    clinic = factory.SelfAttribute("patient.clinic")
+    scopes = factory.LazyFunction(lambda: [Scope.MILESTONES.value])
+    purpose = "To support my recovery"
+    signature_method = SignatureMethod.IN_APP
+    signed_name = factory.SelfAttribute("patient.legal_name")
+    signed_at = factory.LazyFunction(timezone.now)
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class HelpTaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "networks.HelpTask"
+
+    patient = factory.SubFactory(PatientFactory)
+    kind = HelpKind.MEAL
+    title = "Dinner on Thursday"
+    created_by = factory.SubFactory(UserFactory)
+
+
+class EncouragementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "networks.Encouragement"
+
+    contact = factory.SubFactory(SupportContactFactory)
+    patient = factory.SelfAttribute("contact.patient")
+    message = "Proud of you, one day at a time."
+
+
+class ReachOutFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "networks.ReachOut"
+
+    contact = factory.SubFactory(SupportContactFactory)
+    patient = factory.SelfAttribute("contact.patient")
+    channel = ReachOutChannel.CALL
+    happened_on = factory.LazyFunction(timezone.localdate)
+
+
+class SetbackNoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "networks.SetbackNotice"
+
+    contact = factory.SubFactory(SupportContactFactory)
+    setback = factory.SubFactory(SetbackFactory, patient=factory.SelfAttribute("..contact.patient"))
+
+
+class SupporterWellbeingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "networks.SupporterWellbeing"
+
+    contact = factory.SubFactory(SupportContactFactory)
+    month = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
+    holding_up = 4
+    has_support = True
+
+
+class CheckInFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coping.CheckIn"
+
+    patient = factory.SubFactory(PatientFactory)
+    local_date = factory.LazyFunction(timezone.localdate)
+    mood = 6
+    craving = 3
+    stress = 4
+
+
+class StrategyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coping.Strategy"
+
+    clinic = factory.SubFactory(OrganizationFactory)
+    category = StrategyCategory.STRESS
+    title = factory.Sequence(lambda n: f"Breathing exercise {n}")
+    description = "Breathe in for four, hold for four, out for four."
+
+
+class CopingPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coping.CopingPlan"
+
+    patient = factory.SubFactory(PatientFactory)
+
+
+class CopingPlanVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coping.CopingPlanVersion"
+
+    plan = factory.SubFactory(CopingPlanFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    content = factory.LazyFunction(empty_plan)
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coping.Assessment"
+
+    patient = factory.SubFactory(PatientFactory)
+    instrument = "phq9"
+    answers = factory.LazyFunction(lambda: [0, 1, 1, 0, 1, 0, 0, 1, 0])
+    total = 4
+    band = "minimal"
+    local_date = factory.LazyFunction(timezone.localdate)
+
+
+class AssessmentScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coping.AssessmentSchedule"
+
+    patient = factory.SubFactory(PatientFactory)
+    instrument = "phq9"
+    interval_days = 14
+
+
+class ReportSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reports.ReportSettings"
+
+    clinic = factory.SubFactory(OrganizationFactory)
+
+
+class CheckInWeekFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reports.CheckInWeek"
+
+    patient = factory.SubFactory(PatientFactory)
+    week = factory.LazyFunction(
+        lambda: timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    )
+    checkins = 3
+    mood_sum = 18
+    craving_sum = 9
+    stress_sum = 12
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "resources.Article"
+
+    clinic = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Coping with cravings {n}")
+    slug = factory.Sequence(lambda n: f"cravings-{n}")
+    body = "# Ride the wave\n\nCravings pass."
+
+
+class CommunityResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "resources.CommunityResource"
+
+    clinic = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Northside Pantry {n}")
+    kind = ResourceKind.FOOD
+
+
+class PatientResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "resources.PatientResource"
+
+    patient = factory.SubFactory(PatientFactory)
+    resource = factory.SubFactory(
+        CommunityResourceFactory, clinic=factory.SelfAttribute("..patient.clinic")
+    )
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.Event"
+
+    clinic = factory.SubFactory(OrganizationFactory)
+    kind = EventKind.FAMILY_WORKSHOP
+    title = "Family education workshop"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    place = "Room 1"
+    created_by = factory.SubFactory(UserFactory)
+
+
+class EventInvitationFactory(factory.django.DjangoModelFactory):
+    """Invites a patient; pass `contact=…, patient=None` to invite a supporter instead."""
+
+    class Meta:
+        model = "events.EventInvitation"
+
+    patient = factory.SubFactory(PatientFactory)
+    event = factory.SubFactory(EventFactory, clinic=factory.SelfAttribute("..patient.clinic"))
+    invited_by = factory.SelfAttribute("event.created_by")
+
+
+class StoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.Story"
+
+    patient = factory.SubFactory(PatientFactory)
+    title = "A year on"
+    body = "What helped me most was the Thursday group."
+    created_by = factory.SubFactory(UserFactory)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "notifications.Notification"
+
+    kind = NotificationKind.CHECKIN_REMINDER
+    occurrence = factory.Sequence(lambda n: f"occurrence-{n}")
+    channel = NotificationChannel.EMAIL
+    recipient_key = factory.Sequence(lambda n: f"user:{n}")
+    address = factory.Sequence(lambda n: f"person{n}@example.org")
+    subject = "Time for today's check-in"
+    body = "Sign in to check in."
+    due_at = factory.LazyFunction(timezone.now)
+
+
+class NotificationPreferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "notifications.NotificationPreference"
+
+    user = factory.SubFactory(UserFactory)
+
+
+class ContactOptOutFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "notifications.ContactOptOut"
+
+    contact = factory.SubFactory(SupportContactFactory)
+    kind = NotificationKind.HELP_REQUEST
+
+
+class DigestSubscriptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "engagement.DigestSubscription"
+
+    contact = factory.SubFactory(SupportContactFactory)
+
+
+class PatientEngagementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "engagement.PatientEngagement"
+
+    patient = factory.SubFactory(PatientFactory)
+
+
+class HelpRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "engagement.HelpRequest"
+
+    patient = factory.SubFactory(PatientFactory)
+    created_by = factory.SubFactory(UserFactory)
+
+
+class HelpRequestRecipientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "engagement.HelpRequestRecipient"
+
+    request = factory.SubFactory(HelpRequestFactory)
+    contact = factory.SubFactory(
+        SupportContactFactory, patient=factory.SelfAttribute("..request.patient")
+    )
+
+
+class HelpAcknowledgementFactory(factory.django.DjangoModelFactory):
+    """From a supporter; pass `contact=None, user=…` for one from the care team."""
+
+    class Meta:
+        model = "engagement.HelpAcknowledgement"
+
+    request = factory.SubFactory(HelpRequestFactory)
+    contact = factory.SubFactory(
+        SupportContactFactory, patient=factory.SelfAttribute("..request.patient")
+    )
+
+
+class LadderPolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "engagement.LadderPolicy"
+
+    clinic = factory.SubFactory(OrganizationFactory)
+
+
+class LadderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "engagement.Ladder"
+
+    patient = factory.SubFactory(PatientFactory)
+    streak = factory.LazyFunction(lambda: (timezone.localdate() - timedelta(days=3)).isoformat())
+    opened_at = factory.LazyFunction(timezone.now)
+
+
+class LadderStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "engagement.LadderStep"
+
+    ladder = factory.SubFactory(LadderFactory)
+    rung = Rung.NUDGE
+    taken_at = factory.LazyFunction(timezone.now)
+
+
+class CelebrationMessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "engagement.CelebrationMessage"
+
+    contact = factory.SubFactory(SupportContactFactory)
+    patient = factory.SelfAttribute("contact.patient")
+    milestone_key = "days_90"
+    milestone_date = factory.LazyFunction(timezone.localdate)
+    message = "Ninety days! So proud of you."
+
+
+class ActionLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "engagement.ActionLink"
+
+    contact = factory.SubFactory(SupportContactFactory)
+    patient = factory.SelfAttribute("contact.patient")
+    action = LinkAction.ON_IT
+    nonce = factory.Sequence(lambda n: f"action-nonce-{n}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=2))
+
+
+class PatientInvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "joining.PatientInvitation"
+
+    patient = factory.SubFactory(PatientFactory)
+    address = factory.Sequence(lambda n: f"patient{n}@example.org")
+    nonce = factory.Sequence(lambda n: f"patient-nonce-{n}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+
+class LinkUseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "joining.LinkUse"
+
+    digest = factory.Sequence(lambda n: f"{n:064x}")

@@ -3,7 +3,7 @@
 
 import pytest
 
-from recovery_hub.models import WorkerHeartbeat
+from core.models import WorkerHeartbeat
 from recovery_hub.schedule import BEAT_SCHEDULE
 from tests.worker import celery_worker, wait_for
 

@@ -3,12 +3,14 @@ each demo role can reach, no ISO dates, no "Nov. 15", no "12/03/2026", no "p.m."
 person reads (machine-readable attributes such as <time datetime> and form values are fine)."""
 
 import re
+from collections.abc import Iterator
 
 import pytest
 
 from accounts.models import User
 from recovery_hub.demo import seed_demo
-from tests.test_crawl import _crawl
+from tests.shared_rows import shared_rows
+from tests.test_crawl import crawl_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -27,24 +29,28 @@ def _visible_text(html: str) -> str:
     return TAG.sub(" ", html)
 
 
+@pytest.fixture(scope="module")
+def _demo(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """One demo clinic, seeded once for the module (tests/shared_rows.py)."""
+    with shared_rows(django_db_blocker):
+        seed_demo(clinics=1, patients=4, seed=9)
+        yield
+
+
 @pytest.mark.parametrize(
     "email",
     ["admin@demo.clinic", "clinician@demo.clinic", "patient@demo.clinic", "family@demo.clinic"],
 )
-def test_every_page_writes_dates_the_one_way(client, email):
-    seed_demo(clinics=1, patients=4, seed=9)
+def test_every_page_writes_dates_the_one_way(_demo, client, email):
     client.force_login(User.objects.get(email=email))
 
-    pages = _crawl(client, "/")
+    pages = crawl_pages(client, "/")
 
     found = []
-    for url, status in pages.items():
-        if status != 200:
+    for url, (status, html) in pages.items():
+        if status != 200 or not html:  # html: a 200 HTML page
             continue
-        response = client.get(url)
-        if "text/html" not in response.get("Content-Type", ""):
-            continue
-        text = _visible_text(response.content.decode())
+        text = _visible_text(html)
         for style, pattern in OTHER_STYLES.items():
             match = pattern.search(text)
             if match:

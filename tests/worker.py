@@ -12,6 +12,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from tests import redis_db
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -30,11 +32,11 @@ def celery_worker(
 ) -> Iterator[subprocess.Popen]:
     """A `celery worker` (`-B` adds beat) until the block ends; its log is tmp_path/worker.log."""
     if settings.CELERY_BROKER_URL.startswith("redis"):
-        import redis
-
-        redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()  # the suite's own Redis db
+        redis_db.empty(settings.CELERY_BROKER_URL)  # this run's own database (tests/redis_db.py)
     full_env = {
         **os.environ,
+        # The run's own Redis database (tests/redis_db.py), as the app of this process uses.
+        **({"REDIS_URL": settings.REDIS_URL} if settings.REDIS_URL else {}),
         "DATABASE_URL": database_url(),
         "READ_DOT_ENV": "false",
         **(env or {}),

@@ -1,12 +1,14 @@
 """The celebration kit's blocks on the supporter's page and the person's home page."""
 
+from datetime import timedelta
 from typing import Any
 
 from django import template
 from django.urls import reverse
 
 from engagement import celebrations
-from engagement.models import CelebrationMessage, CelebrationStatus
+from engagement import selectors as engagement_selectors
+from networks.models import Scope
 from networks.selectors import SupporterView
 from patients.models import Patient
 
@@ -19,18 +21,13 @@ HOME_CARDS_DAYS = 30  # cards of the last month stay on the home page
 def supporter_celebrations(view: SupporterView) -> dict[str, Any]:
     """Coming milestones this supporter may write for, with their own message (one query);
     nothing without the "milestones" consent."""
-    if "milestones" not in view.scopes:
+    if Scope.MILESTONES not in view.scopes:
         return {"milestones": []}
     patient = view.patient
     coming = celebrations.writable_milestones(patient)
     if not coming:
         return {"milestones": []}
-    mine = {
-        (note.milestone_key, note.milestone_date): note
-        for note in CelebrationMessage.objects.filter(
-            contact=view.contact, milestone_date__in=[m.date for m in coming]
-        )
-    }
+    mine = engagement_selectors.own_messages(view.contact, coming)
     items = [
         {
             "milestone": milestone,
@@ -48,17 +45,11 @@ def supporter_celebrations(view: SupporterView) -> dict[str, Any]:
 @register.inclusion_tag("engagement/_patient_celebrations.html")
 def patient_celebrations(patient: Patient) -> dict[str, Any]:
     """How many messages wait for the person's review, and their recent cards (two queries)."""
-    from datetime import timedelta
-
     today = patient.local_today()
-    pending = (
-        CelebrationMessage.objects.filter(patient=patient, status=CelebrationStatus.PENDING)
-        .exclude(contact__status="removed")
-        .count()
-    )
+    pending = engagement_selectors.pending_count(patient)
     cards = [
         c
-        for c in celebrations.cards_for(patient, today, limit=3)
+        for c in engagement_selectors.cards_for(patient, today, limit=3)
         if c["milestone_date"] >= today - timedelta(days=HOME_CARDS_DAYS)
     ]
     return {

@@ -4,9 +4,9 @@ from typing import Any
 
 from django import template
 
-from engagement.digest_forms import DigestSubscriptionForm
 from engagement.digest_views import subscription_initial
-from engagement.digests import subscription_of, zone_of
+from engagement.digests import subscription_of
+from engagement.forms import DigestSubscriptionForm
 from networks.models import SupportContact
 
 register = template.Library()
@@ -22,5 +22,5 @@ def digest_card(context: template.Context, contact: SupportContact) -> dict[str,
         "subscription": subscription_of(contact),
         "form": DigestSubscriptionForm(initial=subscription_initial(contact)),
         "csrf_token": context.get("csrf_token"),
-        "zone": zone_of(contact).key,
+        "zone": contact.zone.key,
     }

@@ -5,7 +5,8 @@ from django import template
 from django.template.context import Context
 from django.utils import timezone
 
-from engagement.help import OPEN_FOR, SCOPE, open_asks_for, open_request, requests_by_alert
+from engagement.help import HELP_SCOPE, OPEN_FOR
+from engagement.selectors import open_asks_for, open_request, requests_by_alert
 from networks.selectors import SupporterView
 from patients.models import Alert, AlertKind, AlertStatus, Patient
 
@@ -24,7 +25,7 @@ def help_button(patient: Patient | None) -> dict[str, object]:
 def help_requests_for_supporter(context: Context, view: SupporterView) -> dict[str, object]:
     """Open requests asking this supporter, while the coping plan is shared with them (one
     query; the scopes come from the page's own consent check)."""
-    asks = open_asks_for(view.contact, scopes=view.scopes) if SCOPE in view.scopes else []
+    asks = open_asks_for(view.contact, scopes=view.scopes) if HELP_SCOPE in view.scopes else []
     return {
         "asks": asks,
         "first_name": view.first_name,

@@ -5,7 +5,9 @@ from typing import Any
 
 from django import template
 
-from engagement.ladder import ladder_for_chart
+from engagement.forms import LadderPolicyForm
+from engagement.ladder import policy_of
+from engagement.selectors import ladder_for_chart
 
 register = template.Library()
 
@@ -26,9 +28,6 @@ def ladder_panel(context: dict[str, Any]) -> dict[str, Any]:
 @register.inclusion_tag("engagement/_ladder_policy_form.html", takes_context=True)
 def ladder_policy_section(context: template.Context) -> dict[str, Any]:
     """The bound form from the context when its post failed, else the clinic's current ladder."""
-    from engagement.ladder import policy_of
-    from engagement.ladder_forms import LadderPolicyForm
-
     form = context.get("ladder_form")
     if form is None:
         clinic = getattr(context.get("request"), "clinic", None)

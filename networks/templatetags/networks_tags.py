@@ -15,5 +15,5 @@ def patient_encouragements(patient: Patient) -> dict[str, object]:
     """The latest words of encouragement from the patient's network (one query)."""
     notes = list(encouragements_for_patient(patient)[:LATEST_ENCOURAGEMENTS])
     for note in notes:
-        note.sender_first_name = note.contact.name.split(" ")[0]
+        note.sender_first_name = note.contact.first_name
     return {"encouragements": notes}

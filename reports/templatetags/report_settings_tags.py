@@ -4,13 +4,13 @@ bound form from the context when a post failed, else shows the clinic's current 
 
 from django import template
 
+from reports.forms import report_settings_form
+
 register = template.Library()
 
 
 @register.inclusion_tag("reports/_report_settings_form.html", takes_context=True)
 def report_settings_section(context: template.Context) -> dict:
-    from reports.settings_views import report_settings_form
-
     form = context.get("report_form")
     if form is None:
         request = context.get("request")

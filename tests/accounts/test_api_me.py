@@ -8,7 +8,7 @@ from tests.factories import MembershipFactory, member
 
 pytestmark = pytest.mark.django_db
 
-ME = "/api/v1/me"
+ME = "/api/v1/me/"
 
 
 @pytest.fixture
@@ -36,6 +36,14 @@ def test_me_without_credentials_is_401(api):
 
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_old_path_without_the_slash_moved_for_good(api, method):
+    response = getattr(api, method)("/api/v1/me?clinic=harbor")
+
+    assert response.status_code == 308  # permanent, and keeps the method and the body
+    assert response["Location"] == "/api/v1/me/?clinic=harbor"
 
 
 def test_me_with_a_bad_token_is_401(api, clinician):
@@ -94,7 +102,7 @@ def test_schema_and_swagger_are_served_without_a_cdn(client):
     docs = client.get("/api/docs/")
 
     assert schema.status_code == 200
-    assert b"/api/v1/me" in schema.content
+    assert b"/api/v1/me/" in schema.content
     assert docs.status_code == 200
     html = docs.content.decode()
     assert "swagger-ui" in html

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.models import Role, User
+from accounts.models import Organization, Role, User
 from coping.plan import empty_plan
 from coping.services import plan_save
 from networks.models import ContactStatus, Relationship
@@ -43,16 +43,17 @@ class World:
     ids: dict[str, int]
 
     def path(self, template: str) -> str:
-        """A schema path with real ids: `{id}` is the contact under /contacts/, the patient
-        elsewhere."""
-        ids = dict(self.ids)
-        if template.startswith("/api/v1/contacts/"):
-            ids["id"] = self.ids["contact"]
-        return template.format(**ids)
+        """A schema path with real ids (`{patient_id}`, `{contact_id}`, ...)."""
+        return template.format(**self.ids)
 
 
 @pytest.fixture
 def world(clinic) -> World:
+    return make_world(clinic)
+
+
+def make_world(clinic: Organization) -> World:
+    """The people and rows of `world`, for a fixture of a wider scope (test_probe_data.py)."""
     clinician = member(Role.CLINICIAN, clinic, full_name="Chris Alvarez")
     admin = member(Role.ADMIN, clinic, full_name="Ari Admin")
     person = member(Role.PATIENT, clinic, full_name="Jordan Rivera")
@@ -90,10 +91,9 @@ def world(clinic) -> World:
     appointment = AppointmentFactory(patient=patient)
     alert = AlertFactory(patient=patient)
     ids = {
-        "id": patient.pk,
         "patient_id": patient.pk,
         "member_id": member_row.pk,
-        "contact": contact.pk,
+        "contact_id": contact.pk,
         "consent_id": consent.pk,
         "task_id": task.pk,
         "number": version.number,

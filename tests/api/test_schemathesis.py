@@ -33,6 +33,7 @@ from recovery_hub.demo import seed_demo
 from reports.registry import SLUGS
 from tests.api.conftest import SCHEMATHESIS_RUNS
 from tests.factories import TOTP_SECRET
+from tests.shared_rows import shared_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +58,8 @@ def existing_ids() -> dict[str, list[object]]:
     must answer 404, which the checks hold too)."""
     patients = list(Patient.objects.values_list("pk", flat=True)[:6])
     return {
-        "id": patients + list(SupportContact.objects.values_list("pk", flat=True)[:4]),
         "patient_id": patients,
+        "contact_id": list(SupportContact.objects.values_list("pk", flat=True)[:4]),
         "member_id": list(CareTeamMember.objects.values_list("pk", flat=True)[:4]),
         "consent_id": list(Consent.objects.values_list("pk", flat=True)[:4]),
         "task_id": list(HelpTask.objects.values_list("pk", flat=True)[:4]),
@@ -69,17 +70,20 @@ def existing_ids() -> dict[str, list[object]]:
     }
 
 
-@pytest.fixture
-def demo_tokens() -> dict[str, str]:
-    seed_demo(clinics=2, patients=4, seed=7)
-    tokens = {}
-    for role, email in ROLES.items():
-        user = User.objects.get(email=email)
-        staff = Membership.objects.filter(user=user, role__in=STAFF_ROLES).exists()
-        if staff and not has_totp(user):
-            totp_enrol(user, secret=TOTP_SECRET)  # staff reach charts only with a second factor
-        tokens[role] = token_issue(user, "schemathesis")
-    return tokens
+@pytest.fixture(scope="module")
+def demo_tokens(django_db_setup, django_db_blocker) -> Iterator[dict[str, str]]:
+    """The demo clinics, seeded once for the four roles (tests/shared_rows.py: each role's run
+    is rolled back before the next), and each role's API token."""
+    with shared_rows(django_db_blocker):
+        seed_demo(clinics=2, patients=4, seed=7)
+        tokens = {}
+        for role, email in ROLES.items():
+            user = User.objects.get(email=email)
+            staff = Membership.objects.filter(user=user, role__in=STAFF_ROLES).exists()
+            if staff and not has_totp(user):
+                totp_enrol(user, secret=TOTP_SECRET)  # staff reach charts only with 2FA
+            tokens[role] = token_issue(user, "schemathesis")
+        yield tokens
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from tests.factories import PatientFactory, member
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("api:api-audit-event-list")
+URL = reverse("api:audit-event-list")
 
 
 @pytest.fixture

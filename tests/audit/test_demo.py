@@ -5,10 +5,10 @@ import random
 import pytest
 from django.utils import timezone
 
-from audit.demo import seed_audit
 from audit.models import Action, AuditEvent
-from audit.selectors import access_report
 from recovery_hub.demo import seed_demo
+from trail.demo import seed_audit
+from trail.selectors import access_report
 
 pytestmark = pytest.mark.django_db
 

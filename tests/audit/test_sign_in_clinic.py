@@ -7,8 +7,8 @@ from django.test import Client
 
 from accounts.models import Membership, Role
 from audit.models import Action, AuditEvent
-from audit.selectors import events_of_clinic
 from tests.factories import PASSWORD, member, sign_in_through_form
+from trail.selectors import events_of_clinic
 
 pytestmark = pytest.mark.django_db
 

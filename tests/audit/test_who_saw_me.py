@@ -209,7 +209,7 @@ def test_a_supporter_without_an_account_who_opens_a_link_is_listed(client, perso
     from urllib.parse import urlsplit
 
     from engagement.links import make_link
-    from engagement.models import Action as LinkAction
+    from engagement.models import LinkAction
     from networks.models import ContactStatus, Relationship
     from networks.services import consent_grant, contact_add
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Organization, Role, User
-from accounts.services import staff_invite
+from joining.services import staff_invite
 from recovery_hub.demo import DEMO_PASSWORD, seed_demo
 from reports.registry import available
 from tests.browser.conftest import serious_violations, sign_in

@@ -1,4 +1,4 @@
-"""Who reaches /api/v1/patients/{id}/checkins/, assessments/ and coping-plan/: the person in
+"""Who reaches /api/v1/patients/{patient_id}/checkins/, assessments/ and coping-plan/: the person in
 recovery (their own record), the care team and emergency access read and write; clinic admins
 read; everyone else gets 404, and nobody without credentials gets anything."""
 
@@ -186,11 +186,11 @@ def test_the_schema_documents_the_coping_endpoints(team_clinician):
     assert response.status_code == 200
     schema = response.content.decode()
     for path in (
-        "/api/v1/patients/{id}/checkins/",
-        "/api/v1/patients/{id}/assessments/",
-        "/api/v1/patients/{id}/coping-plan/",
-        "/api/v1/patients/{id}/coping-plan/versions/",
-        "/api/v1/patients/{id}/coping-plan/versions/{number}/",
+        "/api/v1/patients/{patient_id}/checkins/",
+        "/api/v1/patients/{patient_id}/assessments/",
+        "/api/v1/patients/{patient_id}/coping-plan/",
+        "/api/v1/patients/{patient_id}/coping-plan/versions/",
+        "/api/v1/patients/{patient_id}/coping-plan/versions/{number}/",
     ):
         assert path in schema
 

@@ -1,4 +1,4 @@
-"""/api/v1/patients/{id}/assessments/: published scoring, bands, flags and the alerts."""
+"""/api/v1/patients/{patient_id}/assessments/: published scoring, bands, flags and the alerts."""
 
 from datetime import date, datetime
 from decimal import Decimal

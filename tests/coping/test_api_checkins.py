@@ -1,4 +1,4 @@
-"""/api/v1/patients/{id}/checkins/: one check-in per day in the patient's own time zone."""
+"""/api/v1/patients/{patient_id}/checkins/: one check-in per day in the patient's own time zone."""
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""/api/v1/patients/{id}/coping-plan/ and its versions: every save is a new version."""
+"""/api/v1/patients/{patient_id}/coping-plan/ and its versions: every save is a new version."""
 
 import json
 

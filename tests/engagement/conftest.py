@@ -1,14 +1,13 @@
-"""People for the engagement tests: a patient with an account and a primary clinician, and a
-helper to grant consents as the patient signing in the app."""
+"""The engagement tests use the shared people of tests/conftest.py; here their supporter is a
+friend added by the patient, and helpers grant consents as the patient signing in the app."""
 
 import pytest
 
-from accounts.models import Role, User
+from accounts.models import Role
 from networks.models import Consent, ContactStatus, Relationship, SignatureMethod, SupportContact
 from networks.services import consent_grant, contact_add
-from patients.models import Patient, TeamRole
-from patients.services import care_team_add
-from tests.factories import PatientFactory, member
+from patients.models import Patient
+from tests.factories import member
 
 
 def grant(contact: SupportContact, scopes: list[str], **extra: object) -> Consent:
@@ -41,31 +40,6 @@ def add_supporter(
     contact.status = ContactStatus.ACTIVE
     contact.save()
     return contact
-
-
-@pytest.fixture
-def team_clinician(clinic) -> User:
-    return member(Role.CLINICIAN, clinic, full_name="Chris Alvarez")
-
-
-@pytest.fixture
-def person(clinic) -> User:
-    return member(Role.PATIENT, clinic, full_name="Jordan Rivera", email="jordan@example.org")
-
-
-@pytest.fixture
-def patient(clinic, team_clinician, person) -> Patient:
-    patient = PatientFactory(
-        clinic=clinic, legal_name="Jordan Rivera", user=person, time_zone="America/New_York"
-    )
-    care_team_add(
-        patient=patient,
-        clinician=team_clinician,
-        team_role=TeamRole.PRIMARY_COUNSELOR,
-        is_primary=True,
-        actor=team_clinician,
-    )
-    return patient
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from engagement.celebrations import celebrate_link, celebration_write, milestone_of
+from engagement.celebrations import celebrate_link, milestone_of
 from engagement.models import CelebrationMessage, CelebrationStatus
+from engagement.services import celebration_write
 from patients.models import Patient
 from tests.browser.conftest import (  # noqa: F401  (fixtures shared with the browser suite)
     _static_files_by_name,

@@ -15,15 +15,9 @@ from django.urls import reverse
 
 from accounts.models import Role
 from audit.models import AuditEvent
-from engagement.celebrations import (
-    celebrate_link,
-    celebration_write,
-    digest,
-    flag_reasons,
-    flag_terms,
-    milestone_of,
-)
+from engagement.celebrations import celebrate_link, digest, flag_reasons, flag_terms, milestone_of
 from engagement.models import ActionLink, CelebrationMessage, CelebrationStatus
+from engagement.services import celebration_write
 from networks.models import ContactStatus
 from networks.services import consent_revoke
 from notifications.models import Notification
@@ -517,7 +511,7 @@ def test_seed_celebrations_is_idempotent():
 
     from django.utils import timezone
 
-    from engagement.celebrations import seed_celebrations
+    from engagement.demo import seed_celebrations
     from recovery_hub.demo import seed_demo
 
     demos = seed_demo(clinics=1, patients=5, seed=7)

@@ -17,13 +17,8 @@ from django.utils import timezone, translation
 from audit.models import AuditEvent
 from coping.models import Assessment, CheckIn
 from engagement import digests
-from engagement.digests import (
-    DIGEST,
-    digest_render,
-    digests_plan,
-    latest_due,
-    seed_digests,
-)
+from engagement.demo import seed_digests
+from engagement.digests import DIGEST, digest_render, digests_plan, latest_due
 from engagement.models import DigestMode, DigestSubscription, PatientEngagement, Weekday
 from networks.models import (
     Consent,

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from engagement.help import help_request_send
 from engagement.models import HelpAcknowledgement
+from engagement.services import help_request_send
 from notifications.models import Notification, Status
 from patients.models import Alert, AlertKind, AlertSeverity
 from tests.engagement.conftest import add_supporter, grant

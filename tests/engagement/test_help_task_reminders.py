@@ -12,9 +12,9 @@ from django.core import mail
 
 from engagement.help_reminders import new_task_broadcast
 from engagement.models import ActionLink
-from networks.models import Channel, ContactStatus, HelpKind, HelpStatus, HelpTask
+from networks.models import ContactStatus, HelpKind, HelpStatus, HelpTask
 from networks.services import consent_revoke, help_task_create
-from notifications.models import ContactOptOut, Notification
+from notifications.models import Channel, ContactOptOut, Notification
 from notifications.planner import plan
 from tests.engagement.conftest import add_supporter, grant
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from engagement.links import make_link
-from engagement.models import Action, Ladder, LadderStep, Rung
+from engagement.models import Ladder, LadderStep, LinkAction, Rung
 from networks.consent import consented_scopes
 from patients.models import CareTeamMember, Patient
 from recovery_hub.demo import DEMO_PASSWORD, seed_demo
@@ -100,7 +100,7 @@ def test_the_policy_form_with_errors_is_accessible(page, demo):
 def test_the_reached_out_link_page_is_accessible(page, demo):
     _patient, ladder = demo
     step = ladder.steps.get(rung=Rung.SUPPORTER)
-    url = make_link(Action.REACHED_OUT, contact=step.contact, target={"step": step.pk})
+    url = make_link(LinkAction.REACHED_OUT, contact=step.contact, target={"step": step.pk})
 
     page.goto(urlsplit(url).path)
     assert axe_violations(page) == []

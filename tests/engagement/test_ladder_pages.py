@@ -340,7 +340,7 @@ def test_only_the_clinics_admin_sets_the_ladder(client, clinic, other_clinic):
 
 
 def test_the_demo_has_an_open_ladder_at_rung_2_and_one_closed_by_a_checkin():
-    from engagement.ladder import seed_ladder
+    from engagement.demo import seed_ladder
     from recovery_hub.demo import seed_demo
 
     demos = seed_demo(clinics=1, patients=4, seed=7)

@@ -8,7 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from engagement.links import make_link
-from engagement.models import Action, ActionLink
+from engagement.models import ActionLink, LinkAction
 from networks.models import Encouragement, HelpStatus, HelpTask
 from networks.services import consent_revoke, help_task_create
 from tests.engagement.conftest import add_supporter, grant
@@ -28,7 +28,7 @@ def path_of(url: str) -> str:
 
 
 def claim_link(contact, task) -> str:
-    return path_of(make_link(Action.CLAIM_TASK, contact=contact, target={"task": task.pk}))
+    return path_of(make_link(LinkAction.CLAIM_TASK, contact=contact, target={"task": task.pk}))
 
 
 def test_opening_shows_what_it_does_and_changes_nothing(client, contact, task):
@@ -114,7 +114,7 @@ def test_a_failed_action_leaves_the_link_usable(client, patient, contact, task):
 
 def test_encouragement_link_shows_a_form_and_errors_keep_the_link(client, contact):
     grant(contact, ["milestones"])
-    url = path_of(make_link(Action.ENCOURAGE, contact=contact))
+    url = path_of(make_link(LinkAction.ENCOURAGE, contact=contact))
     empty = client.post(url, {"message": ""})
     assert empty.status_code == 200 and "This field is required" in empty.content.decode()
     assert not Encouragement.objects.exists()

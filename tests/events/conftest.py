@@ -3,46 +3,19 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.models import Role
 from events.models import Event, EventInvitation, EventKind
 from networks.models import ContactStatus, Relationship, SupportContact
-from patients.models import TeamRole
-from patients.services import care_team_add
-from tests.factories import PatientFactory, member
 
 
 @pytest.fixture
-def team_clinician(clinic):
-    return member(Role.CLINICIAN, clinic, full_name="Chris Alvarez")
+def patient_fields(person) -> dict[str, object]:
+    """A middle name and a record number the event pages must never show."""
+    return {"user": person, "legal_name": "Jordan Quincy Rivera", "mrn": "MRN-77123"}
 
 
 @pytest.fixture
-def person(clinic):
-    return member(Role.PATIENT, clinic, full_name="Jordan Rivera")
-
-
-@pytest.fixture
-def patient(clinic, team_clinician, person):
-    patient = PatientFactory(
-        clinic=clinic, legal_name="Jordan Quincy Rivera", user=person, mrn="MRN-77123"
-    )
-    care_team_add(
-        patient=patient,
-        clinician=team_clinician,
-        team_role=TeamRole.PRIMARY_COUNSELOR,
-        is_primary=True,
-        actor=team_clinician,
-    )
-    return patient
-
-
-@pytest.fixture
-def supporter(clinic):
-    return member(Role.SUPPORTER, clinic, full_name="Pat Rivera")
-
-
-@pytest.fixture
-def contact(patient, supporter):
+def contact(patient, supporter) -> SupportContact:
+    """Pat's active contact row, made directly (no invitation, no audit event)."""
     return SupportContact.objects.create(
         patient=patient,
         name="Pat Rivera",

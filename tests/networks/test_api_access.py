@@ -242,13 +242,13 @@ def test_the_schema_documents_the_network_endpoints(team_clinician):
     assert response.status_code == 200
     schema = response.content.decode()
     for path in (
-        "/api/v1/patients/{id}/contacts/",
-        "/api/v1/contacts/{id}/consents/",
-        "/api/v1/contacts/{id}/consents/{consent_id}/revoke/",
-        "/api/v1/patients/{id}/help-tasks/",
-        "/api/v1/patients/{id}/help-tasks/{task_id}/claim/",
-        "/api/v1/patients/{id}/help-tasks/{task_id}/release/",
-        "/api/v1/patients/{id}/help-tasks/{task_id}/done/",
+        "/api/v1/patients/{patient_id}/contacts/",
+        "/api/v1/contacts/{contact_id}/consents/",
+        "/api/v1/contacts/{contact_id}/consents/{consent_id}/revoke/",
+        "/api/v1/patients/{patient_id}/help-tasks/",
+        "/api/v1/patients/{patient_id}/help-tasks/{task_id}/claim/",
+        "/api/v1/patients/{patient_id}/help-tasks/{task_id}/release/",
+        "/api/v1/patients/{patient_id}/help-tasks/{task_id}/done/",
         "/api/v1/supporter/patients/",
     ):
         assert path in schema

@@ -1,4 +1,4 @@
-"""/api/v1/contacts/{id}/consents/: every consent newest first with what became of it; a new
+"""/api/v1/contacts/{contact_id}/consents/: every consent newest first with what became of it; a new
 consent (signed in the app by the patient, or a paper form recorded by a clinician) and its
 revocation, through networks.services."""
 
@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from audit.models import Action, AuditEvent
 from networks.consent import consented_scopes
-from networks.models import Consent, SupportContact
+from networks.models import Consent, Scope, SupportContact
 from networks.serializers import PAPER_FORM_MAX_BYTES
 from networks.services import consent_grant, consent_revoke
 from tests.factories import PatientFactory
@@ -127,7 +127,7 @@ def test_the_patient_signs_a_consent_in_the_app(person, patient, contact):
     body = response.json()
     assert body["scopes"] == ["help_tasks", "milestones"]
     assert body["state"] == "active" and body["signature_method"] == "in_app"
-    assert consented_scopes(contact) == {"help_tasks", "milestones"}
+    assert consented_scopes(contact) == {Scope.HELP_TASKS, Scope.MILESTONES}
     earlier.refresh_from_db()
     assert earlier.superseded_by_id == body["id"]
     assert AuditEvent.objects.filter(action=Action.CONSENT_CHANGE, patient=patient).count() == 2
@@ -152,7 +152,7 @@ def test_a_clinician_records_a_signed_paper_form(team_clinician, contact, conten
     assert consent.paper_form.read() == content
     assert consent.paper_form.name.rsplit(".", 1)[1] in {"pdf", "png", "jpg"}
     assert response.json()["has_paper_form"] is True
-    assert consented_scopes(contact) == {"appointments", "milestones"}
+    assert consented_scopes(contact) == {Scope.APPOINTMENTS, Scope.MILESTONES}
 
 
 @pytest.mark.parametrize(

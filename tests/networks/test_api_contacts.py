@@ -1,4 +1,4 @@
-"""/api/v1/patients/{id}/contacts/: the network with each person's consent in force; adding
+"""/api/v1/patients/{patient_id}/contacts/: the network with each person's consent in force; adding
 someone (and inviting them) through networks.services."""
 
 import pytest

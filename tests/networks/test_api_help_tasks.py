@@ -1,4 +1,4 @@
-"""/api/v1/patients/{id}/help-tasks/: the patient and the care team add and finish tasks; a
+"""/api/v1/patients/{patient_id}/help-tasks/: the patient and the care team add and finish tasks; a
 supporter sees, claims, releases and finishes them only while `help_tasks` is shared with them
 (without it the list is a 404 and the services refuse a claim with a 400)."""
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from networks.consent import consented_scopes
 from networks.manage_forms import MAX_PAPER_FORM_BYTES
-from networks.models import Consent, SignatureMethod
+from networks.models import Consent, Scope, SignatureMethod
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_the_person_in_recovery_signs_in_the_app(client, contact, person):
     assert (consent.recorded_by, consent.signed_name) == (person, "Jordan Rivera")
     assert consent.scopes == ["help_tasks", "milestones"]
     assert consent.expires_on_event == "discharge" and not consent.paper_form
-    assert consented_scopes(contact) == {"milestones", "help_tasks"}
+    assert consented_scopes(contact) == {Scope.MILESTONES, Scope.HELP_TASKS}
 
 
 def test_signing_in_the_app_needs_i_agree(client, contact, person):
@@ -128,7 +128,7 @@ def test_the_care_team_records_a_signed_paper_form(client, contact, team_clinici
     assert consent.recorded_by == team_clinician
     assert consent.paper_form.name.endswith(".pdf")
     assert "scan" not in consent.paper_form.name  # stored under a name of our own
-    assert consented_scopes(contact) == {"coping_plan"}
+    assert consented_scopes(contact) == {Scope.COPING_PLAN}
 
 
 def test_a_png_photo_of_the_form_is_accepted(client, contact, team_clinician):
@@ -192,7 +192,7 @@ def test_a_new_consent_supersedes_and_the_history_is_kept(client, contact, perso
 
     first, second = Consent.objects.order_by("pk")
     assert first.superseded_by == second and first.superseded_at is not None
-    assert consented_scopes(contact) == {"appointments"}
+    assert consented_scopes(contact) == {Scope.APPOINTMENTS}
     page = client.get(consent_url(contact))
     assert page.context["current"] == second
     assert page.context["history"] == [first]

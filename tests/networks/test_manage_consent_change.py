@@ -15,7 +15,7 @@ from django.urls import reverse
 from accounts.models import Role
 from audit.models import Action, AuditEvent
 from networks.consent import consented_scopes
-from networks.models import Consent, SignatureMethod
+from networks.models import Consent, Scope, SignatureMethod
 from networks.services import consent_grant, help_task_create
 from patients.models import TeamRole
 from patients.services import care_team_add
@@ -279,7 +279,7 @@ def test_switching_a_scope_off_signs_a_new_version_that_keeps_purpose_and_end(
     )
     event = AuditEvent.objects.filter(action=Action.CONSENT_CHANGE).latest("pk")
     assert event.details == {"granted": ["milestones"], "supersedes": first.pk}
-    assert consented_scopes(contact) == {"milestones"}
+    assert consented_scopes(contact) == {Scope.MILESTONES}
     followed = client.get(consent_url(contact)).content.decode()
     assert "From now on Pat Rivera sees: Milestones to celebrate." in followed
     client.force_login(supporter)

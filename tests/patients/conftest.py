@@ -1,14 +1,13 @@
 import pytest
 
 from accounts.models import Role
-from patients.models import TeamRole
-from patients.services import care_team_add
-from tests.factories import PatientFactory, member
+from tests.factories import member
 
 
 @pytest.fixture
-def team_clinician(clinic):
-    return member(Role.CLINICIAN, clinic, full_name="Chris Alvarez")
+def patient_fields() -> dict[str, object]:
+    """The chart's patient here has no sign-in of their own, and a known record number."""
+    return {"mrn": "HRB-0001"}
 
 
 @pytest.fixture
@@ -20,16 +19,3 @@ def colleague(clinic):
 @pytest.fixture
 def outsider(other_clinic):
     return member(Role.CLINICIAN, other_clinic)
-
-
-@pytest.fixture
-def patient(clinic, team_clinician):
-    patient = PatientFactory(clinic=clinic, legal_name="Jordan Rivera", mrn="HRB-0001")
-    care_team_add(
-        patient=patient,
-        clinician=team_clinician,
-        team_role=TeamRole.PRIMARY_COUNSELOR,
-        is_primary=True,
-        actor=team_clinician,
-    )
-    return patient

@@ -1,4 +1,4 @@
-"""/api/v1/patients/{id}/care-team/, setbacks/ and milestones/."""
+"""/api/v1/patients/{patient_id}/care-team/, setbacks/ and milestones/."""
 
 from datetime import date, timedelta
 

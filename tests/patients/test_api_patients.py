@@ -237,7 +237,7 @@ def test_list_query_count_does_not_grow_with_the_caseload(
         AlertFactory(patient=patient)
         AppointmentFactory(patient=patient)
     api = APIClient(HTTP_AUTHORIZATION=f"Token {token_issue(clinician, 'test')}")
-    api.get("/api/v1/me")  # notes the token's first use (written at most once a minute)
+    api.get("/api/v1/me/")  # notes the token's first use (written at most once a minute)
 
     # token (user joined) + memberships + count + one page of patients (program joined; alerts,
     # next appointment and last check-in as subqueries), and the list read's audit event and its

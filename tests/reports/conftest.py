@@ -5,9 +5,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Organization, User
@@ -15,12 +13,6 @@ from coping.models import CheckIn
 from patients.models import Alert, CareTeamMember, Patient, PatientStatus, Program, TeamRole
 
 NEW_YORK = ZoneInfo("America/New_York")
-
-
-@pytest.fixture
-def admin_signed_in(client: Client, clinic_admin: User) -> Client:
-    client.force_login(clinic_admin)
-    return client
 
 
 def checkin(

@@ -17,7 +17,7 @@ def urls(slug: str) -> list[str]:
     return [
         reverse("reports:report", args=[slug]),
         reverse("reports:report_csv", args=[slug]),
-        reverse("api:api-report", args=[slug]),
+        reverse("api:report", args=[slug]),
     ]
 
 
@@ -53,10 +53,7 @@ def test_another_clinics_admin_gets_404_naming_this_clinic(client, clinic, other
     outsider = member(Role.ADMIN, other_clinic)
     api = APIClient()
     api.force_authenticate(outsider)
-    assert (
-        api.get(reverse("api:api-report", args=[slug]), HTTP_X_CLINIC=clinic.slug).status_code
-        == 404
-    )
+    assert api.get(reverse("api:report", args=[slug]), HTTP_X_CLINIC=clinic.slug).status_code == 404
 
 
 def test_an_unknown_or_unfinished_report_is_404(admin_signed_in):
@@ -69,4 +66,4 @@ def test_signed_out_visitors_are_sent_to_sign_in_and_the_api_refuses(client):
     response = client.get(reverse("reports:report", args=["caseload"]))
     assert response.status_code == 302
     assert "/accounts/login/" in response.url
-    assert client.get(reverse("api:api-report", args=["caseload"])).status_code in (401, 403)
+    assert client.get(reverse("api:report", args=["caseload"])).status_code in (401, 403)

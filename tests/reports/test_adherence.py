@@ -118,7 +118,7 @@ def test_page_csv_and_api_show_the_same_figures(admin_signed_in, clinic, known):
     )
     assert ["Outpatient", "3", "10", "20", "50.0", "40", "66", "60.6"] in lines
     assert any(line[:1] == ["Pat Two"] for line in lines)
-    api = admin_signed_in.get(reverse("api:api-report", args=["adherence"]), query).json()
+    api = admin_signed_in.get(reverse("api:report", args=["adherence"]), query).json()
     programs = next(t for t in api["tables"] if t["key"] == "programs")
     assert programs["rows"][0]["rate30"] == 60.6
     assert api["filters"]["program"] == known["outpatient"].pk

@@ -15,7 +15,7 @@ from accounts.models import Organization, Role
 from notifications.models import Channel, Kind, Notification, Status
 from patients.models import Patient, Program, Setback
 from recovery_hub.demo import seed_demo
-from reports.definitions_activity import delivery, milestones
+from reports.definitions import delivery, milestones
 from reports.demo_activity import seed_activity
 from reports.filters import Filters, default_filters
 from tests.factories import PatientFactory, ProgramFactory, member
@@ -189,7 +189,7 @@ def test_the_page_csv_and_api_show_the_same_figures(admin_signed_in, known):
     assert ["Daily check-in reminder", "Email", "2", "0", "0", "1", "0", "3"] in lines
     assert ["Weekly digest for supporters", "Email", "0", "0", "0", "2", "0", "2"] in lines
     assert ["Skipped", "No consent in force for this any more.", "2"] in lines
-    data = admin_signed_in.get(reverse("api:api-report", args=["delivery"]), query).json()
+    data = admin_signed_in.get(reverse("api:report", args=["delivery"]), query).json()
     assert data["tables"][0]["totals"]["total"] == 7
 
 
@@ -245,7 +245,7 @@ def test_bad_filters_get_a_clear_message_not_a_500(admin_signed_in):
     )
     assert response.status_code in (200, 400)
     assert "Enter a date as YYYY-MM-DD." in response.content.decode()
-    api = admin_signed_in.get(reverse("api:api-report", args=["delivery"]), {"to": "nope"})
+    api = admin_signed_in.get(reverse("api:report", args=["delivery"]), {"to": "nope"})
     assert api.status_code == 400
     assert "to" in api.json()
 

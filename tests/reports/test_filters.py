@@ -28,7 +28,7 @@ def test_bad_filters_get_a_clear_message(admin_signed_in, query, field, message)
     assert 'aria-invalid="true"' in page.content.decode()
     csv = admin_signed_in.get(reverse("reports:report_csv", args=["adherence"]), query)
     assert csv.status_code == 400
-    api = admin_signed_in.get(reverse("api:api-report", args=["adherence"]), query)
+    api = admin_signed_in.get(reverse("api:report", args=["adherence"]), query)
     assert api.status_code == 400
     assert any(message in error for error in api.json()[field])
 
@@ -37,7 +37,7 @@ def test_another_clinics_program_and_clinician_are_refused(admin_signed_in, othe
     program = ProgramFactory(clinic=other_clinic)
     clinician = member(Role.CLINICIAN, other_clinic)
     api = admin_signed_in.get(
-        reverse("api:api-report", args=["caseload"]),
+        reverse("api:report", args=["caseload"]),
         {"program": program.pk, "clinician": clinician.pk},
     )
     assert api.status_code == 400
@@ -46,7 +46,7 @@ def test_another_clinics_program_and_clinician_are_refused(admin_signed_in, othe
 
 
 def test_no_filters_means_the_last_30_days(admin_signed_in):
-    api = admin_signed_in.get(reverse("api:api-report", args=["trends"])).json()
+    api = admin_signed_in.get(reverse("api:report", args=["trends"])).json()
     from datetime import date
 
     start, end = (

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from patients.models import Patient, Program, Setback, SetbackKind
-from reports.definitions_activity import milestones
+from reports.definitions import milestones
 from reports.filters import Filters
 from tests.factories import PatientFactory, ProgramFactory, member
 from tests.reports.conftest import bulk_patients, checkin, moment, queries_of
@@ -118,7 +118,7 @@ def test_the_page_csv_and_api_show_the_same_figures(admin_signed_in, known):
     assert ["No program", "0", "0", "1", "1", "2"] in lines
     assert ["Outpatient", "3", "2", "2", "3.50"] in lines
     assert ["Residential", "0", "0", "0", "–"] in lines
-    data = admin_signed_in.get(reverse("api:api-report", args=["milestones"]), query).json()
+    data = admin_signed_in.get(reverse("api:report", args=["milestones"]), query).json()
     assert data["tables"][1]["totals"]["mean_days"] == 5.67
 
 
@@ -176,7 +176,7 @@ def test_only_this_clinics_admin_opens_the_page_csv_and_api(
     urls = [
         reverse("reports:report", args=[slug]),
         reverse("reports:report_csv", args=[slug]),
-        reverse("api:api-report", args=[slug]),
+        reverse("api:report", args=[slug]),
     ]
     for url in urls:
         assert admin_signed_in.get(url).status_code == 200, url
@@ -186,5 +186,5 @@ def test_only_this_clinics_admin_opens_the_page_csv_and_api(
     # Another clinic's admin naming this clinic: 404, never this clinic's figures.
     api = APIClient()
     api.force_authenticate(member(Role.ADMIN, other_clinic))
-    response = api.get(reverse("api:api-report", args=[slug]), HTTP_X_CLINIC=clinic.slug)
+    response = api.get(reverse("api:report", args=[slug]), HTTP_X_CLINIC=clinic.slug)
     assert response.status_code == 404

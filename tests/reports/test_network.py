@@ -26,7 +26,7 @@ from networks.models import (
 )
 from patients.models import PatientStatus
 from recovery_hub.demo import seed_demo
-from reports.definitions_network import network, outcomes
+from reports.definitions import network, outcomes
 from reports.demo_network import seed_network_reports
 from reports.filters import Filters, default_filters
 from tests.factories import PatientFactory, ProgramFactory, member
@@ -258,7 +258,7 @@ def test_page_csv_and_api_show_the_same_figures(admin_signed_in, clinic, known):
     lines = list(csv.reader(io.StringIO(body)))
     assert ["Outpatient", "4", "3", "1", "4", "2", "3", "1", "2", "2", "1", "2", "1"] in lines
     assert any(line[:6] == ["No active supporter", "3", "2", "83.3", "2", "50.0"] for line in lines)
-    api = admin_signed_in.get(reverse("api:api-report", args=["network"])).json()
+    api = admin_signed_in.get(reverse("api:report", args=["network"])).json()
     outcomes = next(t for t in api["tables"] if t["key"] == "outcomes")
     assert outcomes["rows"][2]["phq9_change"] == -8.0
 

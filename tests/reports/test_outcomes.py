@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts.models import Role
 from coping.instruments import INSTRUMENTS
 from coping.models import Assessment
-from reports.definitions_network import outcomes
+from reports.definitions import outcomes
 from reports.filters import Filters
 from tests.factories import PatientFactory, ProgramFactory, member
 from tests.reports.conftest import bulk_patients, moment, queries_of
@@ -108,7 +108,7 @@ def test_page_csv_and_api_show_the_same_figures(admin_signed_in, clinic, known):
     lines = list(csv.reader(io.StringIO(body)))
     assert ["Outpatient", "PHQ-9", "2", "11.00", "8.50", "-2.50", "1", "0", "1"] in lines
     assert ["BRS", "2", "2.75", "3.15", "0.40", "1", "1", "0"] in lines
-    api = admin_signed_in.get(reverse("api:api-report", args=["outcomes"])).json()
+    api = admin_signed_in.get(reverse("api:report", args=["outcomes"])).json()
     instruments = next(t for t in api["tables"] if t["key"] == "instruments")
     assert instruments["rows"][0]["change"] == -2.5
 

@@ -7,9 +7,14 @@ from django.utils import timezone
 
 from accounts.models import Role
 from recovery_hub.demo import DemoClinic
-from resources.demo import seed_resources
+from resources.demo import (
+    ARTICLES,
+    COMMUNITY_RESOURCES,
+    seed_community,
+    seed_education,
+    seed_resources,
+)
 from resources.models import Article, CommunityResource, PatientResource
-from resources.seed import ARTICLES, COMMUNITY_RESOURCES, seed_community, seed_education
 from tests.factories import PatientFactory, member
 
 pytestmark = pytest.mark.django_db

@@ -106,9 +106,9 @@ def test_signed_in_pages_are_never_stored(client, person):
 
 def test_api_answers_are_never_stored_signed_in_or_not(person):
     api = APIClient()
-    anonymous = api.get("/api/v1/me")
+    anonymous = api.get("/api/v1/me/")
     api.force_login(person)
-    me = api.get("/api/v1/me")
+    me = api.get("/api/v1/me/")
 
     assert anonymous.status_code == 401
     assert _no_store(anonymous)

@@ -11,12 +11,13 @@ from django.urls import reverse
 
 from accounts.models import Membership, Role, User
 from audit.models import AuditEvent
-from joining.models import InviteChannel, PatientInvitation
+from joining.models import PatientInvitation
 from joining.services import invitation_url, patient_invitation_send
 from networks.models import ContactStatus, Invitation, Relationship
 from networks.services import InvitationProblem, contact_add, invitation_accept
 from networks.services import invitation_send as supporter_invitation_send
 from networks.services import invitation_token as supporter_token
+from notifications.models import Channel
 from patients.models import Patient, TeamRole
 from patients.services import care_team_add
 from tests.factories import PASSWORD, PatientFactory, member
@@ -247,7 +248,7 @@ def test_a_text_message_invitation_never_binds_to_a_signed_in_account(
     """A text proves a phone number, which no account holds: even an account with the
     patient's email address sets up a new sign-in instead, signed out."""
     invitation = patient_invitation_send(
-        patient=invited_patient, actor=team_clinician, channel=InviteChannel.SMS
+        patient=invited_patient, actor=team_clinician, channel=Channel.SMS
     )
     link = urlsplit(invitation_url(invitation)).path
     client.force_login(User.objects.create_user(email="jordan.r@example.org", password=PASSWORD))

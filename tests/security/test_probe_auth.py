@@ -18,8 +18,8 @@ from rest_framework.test import APIClient
 from accounts.access import SESSION_KEY
 from accounts.models import ApiToken, Role, User
 from accounts.second_factor import totp_enrol
-from accounts.services import staff_invitation_token, staff_invite
 from accounts.tokens import token_issue
+from joining.services import staff_invitation_token, staff_invite
 from networks.models import Relationship
 from networks.services import contact_add
 from networks.services import invitation_send as supporter_invitation_send
@@ -307,7 +307,7 @@ def test_a_token_of_a_person_deactivated_in_bulk_answers_401(clinician):
     User.objects.filter(pk=clinician.pk).update(is_active=False)  # no save(): the token row stays
     assert ApiToken.objects.filter(user=clinician).exists()
 
-    assert APIClient().get("/api/v1/me", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
+    assert APIClient().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
 
 
 def test_an_api_key_cannot_make_or_list_tokens_on_the_page(clinician):

@@ -2,15 +2,26 @@
 """Probes (helper probe-data) of issue #16's data guarantees with cases the other tests do not
 use: bad bytes in forms, query strings, cookies and headers; the API's one error shape."""
 
+from collections.abc import Iterator
+
 import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from tests.api.conftest import World, world  # noqa: F401  (the fixture)
+from tests.api.conftest import World, make_world, world  # noqa: F401  (the fixture)
+from tests.factories import OrganizationFactory
+from tests.shared_rows import shared_rows
 
 pytestmark = pytest.mark.django_db
 
 FORM = "application/x-www-form-urlencoded"
+
+
+def one_world(django_db_blocker) -> Iterator[World]:
+    """One `world` for a class of probes that only send requests, made once rather than once
+    per case (tests/shared_rows.py)."""
+    with shared_rows(django_db_blocker):
+        yield make_world(OrganizationFactory(name="Harbor Recovery Center", slug="harbor"))
 
 
 def _signed_in(user) -> Client:
@@ -21,7 +32,7 @@ def _signed_in(user) -> Client:
 
 def _pages(world: World) -> dict[str, tuple]:
     p = world.patient.pk
-    c = world.ids["contact"]
+    c = world.ids["contact_id"]
     return {
         "intake": (world.clinician, "/patients/new/"),
         "coping plan": (world.clinician, f"/patients/{p}/coping-plan/edit/"),
@@ -47,42 +58,6 @@ BODIES = {
 }
 
 
-@pytest.mark.parametrize(
-    "page",
-    [
-        "intake",
-        "coping plan",
-        "check-in",
-        "checkin clin",
-        "network contact",
-        "contact edit",
-        "event form",
-        "resource form",
-        "staff invite",
-        "help",
-        "login",
-    ],
-)
-@pytest.mark.parametrize("body", list(BODIES))
-def test_bad_bytes_in_forms(world, page, body):
-    user, url = _pages(world)[page]
-    client = _signed_in(user) if user else Client(raise_request_exception=False)
-    data, ctype, expected = BODIES[body]
-    response = client.generic("POST", url, data, content_type=ctype)
-    assert response.status_code < 500, response.content[:300]
-    if expected:
-        assert response.status_code == expected
-
-
-@pytest.mark.parametrize("page", ["intake", "check-in", "event form", "staff invite", "login"])
-@pytest.mark.parametrize("query", ["q=%ED%A0%80", "q=%00", "%00=1", "q=\xed\xa0\x80", "next=%00"])
-def test_bad_query(world, page, query):
-    user, url = _pages(world)[page]
-    client = _signed_in(user) if user else Client(raise_request_exception=False)
-    response = client.get(url + "?" + query)
-    assert response.status_code < 500
-
-
 MULTI = (
     b'--BB\r\nContent-Disposition: form-data; name="note"\r\n\r\nhi\r\n'
     b'--BB\r\nContent-Disposition: form-data; name="f"; filename*=%s\r\n'
@@ -90,57 +65,103 @@ MULTI = (
 )
 
 
-@pytest.mark.parametrize("page", ["intake", "login", "network contact"])
-@pytest.mark.parametrize(
-    "filename",
-    [b"bogus''x.pdf", b"unicode_escape''%5Cud800.pdf", b"utf-8''%ED%A0%80.pdf", b"utf-8''a%00.pdf"],
-)
-def test_multipart_filenames(world, page, filename):
-    user, url = _pages(world)[page]
-    client = _signed_in(user) if user else Client(raise_request_exception=False)
-    response = client.generic(
-        "POST", url, MULTI % filename, content_type="multipart/form-data; boundary=BB"
+class TestBadBytesInRequests:
+    """Forms, query strings, uploads, cookies and headers of every kind of page, on one world."""
+
+    @pytest.fixture(scope="class")
+    def world(self, django_db_setup, django_db_blocker) -> Iterator[World]:
+        yield from one_world(django_db_blocker)
+
+    @pytest.mark.parametrize(
+        "page",
+        [
+            "intake",
+            "coping plan",
+            "check-in",
+            "checkin clin",
+            "network contact",
+            "contact edit",
+            "event form",
+            "resource form",
+            "staff invite",
+            "help",
+            "login",
+        ],
     )
-    assert response.status_code < 500, response.content[:300]
+    @pytest.mark.parametrize("body", list(BODIES))
+    def test_bad_bytes_in_forms(self, world, page, body):
+        user, url = _pages(world)[page]
+        client = _signed_in(user) if user else Client(raise_request_exception=False)
+        data, ctype, expected = BODIES[body]
+        response = client.generic("POST", url, data, content_type=ctype)
+        assert response.status_code < 500, response.content[:300]
+        if expected:
+            assert response.status_code == expected
 
-
-def test_a_surrogate_field_name_in_multipart_is_no_500(world):
-    client = _signed_in(world.clinician)
-    body = (
-        b"--BB\r\nContent-Disposition: form-data; name*=unicode_escape''a%5Cud800\r\n\r\n"
-        b"hi\r\n--BB--\r\n"
+    @pytest.mark.parametrize("page", ["intake", "check-in", "event form", "staff invite", "login"])
+    @pytest.mark.parametrize(
+        "query", ["q=%ED%A0%80", "q=%00", "%00=1", "q=\xed\xa0\x80", "next=%00"]
     )
-    response = client.generic(
-        "POST", "/patients/new/", body, content_type="multipart/form-data; boundary=BB"
+    def test_bad_query(self, world, page, query):
+        user, url = _pages(world)[page]
+        client = _signed_in(user) if user else Client(raise_request_exception=False)
+        response = client.get(url + "?" + query)
+        assert response.status_code < 500
+
+    @pytest.mark.parametrize("page", ["intake", "login", "network contact"])
+    @pytest.mark.parametrize(
+        "filename",
+        [
+            b"bogus''x.pdf",
+            b"unicode_escape''%5Cud800.pdf",
+            b"utf-8''%ED%A0%80.pdf",
+            b"utf-8''a%00.pdf",
+        ],
     )
-    assert response.status_code < 500
+    def test_multipart_filenames(self, world, page, filename):
+        user, url = _pages(world)[page]
+        client = _signed_in(user) if user else Client(raise_request_exception=False)
+        response = client.generic(
+            "POST", url, MULTI % filename, content_type="multipart/form-data; boundary=BB"
+        )
+        assert response.status_code < 500, response.content[:300]
 
+    def test_a_surrogate_field_name_in_multipart_is_no_500(self, world):
+        client = _signed_in(world.clinician)
+        body = (
+            b"--BB\r\nContent-Disposition: form-data; name*=unicode_escape''a%5Cud800\r\n\r\n"
+            b"hi\r\n--BB--\r\n"
+        )
+        response = client.generic(
+            "POST", "/patients/new/", body, content_type="multipart/form-data; boundary=BB"
+        )
+        assert response.status_code < 500
 
-@pytest.mark.parametrize(
-    "cookie", ['"abcdefghij\\000k"', "abcdefghij\x00k", '"\\355\\240\\200abcdefgh"']
-)
-def test_session_cookie_nul(world, cookie):
-    client = Client(raise_request_exception=False)
-    client.cookies["sessionid"] = "x"
-    response = client.get("/", HTTP_COOKIE=f"sessionid={cookie}")
-    assert response.status_code < 500
-    response = client.get("/api/v1/me", HTTP_COOKIE=f"sessionid={cookie}")
-    assert response.status_code < 500
-
-
-@pytest.mark.parametrize("token", ["abc\x00defghijklmnopqrstuvwxyz", "\xed\xa0\x80abcdefghijkl"])
-def test_token_header(world, token):
-    response = Client(raise_request_exception=False).get(
-        "/api/v1/patients/", HTTP_AUTHORIZATION=f"Token {token}"
+    @pytest.mark.parametrize(
+        "cookie", ['"abcdefghij\\000k"', "abcdefghij\x00k", '"\\355\\240\\200abcdefgh"']
     )
-    assert response.status_code == 401, response.content
-    assert set(response.json()) == {"detail"}
+    def test_session_cookie_nul(self, world, cookie):
+        client = Client(raise_request_exception=False)
+        client.cookies["sessionid"] = "x"
+        response = client.get("/", HTTP_COOKIE=f"sessionid={cookie}")
+        assert response.status_code < 500
+        response = client.get("/api/v1/me/", HTTP_COOKIE=f"sessionid={cookie}")
+        assert response.status_code < 500
 
+    @pytest.mark.parametrize(
+        "token", ["abc\x00defghijklmnopqrstuvwxyz", "\xed\xa0\x80abcdefghijkl"]
+    )
+    def test_token_header(self, world, token):
+        response = Client(raise_request_exception=False).get(
+            "/api/v1/patients/", HTTP_AUTHORIZATION=f"Token {token}"
+        )
+        assert response.status_code == 401, response.content
+        assert set(response.json()) == {"detail"}
 
-def test_language_cookie(world):
-    client = _signed_in(world.clinician)
-    response = client.get("/caseload/", HTTP_COOKIE='django_language="e\\000n"')
-    assert response.status_code < 500
+    def test_language_cookie(self, world):
+        client = _signed_in(world.clinician)
+        response = client.get("/caseload/", HTTP_COOKIE='django_language="e\\000n"')
+        assert response.status_code < 500
 
 
 # --- Invitations: an address added to another account is not proof ---------------------------
@@ -348,24 +369,29 @@ def test_signing_in_as_someone_else_midway_links_nothing(world, clinic, other_cl
     assert contact.status == ContactStatus.INVITED
 
 
-@pytest.mark.parametrize(
-    "headers",
-    [
-        {"HTTP_X_FORWARDED_FOR": "not-an-address"},
-        {"HTTP_X_FORWARDED_FOR": "10.0.0.1\x00"},
-        {"HTTP_X_FORWARDED_FOR": "<script>, 10.0.0.1"},
-        {"HTTP_USER_AGENT": "Mozilla\x00/5.0"},
-    ],
-)
-def test_odd_client_headers_on_audited_pages_are_no_500(world, headers):
-    clinician = _signed_in(world.clinician)
+class TestOddClientHeaders:
+    @pytest.fixture(scope="class")
+    def world(self, django_db_setup, django_db_blocker) -> Iterator[World]:
+        yield from one_world(django_db_blocker)
 
-    response = clinician.get(f"/patients/{world.patient.pk}/", **headers)
-    listing = clinician.get("/caseload/", **headers)
+    @pytest.mark.parametrize(
+        "headers",
+        [
+            {"HTTP_X_FORWARDED_FOR": "not-an-address"},
+            {"HTTP_X_FORWARDED_FOR": "10.0.0.1\x00"},
+            {"HTTP_X_FORWARDED_FOR": "<script>, 10.0.0.1"},
+            {"HTTP_USER_AGENT": "Mozilla\x00/5.0"},
+        ],
+    )
+    def test_odd_client_headers_on_audited_pages_are_no_500(self, world, headers):
+        clinician = _signed_in(world.clinician)
 
-    assert response.status_code == 200
-    assert listing.status_code == 200
-    assert AuditEvent.objects.latest("pk").ip_address == "127.0.0.1"  # the peer, not the text
+        response = clinician.get(f"/patients/{world.patient.pk}/", **headers)
+        listing = clinician.get("/caseload/", **headers)
+
+        assert response.status_code == 200
+        assert listing.status_code == 200
+        assert AuditEvent.objects.latest("pk").ip_address == "127.0.0.1"  # the peer, not the text
 
 
 def test_the_trail_records_the_address_our_proxy_saw_not_one_the_client_wrote(world, settings):
@@ -414,32 +440,38 @@ def test_out_of_range_numbers_are_no_500(world):
         assert response.status_code < 500, (response.request["PATH_INFO"], response.content[:300])
 
 
-@pytest.mark.parametrize(
-    "template",
-    [
-        "/patients/{}/",
-        "/patients/{}/coping-plan/",
-        "/patients/{}/network/",
-        "/patients/{}/checkins/",
-        "/support/{}/",
-        "/api/v1/patients/{}/",
-        "/api/v1/patients/{}/coping-plan/",
-        "/api/v1/patients/{}/setbacks/",
-    ],
-)
-def test_not_yours_answers_like_does_not_exist(world, clinic, template):
-    """An off-team clinician asks for this clinic's patient; the patient and the supporter
-    for a patient of the clinic they have nothing to do with."""
-    stranger = PatientFactory(clinic=clinic).pk
-    cases = [
-        (member(Role.CLINICIAN, clinic), world.patient.pk),
-        (world.person, stranger),
-        (world.supporter, stranger),
-    ]
-    for user, someone in cases:
-        client = _signed_in(user)
-        theirs = client.get(template.format(someone))
-        missing = client.get(template.format(someone + 10_000))
-        assert theirs.status_code == missing.status_code == 404, (user, theirs.status_code)
-        if template.startswith("/api/"):
-            assert theirs.json() == missing.json()
+class TestNotYours:
+    @pytest.fixture(scope="class")
+    def world(self, django_db_setup, django_db_blocker) -> Iterator[World]:
+        yield from one_world(django_db_blocker)
+
+    @pytest.mark.parametrize(
+        "template",
+        [
+            "/patients/{}/",
+            "/patients/{}/coping-plan/",
+            "/patients/{}/network/",
+            "/patients/{}/checkins/",
+            "/support/{}/",
+            "/api/v1/patients/{}/",
+            "/api/v1/patients/{}/coping-plan/",
+            "/api/v1/patients/{}/setbacks/",
+        ],
+    )
+    def test_not_yours_answers_like_does_not_exist(self, world, template):
+        """An off-team clinician asks for this clinic's patient; the patient and the supporter
+        for a patient of the clinic they have nothing to do with."""
+        clinic = world.patient.clinic
+        stranger = PatientFactory(clinic=clinic).pk
+        cases = [
+            (member(Role.CLINICIAN, clinic), world.patient.pk),
+            (world.person, stranger),
+            (world.supporter, stranger),
+        ]
+        for user, someone in cases:
+            client = _signed_in(user)
+            theirs = client.get(template.format(someone))
+            missing = client.get(template.format(someone + 10_000))
+            assert theirs.status_code == missing.status_code == 404, (user, theirs.status_code)
+            if template.startswith("/api/"):
+                assert theirs.json() == missing.json()

@@ -23,7 +23,7 @@ def signed_in(client: Client) -> bool:
 
 
 def token_works(key: str) -> bool:
-    return APIClient().get("/api/v1/me", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    return APIClient().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
 
 
 @pytest.fixture

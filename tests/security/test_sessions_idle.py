@@ -197,8 +197,8 @@ def test_one_idle_device_does_not_sign_out_the_others(clinician, clock):
 def test_api_tokens_have_no_idle_limit(clinician, clock):
     key = token_issue(clinician, "test")
     api = APIClient(HTTP_AUTHORIZATION=f"Token {key}")
-    assert api.get("/api/v1/me").status_code == 200
+    assert api.get("/api/v1/me/").status_code == 200
 
     clock.shift(timedelta(hours=3))
 
-    assert api.get("/api/v1/me").status_code == 200
+    assert api.get("/api/v1/me/").status_code == 200

@@ -17,7 +17,7 @@ from tests.factories import member
 
 pytestmark = pytest.mark.django_db
 
-ME = "/api/v1/me"
+ME = "/api/v1/me/"
 
 
 def answer(key: str) -> int:

@@ -17,7 +17,7 @@ TOKENS = "/accounts/tokens/"
 
 
 def token_works(key: str) -> bool:
-    return APIClient().get("/api/v1/me", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    return APIClient().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
 
 
 def test_the_page_is_at_its_address_and_in_the_account_menu(client, clinician):

@@ -1,0 +1,92 @@
+"""The registry of what a supporter may see: one `Section` per scope.
+
+A section says, for its scope, how the portal computes it (`select`, filling a SupporterView),
+how the API writes it (`serialize`), its part of the weekly digest (`digest`, added by
+engagement, which sends the digest) and the messages a supporter gets only under it (`kinds`).
+The portal (networks.selectors.supporter_view), the API (networks.serializers), the digest
+and the outbox's send-time check (`consent_send_guard`, registered with
+notifications.hooks.register_send_guard) all read SECTIONS. The sections themselves are
+declared in networks.supporter_sections; adding a scope is one Scope member and one entry
+there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from networks.consent import consented_scopes
+from networks.models import ContactStatus, Scope
+from notifications.models import Kind
+
+if TYPE_CHECKING:
+    from networks.selectors import SupporterView
+    from notifications.models import Notification
+
+
+@dataclass
+class Section:
+    scope: Scope
+    # The portal's part: fills the view's fields for this scope (patient-local `today`).
+    select: Callable[[SupporterView, date], None]
+    # The API's part: the keys this scope adds to a supporter's view of the person.
+    serialize: Callable[[SupporterView], dict[str, Any]]
+    # Messages to a supporter that only this scope allows.
+    kinds: frozenset[str] = frozenset()
+    # The weekly digest's part (engagement registers it): called with the digest being built.
+    digest: Callable[..., None] | None = None
+
+
+SECTIONS: dict[str, Section] = {}
+
+# Messages to a supporter that any consent in force allows (none when nothing is shared).
+ANY_SCOPE_KINDS = frozenset({Kind.REACH_OUT, Kind.DIGEST})
+
+
+def register_section(
+    scope: Scope,
+    *,
+    select: Callable[[SupporterView, date], None],
+    serialize: Callable[[SupporterView], dict[str, Any]],
+    kinds: Iterable[str] = (),
+) -> Section:
+    """Declare the section of `scope` (once; declaring it again replaces it)."""
+    section = Section(scope=scope, select=select, serialize=serialize, kinds=frozenset(kinds))
+    if scope in SECTIONS:
+        section.digest = SECTIONS[scope].digest
+    SECTIONS[scope] = section
+    return section
+
+
+def register_digest_part(scope: Scope, part: Callable[..., None]) -> None:
+    """The weekly digest's part of a declared section (from the app that sends the digest)."""
+    SECTIONS[scope].digest = part
+
+
+def sections_for(scopes: Iterable[str]) -> list[Section]:
+    """The declared sections of these scopes, in the order they were declared."""
+    granted = set(scopes)
+    return [section for scope, section in SECTIONS.items() if scope in granted]
+
+
+def scope_of_kind(kind: str) -> str | None:
+    """The scope a supporter must have been granted to be sent this kind (None: no one)."""
+    return next((s.scope for s in SECTIONS.values() if kind in s.kinds), None)
+
+
+def consent_send_guard(row: Notification) -> str:
+    """The outbox's send-time check for a supporter's message: why it must not go out any
+    more (a removed contact, no consent in force for its scope, or none at all for a kind any
+    consent allows), or "" when it still may."""
+    if row.recipient_contact_id is None:
+        return ""
+    contact = row.recipient_contact
+    if contact.status == ContactStatus.REMOVED:
+        return "The contact was removed from the network."
+    scope = scope_of_kind(row.kind)
+    scopes = consented_scopes(contact)
+    if (scope and scope not in scopes) or (row.kind in ANY_SCOPE_KINDS and not scopes):
+        return "No consent in force for this any more."
+    return ""
