@@ -9,7 +9,7 @@ PORT ?= 8000
 
 help:
 	@echo "make demo    install, migrate, seed the demo clinic, run web + Celery worker + beat"
-	@echo "make test    install and run the whole suite (ruff, checks, pytest, browser tests)"
+	@echo "make test    install and run the whole suite (ruff, import-linter, checks, pytest, browser tests)"
 	@echo "make bench   latency and throughput of the main pages (see bench/README.md)"
 	@echo "make lint | format | migrate | seed | run | worker | beat | vendor | compose-check"
 

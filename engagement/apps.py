@@ -8,7 +8,8 @@ class EngagementConfig(AppConfig):
     verbose_name = _("Keeping the network engaged")
 
     def ready(self) -> None:
-        from engagement import hooks, rules
+        from engagement import digests, hooks, rules
 
         rules.register()
+        digests.register_digest_parts()  # the digest's part of each consent section (networks)
         hooks.connect()  # the signals and checks of the apps below (coping, networks, accounts)

@@ -18,6 +18,7 @@ assessment: the check-in part is the plain-words band of `networks.selectors.che
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -49,6 +50,7 @@ from networks.models import (
     Scope,
     SupportContact,
 )
+from networks.sections import register_digest_part, sections_for
 from networks.selectors import CheckinSummary, checkin_summary
 from notifications.hooks import Rendered, SkipMessage, register_renderer
 from notifications.models import (
@@ -322,6 +324,134 @@ def _tasks_this_week(contact: SupportContact, today: date) -> list[HelpTask]:
     return list(HelpTask.objects.filter(this_week, mine_or_open, patient=contact.patient))
 
 
+# --- the parts, one per scope (registered on the scope's section, see register_digest_parts) --
+
+
+@dataclass(frozen=True)
+class Week:
+    """What every part of one digest reads: the patient's today, the supporter's zone and
+    whether one-action links are made (the full form, not a preview)."""
+
+    today: date
+    zone: ZoneInfo
+    links: bool
+
+
+@dataclass(frozen=True)
+class DigestPart:
+    """A section's part of the weekly digest: `build` fills the digest (None: nothing to
+    compute), `summary_line` is its one line in the summary-only form, and `order` places it
+    in the email (lower first), which is not the portal's order."""
+
+    order: int
+    summary_line: Callable[[Digest], str]
+    build: Callable[[Digest, Week], None] | None = None
+
+
+def build_help_tasks(digest: Digest, week: Week) -> None:
+    contact = digest.contact
+    for task in _tasks_this_week(contact, week.today):
+        if task.claimed_by_id == contact.pk:
+            digest.my_tasks.append(TaskLine(task.title, task.due_on))
+        elif len(digest.open_tasks) < MAX_OPEN_TASKS:
+            url = (
+                make_link(
+                    LinkAction.CLAIM_TASK,
+                    contact=contact,
+                    patient=contact.patient,
+                    target={"task": task.pk},
+                    valid_for=LINK_VALID_FOR,
+                )
+                if week.links
+                else ""
+            )
+            digest.open_tasks.append(TaskLine(task.title, task.due_on, url))
+        else:
+            digest.more_open_tasks += 1
+
+
+def line_help_tasks(digest: Digest) -> str:
+    count = digest.open_count
+    if not count:
+        return _("No new ways to help this week")
+    return ngettext(
+        "%(count)d way to help this week", "%(count)d ways to help this week", count
+    ) % {"count": count}
+
+
+def build_milestones(digest: Digest, week: Week) -> None:
+    digest.milestones = milestones_between(
+        digest.contact.patient.recovery_start,
+        week.today,
+        week.today + timedelta(days=MILESTONE_DAYS),
+    )
+
+
+def line_milestones(digest: Digest) -> str:
+    if digest.milestones:
+        return _("A milestone is coming up")
+    return _("No milestones in the next two weeks")
+
+
+def build_checkin_summary(digest: Digest, week: Week) -> None:
+    digest.summary = checkin_summary(digest.contact.patient, week.today)
+
+
+def line_checkin_summary(digest: Digest) -> str:
+    return _("A short update on how the week is going")
+
+
+def build_appointments(digest: Digest, week: Week) -> None:
+    now = timezone.now()
+    starts = (
+        Appointment.objects.filter(
+            patient=digest.contact.patient,
+            network_attendees=digest.contact,
+            status=AppointmentStatus.SCHEDULED,
+            starts_at__gte=now,
+            starts_at__lt=now + WEEK,
+        )
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+    )
+    digest.sessions = [moment.astimezone(week.zone) for moment in starts]
+
+
+def line_appointments(digest: Digest) -> str:
+    count = len(digest.sessions)
+    if not count:
+        return _("No sessions with you in the next week")
+    return ngettext(
+        "%(count)d session you are invited to", "%(count)d sessions you are invited to", count
+    ) % {"count": count}
+
+
+def line_coping_plan(digest: Digest) -> str:
+    return PLAN_SHARED_LINE.say(digest.contact.patient)
+
+
+# The email's order: how to help first, the coping plan (nothing computed) last.
+DIGEST_PARTS = {
+    Scope.HELP_TASKS: DigestPart(10, line_help_tasks, build_help_tasks),
+    Scope.MILESTONES: DigestPart(20, line_milestones, build_milestones),
+    Scope.CHECKIN_SUMMARY: DigestPart(30, line_checkin_summary, build_checkin_summary),
+    Scope.APPOINTMENTS: DigestPart(40, line_appointments, build_appointments),
+    Scope.COPING_PLAN: DigestPart(50, line_coping_plan),
+}
+
+
+def register_digest_parts() -> None:
+    """Give each declared section its part of the digest (EngagementConfig.ready())."""
+    for scope, part in DIGEST_PARTS.items():
+        register_digest_part(scope, part)
+
+
+def parts_for(scopes: frozenset[str]) -> list[DigestPart]:
+    """The digest parts of the sections these scopes open, in the email's order."""
+    parts = [section.digest for section in sections_for(scopes) if section.digest is not None]
+    return sorted(parts, key=lambda part: part.order)
+
+
 def build_digest(
     contact: SupportContact,
     scopes: frozenset[str],
@@ -330,51 +460,15 @@ def build_digest(
     *,
     links: bool = True,
 ) -> Digest:
-    """The week of one supporter; one-action links only in the full form (`links=False` for
-    a preview that must not create any)."""
+    """The week of one supporter, part by consented part (a part whose scope is not granted is
+    never computed); one-action links only in the full form (`links=False` for a preview that
+    must not create any)."""
     patient = contact.patient
-    today = patient.local_today()
+    week = Week(today=patient.local_today(), zone=zone, links=mode != DigestMode.SUMMARY and links)
     digest = Digest(contact=contact, scopes=scopes, mode=mode, first_name=patient.first_name)
-    full = mode != DigestMode.SUMMARY and links
-    if Scope.HELP_TASKS in scopes:
-        for task in _tasks_this_week(contact, today):
-            if task.claimed_by_id == contact.pk:
-                digest.my_tasks.append(TaskLine(task.title, task.due_on))
-            elif len(digest.open_tasks) < MAX_OPEN_TASKS:
-                url = (
-                    make_link(
-                        LinkAction.CLAIM_TASK,
-                        contact=contact,
-                        patient=patient,
-                        target={"task": task.pk},
-                        valid_for=LINK_VALID_FOR,
-                    )
-                    if full
-                    else ""
-                )
-                digest.open_tasks.append(TaskLine(task.title, task.due_on, url))
-            else:
-                digest.more_open_tasks += 1
-    if Scope.MILESTONES in scopes:
-        digest.milestones = milestones_between(
-            patient.recovery_start, today, today + timedelta(days=MILESTONE_DAYS)
-        )
-    if Scope.CHECKIN_SUMMARY in scopes:
-        digest.summary = checkin_summary(patient, today)
-    if Scope.APPOINTMENTS in scopes:
-        now = timezone.now()
-        starts = (
-            Appointment.objects.filter(
-                patient=patient,
-                network_attendees=contact,
-                status=AppointmentStatus.SCHEDULED,
-                starts_at__gte=now,
-                starts_at__lt=now + WEEK,
-            )
-            .order_by("starts_at")
-            .values_list("starts_at", flat=True)
-        )
-        digest.sessions = [moment.astimezone(zone) for moment in starts]
+    for part in parts_for(scopes):
+        if part.build is not None:
+            part.build(digest, week)
     if links:
         digest.encourage_url = make_link(
             LinkAction.ENCOURAGE, contact=contact, patient=patient, valid_for=LINK_VALID_FOR
@@ -383,35 +477,8 @@ def build_digest(
 
 
 def summary_lines(digest: Digest) -> list[str]:
-    """The summary-only form: one short line per consented scope, no details."""
-    lines = []
-    if Scope.HELP_TASKS in digest.scopes:
-        count = digest.open_count
-        lines.append(
-            ngettext("%(count)d way to help this week", "%(count)d ways to help this week", count)
-            % {"count": count}
-            if count
-            else _("No new ways to help this week")
-        )
-    if Scope.MILESTONES in digest.scopes:
-        lines.append(
-            _("A milestone is coming up")
-            if digest.milestones
-            else _("No milestones in the next two weeks")
-        )
-    if Scope.CHECKIN_SUMMARY in digest.scopes:
-        lines.append(_("A short update on how the week is going"))
-    if Scope.APPOINTMENTS in digest.scopes:
-        count = len(digest.sessions)
-        invited = ngettext(
-            "%(count)d session you are invited to", "%(count)d sessions you are invited to", count
-        )
-        lines.append(
-            invited % {"count": count} if count else _("No sessions with you in the next week")
-        )
-    if Scope.COPING_PLAN in digest.scopes:
-        lines.append(PLAN_SHARED_LINE.say(digest.contact.patient))
-    return lines
+    """The summary-only form: one short line per consented part, no details."""
+    return [part.summary_line(digest) for part in parts_for(digest.scopes)]
 
 
 def _context(digest: Digest, row: Notification | None) -> dict:

@@ -35,8 +35,9 @@ class Section:
     serialize: Callable[[SupporterView], dict[str, Any]]
     # Messages to a supporter that only this scope allows.
     kinds: frozenset[str] = frozenset()
-    # The weekly digest's part (engagement registers it): called with the digest being built.
-    digest: Callable[..., None] | None = None
+    # The weekly digest's part (engagement.digests.DigestPart, registered by engagement, which
+    # sends the digest; opaque here): what the digest computes and says for this scope.
+    digest: Any = None
 
 
 SECTIONS: dict[str, Section] = {}
@@ -60,8 +61,9 @@ def register_section(
     return section
 
 
-def register_digest_part(scope: Scope, part: Callable[..., None]) -> None:
-    """The weekly digest's part of a declared section (from the app that sends the digest)."""
+def register_digest_part(scope: Scope, part: Any) -> None:
+    """The weekly digest's part of a declared section (from the app that sends the digest,
+    in its ready(); the section must be declared first)."""
     SECTIONS[scope].digest = part
 
 
