@@ -14,6 +14,7 @@
   session's check, see User.get_session_auth_hash) and every API token.
 """
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -95,7 +96,9 @@ class IdleClock:
 
     @property
     def seconds_left(self) -> int:
-        return max(0, int(self.limit - (time.time() - self.last_activity)))
+        # Rounded up: 0 only once the session has ended (now - last >= limit), so a page told
+        # "0" never finds itself still signed in, and a timer set from it ends after the end.
+        return max(0, math.ceil(self.limit - (time.time() - self.last_activity)))
 
     @property
     def warning_seconds(self) -> int:

@@ -41,6 +41,9 @@ class Section:
 
 
 SECTIONS: dict[str, Section] = {}
+# Digest parts registered before their section is declared (an app order that puts the digest's
+# app first): joined to the section when it is declared.
+_WAITING_DIGEST_PARTS: dict[str, Any] = {}
 
 # Messages to a supporter that any consent in force allows (none when nothing is shared).
 ANY_SCOPE_KINDS = frozenset({Kind.REACH_OUT, Kind.DIGEST})
@@ -57,14 +60,18 @@ def register_section(
     section = Section(scope=scope, select=select, serialize=serialize, kinds=frozenset(kinds))
     if scope in SECTIONS:
         section.digest = SECTIONS[scope].digest
+    section.digest = _WAITING_DIGEST_PARTS.pop(scope, section.digest)
     SECTIONS[scope] = section
     return section
 
 
 def register_digest_part(scope: Scope, part: Any) -> None:
     """The weekly digest's part of a declared section (from the app that sends the digest,
-    in its ready(); the section must be declared first)."""
-    SECTIONS[scope].digest = part
+    in its ready(); before the section is declared, it waits for it)."""
+    if scope in SECTIONS:
+        SECTIONS[scope].digest = part
+    else:
+        _WAITING_DIGEST_PARTS[scope] = part
 
 
 def sections_for(scopes: Iterable[str]) -> list[Section]:

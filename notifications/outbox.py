@@ -504,7 +504,11 @@ def still_wanted(
     """Why a planned message must not go out any more (empty when it still should): a revoked
     consent, a removed contact or a discharged patient cancels it. (`preference` and
     `opted_out`: the recipient's choices, when the caller has read them already.)"""
-    # The upper apps' checks (networks: a removed contact, a consent no longer in force).
+    # The upper apps' checks (networks: a removed contact, a consent no longer in force). A
+    # message to a supporter never goes out unchecked: with no guard registered (an app's
+    # ready() not run), it waits as skipped rather than trusting a consent nobody checked.
+    if row.recipient_contact_id is not None and not SEND_GUARDS:
+        return "No consent check is installed: nothing goes to a supporter unchecked."
     for guard in SEND_GUARDS:
         reason = guard(row)
         if reason:

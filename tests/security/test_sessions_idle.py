@@ -11,6 +11,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import Role
+from accounts.sessions import IdleClock
 from accounts.tokens import token_issue
 from tests.factories import member
 
@@ -202,3 +203,14 @@ def test_api_tokens_have_no_idle_limit(clinician, clock):
     clock.shift(timedelta(hours=3))
 
     assert api.get("/api/v1/me/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("idle_for", "told"), [(0.0, 8), (6.9, 2), (7.5, 1), (7.99, 1), (8.0, 0), (30.0, 0)]
+)
+def test_the_time_left_is_rounded_up_so_zero_means_the_session_has_ended(idle_for, told):
+    """The warning's status and timers read `seconds_left`: rounded down, a page would hear "0"
+    while the server still holds the session, go to sign-in and bounce back signed in."""
+    with time_machine.travel(datetime(2026, 3, 18, 12, 0, tzinfo=UTC), tick=False):
+        now = datetime.now(UTC).timestamp()
+        assert IdleClock(limit=8, last_activity=now - idle_for).seconds_left == told
