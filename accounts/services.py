@@ -3,6 +3,8 @@ email, are joining.services'). Each service runs in one transaction, validates t
 (raising ValidationError with field names, or a plain message for a rule about the whole
 membership) and writes its audit event."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -109,3 +111,30 @@ def membership_set_active(
         details={"is_active": is_active},
     )
     return membership
+
+
+@transaction.atomic
+def clinic_settings_save(
+    *,
+    clinic: Organization,
+    changes: dict[str, Any],
+    actor: User,
+    request: HttpRequest | None = None,
+) -> Organization:
+    """Change the clinic's own settings (validated by ClinicSettingsForm); the audit event names
+    the fields that changed."""
+    clinic = Organization.objects.select_for_update().get(pk=clinic.pk)
+    changed = [name for name, value in changes.items() if getattr(clinic, name) != value]
+    for name, value in changes.items():
+        setattr(clinic, name, value)
+    clinic.full_clean()
+    clinic.save()
+    audit_record(
+        action=Action.UPDATE,
+        request=request,
+        actor=actor,
+        clinic=clinic,
+        target=clinic,
+        details={"fields": changed},
+    )
+    return clinic

@@ -5,7 +5,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,9 +16,7 @@ from accounts.access import role_required
 from accounts.feedback import feedback_redirect
 from accounts.forms import ClinicSettingsForm, MembershipRoleForm, SetActiveForm
 from accounts.models import STAFF_ROLES, Membership, Organization, Role, StaffInvitation
-from accounts.services import membership_change_role, membership_set_active
-from audit.models import Action
-from audit.services import audit_record
+from accounts.services import clinic_settings_save, membership_change_role, membership_set_active
 
 STAFF_PAGE_SIZE = 50
 
@@ -151,14 +148,12 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
     clinic = Organization.objects.get(pk=request.clinic.pk)
     form = ClinicSettingsForm(request.POST if request.method == "POST" else None, instance=clinic)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            audit_record(
-                action=Action.UPDATE,
-                request=request,
-                target=clinic,
-                details={"fields": form.changed_data},
-            )
+        clinic_settings_save(
+            clinic=clinic,
+            changes={name: form.cleaned_data[name] for name in form.Meta.fields},
+            actor=request.user,
+            request=request,
+        )
         messages.success(request, _("Clinic settings saved."))
         return redirect("clinic_admin:settings")
     return settings_page(request, clinic, form=form)

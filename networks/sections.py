@@ -7,7 +7,8 @@ The portal (networks.selectors.supporter_view), the API (networks.serializers), 
 and the outbox's send-time check (`consent_send_guard`, registered with
 notifications.hooks.register_send_guard) all read SECTIONS. The sections themselves are
 declared in networks.supporter_sections; adding a scope is one Scope member and one entry
-there.
+there. A section also says where it sits on the supporter's page (`page_order`), its anchor and
+menu label and its template fragment: the page's menu and blocks are built from `page_sections`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.utils.functional import Promise
+
 from networks.consent import consented_scopes
 from networks.models import ContactStatus, Scope
 from notifications.models import Kind
@@ -24,6 +27,9 @@ from notifications.models import Kind
 if TYPE_CHECKING:
     from networks.selectors import SupporterView
     from notifications.models import Notification
+
+# A label: a translatable (lazy) string, translated when the page renders.
+StrOrPromise = str | Promise
 
 
 @dataclass
@@ -38,6 +44,14 @@ class Section:
     # The weekly digest's part (engagement.digests.DigestPart, registered by engagement, which
     # sends the digest; opaque here): what the digest computes and says for this scope.
     digest: Any = None
+    # The supporter's page: the block's anchor (its id), its label in the page's menu (lazy),
+    # its place on the page (lowest first) and its template fragment (given `view`).
+    anchor: str = ""
+    label: StrOrPromise = ""
+    page_order: int = 0
+    template: str = ""
+    # Whether the page shows the block of a view holding this scope (None: always).
+    on_page: Callable[[SupporterView], bool] | None = None
 
 
 SECTIONS: dict[str, Section] = {}
@@ -55,9 +69,24 @@ def register_section(
     select: Callable[[SupporterView, date], None],
     serialize: Callable[[SupporterView], dict[str, Any]],
     kinds: Iterable[str] = (),
+    anchor: str = "",
+    label: StrOrPromise = "",
+    page_order: int = 0,
+    template: str = "",
+    on_page: Callable[[SupporterView], bool] | None = None,
 ) -> Section:
     """Declare the section of `scope` (once; declaring it again replaces it)."""
-    section = Section(scope=scope, select=select, serialize=serialize, kinds=frozenset(kinds))
+    section = Section(
+        scope=scope,
+        select=select,
+        serialize=serialize,
+        kinds=frozenset(kinds),
+        anchor=anchor,
+        label=label,
+        page_order=page_order,
+        template=template,
+        on_page=on_page,
+    )
     if scope in SECTIONS:
         section.digest = SECTIONS[scope].digest
     section.digest = _WAITING_DIGEST_PARTS.pop(scope, section.digest)
@@ -78,6 +107,17 @@ def sections_for(scopes: Iterable[str]) -> list[Section]:
     """The declared sections of these scopes, in the order they were declared."""
     granted = set(scopes)
     return [section for scope, section in SECTIONS.items() if scope in granted]
+
+
+def page_sections(view: SupporterView) -> list[Section]:
+    """The sections the supporter's page shows for this view (those in force that have a block
+    and want to be shown), in page order."""
+    shown = [
+        section
+        for section in sections_for(view.scopes)
+        if section.template and (section.on_page is None or section.on_page(view))
+    ]
+    return sorted(shown, key=lambda section: section.page_order)
 
 
 def scope_of_kind(kind: str) -> str | None:

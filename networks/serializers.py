@@ -10,6 +10,7 @@ JSON altogether, never sent as null.
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from coping.plan import LIST_SECTIONS, SECTION_LABELS
-from networks.consent import consent_state, in_force_ids
+from networks.consent import consent_state
 from networks.models import (
     Consent,
     ExpiryEvent,
@@ -194,11 +195,13 @@ class ConsentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=ConsentState.CHOICES))
     def get_state(self, consent: Consent) -> str:
-        # The view reads each consent with `in_force` (Consent.objects.with_in_force()).
-        in_force = getattr(consent, "in_force", None)
-        if in_force is None:
-            in_force = consent.pk in in_force_ids([consent.contact])
-        return consent_state(consent, in_force=in_force)
+        # The view reads each consent with `in_force` (Consent.objects.with_in_force()): the
+        # rule answered in the same query, never a query per consent.
+        if not hasattr(consent, "in_force"):
+            raise ImproperlyConfigured(
+                "ConsentSerializer needs consents read with Consent.objects.with_in_force()."
+            )
+        return consent_state(consent, in_force=consent.in_force)
 
     def get_has_paper_form(self, consent: Consent) -> bool:
         return bool(consent.paper_form)

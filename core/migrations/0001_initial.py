@@ -1,13 +1,36 @@
 """WorkerHeartbeat moves from recovery_hub to core in the migration state only: its table
-(recovery_hub_workerheartbeat, made by recovery_hub 0001) stays where it is, with its rows."""
+(recovery_hub_workerheartbeat, made by recovery_hub 0001) stays where it is, with its rows. Its
+content type moves with it (renamed, not made anew), so the permissions granted on it and the
+admin's log entries about it follow."""
 
 from django.db import migrations, models
+
+
+def move_content_type(apps, schema_editor):
+    content_types = apps.get_model("contenttypes", "ContentType")
+    if content_types.objects.filter(app_label="core", model="workerheartbeat").exists():
+        return
+    content_types.objects.filter(app_label="recovery_hub", model="workerheartbeat").update(
+        app_label="core"
+    )
+
+
+def move_content_type_back(apps, schema_editor):
+    content_types = apps.get_model("contenttypes", "ContentType")
+    if content_types.objects.filter(app_label="recovery_hub", model="workerheartbeat").exists():
+        return
+    content_types.objects.filter(app_label="core", model="workerheartbeat").update(
+        app_label="recovery_hub"
+    )
 
 
 class Migration(migrations.Migration):
     initial = True
 
-    dependencies = [("recovery_hub", "0002_cache_table")]
+    dependencies = [
+        ("recovery_hub", "0002_cache_table"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
 
     operations = [
         migrations.SeparateDatabaseAndState(
@@ -39,4 +62,5 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
+        migrations.RunPython(move_content_type, move_content_type_back),
     ]
