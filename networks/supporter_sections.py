@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from coping.plan import shareable_items
 from coping.services import current_version
@@ -111,35 +112,57 @@ def serialize_help_tasks(view: SupporterView) -> dict[str, Any]:
     }
 
 
-# --- The sections, in the order the portal and the API show them ------------------------------
+# --- The sections, in the order the API and the digest list them; `page_order` places each ------
+# block on the supporter's page (help tasks first), its fragment in networks/sections/.
 
 register_section(
     Scope.MILESTONES,
     select=select_milestones,
     serialize=serialize_milestones,
     kinds=[Kind.MILESTONE_HEADS_UP, Kind.MILESTONE_DAY],
+    anchor="milestones",
+    label=_("Milestones"),
+    page_order=20,
+    template="networks/sections/milestones.html",
 )
 register_section(
     Scope.CHECKIN_SUMMARY,
     select=select_checkin_summary,
     serialize=serialize_checkin_summary,
     kinds=[Kind.LADDER_SUPPORTER],
+    anchor="this-week",
+    label=_("This week"),
+    page_order=30,
+    template="networks/sections/checkin_summary.html",
+    on_page=lambda view: bool(view.summary),  # the block says nothing without a summary
 )
 register_section(
     Scope.COPING_PLAN,
     select=select_coping_plan,
     serialize=serialize_coping_plan,
     kinds=[Kind.HELP_REQUEST],
+    anchor="coping-plan",
+    label=_("Coping plan"),
+    page_order=40,
+    template="networks/sections/coping_plan.html",
 )
 register_section(
     Scope.APPOINTMENTS,
     select=select_appointments,
     serialize=serialize_appointments,
     kinds=[Kind.APPOINTMENT_24H, Kind.APPOINTMENT_1H],
+    anchor="sessions",
+    label=_("Sessions"),
+    page_order=50,
+    template="networks/sections/appointments.html",
 )
 register_section(
     Scope.HELP_TASKS,
     select=select_help_tasks,
     serialize=serialize_help_tasks,
     kinds=[Kind.HELP_TASK_DUE, Kind.HELP_TASK_WEEK, Kind.HELP_TASK_NEW],
+    anchor="section-help_tasks",
+    label=_("How you can help"),
+    page_order=10,
+    template="networks/sections/help_tasks.html",
 )

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import SESSION_KEY, role_required
@@ -27,6 +28,7 @@ from networks import selectors, sentences, services
 from networks.consent import consented_scopes, contacts_sharing_now
 from networks.forms import EncouragementForm, InvitationSignupForm, ReachOutForm, WellbeingForm
 from networks.models import HelpStatus, HelpTask, Invitation, Scope, SupportContact
+from networks.sections import StrOrPromise, page_sections
 from patients.forms import apply_service_errors
 
 # Shown after warning signs and the crisis plan, in this order.
@@ -104,22 +106,22 @@ def patient_url(contact: SupportContact, anchor: str = "") -> str:
 TASKS_PLACE = "section-help_tasks"
 
 
-def page_menu(view: selectors.SupporterView) -> list[tuple[str, str]]:
-    """The in-page menu: an anchor and a label for each section the page shows, in page order."""
+# The page's blocks after the consented sections, always there when anything is shared.
+PAGE_MENU_AFTER_SECTIONS = (
+    ("encouragement", gettext_lazy("Encouragement")),
+    ("reach-outs", gettext_lazy("Reach-out log")),
+    ("wellbeing", gettext_lazy("How you are")),
+    ("digest", gettext_lazy("Weekly digest")),
+)
+
+
+def page_menu(view: selectors.SupporterView) -> list[tuple[str, StrOrPromise]]:
+    """The in-page menu: an anchor and a label for each block the page shows, in page order
+    (the consented sections, from the registry, then the blocks every supporter has)."""
     if not view.shares_anything:
         return []
-    shown = [
-        ("section-help_tasks", _("How you can help"), Scope.HELP_TASKS in view.scopes),
-        ("milestones", _("Milestones"), Scope.MILESTONES in view.scopes),
-        ("this-week", _("This week"), Scope.CHECKIN_SUMMARY in view.scopes and view.summary),
-        ("coping-plan", _("Coping plan"), Scope.COPING_PLAN in view.scopes),
-        ("sessions", _("Sessions"), Scope.APPOINTMENTS in view.scopes),
-        ("encouragement", _("Encouragement"), True),
-        ("reach-outs", _("Reach-out log"), True),
-        ("wellbeing", _("How you are"), True),
-        ("digest", _("Weekly digest"), True),
-    ]
-    return [(anchor, label) for anchor, label, show in shown if show]
+    sections = [(section.anchor, section.label) for section in page_sections(view)]
+    return [*sections, *PAGE_MENU_AFTER_SECTIONS]
 
 
 def patient_page(
@@ -147,6 +149,7 @@ def patient_page(
         "first_name": view.first_name,
         "about": sentences.about(patient, view.first_name),
         "menu": page_menu(view),
+        "page_sections": page_sections(view),
         "plan_sections": plan_sections(view.plan),
         "warning_signs": plan.get("warning_signs", []),
         "crisis": (plan.get("crisis_plan") or [None])[0],
