@@ -5,12 +5,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: help install demo test lint format migrate seed run worker beat vendor compose-check bench clean
+.PHONY: help install demo test lint format migrate seed run worker beat vendor compose-check bench backup restore clean
 
 help:
 	@echo "make demo    install, migrate, seed the demo clinic, run web + Celery worker + beat"
 	@echo "make test    install and run the whole suite (ruff, import-linter, checks, pytest, browser tests)"
 	@echo "make bench   latency and throughput of the main pages (see bench/README.md)"
+	@echo "make backup  dump the database (DATABASE_URL) and uploads into var/backups/ (BACKUP_DIR)"
+	@echo "make restore FILE=var/backups/<name>.dump [TARGET=<db name or URL>] [YES=1]  restore one"
 	@echo "make lint | format | migrate | seed | run | worker | beat | vendor | compose-check"
 
 $(PY):
@@ -55,8 +57,9 @@ seed: install .env
 run: install .env
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# Every queue by default; `make worker QUEUES=email CONCURRENCY=4` for one (README, "Scaling").
 worker: install .env
-	$(VENV)/bin/celery -A recovery_hub worker -l info
+	$(VENV)/bin/celery -A recovery_hub worker -l info $(if $(QUEUES),-Q $(QUEUES)) $(if $(CONCURRENCY),-c $(CONCURRENCY))
 
 beat: install .env
 	$(VENV)/bin/celery -A recovery_hub beat -l info
@@ -70,5 +73,15 @@ compose-check:
 bench: install .env
 	$(PY) bench/run.py
 
+# Backups (README, "Backups"): pg_dump -Fc of DATABASE_URL, or a copy of the SQLite file.
+backup: install
+	$(PY) scripts/backup.py backup
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/<name>.dump [TARGET=<database name or URL>] [YES=1]" >&2; exit 2; }
+	$(PY) scripts/backup.py restore "$(FILE)" $(if $(TARGET),--target "$(TARGET)") $(if $(filter 1 true yes,$(YES)),--yes) $(if $(filter 1 true yes,$(NO_PRIVILEGES)),--no-privileges)
+
+# Keeps var/backups/.
 clean:
-	rm -rf var staticfiles .pytest_cache .ruff_cache
+	find var -mindepth 1 -maxdepth 1 ! -name backups -exec rm -rf {} + 2>/dev/null || true
+	rm -rf staticfiles .pytest_cache .ruff_cache

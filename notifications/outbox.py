@@ -95,7 +95,7 @@ def enqueue(
     except IntegrityError:
         return None
     if row.due_at <= timezone.now():
-        transaction.on_commit(lambda: queue_dispatch(row.pk))
+        transaction.on_commit(lambda: queue_dispatch(row.pk, row.channel))
     return row
 
 
@@ -143,14 +143,15 @@ def enqueue_many(items: list[tuple[Message, dict[str, Any]]]) -> list[Notificati
             Notification.objects.bulk_create(rows, batch_size=500)
     except IntegrityError:
         return [enqueue(message, **extra) for message, extra in items]
-    due = [row.pk for row in rows if row.due_at <= now]
+    due = [(row.pk, row.channel) for row in rows if row.due_at <= now]
     if due:
-        transaction.on_commit(lambda: [queue_dispatch(pk) for pk in due])
+        transaction.on_commit(lambda: [queue_dispatch(pk, channel) for pk, channel in due])
     return rows
 
 
-def queue_dispatch(notification_id: int) -> bool:
-    """Hand the row to a worker; if the broker is down the row waits for the sweeper. (With
+def queue_dispatch(notification_id: int, channel: str = "") -> bool:
+    """Hand the row to a worker, on its channel's queue (recovery_hub/queues.py routes by the
+    task's `channel`); if the broker is down the row waits for the sweeper. (With
     NOTIFICATIONS_INLINE_DISPATCH, used by the unit tests, the row is sent in this process.)"""
     if settings.NOTIFICATIONS_INLINE_DISPATCH:
         send_one(notification_id)
@@ -158,7 +159,9 @@ def queue_dispatch(notification_id: int) -> bool:
     from notifications.tasks import dispatch_notification
 
     try:
-        dispatch_notification.apply_async(args=[notification_id], retry=False)
+        dispatch_notification.apply_async(
+            args=[notification_id], kwargs={"channel": channel}, retry=False
+        )
     except Exception:  # the broker is unreachable: nothing is lost, the sweep sends it later
         logger.warning("broker unavailable; notification %s waits for the sweep", notification_id)
         return False
@@ -649,10 +652,10 @@ def sweep() -> int:
     )
     stranded = Notification.objects.filter(
         Q(status=Status.PENDING) & Q(due_at__lte=now)
-    ).values_list("pk", flat=True)[:1000]
+    ).values_list("pk", "channel")[:1000]
     queued = 0
-    for pk in stranded:
-        if not queue_dispatch(pk):
+    for pk, channel in stranded:
+        if not queue_dispatch(pk, channel):
             break  # the broker is down: try again at the next sweep
         queued += 1
     return queued

@@ -83,6 +83,6 @@ def notification_retry(
             "previous_attempts": row.attempts,
         },
     )
-    pk = row.pk
-    transaction.on_commit(lambda: outbox.queue_dispatch(pk))
+    pk, channel = row.pk, row.channel
+    transaction.on_commit(lambda: outbox.queue_dispatch(pk, channel))
     return row

@@ -4,8 +4,9 @@ from notifications import outbox
 
 
 @shared_task(ignore_result=True, time_limit=60, soft_time_limit=50, acks_late=True, max_retries=0)
-def dispatch_notification(notification_id: int) -> str:
-    """Send one outbox row (claimed first, so a duplicate delivery of this task sends nothing)."""
+def dispatch_notification(notification_id: int, channel: str = "") -> str:
+    """Send one outbox row (claimed first, so a duplicate delivery of this task sends nothing).
+    `channel` (the row's) only routes the task to that channel's queue (recovery_hub/queues.py)."""
     return outbox.send_one(notification_id)
 
 

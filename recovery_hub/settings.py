@@ -12,6 +12,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from recovery_hub.queues import DEFAULT_QUEUE, task_queues
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -353,6 +355,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A queue per channel and one for planning (recovery_hub/queues.py); a worker without -Q
+# consumes them all.
+CELERY_TASK_QUEUES = task_queues()
+CELERY_TASK_ROUTES = ["recovery_hub.queues.route_task"]
+CELERY_TASK_DEFAULT_QUEUE = DEFAULT_QUEUE
 CELERY_TIMEZONE = "UTC"
 HEARTBEAT_SECONDS = env.int("HEARTBEAT_SECONDS", default=60)
 # Send outbox rows in the web process instead of through a worker (unit tests only).

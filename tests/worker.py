@@ -28,9 +28,14 @@ def database_url() -> str:
 
 @contextmanager
 def celery_worker(
-    tmp_path: Path, *, beat: bool = False, env: dict[str, str] | None = None
+    tmp_path: Path,
+    *,
+    beat: bool = False,
+    env: dict[str, str] | None = None,
+    queues: tuple[str, ...] = (),
 ) -> Iterator[subprocess.Popen]:
-    """A `celery worker` (`-B` adds beat) until the block ends; its log is tmp_path/worker.log."""
+    """A `celery worker` (`-B` adds beat) until the block ends; its log is tmp_path/worker.log.
+    It consumes every queue (recovery_hub/queues.py), or only `queues` (`-Q`)."""
     if settings.CELERY_BROKER_URL.startswith("redis"):
         redis_db.empty(settings.CELERY_BROKER_URL)  # this run's own database (tests/redis_db.py)
     full_env = {
@@ -45,6 +50,7 @@ def celery_worker(
         f"{sys.executable} -m celery -A recovery_hub worker --loglevel info"
         " --concurrency 1 --pool solo --hostname pytest-worker@%h"
         + (f" -B --schedule {tmp_path / 'beat-schedule'}" if beat else "")
+        + (f" -Q {','.join(queues)}" if queues else "")
     )
     with (tmp_path / "worker.log").open("w") as log:
         process = subprocess.Popen(

@@ -100,11 +100,12 @@ def test_bad_filters_show_field_errors(client, clinic, clinic_admin, params, fie
 def test_retry_a_failed_row(
     client, clinic, clinic_admin, monkeypatch, django_capture_on_commit_callbacks
 ):
-    queued: list[int] = []
-    monkeypatch.setattr(outbox, "queue_dispatch", queued.append)
+    queued: list[tuple[int, str]] = []
+    monkeypatch.setattr(outbox, "queue_dispatch", lambda pk, channel: queued.append((pk, channel)))
     row = _row(
         clinic,
         1,
+        channel="sms",
         status="failed",
         attempts=5,
         last_error="refused",
@@ -121,15 +122,15 @@ def test_retry_a_failed_row(
     row.refresh_from_db()
     assert row.status == Status.PENDING and row.attempts == 0
     assert abs((row.due_at - timezone.now()).total_seconds()) < 60
-    assert queued == [row.pk]
+    assert queued == [(row.pk, "sms")]  # on the SMS queue
     event = AuditEvent.objects.get(action=Action.UPDATE, object_id=str(row.pk))
     assert event.actor == clinic_admin and event.clinic == clinic
     assert event.details["change"] == "notification_retry"
 
 
 def test_retry_only_failed_rows_and_only_by_post(client, clinic, clinic_admin, monkeypatch):
-    queued: list[int] = []
-    monkeypatch.setattr(outbox, "queue_dispatch", queued.append)
+    queued: list[tuple[int, str]] = []
+    monkeypatch.setattr(outbox, "queue_dispatch", lambda pk, channel: queued.append((pk, channel)))
     row = _row(clinic, 1, status="sent")
     client.force_login(clinic_admin)
     url = reverse("notifications:retry", args=[row.pk])
