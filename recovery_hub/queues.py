@@ -16,7 +16,9 @@ from kombu import Exchange, Queue
 DEFAULT_QUEUE = "celery"
 PLANNING_QUEUE = "planning"
 # Channel (notifications.models.Channel's values) to the queue its messages are sent from.
-CHANNEL_QUEUES = {"email": "email", "sms": "sms", "in_app": "in_app"}
+# Settings read this module before the apps load, so Channel itself cannot be imported here;
+# tests/test_queues.py checks that these are exactly Channel's values.
+CHANNEL_QUEUES = {"email": "email", "sms": "sms", "in_app": "in_app"}  # spelling: see above
 ALL_QUEUES = (DEFAULT_QUEUE, *CHANNEL_QUEUES.values(), PLANNING_QUEUE)
 
 DISPATCH_TASK = "notifications.tasks.dispatch_notification"
