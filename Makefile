@@ -5,12 +5,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: help install demo test lint format migrate seed run worker beat vendor compose-check bench backup restore clean
+.PHONY: help install demo test lint format migrate seed run worker beat vendor compose-check bench loadtest backup restore clean
 
 help:
 	@echo "make demo    install, migrate, seed the demo clinic, run web + Celery worker + beat"
 	@echo "make test    install and run the whole suite (ruff, import-linter, checks, pytest, browser tests)"
-	@echo "make bench   latency and throughput of the main pages (see bench/README.md)"
+	@echo "make bench   page, report and reminder benchmarks (BENCH=pages|reports|reminders|server: one part; see bench/README.md)"
+	@echo "make loadtest  locust: clinicians, patients, supporters, admins at 10/50/100 people (LOAD_SECONDS, LOAD_USERS)"
 	@echo "make backup  dump the database (DATABASE_URL) and uploads into var/backups/ (BACKUP_DIR)"
 	@echo "make restore FILE=var/backups/<name>.dump [TARGET=<db name or URL>] [YES=1]  restore one"
 	@echo "make lint | format | migrate | seed | run | worker | beat | vendor | compose-check"
@@ -72,6 +73,10 @@ compose-check:
 
 bench: install .env
 	$(PY) bench/run.py
+
+# gunicorn + PostgreSQL + Redis + a worker on throwaway databases (README, "Load test").
+loadtest: install
+	$(PY) scripts/loadtest.py
 
 # Backups (README, "Backups"): pg_dump -Fc of DATABASE_URL, or a copy of the SQLite file.
 backup: install

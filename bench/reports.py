@@ -96,7 +96,7 @@ def seed(today: date) -> float:
 
     start = time.perf_counter()
     with transaction.atomic(), dates_as_given():
-        rng = random.Random(1)  # noqa: S311  (made-up people, not secrets)
+        rng = random.Random(1)
         clinic, admin, clinicians, programs = seed_staff()
         patients = seed_patients(clinic, programs, clinicians, rng, today)
         seed_checkins(clinic, patients, rng, today)

@@ -118,7 +118,28 @@ def throughput(client_factory, path: str, headers: dict) -> float:
     return count[0] / SECONDS
 
 
+# `make bench BENCH=pages` (or BENCH=server,reports, ...) runs only the parts named; all by default.
+PARTS = ("server", "reminders", "reports", "pages")
+CHOSEN = [part.strip() for part in os.environ.get("BENCH", "").split(",") if part.strip()]
+if unknown := set(CHOSEN) - set(PARTS):
+    sys.exit(f"BENCH: unknown part(s) {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}")
+
+
 def main() -> None:
+    if not CHOSEN or "server" in CHOSEN:
+        serve_and_time()
+    for part in ("reminders", "reports", "pages"):
+        if not CHOSEN or part in CHOSEN:
+            subprocess.run(
+                [sys.executable, str(ROOT / f"bench/{part}.py")],
+                cwd=ROOT,
+                env=CHILD_ENV,
+                check=True,
+            )
+
+
+def serve_and_time() -> None:
+    """Latency and throughput of a few targets on a gunicorn this process starts."""
     (ROOT / "var").mkdir(exist_ok=True)
     manage("migrate", "--noinput", "-v0")
     manage("seed_demo", "--patients", PATIENTS)
@@ -186,8 +207,6 @@ def main() -> None:
         f"{CHILD_ENV.get('BENCH_DATABASE_URL', 'SQLite')}; reports "
         f"{CHILD_ENV.get('BENCH_REPORTS_DATABASE_URL', 'SQLite')}"
     )
-    for part in ("bench/reminders.py", "bench/reports.py"):
-        subprocess.run([sys.executable, str(ROOT / part)], cwd=ROOT, env=CHILD_ENV, check=True)
 
 
 if __name__ == "__main__":
