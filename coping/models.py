@@ -44,6 +44,11 @@ class CheckIn(models.Model):
         verbose_name = _("check-in")
         verbose_name_plural = _("check-ins")
         ordering = ["-local_date"]
+        indexes = [
+            # The clinic-wide date ranges of the reports and the dashboard's adherence tile
+            # (the unique constraint's index leads with the patient).
+            models.Index(fields=["local_date", "patient"], name="coping_checkin_date_patient"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["patient", "local_date"], name="coping_checkin_one_per_local_day"

@@ -19,6 +19,7 @@ from patients.selectors import (
     ATTENTION_SOURCES,
     HOME_SOURCES,
     JOURNEY_SOURCES,
+    STRIP_FIELDS,
     SUMMARY_ANNOTATIONS,
     AttentionItem,
     JourneyEvent,
@@ -165,8 +166,10 @@ def _overdue_assessments(patients: QuerySet[Patient], strip: NeedsAttention) -> 
         )
         for slug in INSTRUMENTS
     }
-    active = patients.filter(status=PatientStatus.ACTIVE).annotate(
-        **{f"last_{slug}": query for slug, query in last_dates.items()}
+    active = (
+        patients.filter(status=PatientStatus.ACTIVE)
+        .only(*STRIP_FIELDS)
+        .annotate(**{f"last_{slug}": query for slug, query in last_dates.items()})
     )
     overrides: dict[int, dict[str, AssessmentSchedule]] = defaultdict(dict)
     for schedule in AssessmentSchedule.objects.filter(patient__in=patients):

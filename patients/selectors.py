@@ -185,6 +185,17 @@ AttentionSource = Callable[[QuerySet[Patient], NeedsAttention], None]
 ATTENTION_SOURCES: list[AttentionSource] = []
 
 ALERT_LIMIT = 10
+# What the strip's sources read from each person (display_name, local_today, missed_checkins,
+# milestones, assessments' start date): the strip loads these columns only.
+STRIP_FIELDS = (
+    "pk",
+    "legal_name",
+    "preferred_name",
+    "status",
+    "time_zone",
+    "recovery_start",
+    "created_at",
+)
 
 
 def needs_attention(*, clinician: User, clinic: Organization) -> NeedsAttention:
@@ -205,8 +216,12 @@ def needs_attention(*, clinician: User, clinic: Organization) -> NeedsAttention:
     )
     strip.alerts = list(alerts[:ALERT_LIMIT])
     strip.alert_count = len(strip.alerts) if len(strip.alerts) < ALERT_LIMIT else alerts.count()
-    rows = mine.filter(status__in=[PatientStatus.ACTIVE, PatientStatus.INTAKE]).annotate(
-        **summary_annotations()
+    # Only the columns the strip reads (the name, status, zone, dates): a caseload of hundreds
+    # is built without loading each person's whole record.
+    rows = (
+        mine.filter(status__in=[PatientStatus.ACTIVE, PatientStatus.INTAKE])
+        .only(*STRIP_FIELDS)
+        .annotate(**summary_annotations())
     )
     for patient in rows.order_by("legal_name", "pk"):
         today = patient.local_today()

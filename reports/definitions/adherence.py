@@ -60,16 +60,18 @@ def _adherence_row(label: str, figures: dict | None) -> dict:
     return row
 
 
-def adherence(clinic: Organization, filters: Filters) -> Result:
-    """Check-ins done against days expected, over the 7 and the 30 days ending on the range's
-    last day, per program and per clinician; the patients under 50% over 30 days by name.
-    Counts active patients unless a status is chosen; a patient admitted within a window is
-    expected only from their intake day."""
-    since7, since30 = filters.end - timedelta(days=6), filters.end - timedelta(days=29)
+def _counted_patients(clinic: Organization, filters: Filters) -> QuerySet:
+    """The patients the report counts: active ones unless a status is chosen."""
     patients = patients_for(clinic, filters)
     if not filters.status:
         patients = patients.filter(status=PatientStatus.ACTIVE)
+    return patients
 
+
+def _program_rows(
+    clinic: Organization, patients: QuerySet, filters: Filters, since7: date, since30: date
+) -> tuple[list[dict], dict]:
+    """The per-program rows and their totals (three queries)."""
     by_program = _adherence_group(patients, "program", filters, since7, since30)
     groups = [(program.pk, program.name) for program in programs_of(clinic, filters)]
     if filters.program is None:
@@ -82,6 +84,24 @@ def adherence(clinic: Organization, filters: Filters) -> Result:
             for key in ("patients", "expected7", "done7", "expected30", "done30")
         },
     )
+    return program_rows, totals
+
+
+def adherence_totals(clinic: Organization, filters: Filters) -> dict:
+    """The report's "All programs" totals row alone (the dashboard's tile), without the
+    per-clinician table or the named list: the same figures in three queries."""
+    since7, since30 = filters.end - timedelta(days=6), filters.end - timedelta(days=29)
+    return _program_rows(clinic, _counted_patients(clinic, filters), filters, since7, since30)[1]
+
+
+def adherence(clinic: Organization, filters: Filters) -> Result:
+    """Check-ins done against days expected, over the 7 and the 30 days ending on the range's
+    last day, per program and per clinician; the patients under 50% over 30 days by name.
+    Counts active patients unless a status is chosen; a patient admitted within a window is
+    expected only from their intake day."""
+    since7, since30 = filters.end - timedelta(days=6), filters.end - timedelta(days=29)
+    patients = _counted_patients(clinic, filters)
+    program_rows, totals = _program_rows(clinic, patients, filters, since7, since30)
 
     on_team = patients.filter(care_team__ended_on__isnull=True)
     by_clinician = _adherence_group(on_team, "care_team__clinician", filters, since7, since30)

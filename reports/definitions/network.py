@@ -260,6 +260,12 @@ def _outcome_columns() -> list[Column]:
     return columns
 
 
+def engagement_totals(clinic: Organization, filters: Filters) -> dict:
+    """The "All programs" totals of the report's engagement table alone (the dashboard's tile),
+    without the outcomes table."""
+    return _engagement_rows(clinic, filters)[1]
+
+
 def network(clinic: Organization, filters: Filters) -> Result:
     """Network size and engagement per program, and outcomes beside the network: patients
     grouped by how many active supporters they have today."""
