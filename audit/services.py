@@ -5,7 +5,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest
 
 from audit.models import Action, AuditEvent, ListedPatient
@@ -106,10 +106,12 @@ def audit_list(
         details["rows"] = rows
     if filters:
         details["filters"] = dict(filters)
-    event = audit_record(
-        action=Action.LIST, request=request, actor=actor, clinic=clinic, details=details
-    )
-    ListedPatient.objects.bulk_create(
-        [ListedPatient(event=event, patient_id=patient_id) for patient_id in shown]
-    )
+    # One transaction for the event and its rows: one commit (one flush to disk) per read.
+    with transaction.atomic(savepoint=False):
+        event = audit_record(
+            action=Action.LIST, request=request, actor=actor, clinic=clinic, details=details
+        )
+        ListedPatient.objects.bulk_create(
+            [ListedPatient(event=event, patient_id=patient_id) for patient_id in shown]
+        )
     return event

@@ -386,7 +386,7 @@ def main() -> None:
 
     call_command("migrate", "--noinput", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
-    clinic = Organization.objects.filter(slug=reports.slug()).first()
+    clinic = reports.seeded_clinic()
     seed_seconds = 0.0
     if clinic is None:
         start = time.perf_counter()

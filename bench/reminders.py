@@ -8,6 +8,7 @@ part, the same headers) over one connection: `ratio`. Both sides send a few unti
 first. `ratio_text_only` compares with smtplib sending a single text part, for reference.
 """
 
+import importlib.util
 import json
 import os
 import smtplib
@@ -16,6 +17,7 @@ import socketserver
 import subprocess
 import sys
 import time
+import types
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -25,12 +27,23 @@ from zoneinfo import ZoneInfo
 from environment import setup_django  # bench/environment.py (this folder)
 
 ROOT = Path(__file__).resolve().parent.parent
-PATIENTS = int(os.environ.get("BENCH_PATIENTS", "5000"))
+SCALE = int(os.environ.get("BENCH_SCALE") or "1")
+PATIENTS = int(os.environ.get("BENCH_PATIENTS", "5000")) * SCALE
 EMAILS = int(os.environ.get("BENCH_EMAILS", "1000"))
 DEFAULT_DB = ROOT / "var/bench-reminders.sqlite3"
-DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{DEFAULT_DB}")
+# At BENCH_SCALE > 1 seed_demo would take an hour: the planner then runs on the reports
+# benchmark's clinic (bench/reports.py, bulk-seeded, in BENCH_REPORTS_DATABASE_URL), inside a
+# transaction that is rolled back, so that clinic is left as it was for the reports and pages.
+ON_REPORTS_SEED = SCALE > 1
+if ON_REPORTS_SEED:
+    DATABASE_URL = os.environ.get(
+        "BENCH_REPORTS_DATABASE_URL", f"sqlite:///{ROOT / 'var/bench-reports.sqlite3'}"
+    )
+else:
+    DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{DEFAULT_DB}")
 PLAN_ZONE = ZoneInfo("America/New_York")  # a quarter of the demo patients live here
 TARGETS = {"plan_seconds": 5, "ratio": 0.5}
+TARGETS_AT_SCALE = {"plan_seconds": 10}  # 50,000 patients (BENCH_SCALE=10)
 # Sent untimed before each side is timed, as a running worker is warm (the first email imports
 # the URLconf for its unsubscribe link: a one-off cost, not part of a rate).
 WARMUP = 20
@@ -113,6 +126,8 @@ def prepare() -> float:
 
     from recovery_hub.demo import seed_demo
 
+    if ON_REPORTS_SEED:
+        return prepare_reports_seed()
     if "BENCH_DATABASE_URL" not in os.environ:
         (ROOT / "var").mkdir(exist_ok=True)
         for suffix in ("", "-wal", "-shm", "-journal"):
@@ -126,6 +141,30 @@ def prepare() -> float:
     return time.perf_counter() - start
 
 
+def bench_reports() -> types.ModuleType:
+    """bench/reports.py (its seed), loaded by path: its name is the reports app's."""
+    spec = importlib.util.spec_from_file_location("bench_reports", ROOT / "bench/reports.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_reports"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def prepare_reports_seed() -> float:
+    """The reports benchmark's clinic of PATIENTS patients, seeded in bulk when missing (an
+    earlier run's is reused); returns the seeding time."""
+    from django.core.management import call_command
+
+    from accounts.models import Organization
+    from reports.filters import clinic_today
+
+    reports = bench_reports()
+    call_command("migrate", "--noinput", verbosity=0)
+    if reports.seeded_clinic() is not None:
+        return 0.0
+    return reports.seed(clinic_today(Organization(time_zone=reports.ZONE)))
+
+
 def reusable() -> bool:
     """A database named by BENCH_DATABASE_URL that holds exactly one demo clinic of PATIENTS
     patients (an earlier run's) is used as it is: seeding 5,000 takes minutes."""
@@ -134,6 +173,26 @@ def reusable() -> bool:
 
     clinics = list(Organization.objects.values_list("pk", flat=True)[:2])
     return len(clinics) == 1 and Patient.objects.filter(clinic_id=clinics[0]).count() == PATIENTS
+
+
+def backend_cpu_seconds() -> float | None:
+    """CPU time of this connection's PostgreSQL backend so far, when the server runs on this
+    machine (/proc/<pid>/stat); None otherwise."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+CPU: dict[str, float | None] = {}
 
 
 def bench_plan() -> tuple[float, datetime, object]:
@@ -145,13 +204,24 @@ def bench_plan() -> tuple[float, datetime, object]:
     from notifications.models import Notification
     from notifications.planner import plan
 
-    Notification.objects.all().delete()
+    if not ON_REPORTS_SEED:
+        Notification.objects.all().delete()
     tomorrow = datetime.now(PLAN_ZONE).date() + timedelta(days=1)
     at = datetime.combine(tomorrow, CHECKIN_TIME, tzinfo=PLAN_ZONE)
+    backend = backend_cpu_seconds()
+    cpu = time.process_time()
     start = time.perf_counter()
     with transaction.atomic():
         tally = plan(at)
-    return time.perf_counter() - start, at, tally
+        # The reports' clinic is shared: what the planner wrote is rolled back.
+        transaction.set_rollback(ON_REPORTS_SEED)
+    seconds = time.perf_counter() - start
+    # CPU seconds (this process, and the database's backend): on a shared machine the wall
+    # time is mostly waiting for a core.
+    CPU["python"] = time.process_time() - cpu
+    after = backend_cpu_seconds()
+    CPU["database"] = after - backend if backend is not None and after is not None else None
+    return seconds, at, tally
 
 
 def enqueue_emails(count: int) -> None:
@@ -162,7 +232,8 @@ def enqueue_emails(count: int) -> None:
     from patients.models import Patient, PatientStatus
 
     Notification.objects.all().delete()
-    patients = list(Patient.objects.filter(status=PatientStatus.ACTIVE).select_related("clinic"))
+    active = Patient.objects.filter(status=PatientStatus.ACTIVE).order_by("pk")
+    patients = list(active.select_related("clinic")[:count])
     due = timezone.now() - timedelta(minutes=1)
     rows = []
     for number in range(count):
@@ -236,6 +307,11 @@ def main() -> None:
         configure(port)
         seed_seconds = prepare()
         plan_seconds, at, tally = bench_plan()
+        if ON_REPORTS_SEED:
+            # Dispatch costs per message, whatever the clinic's size (BENCH_SCALE=1 times it);
+            # here it would send the reports' seeded outbox rows.
+            print(json.dumps(plan_result(seed_seconds, plan_seconds, at, tally)))
+            return
         dispatch_seconds, counts, parts = bench_dispatch(EMAILS)
         smtplib_seconds = bench_smtplib(port, EMAILS, parts)
         text_only_seconds = bench_smtplib(port, EMAILS)
@@ -247,12 +323,7 @@ def main() -> None:
     smtplib_rate = EMAILS / smtplib_seconds if smtplib_seconds else 0.0
     text_only_rate = EMAILS / text_only_seconds if text_only_seconds else 0.0
     result = {
-        "patients": PATIENTS,
-        "seed_seconds": round(seed_seconds, 2),
-        "plan_at": at.isoformat(),
-        "plan_seconds": round(plan_seconds, 3),
-        "planned": tally.planned,
-        "skipped": tally.skipped,
+        **plan_result(seed_seconds, plan_seconds, at, tally),
         "emails": EMAILS,
         "dispatch": counts,
         "dispatch_per_second": round(dispatch_rate, 1),
@@ -261,9 +332,25 @@ def main() -> None:
         # smtplib sending a single text part, not what the outbox sends: for comparison only.
         "smtplib_text_only_per_second": round(text_only_rate, 1),
         "ratio_text_only": round(dispatch_rate / text_only_rate, 3) if text_only_rate else None,
-        "targets": TARGETS,
     }
     print(json.dumps(result))
+
+
+def plan_result(seed_seconds: float, plan_seconds: float, at: datetime, tally: object) -> dict:
+    return {
+        "patients": PATIENTS,
+        "scale": SCALE,
+        "seed": "reports" if ON_REPORTS_SEED else "demo",
+        "seed_seconds": round(seed_seconds, 2),
+        "plan_at": at.isoformat(),
+        "plan_seconds": round(plan_seconds, 3),
+        "plan_cpu_seconds": {k: round(v, 2) if v is not None else None for k, v in CPU.items()},
+        "planned": tally.planned,
+        "skipped": tally.skipped,
+        "skipped_because": dict(tally.reasons),
+        "alerts": tally.alerts,
+        "targets": TARGETS_AT_SCALE if ON_REPORTS_SEED else TARGETS,
+    }
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import os
 import random
 import secrets
 import statistics
+import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
@@ -28,7 +29,10 @@ from zoneinfo import ZoneInfo
 from environment import setup_django  # bench/environment.py (this folder)
 
 ROOT = Path(__file__).resolve().parent.parent
-PATIENTS = int(os.environ.get("BENCH_PATIENTS", "5000"))
+# BENCH_SCALE multiplies the clinic: `make bench BENCH_SCALE=10` is 50,000 patients (13 M
+# check-ins), in a database of its own (bench/run.py).
+SCALE = int(os.environ.get("BENCH_SCALE") or "1")
+PATIENTS = int(os.environ.get("BENCH_PATIENTS", "5000")) * SCALE
 DAYS = 365
 RUNS = int(os.environ.get("BENCH_REPORTS_RUNS", "5"))
 DEFAULT_DB = ROOT / "var/bench-reports.sqlite3"
@@ -90,6 +94,24 @@ def slug() -> str:
     return f"bench-reports-{PATIENTS}"
 
 
+# The seed's version, in the clinic's name: a database seeded by an older seed is not reused
+# silently (seed 1 drew the check-in rate once per patient instead of once per day).
+CLINIC_NAME = "Bench clinic (seed 2)"
+
+
+def seeded_clinic() -> object | None:
+    """The clinic an earlier run seeded here, or None; stops if an older seed made it."""
+    from accounts.models import Organization
+
+    clinic = Organization.objects.filter(slug=slug()).first()
+    if clinic is not None and clinic.name != CLINIC_NAME:
+        raise SystemExit(
+            f"The clinic {slug()!r} in this database was made by an older seed"
+            f" ({clinic.name!r}, not {CLINIC_NAME!r}): drop the database and run again."
+        )
+    return clinic
+
+
 def seed(today: date) -> float:
     """One clinic of PATIENTS patients and a year of their check-ins; returns the seconds."""
     from django.db import transaction
@@ -97,22 +119,38 @@ def seed(today: date) -> float:
     start = time.perf_counter()
     with transaction.atomic(), dates_as_given():
         rng = random.Random(1)
-        clinic, admin, clinicians, programs = seed_staff()
-        patients = seed_patients(clinic, programs, clinicians, rng, today)
-        seed_checkins(clinic, patients, rng, today)
-        seed_assessments(patients, rng, today)
-        seed_history(clinic, admin, patients, rng, today)
-        seed_network(clinic, admin, patients, rng, today)
-        seed_messages(clinic, patients, rng, today)
-    analyze()
+        with step("staff"):
+            clinic, admin, clinicians, programs = seed_staff()
+        with step("patients"):
+            patients = seed_patients(clinic, programs, clinicians, rng, today)
+        with step("check-ins"):
+            seed_checkins(clinic, patients, rng, today)
+        with step("assessments"):
+            seed_assessments(patients, rng, today)
+        with step("history"):
+            seed_history(clinic, admin, patients, rng, today)
+        with step("network"):
+            seed_network(clinic, admin, patients, rng, today)
+        with step("messages"):
+            seed_messages(clinic, patients, rng, today)
+    with step("VACUUM ANALYZE"):
+        analyze()
     return time.perf_counter() - start
+
+
+@contextlib.contextmanager
+def step(name: str) -> Iterator[None]:
+    """Each part of the seed's time on stderr (stdout is the JSON)."""
+    start = time.perf_counter()
+    yield
+    print(f"seed {name}: {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
 
 
 def seed_staff() -> tuple:
     from accounts.models import Membership, Organization, Role, User
     from patients.models import Program
 
-    clinic = Organization.objects.create(name="Bench clinic", slug=slug(), time_zone=ZONE)
+    clinic = Organization.objects.create(name=CLINIC_NAME, slug=slug(), time_zone=ZONE)
     users = [
         User(email=f"admin@{slug()}.example", full_name="Bench admin"),
         *(
@@ -151,6 +189,8 @@ def seed_patients(clinic, programs: list, clinicians: list, rng: random.Random, 
                 clinic=clinic,
                 mrn=f"B{number:06}",
                 legal_name=f"Person {number:05}",
+                # Nine in ten give an email address (the reminder planner writes to them).
+                email=f"person-{number:06}@{slug()}.example" if number % 10 else "",
                 date_of_birth=date(1960 + number % 40, 1 + number % 12, 1 + number % 28),
                 time_zone=ZONE,
                 program=None if number % 20 == 0 else programs[number % 4],
@@ -195,8 +235,10 @@ def adherence_of(patient_id: int) -> float:
 
 def seed_checkins(clinic, patients: list, rng: random.Random, today: date) -> None:
     """Up to DAYS days per patient from their intake, on a share of days that varies per
-    patient, written day by day as a clinic's table fills. One INSERT ... SELECT on
-    PostgreSQL; batched rows elsewhere."""
+    patient (adherence_of: each day is kept or not on its own), written day by day as a
+    clinic's table fills. One INSERT ... SELECT on PostgreSQL, where a hash of (patient, day)
+    decides each day (random() in that WHERE would be evaluated once per patient, the planner
+    pushing it down to the patients' scan: all days or none); batched rows elsewhere."""
     from django.db import connection
 
     from coping.models import CheckIn
@@ -219,7 +261,8 @@ def seed_checkins(clinic, patients: list, rng: random.Random, today: date) -> No
                 FROM {patient_table} p
                 CROSS JOIN generate_series(%s::date, %s::date, interval '1 day') AS d
                 WHERE p.clinic_id = %s AND d::date >= (p.created_at AT TIME ZONE p.time_zone)::date
-                    AND random() < 0.6 + (p.id %% 40) / 100.0
+                    AND (hashint8(p.id::bigint * 100000 + (d::date - DATE '2000-01-01'))::bigint
+                        + 2147483648) / 4294967296.0 < 0.6 + (p.id %% 40) / 100.0
                 ORDER BY d, p.id
                 """,  # noqa: S608  (table names from the models, values as parameters)
                 [first, today, clinic.pk],
@@ -533,7 +576,7 @@ def main() -> None:
     from reports.registry import available
 
     call_command("migrate", "--noinput", verbosity=0)
-    clinic = Organization.objects.filter(slug=slug()).first()
+    clinic = seeded_clinic()
     seed_seconds = 0.0
     if clinic is None:
         seed_seconds = seed(clinic_today(Organization(time_zone=ZONE)))

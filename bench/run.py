@@ -34,19 +34,36 @@ ENV = {
 
 # With no BENCH_* database named and a PostgreSQL server on this machine (what a clinic runs, and
 # what the reports need), each part of the benchmark gets a database of its own there.
+# BENCH_SCALE=10 multiplies BENCH_PATIENTS of the reminders, reports and pages parts (50,000
+# patients by default): the reports' clinic then lives in a database of its own,
+# recovery_hub_bench_reports_x10, which the reminder planner reuses (bench/reminders.py).
 LOCAL_PG = "postgres://postgres@127.0.0.1:5432/"
-CHILD_ENV = dict(os.environ)
+SCALE = int(os.environ.get("BENCH_SCALE") or "1")
+if SCALE < 1:
+    sys.exit("BENCH_SCALE: a whole number, 1 or more")
+CHILD_ENV = {**os.environ, "BENCH_SCALE": str(SCALE)}
 NAMED = ("BENCH_DATABASE_URL", "BENCH_REPORTS_DATABASE_URL")
+
+
+def local_databases(scale: int) -> dict[str, str]:
+    """The local PostgreSQL's database of each part that gets one: at scale 1 the reminders
+    and the reports each their own; at a larger scale the reports' clinic in a database named
+    by the scale (never the scale-1 one), which the reminder planner reuses."""
+    if scale == 1:
+        return {
+            "BENCH_DATABASE_URL": "recovery_hub_bench_reminders",
+            "BENCH_REPORTS_DATABASE_URL": "recovery_hub_bench_reports",
+        }
+    return {"BENCH_REPORTS_DATABASE_URL": f"recovery_hub_bench_reports_x{scale}"}
+
+
 if not any(os.environ.get(name) for name in NAMED):
     sys.path.insert(0, str(ROOT / "scripts"))
     from probe_services import postgres_reachable
 
     if postgres_reachable(LOCAL_PG + "recovery_hub_bench_pages") is None:
         ENV["DATABASE_URL"] = LOCAL_PG + "recovery_hub_bench_pages"
-        for name, database in (
-            ("BENCH_DATABASE_URL", "recovery_hub_bench_reminders"),
-            ("BENCH_REPORTS_DATABASE_URL", "recovery_hub_bench_reports"),
-        ):
+        for name, database in local_databases(SCALE).items():
             postgres_reachable(LOCAL_PG + database)  # creates it
             CHILD_ENV[name] = LOCAL_PG + database
 
@@ -204,7 +221,7 @@ def serve_and_time() -> None:
         server.wait(timeout=20)
     print(
         f"\ndatabases: pages {ENV['DATABASE_URL']}; reminders "
-        f"{CHILD_ENV.get('BENCH_DATABASE_URL', 'SQLite')}; reports "
+        f"{CHILD_ENV.get('BENCH_DATABASE_URL', 'the reports' if SCALE > 1 else 'SQLite')}; reports "
         f"{CHILD_ENV.get('BENCH_REPORTS_DATABASE_URL', 'SQLite')}"
     )
 

@@ -167,7 +167,14 @@ class Assessment(models.Model):
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["patient", "instrument", "-created_at"])]
+        indexes = [
+            models.Index(fields=["patient", "instrument", "-created_at"]),
+            # the caseload strip's "last questionnaire" lookups (latest local_date per instrument)
+            models.Index(
+                fields=["patient", "instrument", "-local_date"],
+                name="coping_assessment_last_day",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument} {self.total} ({self.local_date})"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import Organization
 from coping.models import CheckIn
 from coping.selectors import schedule_for
 from notifications.models import Channel, Kind
@@ -31,27 +32,38 @@ ASSESSMENTS_ORDER = 70
 
 
 def checkin_reminders(planner: Planner) -> None:
-    """At the patient's reminder time (19:00 local by default), unless already checked in."""
+    """At the patient's reminder time (19:00 local by default), unless already checked in.
+    Everyone in a zone can fall due at once (50,000 people at 19:00): the instants are worked
+    out once per zone and time, and the clinics read once, not with each person."""
     due: list[tuple[Patient, date, datetime]] = []
     near = planner.local_time_filter("checkin_reminder_time", lambda name: Q(time_zone=name))
+    instants: dict[tuple[str, time], list[tuple[date, datetime]]] = {}
     for patient in (
         Patient.objects.filter(near)
         .exclude(status__in=(PatientStatus.ALUMNI,))
-        .select_related("clinic", "user")
+        .select_related("user")
     ):
         at = patient.checkin_reminder_time or CHECKIN_TIME
-        for day, due_at in planner.due_in_window(
-            planner.local_days(patient.zone), at, patient.zone
-        ):
+        key = (patient.time_zone, at)
+        if key not in instants:
+            zone = patient.zone
+            instants[key] = list(planner.due_in_window(planner.local_days(zone), at, zone))
+        for day, due_at in instants[key]:
             due.append((patient, day, due_at))
     if not due:
         return
+    clinics = Organization.objects.in_bulk({p.clinic_id for p, _d, _a in due})
+    for patient, _d, _a in due:
+        Patient.clinic.field.set_cached_value(patient, clinics[patient.clinic_id])
     planner.preload(patients=[p for p, _d, _a in due])
-    done = set(
-        CheckIn.objects.filter(
-            patient_id__in={p.pk for p, _d, _a in due}, local_date__in={d for _p, d, _a in due}
-        ).values_list("patient_id", "local_date")
-    )
+    ids, days = {p.pk for p, _d, _a in due}, {d for _p, d, _a in due}
+    checked_in = CheckIn.objects.filter(local_date__in=days).order_by()
+    if len(ids) <= 1000:
+        checked_in = checked_in.filter(patient_id__in=ids)
+    # Many due at once: the day's check-ins (the (local_date, patient) index), not an IN list
+    # of every person's id.
+    done = set(checked_in.values_list("patient_id", "local_date"))
+    path = reverse("coping:my_checkin")  # the same for everyone (no language prefix)
     for patient, day, due_at in due:
         if patient.status in ENDED:
             planner.tally.skip("discharged")
@@ -65,13 +77,13 @@ def checkin_reminders(planner: Planner) -> None:
             planner.patient_recipient(patient),
             due_at,
             patient,
-            _checkin_text(patient, day),
+            _checkin_text(patient, day, path),
         )
 
 
-def _checkin_text(patient: Patient, day: date) -> Render:
+def _checkin_text(patient: Patient, day: date, path: str | None = None) -> Render:
     def render(recipient: Recipient) -> tuple[str, str, str]:
-        link = patient_link(patient, reverse("coping:my_checkin"), checkin_day=day)
+        link = patient_link(patient, path or reverse("coping:my_checkin"), checkin_day=day)
         return (
             _("Time for your daily check-in"),
             _("Hi %(name)s, how was today? Your check-in takes a minute: %(link)s")

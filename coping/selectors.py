@@ -5,8 +5,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
-from django.db.models import F, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Case, F, IntegerField, Max, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
@@ -19,9 +20,12 @@ from patients.selectors import (
     ATTENTION_SOURCES,
     HOME_SOURCES,
     JOURNEY_SOURCES,
-    STRIP_FIELDS,
+    STRIP_ANNOTATIONS,
+    STRIP_COLUMNS,
+    STRIP_RULES,
     SUMMARY_ANNOTATIONS,
     AttentionItem,
+    DayNumber,
     JourneyEvent,
     JourneySource,
     JourneyWindow,
@@ -34,23 +38,43 @@ TREND_RANGES = (30, 90)
 def checkin_series(patient: Patient, days: int, today: date | None = None) -> list[dict]:
     """Daily mood, craving and stress over the last `days` local days, oldest first."""
     today = today or patient.local_today()
-    rows = (
-        CheckIn.objects.filter(patient=patient, local_date__gt=today - timedelta(days=days))
+    return [_point(row) for row in _series_rows(patient, today - timedelta(days=days))]
+
+
+SERIES_FIELDS = ("local_date", "mood", "craving", "stress", "sleep_hours", "used_since_last")
+STREAK_DAYS = 800  # how far back a streak is counted
+
+
+def _series_rows(patient: Patient, after: date) -> QuerySet:
+    return (
+        CheckIn.objects.filter(patient=patient, local_date__gt=after)
         .order_by("local_date")
-        .values("local_date", "mood", "craving", "stress", "sleep_hours", "used_since_last")
+        .values(*SERIES_FIELDS)
     )
-    return [
-        {
-            "date": row["local_date"].isoformat(),
-            "label": month_day(row["local_date"]),  # chart axis and table, in the reader's style
-            "mood": row["mood"],
-            "craving": row["craving"],
-            "stress": row["stress"],
-            "sleep": float(row["sleep_hours"]) if row["sleep_hours"] is not None else None,
-            "use": row["used_since_last"],
-        }
-        for row in rows
-    ]
+
+
+def _point(row: dict) -> dict:
+    return {
+        "date": row["local_date"].isoformat(),
+        "label": month_day(row["local_date"]),  # chart axis and table, in the reader's style
+        "mood": row["mood"],
+        "craving": row["craving"],
+        "stress": row["stress"],
+        "sleep": float(row["sleep_hours"]) if row["sleep_hours"] is not None else None,
+        "use": row["used_since_last"],
+    }
+
+
+def series_and_streak(patient: Patient, days: int, today: date) -> tuple[list[dict], int, bool]:
+    """checkin_series, streak and whether there is a check-in today, in one query."""
+    since = today - timedelta(days=days)
+    checked: set[date] = set()
+    series = []
+    for row in _series_rows(patient, today - timedelta(days=max(days, STREAK_DAYS))):
+        checked.add(row["local_date"])
+        if row["local_date"] > since:
+            series.append(_point(row))
+    return series, streak_in(checked, today), today in checked
 
 
 def recent_checkins(patient: Patient, limit: int = 14) -> list[CheckIn]:
@@ -61,11 +85,20 @@ def streak(patient: Patient, today: date | None = None) -> int:
     """Local days in a row with a check-in, ending today (or yesterday, if today's is still to
     come)."""
     today = today or patient.local_today()
-    days = set(
+    return streak_in(checkin_days(patient, today), today)
+
+
+def checkin_days(patient: Patient, today: date) -> set[date]:
+    """The local days with a check-in, in the STREAK_DAYS days up to today (one query)."""
+    return set(
         CheckIn.objects.filter(
-            patient=patient, local_date__gt=today - timedelta(days=800)
+            patient=patient, local_date__gt=today - timedelta(days=STREAK_DAYS)
         ).values_list("local_date", flat=True)
     )
+
+
+def streak_in(days: set[date], today: date) -> int:
+    """The streak ending today (or yesterday) in these days with a check-in."""
     day = today if today in days else today - timedelta(days=1)
     count = 0
     while day in days:
@@ -86,10 +119,11 @@ def last_checkin_date() -> Subquery:
 def checkins_on_home(patient: Patient, today: date) -> dict[str, object]:
     """The person's home page: today's check-in, the streak, the last 30 days and the
     questionnaires due today."""
+    series, streak_days, checked_in_today = series_and_streak(patient, 30, today)
     return {
-        "checked_in_today": patient.checkins.filter(local_date=today).exists(),
-        "streak": streak(patient, today),
-        "series": checkin_series(patient, 30, today),
+        "checked_in_today": checked_in_today,
+        "streak": streak_days,
+        "series": series,
         "due": [d for d in schedule_for(patient, today) if d.due_today],
     }
 
@@ -155,46 +189,68 @@ def schedule_for(patient: Patient, today: date | None = None) -> list[Due]:
     return result
 
 
-def _overdue_assessments(patients: QuerySet[Patient], strip: NeedsAttention) -> None:
-    """The caseload strip's "overdue assessments", for active patients (a constant number of
-    queries: one for the patients with their last dates, one for the schedules)."""
-    last_dates = {
-        slug: Subquery(
-            Assessment.objects.filter(patient=OuterRef("pk"), instrument=slug)
-            .order_by("-local_date")
-            .values("local_date")[:1]
-        )
-        for slug in INSTRUMENTS
-    }
-    active = (
-        patients.filter(status=PatientStatus.ACTIVE)
-        .only(*STRIP_FIELDS)
-        .annotate(**{f"last_{slug}": query for slug, query in last_dates.items()})
+def last_assessment_date(slug: str) -> Subquery:
+    """The local date of the latest `slug` questionnaire of the patient in the outer query."""
+    return Subquery(
+        Assessment.objects.filter(patient=OuterRef("pk"), instrument=slug)
+        .order_by("-local_date")
+        .values("local_date")[:1]
     )
-    overrides: dict[int, dict[str, AssessmentSchedule]] = defaultdict(dict)
-    for schedule in AssessmentSchedule.objects.filter(patient__in=patients):
-        overrides[schedule.patient_id][schedule.instrument] = schedule
-    for patient in active.order_by("legal_name", "pk"):
-        today = patient.local_today()
-        start = patient.created_at.astimezone(patient.zone).date()
-        late = []
-        for slug, instrument in INSTRUMENTS.items():
-            schedule = overrides[patient.pk].get(slug)
-            if schedule is not None and not schedule.is_active:
-                continue
-            interval = schedule.interval_days if schedule else instrument.default_interval_days
-            due = _due(instrument, interval, getattr(patient, f"last_{slug}"), start, today)
-            if due.overdue:
-                late.append(instrument.short_name)
-        if late:
-            strip.overdue_assessments.append(
-                AttentionItem(
-                    patient.pk,
-                    patient.display_name,
-                    _("%(list)s overdue") % {"list": ", ".join(late)},
-                    "warning",
-                )
+
+
+def last_assessment_day(slug: str) -> DayNumber:
+    """last_assessment_date as a day number (the strip compares day numbers)."""
+    return DayNumber(last_assessment_date(slug))
+
+
+def scheduled_every(slug: str) -> Subquery:
+    """The days between two `slug` questionnaires the care team set for the patient in the
+    outer query: None when they set none (the default applies), 0 when they turned it off."""
+    return Subquery(
+        AssessmentSchedule.objects.filter(patient=OuterRef("pk"), instrument=slug)
+        .annotate(every=Case(When(is_active=True, then=F("interval_days")), default=Value(0)))
+        .values("every")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def late_column(slug: str, default_days: int) -> tuple[str, list]:
+    """1 when the patient's `slug` questionnaire is overdue (as _due says), over the strip's
+    columns (patients.selectors.strip_sql): turned off (0) never; never taken, due from the
+    day the record was made; else due `every` (or the default) days after the last."""
+    last, every = f"last_{slug}_day", f"every_{slug}"
+    return (
+        f"CASE WHEN {every} = 0 THEN 0 WHEN CASE WHEN {last} IS NULL"
+        f" THEN strip_created < strip_today"
+        f" ELSE {last} + COALESCE({every}, {int(default_days)}) < strip_today END"
+        f" THEN 1 ELSE 0 END",
+        [],
+    )
+
+
+def overdue_rule() -> tuple[str, list]:
+    """Active, with some questionnaire overdue."""
+    late = " OR ".join(f"late_{slug} = 1" for slug in INSTRUMENTS)
+    return f"status = %s AND ({late})", [PatientStatus.ACTIVE.value]
+
+
+def _overdue_assessments(patients: QuerySet[Patient], strip: NeedsAttention) -> None:
+    """The caseload strip's "overdue assessments": the people the strip's query ranked under
+    the heading (overdue_rule, in SQL), named with the questionnaires late (late_column); no
+    query of its own."""
+    text = _("%(list)s overdue")
+    for row in strip.people:
+        if not strip.names(row, "overdue_assessments"):
+            continue
+        late = [i.short_name for slug, i in INSTRUMENTS.items() if row[f"late_{slug}"]]
+        strip.overdue_assessments.append(
+            AttentionItem(
+                row["pk"],
+                row["preferred_name"] or row["legal_name"],
+                text % {"list": ", ".join(late)},
+                "warning",
             )
+        )
 
 
 def _assessment_events(
@@ -239,6 +295,11 @@ def register() -> None:
     SUMMARY_ANNOTATIONS["last_checkin"] = last_checkin_date
     if checkins_on_home not in HOME_SOURCES:
         HOME_SOURCES.append(checkins_on_home)
+    for slug, instrument in INSTRUMENTS.items():
+        STRIP_ANNOTATIONS[f"last_{slug}_day"] = partial(last_assessment_day, slug)
+        STRIP_ANNOTATIONS[f"every_{slug}"] = partial(scheduled_every, slug)
+        STRIP_COLUMNS[f"late_{slug}"] = late_column(slug, instrument.default_interval_days)
+    STRIP_RULES["overdue_assessments"] = overdue_rule()
     if _overdue_assessments not in ATTENTION_SOURCES:
         ATTENTION_SOURCES.append(_overdue_assessments)
     for source in (

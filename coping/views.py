@@ -54,16 +54,17 @@ def checkins(request: HttpRequest, patient: Patient, access: CopingAccess) -> Ht
     recent = selectors.recent_checkins(patient)
     schedule = selectors.schedule_for(patient, today)
     assessments = selectors.assessment_series(patient)
+    series, streak, _today = selectors.series_and_streak(patient, days, today)
     return _render(
         request,
         "coping/checkins.html",
         patient,
         access,
         days=days,
-        series=selectors.checkin_series(patient, days, today),
+        series=series,
         recent=recent,
         checked_in_today=bool(recent) and recent[0].local_date == today,
-        streak=selectors.streak(patient, today),
+        streak=streak,
         assessments=assessments,
         questionnaires=[
             {"slug": slug, "instrument": i, "points": assessments.get(slug, [])}

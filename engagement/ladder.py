@@ -38,7 +38,7 @@ from itertools import pairwise
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,7 +59,7 @@ from networks.models import Scope, SupportContact
 from notifications.models import Kind
 from notifications.planner import Planner, register_rule, site_link
 from patients.models import CareTeamMember, Patient, PatientStatus
-from patients.selectors import ATTENTION_SOURCES, AttentionItem
+from patients.selectors import ATTENTION_SOURCES, STRIP_SHOWN, AttentionItem
 
 LADDER_FROM = time(9, 0)  # every rung acts from 9:00 patient-local, like the planner's rule
 LADDER_SCOPE = Scope.CHECKIN_SUMMARY  # what a supporter must have been granted to be asked
@@ -368,19 +368,42 @@ RUNG_STATE = {
 
 
 def ladder_attention(mine: QuerySet[Patient], strip: Any) -> None:
-    """The caseload strip's "Ladders still open" (patients.selectors.ATTENTION_SOURCES)."""
-    for ladder in open_ladders(mine):
-        state = str(RUNG_STATE.get(ladder.rungs, RUNG_STATE[1]))
-        acted = _("someone reached out") if ladder.acted else _("nobody has reached out yet")
+    """The caseload strip's "Ladders still open" (patients.selectors.ATTENTION_SOURCES): how
+    many, and the first STRIP_SHOWN (all when the strip lists this heading in full), in one
+    query."""
+    full = strip.full == "open_ladders"
+    ladders = strip.rows("open_ladders", lambda mine, _now: _strip_ladders(mine, full))
+    strip.counts["open_ladders"] = ladders[0]["everyone"] if ladders else 0
+    reached, nobody = _("someone reached out"), _("nobody has reached out yet")
+    for ladder in ladders:
+        state = str(RUNG_STATE.get(ladder["rungs"], RUNG_STATE[1]))
         strip.open_ladders.append(
             AttentionItem(
-                ladder.patient_id,
-                ladder.patient.display_name,
-                f"{state} · {acted}",
+                ladder["patient_id"],
+                ladder["patient__preferred_name"] or ladder["patient__legal_name"],
+                f"{state} · {reached if ladder['acted'] else nobody}",
                 "warning",
-                timezone.localtime(ladder.opened_at).date(),
+                timezone.localtime(ladder["opened_at"]).date(),
             )
         )
+
+
+def _strip_ladders(mine: QuerySet[Patient], full: bool) -> QuerySet:
+    """The strip's open ladders as values (the first STRIP_SHOWN, or all when `full`)."""
+    ladders = (
+        open_ladders(mine)
+        .annotate(everyone=Window(Count("pk")))
+        .values(
+            "patient_id",
+            "patient__legal_name",
+            "patient__preferred_name",
+            "rungs",
+            "acted",
+            "opened_at",
+            "everyone",
+        )
+    )
+    return ladders if full else ladders[:STRIP_SHOWN]
 
 
 # --- wiring ---------------------------------------------------------------------------------

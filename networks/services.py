@@ -796,9 +796,12 @@ def setback_share(
     return notices
 
 
-def recent_setback_notices(contact: SupportContact, days: int = 30) -> list[SetbackNotice]:
-    """Setbacks this supporter was told about lately (only while they still see something)."""
-    if not consented_scopes(contact):
+def recent_setback_notices(
+    contact: SupportContact, days: int = 30, *, scopes: frozenset[str] | None = None
+) -> list[SetbackNotice]:
+    """Setbacks this supporter was told about lately (only while they still see something).
+    `scopes`: the contact's consented scopes when the caller read them in this same request."""
+    if not (consented_scopes(contact) if scopes is None else scopes):
         return []
     since = timezone.now() - timedelta(days=days)
     return list(contact.setback_notices.filter(created_at__gte=since).order_by("-created_at"))

@@ -157,7 +157,7 @@ def patient_page(
         "sent": selectors.encouragements_sent_by(contact) if view.shares_anything else [],
         "reach_out_form": reach_out_form
         or ReachOutForm(initial={"happened_on": patient.local_today()}),
-        "setback_notices": services.recent_setback_notices(contact),
+        "setback_notices": services.recent_setback_notices(contact, scopes=view.scopes),
         "wellbeing": contact.wellbeing.filter(
             month=services.month_start(timezone.localdate())
         ).first(),

@@ -118,8 +118,12 @@ class Notification(models.Model):
 
     @property
     def message_id(self) -> str:
-        """Stable per row, so a re-send is recognised as the same message."""
-        return f"<notification-{self.pk}@recovery-hub>"
+        """Stable per row, so a re-send is recognised as the same message (SMTP Message-ID,
+        the SMS provider's idempotency key). The row's creation time is part of it: ids start
+        again after a restore from a backup, and a provider must not take a new message for
+        an old one it remembers."""
+        made = int(self.created_at.timestamp() * 1000) if self.created_at else 0
+        return f"<notification-{self.pk}.{made}@recovery-hub>"
 
 
 def default_channels() -> dict[str, list[str]]:

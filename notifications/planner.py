@@ -55,7 +55,7 @@ from django.utils import translation
 
 from accounts.models import User
 from notifications.models import Channel, ContactOptOut, Notification, NotificationPreference
-from notifications.outbox import Message, enqueue_many
+from notifications.outbox import Message, enqueue_many, planned_before_is_skipped
 
 if TYPE_CHECKING:
     from networks.models import SupportContact
@@ -485,16 +485,21 @@ class Planner:
         self._batch = []
 
     def flush(self) -> None:
-        """Write the batch: one query finds what earlier runs planned, then one insert for the
-        new messages (enqueue_many() still guards against a concurrent run)."""
+        """Write the batch: one query finds what earlier runs planned (on PostgreSQL the insert
+        skips them itself), then one insert for the new messages (enqueue_many() still guards
+        against a concurrent run)."""
         batch, self._batch = self._batch, []
         if not batch:
             return
-        existing = set(
-            Notification.objects.filter(
-                kind__in={m.kind for m, *_rest in batch},
-                occurrence__in={m.occurrence for m, *_rest in batch},
-            ).values_list("kind", "occurrence", "recipient_key", "channel")
+        existing = (
+            set()  # the insert skips them (PostgreSQL): no 50,000-item IN list first
+            if planned_before_is_skipped()
+            else set(
+                Notification.objects.filter(
+                    kind__in={m.kind for m, *_rest in batch},
+                    occurrence__in={m.occurrence for m, *_rest in batch},
+                ).values_list("kind", "occurrence", "recipient_key", "channel")
+            )
         )
         new = []
         for message, due_at, patient, recipient in batch:
@@ -515,8 +520,8 @@ class Planner:
                     },
                 )
             )
-        for row in enqueue_many(new):
-            if row is None:
+        for pk in enqueue_many(new):
+            if pk is None:
                 self.tally.already += 1
             else:
                 self.tally.planned += 1

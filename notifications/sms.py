@@ -1,6 +1,9 @@
 """Pluggable SMS backends, chosen by the `SMS_BACKEND` setting (a dotted path).
 
-Every backend has `send(to, body) -> str`, returning the provider's message id. A backend raises
+Every backend has `send(to, body, *, idempotency_key="") -> str`, returning the provider's message
+id. The outbox passes the row's Message-ID as the idempotency key: a re-send of the same row (a
+worker killed after the provider accepted the text, before the outcome was saved) carries the
+same key, so a provider that honours it sends the text once. A backend raises
 `notifications.outbox.PermanentFailure` when the message can never be delivered (the outbox marks
 the row failed) and any other exception, e.g. `ConnectionError`, when trying again later may work
 (the outbox retries with backoff).
@@ -8,7 +11,8 @@ the row failed) and any other exception, e.g. `ConnectionError`, when trying aga
 - `ConsoleBackend` (the default) writes the text to the log: development.
 - `FileBackend` appends one JSON line per message to `SMS_FILE_PATH` (default var/sms.log).
 - `HttpProviderBackend` posts JSON {"to", "body"} to `SMS_HTTP_URL` with
-  `Authorization: Bearer <SMS_HTTP_TOKEN>` and expects a 2xx answer with JSON {"id": "..."}.
+  `Authorization: Bearer <SMS_HTTP_TOKEN>` and `Idempotency-Key: <key>`, and expects a 2xx
+  answer with JSON {"id": "..."}.
 """
 
 import json
@@ -54,16 +58,16 @@ def _permanent_failure(message: str) -> Exception:
 
 
 class SmsBackend:
-    def send(self, to: str, body: str) -> str:
+    def send(self, to: str, body: str, *, idempotency_key: str = "") -> str:
         raise NotImplementedError
 
 
 class ConsoleBackend(SmsBackend):
     """Development: the text goes to the log, nothing is sent."""
 
-    def send(self, to: str, body: str) -> str:
+    def send(self, to: str, body: str, *, idempotency_key: str = "") -> str:
         message_id = f"console-{uuid.uuid4().hex}"
-        logger.info("SMS to %s (%s): %s", to, message_id, body)
+        logger.info("SMS to %s (%s, key %s): %s", to, message_id, idempotency_key, body)
         return message_id
 
 
@@ -76,10 +80,16 @@ class FileBackend(SmsBackend):
         configured = getattr(settings, "SMS_FILE_PATH", "")
         return Path(configured) if configured else Path(settings.BASE_DIR) / "var" / "sms.log"
 
-    def send(self, to: str, body: str) -> str:
+    def send(self, to: str, body: str, *, idempotency_key: str = "") -> str:
         message_id = f"file-{uuid.uuid4().hex}"
         line = json.dumps(
-            {"id": message_id, "to": to, "body": body, "at": timezone.now().isoformat()},
+            {
+                "id": message_id,
+                "to": to,
+                "body": body,
+                "key": idempotency_key,
+                "at": timezone.now().isoformat(),
+            },
             ensure_ascii=False,
         )
         path = self.path()
@@ -97,7 +107,8 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 class HttpProviderBackend(SmsBackend):
-    """An HTTP SMS provider: POST JSON {"to", "body"} to SMS_HTTP_URL with a bearer token.
+    """An HTTP SMS provider: POST JSON {"to", "body"} to SMS_HTTP_URL with a bearer token and
+    the idempotency key in an `Idempotency-Key` header (when there is one).
 
     2xx with JSON {"id": "..."} gives the id. 408 and 429 (try later), 5xx, timeouts and
     connection errors are transient (ConnectionError); any other 4xx and 3xx are permanent.
@@ -106,7 +117,7 @@ class HttpProviderBackend(SmsBackend):
     timeout = 10  # seconds
     max_response_bytes = 64 * 1024
 
-    def send(self, to: str, body: str) -> str:
+    def send(self, to: str, body: str, *, idempotency_key: str = "") -> str:
         url = getattr(settings, "SMS_HTTP_URL", "")
         token = getattr(settings, "SMS_HTTP_TOKEN", "")
         if not url.startswith(("http://", "https://")):
@@ -119,6 +130,7 @@ class HttpProviderBackend(SmsBackend):
                 "Content-Type": "application/json",
                 "Accept": "application/json",
                 "Authorization": f"Bearer {token}",
+                **({"Idempotency-Key": idempotency_key} if idempotency_key else {}),
             },
         )
         opener = urllib.request.build_opener(_NoRedirect)

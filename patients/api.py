@@ -396,7 +396,7 @@ class AlertScopedView(ChartApiView):
             return Alert.objects.none()
         return Alert.objects.filter(
             clinic_id=membership.organization_id, patient__in=patients_for_staff(membership)
-        ).select_related("patient", "owner", "acknowledged_by", "resolved_by")
+        ).select_related("patient", "owner")  # the other people are given by id only
 
     def editable_alert(self, alert_id: int) -> Alert:
         alert = get_object_or_404(self.get_queryset().select_related("clinic"), pk=alert_id)

@@ -3,13 +3,19 @@ page that uses them, so the number of queries never grows with the data."""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
+from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
+    DateTimeField,
+    Exists,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -18,6 +24,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -27,9 +34,16 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Organization, User
 from core.dates import day, month_day
 from patients.access import ChartAccess, _on_team
-from patients.milestones import milestones_between, next_milestone, reached_milestones
+from patients.milestones import (
+    DAY_MILESTONES,
+    anniversary,
+    milestones_between,
+    next_milestone,
+    reached_milestones,
+)
 from patients.models import (
     Alert,
+    AlertKind,
     AlertSeverity,
     AlertStatus,
     Appointment,
@@ -145,6 +159,27 @@ def caseload_for(
     return filter_patients(qs, filters or PatientFilters())
 
 
+# A page number past any list (the database's OFFSET has a limit): read as the last page.
+PAGE_BEYOND = 10**9
+
+
+def one_page(qs: QuerySet[Patient], number: object, size: int) -> Page:
+    """Page `number` of `qs` (`size` rows; the first page for a number that is not one, the last
+    for one past the end), as Paginator.get_page, but the total comes with the rows, in the
+    same query, instead of a COUNT of its own: a page past the end costs the count as usual."""
+    try:
+        wanted = min(max(int(str(number)), 1), PAGE_BEYOND)
+    except (TypeError, ValueError):
+        wanted = 1
+    start = (wanted - 1) * size
+    rows = list(qs.annotate(listed_in_all=Window(Count("pk")))[start : start + size])
+    paginator = Paginator(qs, size)
+    if not rows and wanted > 1:
+        return paginator.get_page(wanted)
+    paginator.count = rows[0].listed_in_all if rows else 0  # a cached_property: set, not read
+    return Page(rows, wanted, paginator)
+
+
 def patient_record_for(*, user: User, clinic: Organization) -> Patient | None:
     """The person-in-recovery record linked to this sign-in, in this clinic."""
     return Patient.objects.filter(user=user, clinic=clinic).select_related("program").first()
@@ -157,17 +192,36 @@ class AttentionItem:
     text: str
     severity: str = "info"
     on: date | None = None
+    url: str = ""  # the link on the name (the caseload sets it for the names it shows)
 
 
 @dataclass
 class NeedsAttention:
-    alerts: list[Alert] = field(default_factory=list)
+    alerts: list["StripAlert"] = field(default_factory=list)
     alert_count: int = 0
     milestones: list[AttentionItem] = field(default_factory=list)
     missed_checkins: list[AttentionItem] = field(default_factory=list)
     overdue_assessments: list[AttentionItem] = field(default_factory=list)
     # The escalation ladders still open (engagement.ladder adds them as a source).
     open_ladders: list[AttentionItem] = field(default_factory=list)
+    # The rows of the strip's query (strip_people): only the people some heading names, with
+    # each heading's total and rank, for the sources to read instead of loading people again.
+    people: list[dict] = field(default_factory=list, repr=False)
+    # How many under each heading, by field name (the lists hold the first few).
+    counts: dict[str, int] = field(default_factory=dict)
+    full: str = ""  # the heading listed in full, if any
+    # Whose strip it is: the sources read their rows with `rows` (SQL built once).
+    clinician: User | None = field(default=None, repr=False)
+    clinic: Organization | None = field(default=None, repr=False)
+
+    def rows(self, name: str, build: "CaseloadQuery") -> list[dict]:
+        """caseload_rows of `build` for this strip's clinician (keyed by `name` and `full`)."""
+        return caseload_rows((name, self.full), build, clinician=self.clinician, clinic=self.clinic)
+
+    def names(self, row: dict, heading: str) -> bool:
+        """Whether this row of `people` is among those shown under `heading` (a field name)."""
+        rank = row[f"{heading}_rank"]
+        return bool(rank) and (heading == self.full or rank <= STRIP_SHOWN)
 
     @property
     def empty(self) -> bool:
@@ -185,77 +239,427 @@ AttentionSource = Callable[[QuerySet[Patient], NeedsAttention], None]
 ATTENTION_SOURCES: list[AttentionSource] = []
 
 ALERT_LIMIT = 10
-# What the strip's sources read from each person (display_name, local_today, missed_checkins,
-# milestones, assessments' start date): the strip loads these columns only.
-STRIP_FIELDS = (
-    "pk",
-    "legal_name",
-    "preferred_name",
-    "status",
-    "time_zone",
-    "recovery_start",
-    "created_at",
-)
+# Names shown under each heading of the strip; the heading counts everyone (the page links to
+# the whole list of one heading), so the page costs the same for a caseload of 20 or of 500.
+STRIP_SHOWN = 5
+# What the strip reads from each person (the name, status and zone), as plain values: a
+# caseload of hundreds is read without building a model instance for each person.
+STRIP_FIELDS = ("pk", "legal_name", "preferred_name", "status", "time_zone")
 
 
-def needs_attention(*, clinician: User, clinic: Organization) -> NeedsAttention:
+# What the strip's sources read from each person besides STRIP_FIELDS and the summary, by
+# annotation name (coping adds each questionnaire's last date and schedule). Each value makes a
+# fresh expression over OuterRef("pk"); all are read with the people, in one query.
+STRIP_ANNOTATIONS: dict[str, Callable[[], object]] = {}
+
+
+# --- The strip in SQL -------------------------------------------------------------------------
+# Each heading's rule runs in the database over the caseload, which returns each heading's count
+# and only the first STRIP_SHOWN people under it (everyone under the one heading asked for in
+# full): Python reads a few rows per heading, however many people the caseload holds. Dates are
+# compared as day numbers (days since 1970-01-01), so the rules are the same plain integer SQL on
+# PostgreSQL and SQLite; only the two functions below differ by database.
+
+
+class LocalDay(Func):
+    """The day number of the local date, in the time zone named by the second expression (a
+    column: each person's own zone), of the instant given by the first."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(CAST((%(expressions)s) AS date) - DATE '1970-01-01')",
+            arg_joiner=" AT TIME ZONE ",
+            **extra,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # The function Django registers on SQLite for its own time-zone truncation: it reads
+        # the zone name at run time (zoneinfo), so it takes a column.
+        return self.as_sql(
+            compiler,
+            connection,
+            template=(
+                "CAST(julianday(django_datetime_cast_date(%(expressions)s, 'UTC'))"
+                " - 2440587.5 AS INTEGER)"
+            ),
+            **extra,
+        )
+
+
+class DayNumber(Func):
+    """The day number of a date (NULL stays NULL)."""
+
+    output_field = IntegerField()
+    arity = 1
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="(%(expressions)s - DATE '1970-01-01')", **extra
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) - 2440587.5 AS INTEGER)",
+            **extra,
+        )
+
+
+EPOCH = date(1970, 1, 1)
+
+
+def from_day_number(number: int | None) -> date | None:
+    return None if number is None else EPOCH + timedelta(days=number)
+
+
+# The strip's headings ruled in SQL, by NeedsAttention field: a condition over the columns the
+# strip reads (STRIP_FIELDS, `strip_today` and `strip_created`, the day numbers of today and of
+# the record's creation in the person's zone, `last_checkin_day`, STRIP_ANNOTATIONS) and the
+# columns of STRIP_COLUMNS. Plain SQL text built from constants only, with %s for parameters:
+# (sql, params). Coping adds "overdue_assessments".
+STRIP_COLUMNS: dict[str, tuple[str, list]] = {}
+STRIP_RULES: dict[str, tuple[str, list]] = {}
+
+
+def missed_rule() -> tuple[str, list]:
+    """Active, and no check-in on each of the last MISSED_CHECKIN_DAYS local days before today
+    (missed_since, in SQL)."""
+    gap = MISSED_CHECKIN_DAYS
+    return (
+        f"status = %s AND CASE WHEN last_checkin_day IS NULL"
+        f" THEN strip_created <= strip_today - {gap}"
+        f" ELSE last_checkin_day < strip_today - {gap} END",
+        [PatientStatus.ACTIVE.value],
+    )
+
+
+def milestone_days(now: datetime) -> tuple[date, ...]:
+    """The days whose month and day an anniversary in the week from today (in any zone) may
+    fall on: from the earliest local today anywhere to the latest local today + 6."""
+    first = now.astimezone(UTC).date() - timedelta(days=1)
+    days = {first + timedelta(days=n) for n in range(9)}
+    if any(d.month == 2 and d.day == 28 for d in days):
+        days.add(date(2000, 2, 29))  # a 29 February start celebrates on the 28th
+    return tuple(sorted(days))
+
+
+def milestone_candidates(now: datetime, days: Iterable[date] | None = None) -> Q:
+    """A start date whose anniversary could fall in the week from today in any zone (a wide
+    test, by month and day; milestone_near decides)."""
+    condition = Q()
+    for d in milestone_days(now) if days is None else days:
+        condition |= Q(recovery_start__month=d.month, recovery_start__day=d.day)
+    return condition
+
+
+def milestone_window_rule() -> tuple[str, list]:
+    """A day-count milestone around the week from today (a day of margin each side), or an
+    anniversary candidate: the few people milestone_near then looks at."""
+    near = " OR ".join(
+        f"strip_today - start_day BETWEEN {count - 7} AND {count + 1}" for count in DAY_MILESTONES
+    )
+    return f"start_day IS NOT NULL AND ({near} OR anniversary_near = 1)", []
+
+
+def strip_sql(inner: QuerySet, limits: dict[str, int]) -> tuple[str, list]:
+    """The SQL that reads `inner` (one row per person) and returns each heading's total and
+    rank (0 for people not under it) and only the rows some heading names (or that may have a
+    milestone), in name order."""
+    sql, params = inner.query.sql_with_params()
+    params = list(params)
+    # A fence (an OFFSET): without it the database folds the layers into one and computes each
+    # person's lookups (last check-in, questionnaires) again wherever a layer reads them.
+    sql += " OFFSET 0" if connection.vendor == "postgresql" else " LIMIT -1 OFFSET 0"
+    columns, first = [], []
+    for name, (expr, extra) in STRIP_COLUMNS.items():
+        columns.append(f", {expr} AS {name}")
+        first += extra
+    sql = f"SELECT s.*{''.join(columns)} FROM ({sql}) s"  # noqa: S608 (constants only)
+    params = first + params
+    rules = {"missed_checkins": missed_rule(), **STRIP_RULES}
+    flags, first = [], []
+    for name, (expr, extra) in rules.items():
+        flags.append(f"CASE WHEN {expr} THEN 1 ELSE 0 END AS {name}_is")
+        first += extra
+    sql = f"SELECT t.*, {', '.join(flags)} FROM ({sql}) t"  # noqa: S608 (constants only)
+    params = first + params
+    order = "ORDER BY legal_name, pk"
+    windows = []
+    for name in rules:
+        windows.append(f"SUM({name}_is) OVER () AS {name}_total")
+        windows.append(f"{name}_is * SUM({name}_is) OVER ({order}) AS {name}_rank")
+    sql = f"SELECT u.*, {', '.join(windows)} FROM ({sql}) u"  # noqa: S608 (constants only)
+    near, extra = milestone_window_rule()
+    picked = [f"({name}_rank BETWEEN 1 AND %s)" for name in rules]
+    params += [limits.get(name, STRIP_SHOWN) for name in rules] + extra
+    sql = f"SELECT * FROM ({sql}) v WHERE {' OR '.join(picked)} OR ({near}) {order}"  # noqa: S608
+    return sql, params
+
+
+def strip_people(mine: QuerySet[Patient], full: str) -> list[dict]:
+    """The rows of the strip's query (see strip_sql) as dicts; dates come as
+    day numbers (`*_day`, `strip_today`), the same from either database."""
+    now = timezone.now()
+    return _strip_rows(*strip_query(mine, full, now, milestone_days(now)))
+
+
+# The caseload strip's queries depend on who asks only through the clinic, the clinician and
+# the instant: each is built once (per database and shape) with stand-ins for those three, then
+# reused with the real values in their places. Building them with the ORM each time took about
+# a quarter of the caseload page.
+STAND_IN_CLINIC, STAND_IN_CLINICIAN = -7_301_211, -7_301_212
+STAND_IN_NOW = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
+_built: dict[tuple, tuple[str, list, list[tuple[int, int]], list[str] | None] | None] = {}
+
+# What a caseload query is built from: the people (a queryset) and the instant; it gives a
+# values() queryset or plain SQL and its parameters.
+CaseloadQuery = Callable[[QuerySet[Patient], datetime], "QuerySet | tuple[str, list]"]
+
+
+def _stand_in_of(param: object) -> int | None:
+    """Which stand-in (0 clinic, 1 clinician, 2 instant) a parameter is, if any."""
+    if type(param) is int:
+        return {STAND_IN_CLINIC: 0, STAND_IN_CLINICIAN: 1}.get(param)
+    if isinstance(param, datetime) and param == STAND_IN_NOW:
+        return 2
+    return None
+
+
+def _sql_of(built: "QuerySet | tuple[str, list]") -> tuple[str, list, list[str] | None]:
+    if isinstance(built, tuple):
+        return built[0], list(built[1]), None
+    query = built.query
+    # The names in the order of the columns, as Django's ValuesIterable reads them.
+    if query.selected:
+        names = list(query.selected)
+    else:
+        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    sql, params = query.sql_with_params()
+    return sql, list(params), names
+
+
+def caseload_rows(
+    key: tuple,
+    build: CaseloadQuery,
+    *,
+    clinician: User,
+    clinic: Organization,
+    now: datetime | None = None,
+    needs: frozenset[int] = frozenset({0, 1}),
+) -> list[dict]:
+    """The rows (dicts) of the query `build` makes for the clinician's caseload in the clinic at
+    `now`, from SQL built once per `key` (which must name everything else the SQL depends on).
+    `needs`: the stand-ins (0 clinic, 1 clinician, 2 instant) the SQL must hold to be reused.
+    A values() queryset is reused on PostgreSQL only (elsewhere its values may need the ORM's
+    conversions); where a stand-in does not come through as is (SQLite's instants), the query
+    is built each time."""
+    now = now or timezone.now()
+    key = (connection.vendor, *key)
+    if key not in _built:
+        if len(_built) > 64:  # old weeks of anniversaries
+            _built.clear()
+        stand_in = Patient.objects.filter(clinic_id=STAND_IN_CLINIC).filter(
+            _on_team(User(pk=STAND_IN_CLINICIAN))
+        )
+        sql, params, names = _sql_of(build(stand_in, STAND_IN_NOW))
+        slots = [(i, which) for i, p in enumerate(params) if (which := _stand_in_of(p)) is not None]
+        reusable = {which for _, which in slots} == needs and (
+            names is None or connection.vendor == "postgresql"
+        )
+        _built[key] = (sql, params, slots, names) if reusable else None
+    built = _built[key]
+    if built is None:
+        query = build(Patient.objects.filter(clinic=clinic).filter(_on_team(clinician)), now)
+        if isinstance(query, tuple):
+            return _strip_rows(*query)
+        return list(query)
+    sql, params, slots, names = built
+    params = list(params)
+    real = (clinic.pk, clinician.pk, now)
+    for i, which in slots:
+        params[i] = real[which]
+    return _strip_rows(sql, params, names)
+
+
+def strip_rows(*, clinician: User, clinic: Organization, full: str) -> list[dict]:
+    """strip_people for the clinician's caseload in the clinic, from the SQL built once."""
+    now = timezone.now()
+    days = milestone_days(now)
+    key = ("strip", full, days, *STRIP_ANNOTATIONS, "|", *STRIP_COLUMNS, "|", *STRIP_RULES)
+    return caseload_rows(
+        key,
+        lambda mine, at: strip_query(mine, full, at, days),
+        clinician=clinician,
+        clinic=clinic,
+        now=now,
+        needs=frozenset({0, 1, 2}),
+    )
+
+
+def _strip_rows(sql: str, params: list, names: list[str] | None = None) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        keys = names or [column[0] for column in cursor.description]
+        return [dict(zip(keys, values, strict=True)) for values in cursor.fetchall()]
+
+
+def strip_query(
+    mine: QuerySet[Patient], full: str, now: datetime, days: Iterable[date]
+) -> tuple[str, list]:
+    """The strip's SQL and parameters (strip_sql) for the people in `mine` at `now`, with the
+    anniversaries on `days` (milestone_days)."""
+    annotations = {
+        "strip_today": LocalDay(Value(now, output_field=DateTimeField()), F("time_zone")),
+        "strip_created": LocalDay(F("created_at"), F("time_zone")),
+        "start_day": DayNumber(F("recovery_start")),
+        "anniversary_near": Case(
+            When(milestone_candidates(now, days), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        "last_checkin_day": DayNumber(SUMMARY_ANNOTATIONS["last_checkin"]())
+        if "last_checkin" in SUMMARY_ANNOTATIONS
+        else Value(None, output_field=IntegerField()),
+        **{name: make() for name, make in STRIP_ANNOTATIONS.items()},
+    }
+    inner = (
+        mine.filter(status__in=[PatientStatus.ACTIVE, PatientStatus.INTAKE])
+        .annotate(**annotations)
+        .order_by()
+        .values(*STRIP_FIELDS, *annotations)
+    )
+    return strip_sql(inner, {full: PAGE_BEYOND} if full else {})
+
+
+def needs_attention(*, clinician: User, clinic: Organization, full: str = "") -> NeedsAttention:
     """The strip on top of the caseload: open alerts, milestones this week, missed check-ins,
-    overdue assessments, across the whole caseload (not just the page shown)."""
+    overdue assessments, across the whole caseload (not just the page shown): each heading's
+    count, and the first STRIP_SHOWN people under it (everyone under `full`, a NeedsAttention
+    field name)."""
     mine = Patient.objects.filter(clinic=clinic).filter(_on_team(clinician))
-    strip = NeedsAttention()
+    strip = NeedsAttention(full=full, clinician=clinician, clinic=clinic)
+    alerts = strip.rows("alerts", open_alerts)
+    strip.alerts = [StripAlert.of(row) for row in alerts]
+    strip.alert_count = alerts[0]["everyone"] if alerts else 0
+    strip.people = strip_rows(clinician=clinician, clinic=clinic, full=full)
+    since_text, never_text = _("no check-in since %(date)s"), _("no check-ins yet")
+    for row in strip.people:
+        today = from_day_number(row["strip_today"])
+        name = row["preferred_name"] or row["legal_name"]
+        start = from_day_number(row["start_day"])
+        if start is not None and milestone_near(start, today):
+            for milestone in milestones_between(start, today, today + timedelta(6)):
+                strip.milestones.append(
+                    AttentionItem(row["pk"], name, milestone.label, "success", milestone.date)
+                )
+        if strip.names(row, "missed_checkins"):  # spelling: a strip heading, not a Kind
+            since = from_day_number(row["last_checkin_day"])
+            text = since_text % {"date": month_day(since)} if since else never_text
+            strip.missed_checkins.append(AttentionItem(row["pk"], name, text, "warning", since))
+    strip.counts = {
+        name: int(strip.people[0][f"{name}_total"] or 0) if strip.people else 0
+        for name in ("missed_checkins", *STRIP_RULES)  # spelling: a strip heading, not a Kind
+    }
+    for source in ATTENTION_SOURCES:
+        source(mine, strip)
+    strip.milestones.sort(key=lambda item: item.on)
+    strip.counts["milestones"] = len(strip.milestones)
+    return strip
+
+
+def open_alerts(mine: QuerySet[Patient], now: datetime) -> QuerySet:
+    """The strip's open alerts (the first ALERT_LIMIT, most severe first) with how many in all,
+    as values: one query."""
     severity_order = Case(
         When(severity=AlertSeverity.HIGH, then=0),
         When(severity=AlertSeverity.MEDIUM, then=1),
         default=2,
     )
-    alerts = (
+    return (
         Alert.objects.filter(patient__in=mine)
         .exclude(status=AlertStatus.RESOLVED)
-        .select_related("patient")
+        .annotate(everyone=Window(Count("pk")))  # how many in all, in the same query
         .order_by(severity_order, "-created_at")
+        .values(*StripAlert.FIELDS, "everyone")[:ALERT_LIMIT]
     )
-    strip.alerts = list(alerts[:ALERT_LIMIT])
-    strip.alert_count = len(strip.alerts) if len(strip.alerts) < ALERT_LIMIT else alerts.count()
-    # Only the columns the strip reads (the name, status, zone, dates): a caseload of hundreds
-    # is built without loading each person's whole record.
-    rows = (
-        mine.filter(status__in=[PatientStatus.ACTIVE, PatientStatus.INTAKE])
-        .only(*STRIP_FIELDS)
-        .annotate(**summary_annotations())
+
+
+@dataclass(frozen=True)
+class StripPerson:
+    legal_name: str
+    preferred_name: str
+
+    @property
+    def display_name(self) -> str:
+        return self.preferred_name or self.legal_name
+
+
+@dataclass
+class StripAlert:
+    """An open alert as the strip shows it: plain values, no model instances."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "pk",
+        "patient_id",
+        "kind",
+        "severity",
+        "patient__legal_name",
+        "patient__preferred_name",
     )
-    for patient in rows.order_by("legal_name", "pk"):
-        today = patient.local_today()
-        for milestone in milestones_between(patient.recovery_start, today, today + timedelta(6)):
-            strip.milestones.append(
-                AttentionItem(
-                    patient.pk, patient.display_name, milestone.label, "success", milestone.date
-                )
-            )
-        if patient.status == PatientStatus.ACTIVE and missed_checkins(patient, today):
-            since = patient.last_checkin
-            text = (
-                _("no check-in since %(date)s") % {"date": month_day(since)}
-                if since
-                else _("no check-ins yet")
-            )
-            strip.missed_checkins.append(
-                AttentionItem(patient.pk, patient.display_name, text, "warning", since)
-            )
-    for source in ATTENTION_SOURCES:
-        source(mine, strip)
-    strip.milestones.sort(key=lambda item: item.on)
-    return strip
+
+    pk: int
+    patient_id: int
+    kind: str
+    severity: str
+    patient: StripPerson
+    alerts_url: str = ""
+
+    @classmethod
+    def of(cls, row: dict) -> "StripAlert":
+        person = StripPerson(row["patient__legal_name"], row["patient__preferred_name"])
+        return cls(row["pk"], row["patient_id"], row["kind"], row["severity"], person)
+
+    def get_kind_display(self) -> str:
+        return str(dict(AlertKind.choices).get(self.kind, self.kind))
+
+    def get_severity_display(self) -> str:
+        return str(dict(AlertSeverity.choices).get(self.severity, self.severity))
+
+
+def milestone_near(start: date, today: date) -> bool:
+    """Whether a milestone may fall in the week from today (a quick test before listing them):
+    a day-count one within a week, or the start's anniversary this year or next."""
+    days = (today - start).days
+    if any(0 <= count - days <= 6 for count in DAY_MILESTONES):
+        return True
+    return any(
+        0 <= (anniversary(start, years) - today).days <= 6
+        for years in (today.year - start.year, today.year - start.year + 1)
+        if years >= 1
+    )
+
+
+def missed_since(last: date | None, created_at: datetime, zone: str, today: date) -> bool:
+    """No check-in on each of the last MISSED_CHECKIN_DAYS local days before today, for a
+    person whose latest check-in was on `last` (None: never) and whose record was made at
+    `created_at`."""
+    first_expected = today - timedelta(days=MISSED_CHECKIN_DAYS)
+    if last is None:
+        return timezone.localtime(created_at, ZoneInfo(zone)).date() <= first_expected
+    return last < first_expected
 
 
 def missed_checkins(patient: Patient, today: date) -> bool:
     """No check-in on each of the last MISSED_CHECKIN_DAYS local days before today."""
-    last = getattr(patient, "last_checkin", None)
-    first_expected = today - timedelta(days=MISSED_CHECKIN_DAYS)
-    if last is None:
-        return timezone.localtime(patient.created_at, patient_zone(patient)).date() <= (
-            first_expected
-        )
-    return last < first_expected
+    return missed_since(
+        getattr(patient, "last_checkin", None), patient.created_at, patient.time_zone, today
+    )
 
 
 def patient_zone(patient: Patient) -> ZoneInfo:
@@ -386,6 +790,16 @@ def _checkin_events(
 def _milestone_events(
     patient: Patient, access: ChartAccess, window: JourneyWindow
 ) -> Iterable[JourneyEvent]:
+    yield from _reached_milestone_events(patient, access, window)
+    customs = Milestone.objects.filter(patient=patient, date__range=(window.start, window.end))
+    for custom in customs:
+        yield JourneyEvent(custom.date, "milestone", custom.title, custom.note, tone="success")
+
+
+def _reached_milestone_events(
+    patient: Patient, access: ChartAccess, window: JourneyWindow
+) -> Iterable[JourneyEvent]:
+    """The milestones counted from the recovery start (no query)."""
     reached = reached_milestones(patient.recovery_start, min(window.end, patient.local_today()))
     for milestone in reached:
         if window.holds(milestone.date):
@@ -395,9 +809,6 @@ def _milestone_events(
                 _("%(label)s in recovery") % {"label": milestone.label},
                 tone="success",
             )
-    customs = Milestone.objects.filter(patient=patient, date__range=(window.start, window.end))
-    for custom in customs:
-        yield JourneyEvent(custom.date, "milestone", custom.title, custom.note, tone="success")
 
 
 def _setback_events(
@@ -487,13 +898,19 @@ class JourneySource:
 
     `events` yields the entries of one window (one query, filtered in the database);
     `days` is a queryset of that kind's entries with a `journey_day` (the local day) column, so
-    the page knows whether there is anything earlier or later; `shown_to` says who sees it."""
+    the page knows whether there is anything earlier or later, and whether the window holds
+    any (`events` is not asked when it holds none); `shown_to` says who sees it;
+    `without_rows` yields the entries that need no row (milestones counted from the recovery
+    start), asked instead of `events` when the window holds none of the kind's rows."""
 
     kind: str
     label: str
     events: Callable[[Patient, ChartAccess, JourneyWindow], Iterable[JourneyEvent]]
     days: Callable[[Patient], QuerySet] | None = None
     shown_to: Callable[[ChartAccess], bool] = _everyone
+    without_rows: Callable[[Patient, ChartAccess, JourneyWindow], Iterable[JourneyEvent]] | None = (
+        None
+    )
 
 
 # In the order the filters list them. Later features (assessments, coping-plan versions) add
@@ -510,6 +927,7 @@ JOURNEY_SOURCES: list[JourneySource] = [
         gettext_lazy("Milestones"),
         _milestone_events,
         lambda patient: patient.milestones.annotate(journey_day=F("date")),
+        without_rows=_reached_milestone_events,
     ),
     JourneySource(
         "setback",
@@ -571,18 +989,26 @@ class JourneyPage:
 
 
 def journey_for(patient: Patient, access: ChartAccess, window: JourneyWindow) -> JourneyPage:
-    """One window of the patient's story, newest first. A constant number of queries: one per
-    kind asked for, and one for the first and last day with an entry."""
+    """One window of the patient's story, newest first. A constant number of queries: one for
+    the first and last day with an entry and the kinds the window holds, and one per kind asked
+    for that the window holds."""
     sources = [s for s in JOURNEY_SOURCES if s.shown_to(access) and window.wants(s.kind)]
-    events = [event for source in sources for event in source.events(patient, access, window)]
+    first_day, last_day, held = _journey_span(patient, sources, window)
+    events: list[JourneyEvent] = []
+    for source in sources:
+        if source.days is None or source.kind in held:
+            events += source.events(patient, access, window)
+        elif source.without_rows is not None:
+            events += source.without_rows(patient, access, window)
     events.sort(key=lambda event: event.sort_key, reverse=True)
-    first_day, last_day = _journey_span(patient, sources, window)
     return JourneyPage(window, events, first_day, last_day)
 
 
 def _journey_span(
     patient: Patient, sources: list[JourneySource], window: JourneyWindow
-) -> tuple[date | None, date | None]:
+) -> tuple[date | None, date | None, set[str]]:
+    """The first and last day with an entry of these kinds, and the kinds with an entry in the
+    window, in one query."""
     firsts: list[date] = []
     lasts: list[date] = []
     if window.wants("milestone") and patient.recovery_start:
@@ -591,16 +1017,21 @@ def _journey_span(
         if reached:
             firsts.append(min(m.date for m in reached))
             lasts.append(max(m.date for m in reached))
-    spans = {}
+    spans: dict[str, object] = {}
+    kinds: dict[str, str] = {}
     for n, source in enumerate(s for s in sources if s.days):
         days = source.days(patient).order_by()
         spans[f"first_{n}"] = Subquery(days.order_by("journey_day").values("journey_day")[:1])
         spans[f"last_{n}"] = Subquery(days.order_by("-journey_day").values("journey_day")[:1])
+        spans[f"in_{n}"] = Exists(days.filter(journey_day__range=(window.start, window.end)))
+        kinds[f"in_{n}"] = source.kind
+    held: set[str] = set()
     if spans:
         row = Patient.objects.filter(pk=patient.pk).annotate(**spans).values(*spans).get()
         firsts += [v for k, v in row.items() if k.startswith("first_") and v is not None]
         lasts += [v for k, v in row.items() if k.startswith("last_") and v is not None]
-    return (min(firsts) if firsts else None, max(lasts) if lasts else None)
+        held = {kind for name, kind in kinds.items() if row[name]}
+    return (min(firsts) if firsts else None, max(lasts) if lasts else None, held)
 
 
 @dataclass(frozen=True)
@@ -628,7 +1059,16 @@ def alert_counts(patient: Patient) -> AlertCounts:
 
 def chart_header(patient: Patient) -> dict[str, object]:
     today = patient.local_today()
-    counts = alert_counts(patient)
+    # Read with the patient when patient_for_staff opened them (the header_alerts_* columns).
+    if hasattr(patient, "header_alerts_open"):
+        counts = AlertCounts(
+            open=patient.header_alerts_open,
+            acknowledged=patient.header_alerts_acknowledged,
+            high_open=patient.header_alerts_high_open,
+            high_acknowledged=patient.header_alerts_high_acknowledged,
+        )
+    else:
+        counts = alert_counts(patient)
     return {
         "days_in_recovery": patient.days_in_recovery(today),
         "next_milestone": next_milestone(patient.recovery_start, today),

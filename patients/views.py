@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -58,7 +57,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         filters = selectors.PatientFilters(
             q=data["q"],
-            program=data["program"].pk if data["program"] else None,
+            program=data["program"],
             status=data["status"],
             has_alerts=data["has_alerts"],
             sort=data["sort"] or "name",
@@ -66,43 +65,91 @@ def caseload(request: HttpRequest) -> HttpResponse:
     patients = selectors.caseload_for(
         clinician=request.user, clinic=request.clinic, filters=filters
     )
-    page = Paginator(patients, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.one_page(patients, request.GET.get("page"), CASELOAD_PAGE_SIZE)
+    chart_url, alerts_url = link_to("patients:chart"), link_to("patients:alerts")
     for patient in page.object_list:
         today = patient.local_today()
         patient.next_milestone = selectors.next_milestone(patient.recovery_start, today)
         patient.missed = patient.status == PatientStatus.ACTIVE and selectors.missed_checkins(
             patient, today
         )
+        patient.chart_url, patient.alerts_url = chart_url(patient.pk), alerts_url(patient.pk)
+        patient.days = patient.days_in_recovery(today)
     query = request.GET.copy()
     query.pop("page", None)
-    attention = selectors.needs_attention(clinician=request.user, clinic=request.clinic)
-    # One event for the page: the rows shown and the people named in the strip above them.
-    audit_list(
-        list_name="caseload",
-        request=request,
-        filters=list_filters(request.GET),
-        patient_ids=[patient.pk for patient in page.object_list] + attention_patient_ids(attention),
-    )
+    query.pop("more", None)
+    shown = [patient.pk for patient in page.object_list]
     context = {
         "page": page,
         "form": form,
         "filtered": any([filters.q, filters.program, filters.status, filters.has_alerts]),
         "query": query.urlencode(),
-        "attention": attention,
     }
+    if not request.htmx:  # the strip is above the table: a search or a sort swaps the table
+        more = request.GET.get("more")
+        attention = selectors.needs_attention(
+            clinician=request.user, clinic=request.clinic, full=STRIP_HEADINGS.get(more, "")
+        )
+        strip = attention_shown(attention, more, chart_url, alerts_url)
+        shown += [alert.patient_id for alert in attention.alerts]
+        shown += [item.patient_id for items in strip.values() for item in items]
+        here = request.GET.copy()
+        here.pop("more", None)
+        context |= {
+            "attention": attention,
+            "strip": strip,
+            "strip_more": request.GET.get("more"),
+            "strip_limit": selectors.STRIP_SHOWN,
+            "here": here.urlencode(),
+        }
+    # One event for the page: the rows shown and the people named in the strip above them.
+    audit_list(
+        list_name="caseload",
+        request=request,
+        filters=list_filters(request.GET),
+        patient_ids=shown,
+    )
     template = "patients/_caseload_table.html" if request.htmx else "patients/caseload.html"
     return render(request, template, context)
 
 
-def attention_patient_ids(attention: selectors.NeedsAttention) -> list[int]:
-    """Everyone the "needs attention" strip names."""
-    items = (
-        attention.milestones
-        + attention.missed_checkins
-        + attention.overdue_assessments
-        + attention.open_ladders
-    )
-    return [alert.patient_id for alert in attention.alerts] + [item.patient_id for item in items]
+# The headings of the "needs attention" strip that list people by name, by their key in
+# `?more=` (which one is shown in full).
+STRIP_HEADINGS = {
+    "overdue": "overdue_assessments",
+    "milestones": "milestones",
+    "missed": "missed_checkins",  # spelling: a strip heading, not a Kind
+    "ladders": "open_ladders",
+}
+
+
+def attention_shown(
+    attention: selectors.NeedsAttention,
+    more: str | None,
+    chart_url: Callable[[int], str],
+    alerts_url: Callable[[int], str],
+) -> dict[str, list[selectors.AttentionItem]]:
+    """The people each heading of the strip names: the first STRIP_SHOWN, or everyone under the
+    heading asked for in full (`more`), each with the link to their chart."""
+    strip = {}
+    for key, name in STRIP_HEADINGS.items():
+        items = getattr(attention, name)
+        strip[key] = items if key == more else items[: selectors.STRIP_SHOWN]
+        for item in strip[key]:
+            # A ladder's name links to the alerts page, where the ladder is.
+            link = alerts_url if key == "ladders" else chart_url
+            item.url = link(item.patient_id) + ("#ladder" if key == "ladders" else "")
+    for alert in attention.alerts:
+        alert.alerts_url = alerts_url(alert.patient_id)
+    return strip
+
+
+def link_to(name: str) -> Callable[[int], str]:
+    """reverse(name, args=[pk]) for many people with one reverse(): the URL differs only in the
+    number (an <int:...> part, written as str(pk))."""
+    marker = "2147483647"
+    head, _, tail = reverse(name, args=[int(marker)]).partition(marker)
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 @role_required(Role.PATIENT)

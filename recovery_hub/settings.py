@@ -168,14 +168,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
 # Shared by every web worker: sign-in throttles, used second-factor codes. Redis when there is
-# one; otherwise a table in the database (created by a migration of recovery_hub).
+# one; otherwise a table in the database (created by a migration of recovery_hub). While Redis
+# cannot be reached, the Redis cache answers from that table (recovery_hub/cache.py): a Redis
+# outage must not stop people signing in.
 CACHE_KEY_PREFIX = "rh-cache"
 if env.str("REDIS_URL", default=""):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "recovery_hub.cache.RedisOrDatabaseCache",
             "LOCATION": env.str("REDIS_URL"),
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
@@ -320,6 +323,9 @@ if EMAIL_CONFIG.get("EMAIL_FILE_PATH") and not EMAIL_CONFIG["EMAIL_FILE_PATH"].s
     # filemail:///var/mail means /var/mail (django-environ drops the leading slash).
     EMAIL_CONFIG["EMAIL_FILE_PATH"] = "/" + EMAIL_CONFIG["EMAIL_FILE_PATH"]
 vars().update(EMAIL_CONFIG)
+# Seconds an SMTP connection waits for the server to answer: a server that accepts and then
+# hangs must not hold a worker forever (the row is retried with backoff instead).
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)
 # The address people use to reach the app; links in emails sent outside a request use it.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Recovery Hub <no-reply@localhost>")
@@ -335,6 +341,7 @@ if REDIS_URL:
         # message and the sweep sends it later.
         "socket_connect_timeout": 2,
         "max_retries": 1,
+        "interval_start": 0,  # the one retry at once, not after kombu's default 2 s sleep
     }
 else:
     # No server at all: kombu's filesystem transport works across the web, worker and beat

@@ -18,7 +18,11 @@ from reports.selectors import clinic_overview, dashboard_tiles
 @role_required(Role.ADMIN)
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = clinic_overview(clinic=request.clinic)
-    context["tiles"] = dashboard_tiles(clinic=request.clinic) if database_ready() else None
+    context["tiles"] = (
+        dashboard_tiles(clinic=request.clinic, data_version=context["data_version"])
+        if database_ready()
+        else None
+    )
     context["reports"] = available()
     return render(request, "reports/dashboard.html", context)
 

@@ -52,8 +52,11 @@ def claim(url: str) -> str | None:
 
 
 def empty(url: str) -> None:
-    """Every key of the run's database but its claim (the database stays this run's)."""
+    """Every key of the run's database but its claim (the database stays this run's). Refuses
+    a database this run did not claim (another program's, say the machine's db 0)."""
     client = _client(url)
+    if not client.exists(CLAIM):
+        raise RuntimeError(f"{url} is not a Redis database of this test run's own: not emptied")
     keys = [
         key for key in client.scan_iter(count=1000) if key not in (CLAIM.encode(), MARK.encode())
     ]

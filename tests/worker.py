@@ -33,10 +33,13 @@ def celery_worker(
     beat: bool = False,
     env: dict[str, str] | None = None,
     queues: tuple[str, ...] = (),
+    empty_broker: bool = True,
 ) -> Iterator[subprocess.Popen]:
     """A `celery worker` (`-B` adds beat) until the block ends; its log is tmp_path/worker.log.
-    It consumes every queue (recovery_hub/queues.py), or only `queues` (`-Q`)."""
-    if settings.CELERY_BROKER_URL.startswith("redis"):
+    It consumes every queue (recovery_hub/queues.py), or only `queues` (`-Q`). The broker's
+    database is emptied first, unless `empty_broker` is False (a second worker taking over
+    what is queued)."""
+    if empty_broker and settings.CELERY_BROKER_URL.startswith("redis"):
         redis_db.empty(settings.CELERY_BROKER_URL)  # this run's own database (tests/redis_db.py)
     full_env = {
         **os.environ,
@@ -64,9 +67,11 @@ def celery_worker(
         try:
             yield process
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
             try:
+                os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=20)
+            except ProcessLookupError:
+                pass  # already gone (a test killed it)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
 
