@@ -48,6 +48,14 @@ class JourneyFilterForm(forms.Form):
             recent = JourneyWindow.recent(patient)
             self.initial.update(start=recent.start, end=recent.end)
 
+    def date_inputs(self) -> list[tuple[forms.BoundField, str]]:
+        """From and To with the text their inputs hold, as the date widget writes it: the page
+        writes their markup itself (crispy's templates per field cost more than the header)."""
+        return [
+            (self[name], self.fields[name].widget.format_value(self[name].value()) or "")
+            for name in ("start", "end")
+        ]
+
     def clean_start(self) -> date | None:
         return self._in_bounds("start")
 

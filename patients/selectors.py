@@ -1017,21 +1017,59 @@ def _journey_span(
         if reached:
             firsts.append(min(m.date for m in reached))
             lasts.append(max(m.date for m in reached))
-    spans: dict[str, object] = {}
-    kinds: dict[str, str] = {}
-    for n, source in enumerate(s for s in sources if s.days):
-        days = source.days(patient).order_by()
-        spans[f"first_{n}"] = Subquery(days.order_by("journey_day").values("journey_day")[:1])
-        spans[f"last_{n}"] = Subquery(days.order_by("-journey_day").values("journey_day")[:1])
-        spans[f"in_{n}"] = Exists(days.filter(journey_day__range=(window.start, window.end)))
-        kinds[f"in_{n}"] = source.kind
+    dated = [s for s in sources if s.days]
+    kinds = {f"in_{n}": source.kind for n, source in enumerate(dated)}
     held: set[str] = set()
-    if spans:
-        row = Patient.objects.filter(pk=patient.pk).annotate(**spans).values(*spans).get()
+    if dated:
+        row = _journey_span_row(patient, dated, window)
         firsts += [v for k, v in row.items() if k.startswith("first_") and v is not None]
         lasts += [v for k, v in row.items() if k.startswith("last_") and v is not None]
         held = {kind for name, kind in kinds.items() if row[name]}
     return (min(firsts) if firsts else None, max(lasts) if lasts else None, held)
+
+
+def journey_span_query(
+    patient: Patient, dated: list[JourneySource], window: JourneyWindow
+) -> QuerySet[Patient]:
+    """The span query's row: first_n, last_n and in_n for each kind with dated rows."""
+    spans: dict[str, object] = {}
+    for n, source in enumerate(dated):
+        days = source.days(patient).order_by()
+        spans[f"first_{n}"] = Subquery(days.order_by("journey_day").values("journey_day")[:1])
+        spans[f"last_{n}"] = Subquery(days.order_by("-journey_day").values("journey_day")[:1])
+        spans[f"in_{n}"] = Exists(days.filter(journey_day__range=(window.start, window.end)))
+    return Patient.objects.filter(pk=patient.pk).annotate(**spans).values(*spans)
+
+
+# Building the span query through the ORM cost more than running it (three subqueries a kind):
+# its SQL is compiled once per process for each set of kinds and time zone, with stand-in
+# values where the patient and the days go, and run with this request's values in their
+# places. Only SQL text is kept, never anyone's data.
+_SPAN_SQL: dict[tuple[tuple[str, ...], str], tuple[str, tuple, list[str]]] = {}
+_STAND_IN_PK = -1_999_999_937  # no patient has a negative id (and it fits an integer column)
+_STAND_IN_START, _STAND_IN_END = date(1001, 1, 1), date(1001, 1, 2)
+
+
+def _journey_span_row(
+    patient: Patient, dated: list[JourneySource], window: JourneyWindow
+) -> dict[str, object]:
+    key = (tuple(source.kind for source in dated), patient.time_zone)
+    compiled = _SPAN_SQL.get(key)
+    if compiled is None:
+        stand_in = Patient(pk=_STAND_IN_PK, time_zone=patient.time_zone)
+        query = journey_span_query(
+            stand_in, dated, replace(window, start=_STAND_IN_START, end=_STAND_IN_END)
+        )
+        sql, params = query.query.sql_with_params()
+        if len(_SPAN_SQL) > 500:  # a handful of zones times the filters people use
+            _SPAN_SQL.clear()
+        compiled = _SPAN_SQL[key] = (sql, params, list(query.query.annotation_select))
+    sql, params, names = compiled
+    actual = {_STAND_IN_PK: patient.pk, _STAND_IN_START: window.start, _STAND_IN_END: window.end}
+    values = [actual.get(value, value) if type(value) in (int, date) else value for value in params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return dict(zip(names, cursor.fetchone(), strict=True))
 
 
 @dataclass(frozen=True)

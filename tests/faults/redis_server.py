@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests import redis_db
+
 START_SECONDS = 10
 
 
@@ -77,6 +79,9 @@ class RedisServer:
                 break
             try:
                 if client.ping():
+                    # This server is the test's own: its database 0 may be emptied by the
+                    # worker fixture (tests/redis_db.py refuses a database no run claimed).
+                    client.set(redis_db.CLAIM, "throwaway redis-server")
                     return
             except redis.ConnectionError:
                 time.sleep(0.05)
