@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: help install demo test lint format migrate seed run worker beat vendor compose-check bench loadtest backup restore clean
+.PHONY: help install demo test lint format migrate seed run worker beat vendor compose-check bench loadtest backup restore clean messages compilemessages
 
 help:
 	@echo "make demo    install, migrate, seed the demo clinic, run web + Celery worker + beat"
@@ -14,6 +14,8 @@ help:
 	@echo "make loadtest  locust: clinicians, patients, supporters, admins at 10/50/100 people (LOAD_SECONDS, LOAD_USERS)"
 	@echo "make backup  dump the database (DATABASE_URL) and uploads into var/backups/ (BACKUP_DIR)"
 	@echo "make restore FILE=var/backups/<name>.dump [TARGET=<db name or URL>] [YES=1]  restore one"
+	@echo "make messages  extract every marked string into locale/es (django, djangojs) and compile"
+	@echo "make compilemessages  compile locale/*/LC_MESSAGES/*.po into the committed .mo files"
 	@echo "make lint | format | migrate | seed | run | worker | beat | vendor | compose-check"
 
 $(PY):
@@ -24,7 +26,22 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed compilemessages
+
+# Translations (README, "Translations"): the .mo files are committed, so a clean clone works;
+# they are rebuilt here whenever their .po is newer. scripts/messages.py holds the extraction
+# options that tests/test_translations.py reuses.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+
+compilemessages: $(MO_FILES)
+
+locale/%.mo: locale/%.po
+	@if command -v msgfmt >/dev/null; then msgfmt --check-format -o $@ $<; \
+	else echo "msgfmt (gettext) not found: keeping the committed $@" >&2; fi
+
+messages: $(VENV)/.installed
+	$(PY) scripts/messages.py extract
+	$(PY) scripts/messages.py compile
 
 # A laptop's .env, made once: DEBUG on, a random secret key, emails to var/mail/, and the local
 # PostgreSQL when one is reachable (else SQLite). Production sets real values.

@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -7,6 +8,7 @@ from rest_framework.response import Response
 
 from accounts.access import memberships_for
 from accounts.api_base import ApiView, api_membership
+from accounts.languages import language_for
 from accounts.models import Membership, User
 
 
@@ -23,7 +25,9 @@ class MeSerializer(serializers.Serializer):
     email = serializers.EmailField()
     full_name = serializers.CharField()
     preferred_name = serializers.CharField()
-    language = serializers.CharField()
+    language = serializers.CharField(
+        help_text=_("The language of their pages and messages: their own, else the clinic's.")
+    )
     time_zone = serializers.CharField()
     current_clinic = ClinicRoleSerializer(allow_null=True)
     clinics = ClinicRoleSerializer(many=True)
@@ -36,14 +40,15 @@ class MeView(ApiView):
     def get(self, request: Request) -> Response:
         user: User = request.user
         memberships: list[Membership] = memberships_for(user)
+        current = api_membership(request, memberships)
         data = {
             "id": user.pk,
             "email": user.email,
             "full_name": user.full_name,
             "preferred_name": user.preferred_name,
-            "language": user.language,
+            "language": language_for(user, current.organization if current else None),
             "time_zone": user.time_zone,
-            "current_clinic": api_membership(request, memberships),
+            "current_clinic": current,
             "clinics": memberships,
         }
         return Response(MeSerializer(data).data)

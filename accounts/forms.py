@@ -55,12 +55,14 @@ def register_clinic_setting_check(field: str, check: ClinicSettingCheck) -> None
 
 
 class ClinicSettingsForm(forms.ModelForm):
-    """The thresholds of the automatic alerts and reminders, and the local emergency number."""
+    """The thresholds of the automatic alerts and reminders, the local emergency number and the
+    default language (for everyone who has not chosen their own)."""
 
     class Meta:
         model = Organization
         fields = [
             "name",
+            "default_language",
             "phone",
             "local_emergency_number",
             "craving_alert_threshold",

@@ -50,7 +50,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
-    language = models.CharField(_("language"), max_length=10, default="en")
+    # Blank: the person never chose, so they follow their clinic's default (accounts.languages).
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, default="", choices=settings.LANGUAGES
+    )
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", choices=timezone_choices
     )
@@ -150,6 +153,15 @@ class Organization(models.Model):
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="America/New_York", choices=timezone_choices
+    )
+    default_language = models.CharField(
+        _("default language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_(
+            "Pages and messages use it for anyone who has not chosen a language of their own."
+        ),
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     local_emergency_number = models.CharField(

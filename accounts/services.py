@@ -5,6 +5,7 @@ membership) and writes its audit event."""
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -138,3 +139,14 @@ def clinic_settings_save(
         details={"fields": changed},
     )
     return clinic
+
+
+def language_set(*, user: User, language: str) -> User:
+    """The person's own language (blank: follow the clinic's default); a code the product does
+    not speak is refused."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose a language.")})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

@@ -3,8 +3,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from accounts.access import SESSION_KEY, home_url_name, membership_in
+from accounts.languages import known
+from accounts.services import language_set
 from audit.models import Action
 from audit.services import audit_record
 
@@ -46,3 +49,14 @@ def clinic_switch(request: HttpRequest, slug: str) -> HttpResponse:
     ):
         return redirect(next_url)
     return redirect(home_url_name(membership))
+
+
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """Django's set_language (the cookie an anonymous visitor's pages follow), and for a
+    signed-in person also their own language, since their pages follow that rather than the
+    cookie."""
+    response = set_language(request)
+    chosen = known(request.POST.get("language")) if request.method == "POST" else None
+    if chosen and request.user.is_authenticated:
+        language_set(user=request.user, language=chosen)
+    return response

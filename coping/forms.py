@@ -1,11 +1,11 @@
 """The daily check-in and the assessment forms. Rules live in services.py."""
 
 from django import forms
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from coping.instruments import Instrument
 from coping.models import CheckIn
+from core.bilingual import reader_language
 
 SCALE_CHOICES = [(str(n), str(n)) for n in range(11)]
 
@@ -131,10 +131,12 @@ class AssessmentForm(forms.Form):
     def __init__(self, *args: object, instrument: Instrument, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.instrument = instrument
-        choices = [(str(value), gettext(label)) for value, label in instrument.options]
-        for number, item in enumerate(instrument.items, start=1):
+        # The published English or a validated translation, never the catalog (instruments.py).
+        self.text = instrument.text_in(reader_language())
+        choices = [(str(value), label) for value, label in self.text.options]
+        for number, item in enumerate(self.text.items, start=1):
             self.fields[f"item_{number}"] = forms.TypedChoiceField(
-                label=f"{number}. {gettext(item)}",
+                label=f"{number}. {item}",
                 choices=choices,
                 coerce=int,
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),

@@ -3,6 +3,7 @@
 `STRATEGY_LIBRARY` is a plain constant (category value -> [(title, description)]) so that the
 data migration can import it without touching models. The wording is ours: plain language,
 practical, person-first. Clinics add, reword and deactivate strategies from the library page.
+Each starter strategy has its Spanish version in `coping.library_es.STRATEGY_LIBRARY_ES`.
 """
 
 from django.core.exceptions import ValidationError
@@ -13,7 +14,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Organization, User
 from audit.models import Action
 from audit.services import audit_record
+from coping.library_es import STRATEGY_LIBRARY_ES
 from coping.models import Strategy, StrategyCategory
+from core.bilingual import check_spanish_complete
 
 STRATEGY_LIBRARY: dict[str, list[tuple[str, str]]] = {
     "stress_management": [
@@ -241,19 +244,38 @@ STRATEGY_LIBRARY: dict[str, list[tuple[str, str]]] = {
 
 
 def seed_strategy_library(clinic: Organization) -> int:
-    """Give a clinic the starter library; returns how many strategies were added. Safe to run
-    again: a strategy already there (same category and title) is left as the clinic keeps it."""
-    existing = set(
-        Strategy.objects.filter(clinic=clinic).values_list("category", "title")
-    )  # one read, one insert: this runs for every new clinic, so no get_or_create per row
-    missing = [
-        Strategy(clinic=clinic, category=category, title=title, description=description)
-        for category, strategies in STRATEGY_LIBRARY.items()
-        for title, description in strategies
-        if (category, title) not in existing
-    ]
+    """Give a clinic the starter library, in English and Spanish; returns how many strategies
+    were added. Safe to run again: a strategy already there (same category and title) is left
+    as the clinic keeps it, except that a starter strategy still in its starter English words
+    and without a Spanish version gets the starter Spanish version."""
+    existing = {
+        (s.category, s.title): s
+        for s in Strategy.objects.filter(clinic=clinic).only(
+            "category", "title", "description", "title_es", "description_es"
+        )
+    }  # one read, one insert, one update: this runs for every new clinic, so no per-row query
+    missing, to_translate = [], []
+    for category, strategies in STRATEGY_LIBRARY.items():
+        for title, description in strategies:
+            title_es, description_es = STRATEGY_LIBRARY_ES[title]
+            found = existing.get((category, title))
+            if found is None:
+                missing.append(
+                    Strategy(
+                        clinic=clinic,
+                        category=category,
+                        title=title,
+                        description=description,
+                        title_es=title_es,
+                        description_es=description_es,
+                    )
+                )
+            elif found.description == description and not (found.title_es or found.description_es):
+                found.title_es, found.description_es = title_es, description_es
+                to_translate.append(found)
     # ignore_conflicts: a concurrent seeding of the same clinic is harmless (unique constraint).
     Strategy.objects.bulk_create(missing, ignore_conflicts=True)
+    Strategy.objects.bulk_update(to_translate, ["title_es", "description_es"])
     return len(missing)
 
 
@@ -277,15 +299,27 @@ def strategy_add(
     title: str,
     description: str,
     actor: User,
+    title_es: str = "",
+    description_es: str = "",
     request: HttpRequest | None = None,
 ) -> Strategy:
     title, description = title.strip(), description.strip()
+    title_es, description_es = title_es.strip(), description_es.strip()
     if category not in StrategyCategory.values:
         raise ValidationError({"category": _("Choose a category.")})
     if not title:
         raise ValidationError({"title": _("Give the strategy a short title.")})
     if not description:
         raise ValidationError({"description": _("Say how to do it, in a sentence or two.")})
+    check_spanish_complete(
+        Strategy,
+        {
+            "title": title,
+            "description": description,
+            "title_es": title_es,
+            "description_es": description_es,
+        },
+    )
     duplicate = ValidationError(
         {"title": _("This category already has a strategy with this title.")}
     )
@@ -294,7 +328,12 @@ def strategy_add(
     try:
         with transaction.atomic():
             strategy = Strategy.objects.create(
-                clinic=clinic, category=category, title=title, description=description
+                clinic=clinic,
+                category=category,
+                title=title,
+                description=description,
+                title_es=title_es,
+                description_es=description_es,
             )
     except IntegrityError:  # the same title added at the same moment by a colleague
         raise duplicate from None

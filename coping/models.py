@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.bilingual import SpanishVersion
 from patients.models import Patient
 
 
@@ -80,8 +81,11 @@ class TriggerCategory(models.TextChoices):
     PHYSICAL = "physical", _("Physical")
 
 
-class Strategy(models.Model):
-    """A plain-language coping strategy in the clinic's library; clinicians pick from it."""
+class Strategy(SpanishVersion, models.Model):
+    """A plain-language coping strategy in the clinic's library; clinicians pick from it. Its
+    Spanish version sits beside it (core.bilingual: all or nothing, English shown otherwise)."""
+
+    SPANISH_FIELDS = ("title", "description")
 
     clinic = models.ForeignKey(
         "accounts.Organization", on_delete=models.CASCADE, related_name="strategies"
@@ -89,6 +93,8 @@ class Strategy(models.Model):
     category = models.CharField(_("category"), max_length=30, choices=StrategyCategory.choices)
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("how to do it"))
+    title_es = models.CharField(_("title in Spanish"), max_length=120, blank=True)
+    description_es = models.TextField(_("how to do it, in Spanish"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -115,7 +115,9 @@ class StrategyItemForm(ItemForm):
         strategy = self.library.get(int(pick)) if pick else None
         text = (data.get("text") or "").strip()
         if strategy is not None and not text:
-            text = f"{strategy.title} — {strategy.description}"[:MAX_TEXT]
+            # In the words the editor picked from: the version shown in their language.
+            shown = strategy.shown
+            text = f"{shown.title} — {shown.description}"[:MAX_TEXT]
         if not text:
             self.add_error("text", _("Write a strategy or pick one from the library."))
         category = data.get("category") or (strategy.category if strategy else "")
@@ -217,7 +219,7 @@ def library_choices(strategies: object) -> list:
     """A select's choices grouped by category (optgroups), with an empty first option."""
     groups: dict[str, list[tuple[str, str]]] = {}
     for strategy in strategies:
-        groups.setdefault(strategy.category, []).append((str(strategy.pk), strategy.title))
+        groups.setdefault(strategy.category, []).append((str(strategy.pk), strategy.shown.title))
     return [("", _("Nothing picked"))] + [
         (label, groups[value]) for value, label in StrategyCategory.choices if value in groups
     ]
@@ -439,5 +441,12 @@ class CompareForm(forms.Form):
 class StrategyForm(forms.ModelForm):
     class Meta:
         model = Strategy
-        fields = ["category", "title", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = ["category", "title", "description", "title_es", "description_es"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "title_es": forms.TextInput(attrs={"lang": "es"}),
+            "description_es": forms.Textarea(attrs={"rows": 3, "lang": "es"}),
+        }
+        help_texts = {
+            "title_es": _("Optional. Without it, Spanish readers see the English, marked.")
+        }

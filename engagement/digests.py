@@ -250,7 +250,8 @@ def digests_plan(at: datetime) -> DigestTally:
         return tally
     with transaction.atomic():  # dispatched when the whole run commits
         for contact, occurrence, due_at in new:
-            with translation.override(contact.language or "en"):
+            language = contact.message_language
+            with translation.override(language):
                 subject, body, link = _placeholder(contact)
             message = Message(
                 kind=DIGEST,
@@ -261,7 +262,7 @@ def digests_plan(at: datetime) -> DigestTally:
                 subject=subject,
                 body=body,
                 link=link,
-                language=contact.language or "en",
+                language=language,
             )
             row = enqueue(
                 message,
@@ -541,7 +542,7 @@ def digest_render(row: Notification) -> Rendered:
     mode = engagement_of(contact.patient).digest_mode
     zone = contact.zone
     # Dates and times in the supporter's own language and zone.
-    with translation.override(row.language or contact.language or "en"), timezone.override(zone):
+    with translation.override(row.language or contact.message_language), timezone.override(zone):
         digest = build_digest(contact, scopes, mode, zone)
         rendered = render_digest(digest, row)
     # A disclosure to someone outside the care team: recorded, with what it drew on.

@@ -172,7 +172,7 @@ def _enqueue(
 
 def _ask_recipients(contact: SupportContact, patient: Patient) -> list[Recipient]:
     """Where a help request to this supporter goes: their fastest channels."""
-    language = contact.language or "en"
+    language = contact.message_language  # each supporter their own, whatever the patient's
     return [
         Recipient(
             key=f"contact:{contact.pk}",

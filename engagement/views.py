@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from accounts.languages import page_for_recipient
 from audit.models import Action
 from audit.services import audit_record
 from engagement.links import HANDLERS, LinkProblem, check_link, use
@@ -14,6 +15,8 @@ PROBLEM_STATUS = {"tampered": 400, "unknown": 404, "used": 410, "expired": 410, 
 
 
 def link_problem(request: HttpRequest, problem: LinkProblem) -> HttpResponse:
+    if problem.link is not None:  # why it does nothing, in the language of its message
+        page_for_recipient(request, problem.link.contact.message_language)
     return render(
         request,
         "engagement/link_problem.html",
@@ -29,6 +32,7 @@ def act(request: HttpRequest, token: str) -> HttpResponse:
         link = check_link(token)
     except LinkProblem as problem:
         return link_problem(request, problem)
+    page_for_recipient(request, link.contact.message_language)  # the language of its message
     handler = HANDLERS[link.action]
     form = handler.form(request.POST or None) if handler.form else None
     context = {

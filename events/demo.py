@@ -1,4 +1,5 @@
-"""Demo workshops, RSVPs and published stories for `manage.py seed_demo` (safe to run twice)."""
+"""Demo workshops (in English and Spanish), RSVPs and published stories for `manage.py
+seed_demo` (safe to run twice; a workshop seeded before it had a Spanish version gets it)."""
 
 import random
 from datetime import date, datetime, time, timedelta
@@ -36,6 +37,23 @@ STORIES = [
 ]
 
 
+DESCRIPTION = "Open to people in recovery and the people who support them."
+# The workshops' Spanish version (docs/glossary-es.md), keyed by the English title.
+WORKSHOPS_ES = {
+    "Family education workshop: understanding recovery": {
+        "title_es": "Taller para familias: cómo es la recuperación",
+        "place_es": "Sala de la comunidad, segundo piso",
+    },
+    "Alumni gathering": {
+        "title_es": "Encuentro de exalumnos",
+        "place_es": "Pabellón del parque Riverside",
+    },
+}
+DESCRIPTION_ES = (
+    "Es para personas en recuperación y para quienes les dan apoyo. Le damos la bienvenida."
+)
+
+
 def _at(clinic_tz: str, day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=ZoneInfo(clinic_tz))
 
@@ -63,7 +81,8 @@ def seed_events(demos: list, rng: random.Random, today: date) -> None:
             ),
         ]
         for kind, title, day, hour, place, capacity in plans:
-            event, _created = Event.objects.get_or_create(
+            spanish = {**WORKSHOPS_ES[title], "description_es": DESCRIPTION_ES}
+            event, created = Event.objects.get_or_create(
                 clinic=clinic,
                 title=title,
                 defaults={
@@ -73,9 +92,12 @@ def seed_events(demos: list, rng: random.Random, today: date) -> None:
                     "place": place,
                     "capacity": capacity,
                     "created_by": staff,
-                    "description": "Open to people in recovery and the people who support them.",
+                    "description": DESCRIPTION,
+                    **spanish,
                 },
             )
+            if not created and not event.title_es and event.description == DESCRIPTION:
+                Event.objects.filter(pk=event.pk).update(**spanish)
             for patient in invitees:
                 EventInvitation.objects.get_or_create(
                     event=event, patient=patient, defaults={"invited_by": staff}

@@ -20,11 +20,17 @@ class EventForm(forms.ModelForm):
             "place",
             "video_link",
             "capacity",
+            "title_es",
+            "description_es",
+            "place_es",
         ]
         widgets = {
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
+            "title_es": forms.TextInput(attrs={"lang": "es"}),
+            "description_es": forms.Textarea(attrs={"rows": 4, "lang": "es"}),
+            "place_es": forms.TextInput(attrs={"lang": "es"}),
         }
 
     def _post_clean(self) -> None:
@@ -81,7 +87,7 @@ class StoryForm(forms.Form):
         label=_("Chosen name"),
         max_length=60,
         required=False,
-        help_text=_("Only if you picked \u201ca name I choose\u201d."),
+        help_text=_("Only if you picked “a name I choose”."),
     )
 
 

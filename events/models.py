@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from core.bilingual import SpanishVersion
 from networks.models import SupportContact
 from patients.models import Patient
 
@@ -21,8 +22,12 @@ class EventKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Event(models.Model):
-    """A workshop, group or gathering of one clinic."""
+class Event(SpanishVersion, models.Model):
+    """A workshop, group or gathering of one clinic, with an optional Spanish version of its
+    texts (core.bilingual: all or nothing; a place in Spanish is optional)."""
+
+    SPANISH_FIELDS = ("title", "description")
+    SPANISH_OPTIONAL = ("place",)
 
     clinic = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
@@ -31,6 +36,14 @@ class Event(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     place = models.CharField(_("place"), max_length=300, blank=True)
+    title_es = models.CharField(_("title in Spanish"), max_length=200, blank=True)
+    description_es = models.TextField(_("description in Spanish"), blank=True, max_length=4000)
+    place_es = models.CharField(
+        _("place in Spanish"),
+        max_length=300,
+        blank=True,
+        help_text=_("Only if the directions read differently in Spanish."),
+    )
     video_link = models.URLField(_("video link"), blank=True)
     capacity = models.PositiveIntegerField(
         _("capacity"),
@@ -155,6 +168,9 @@ class Story(models.Model):
     byline = models.CharField(_("shown as"), max_length=60, blank=True)
     consent_text = models.TextField(_("consent"), blank=True)
     consent_signed_name = models.CharField(_("signed as"), max_length=200, blank=True)
+    # The language the consent text was shown and signed in ("en", "es"): consent_text is kept
+    # in that language, as the person read it.
+    consent_language = models.CharField(_("consent language"), max_length=10, blank=True)
     consented_at = models.DateTimeField(_("consented"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     published_by = models.ForeignKey(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Organization, User
 from audit.models import Action
 from audit.services import audit_record
+from core.bilingual import check_spanish_complete, reader_language
 from events.models import (
     STORY_MAX_CHARS,
     DisplayNameChoice,
@@ -54,9 +55,21 @@ def event_create(
     place: str = "",
     video_link: str = "",
     capacity: int | None = None,
+    title_es: str = "",
+    description_es: str = "",
+    place_es: str = "",
 ) -> Event:
     _check_event(
         starts_at=starts_at, ends_at=ends_at, place=place, video_link=video_link, capacity=capacity
+    )
+    check_spanish_complete(
+        Event,
+        {
+            "title": title,
+            "description": description,
+            "title_es": title_es,
+            "description_es": description_es,
+        },
     )
     with transaction.atomic():
         event = Event.objects.create(
@@ -69,6 +82,9 @@ def event_create(
             place=place,
             video_link=video_link,
             capacity=capacity,
+            title_es=title_es.strip(),
+            description_es=description_es.strip(),
+            place_es=place_es.strip(),
             created_by=actor,
         )
         audit_record(action=Action.CREATE, actor=actor, clinic=clinic, target=event)
@@ -172,7 +188,7 @@ def consent_text_for(story: Story) -> str:
     else:
         shown = _("anonymously, without any name")
     return _(
-        "I agree that my story \u201c%(title)s\u201d may be shown to the patients, supporters "
+        "I agree that my story “%(title)s” may be shown to the patients, supporters "
         "and staff of %(clinic)s, %(shown)s. My legal name and record number will never be "
         "shown. I can withdraw my story at any time, and it will be taken down at once."
     ) % {"title": story.title, "clinic": story.patient.clinic.name, "shown": shown}
@@ -225,6 +241,7 @@ def story_save(
         story.status = StoryStatus.DRAFT
         story.byline = ""
         story.consent_text = ""
+        story.consent_language = ""
         story.consent_signed_name = ""
         story.consented_at = None
         story.published_at = None
@@ -259,6 +276,7 @@ def story_consent(*, story: Story, actor: User, signed_name: str, agree: bool) -
         story = Story.objects.select_for_update().select_related("patient__clinic").get(pk=story.pk)
         story.byline = byline_for(story)
         story.consent_text = consent_text_for(story)
+        story.consent_language = reader_language()  # the language consent_text is written in
         story.consent_signed_name = " ".join(signed_name.split())
         story.consented_at = timezone.now()
         story.status = StoryStatus.SUBMITTED

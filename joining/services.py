@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.identity import holds_email, record_proven_email
+from accounts.languages import clinic_language, known
 from accounts.models import Membership, Organization, Role, StaffInvitation, User
 from accounts.services import check_staff_role
 from audit.models import Action
@@ -173,7 +174,8 @@ def patient_invitation_send(
 
 def _enqueue_invitation(invitation: PatientInvitation, link: str) -> None:
     patient = invitation.patient
-    with translation.override(patient.preferred_language or "en"):
+    language = patient.message_language
+    with translation.override(language):
         context = {"name": patient.first_name, "link": link, "days": PatientInvitation.VALID_DAYS}
         subject = _("Your invitation to Recovery Hub")
         if invitation.channel == Channel.SMS:
@@ -196,7 +198,7 @@ def _enqueue_invitation(invitation: PatientInvitation, link: str) -> None:
             subject=subject,
             body=body,
             link=link,
-            language=patient.preferred_language or "en",
+            language=language,
         ),
         clinic=patient.clinic,
         patient=patient,
@@ -232,10 +234,12 @@ def patient_invitation_accept(
     email: str = "",
     password: str = "",
     user: User | None = None,
+    language: str = "",
     request: HttpRequest | None = None,
 ) -> Patient:
     """Join: a new account with this password (or the signed-in `user`), linked to the
-    patient's record, with a patient membership of the clinic. Both or neither."""
+    patient's record, with a patient membership of the clinic. Both or neither. A new account
+    speaks `language` (chosen on the invitation page), else the language of the record."""
     invitation = PatientInvitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise JoinProblem("used")
@@ -253,7 +257,7 @@ def patient_invitation_accept(
                     email=email,
                     password=password,
                     full_name=patient.legal_name,
-                    language=patient.preferred_language or "en",
+                    language=known(language) or patient.message_language,
                     time_zone=patient.time_zone,
                 )
                 if invitation.channel == Channel.EMAIL:
@@ -525,7 +529,7 @@ def _send_staff_invitation(*, invitation: StaffInvitation, actor: User) -> None:
     clinic, the role and who invited, and links to the invitation."""
     link = staff_invitation_url(invitation)
     clinic = invitation.clinic
-    language = translation.get_language() or settings.LANGUAGE_CODE  # the inviting admin's
+    language = clinic_language(clinic)  # the invitee has not chosen yet: the clinic's default
     with translation.override(language):
         context = {
             "clinic_name": clinic.name,
@@ -700,17 +704,19 @@ def staff_join_new(
     invitation: StaffInvitation,
     full_name: str,
     password: str,
+    language: str = "",
     request: HttpRequest | None = None,
 ) -> Membership:
     """Someone without an account opened the emailed link: a new account with that address
-    (the link is the proof) and the accepted invitation, both or neither."""
+    (the link is the proof) and the accepted invitation, both or neither. The account speaks
+    `language` (chosen on the invitation page); blank follows the clinic's default."""
     try:
         with transaction.atomic():
             user = User.objects.create_user(
                 email=invitation.email,
                 password=password,
                 full_name=full_name.strip(),
-                language=translation.get_language() or "en",
+                language=known(language) or "",
                 time_zone=invitation.clinic.time_zone,
             )
     except IntegrityError:

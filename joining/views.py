@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import SESSION_KEY
 from accounts.feedback import feedback_redirect
 from accounts.identity import SIGN_IN_BACKEND, holds_email, masked, not_yours
+from accounts.languages import choice_on_page, clinic_language, page_for_recipient
 from accounts.models import Membership, User
 from audit.models import Action
 from audit.services import audit_record
@@ -73,6 +74,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     except services.JoinProblem as problem:
         return _problem(request, problem.reason)
     patient = invitation.patient
+    page_for_recipient(request, patient.message_language)
     context: dict[str, object] = {
         "invitation": invitation,
         "first_name": patient.first_name,
@@ -115,6 +117,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
                             invitation=invitation,
                             email=form.email_address(),
                             password=form.cleaned_data["password1"],
+                            language=choice_on_page(request) or "",
                             request=request,
                         )
                 except ValidationError as error:
@@ -154,6 +157,7 @@ def checkin_now(request: HttpRequest, token: str) -> HttpResponse:
     except services.JoinProblem as problem:
         return _problem(request, problem.reason, about="checkin")
     patient = link.patient
+    page_for_recipient(request, patient.message_language)
     strategies = plan_strategies(patient)
     form = CheckInForm(request.POST if request.method == "POST" else None, strategies=strategies)
     context = {"form": form, "first_name": patient.first_name, "link": link}
@@ -209,6 +213,7 @@ def person(request: HttpRequest, token: str) -> HttpResponse:
         patient, path = services.person_link_check(token)
     except services.JoinProblem as problem:
         return _problem(request, problem.reason)
+    page_for_recipient(request, patient.message_language)
     if patient.user_id is not None:
         if request.user.is_authenticated and request.user.pk == patient.user_id:
             return redirect(path)
@@ -244,6 +249,7 @@ def supporter(request: HttpRequest, token: str) -> HttpResponse:
         contact, path = services.supporter_link_check(token)
     except services.JoinProblem as problem:
         return _problem(request, problem.reason)
+    page_for_recipient(request, contact.message_language)
     if contact.user_id is not None:
         if request.user.is_authenticated and request.user.pk == contact.user_id:
             return redirect(path)
@@ -278,6 +284,7 @@ def staff(request: HttpRequest, token: str) -> HttpResponse:
     except StaffInvitationProblem as problem:
         return _problem(request, problem.reason, about="staff")
     clinic = invitation.clinic
+    page_for_recipient(request, clinic_language(clinic))  # the language its email was in
     context: dict[str, object] = {"invitation": invitation}
     try:
         if request.user.is_authenticated:
@@ -314,6 +321,7 @@ def staff(request: HttpRequest, token: str) -> HttpResponse:
                             invitation=invitation,
                             full_name=form.cleaned_data["full_name"],
                             password=form.cleaned_data["password1"],
+                            language=choice_on_page(request) or "",
                             request=request,
                         )
                 except ValidationError as error:

@@ -45,7 +45,13 @@ class ContactForm(forms.Form):
     preferred_channel = forms.ChoiceField(
         label=_("Best way to reach them"), choices=Channel.choices, initial=Channel.EMAIL
     )
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="en")
+    # Blank: the clinic's default language (networks.services fills it in).
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("The clinic's default")), *settings.LANGUAGES],
+        required=False,
+        help_text=_("Messages and pages for this person are in this language."),
+    )
     offers = forms.MultipleChoiceField(
         label=_("What they can offer"),
         choices=Offer.choices,

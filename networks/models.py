@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.languages import clinic_language, known
 from notifications.models import Channel  # the one spelling of a channel
 from patients.models import CARE_ENDED, Patient
 
@@ -102,6 +103,14 @@ class SupportContact(models.Model):
     def first_name(self) -> str:
         """The first word of the name the patient wrote down for this person."""
         return self.name.strip().split(" ")[0]
+
+    @property
+    def message_language(self) -> str:
+        """Each supporter their own language, whatever the patient's: the one they chose in
+        their account's settings, else the one they were invited in, else the clinic's default
+        (accounts.languages)."""
+        own = known(self.user.language) if self.user_id else None
+        return own or known(self.language) or clinic_language(self.patient.clinic)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -114,7 +114,12 @@ class ContactCreateSerializer(serializers.Serializer):
     preferred_channel = serializers.ChoiceField(
         choices=Channel.choices, required=False, default=Channel.EMAIL
     )
-    language = LanguageField(required=False, default=settings.LANGUAGE_CODE[:2])
+    language = LanguageField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Empty: the clinic's default language."),
+    )
     offers = serializers.ListField(
         child=serializers.ChoiceField(choices=Offer.choices),
         required=False,

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.identity import holds_email
+from accounts.languages import clinic_language
 from accounts.models import Membership, Role, User
 from audit.models import Action
 from audit.services import audit_record
@@ -96,6 +97,8 @@ def _check_contact(contact: SupportContact) -> None:
         errors["email"] = [_("An email address is needed to reach them by email.")]
     if contact.preferred_channel == Channel.SMS and not contact.phone:
         errors["phone"] = [_("A phone number is needed to reach them by text message.")]
+    if not contact.language:  # invited without a language: the clinic's default
+        contact.language = clinic_language(contact.patient.clinic)
     if contact.language not in dict(settings.LANGUAGES):
         errors["language"] = [_("Choose a language.")]
     if not isinstance(contact.offers, list) or any(o not in Offer.values for o in contact.offers):
@@ -243,7 +246,8 @@ def _enqueue_invitation(invitation: Invitation, link: str) -> None:
     contact = invitation.contact
     patient = contact.patient
     name = patient.first_name
-    with translation.override(contact.language):
+    language = contact.message_language  # chosen for them, else the clinic's default
+    with translation.override(language):
         # In the person's own pronouns, each a whole sentence for the translator.
         context = {
             "contact": contact,
@@ -265,7 +269,7 @@ def _enqueue_invitation(invitation: Invitation, link: str) -> None:
             subject=subject,
             body=body,
             link=link,
-            language=contact.language,
+            language=language,
         ),
         clinic=contact.patient.clinic,
         patient=contact.patient,

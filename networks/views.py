@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import SESSION_KEY, role_required
 from accounts.feedback import feedback, feedback_redirect
 from accounts.identity import SIGN_IN_BACKEND, holds_email, not_yours, record_proven_email
+from accounts.languages import choice_on_page, page_for_recipient
 from accounts.models import Role, User
 from audit.models import Action
 from audit.services import audit_list, audit_record
@@ -340,7 +341,8 @@ def sign_up_and_accept(
             email=invitation.email,
             password=form.cleaned_data["password1"],
             full_name=form.cleaned_data["full_name"].strip(),
-            language=invitation.contact.language,
+            # The language chosen with the page's switch, else the one they were invited in.
+            language=choice_on_page(request) or invitation.contact.message_language,
             time_zone=patient.clinic.time_zone,
         )
         record_proven_email(user)
@@ -355,6 +357,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     except services.InvitationProblem as problem:
         return invitation_problem(request, problem.reason)
     patient = invite.contact.patient
+    page_for_recipient(request, invite.contact.message_language)
     name = patient.first_name
     context: dict[str, object] = {
         "invitation": invite,

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.languages import language_names
 from accounts.models import timezone_choices
 from notifications.models import Channel, Kind, NotificationPreference, Status
 from notifications.preferences import channels_for
@@ -27,6 +28,15 @@ class PreferenceForm(forms.Form):
         help_text=gettext_lazy(
             "Quiet hours, weekly digests and the times in your messages follow it."
         ),
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Your language"),
+        required=False,
+        choices=lambda: [
+            ("", gettext_lazy("The clinic's default")),
+            *language_names(),
+        ],
+        help_text=gettext_lazy("Your pages and every message we send you are in this language."),
     )
     paused = forms.BooleanField(
         label=gettext_lazy("Pause all notifications"),

@@ -53,6 +53,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import translation
 
+from accounts.languages import language_for
 from accounts.models import User
 from notifications.models import Channel, ContactOptOut, Notification, NotificationPreference
 from notifications.outbox import Message, enqueue_many, planned_before_is_skipped
@@ -396,7 +397,7 @@ class Planner:
             key=key,
             channel=channel,
             address=address,
-            language=patient.preferred_language or "en",
+            language=patient.message_language,
             zone=patient.zone,
             user=user,
         )
@@ -406,7 +407,7 @@ class Planner:
             key=f"user:{user.pk}",
             channel=Channel.IN_APP,
             address="",
-            language=user.language or "en",
+            language=language_for(user, patient.clinic),
             zone=user.zone_or(patient.zone),
             user=user,
         )
@@ -430,7 +431,7 @@ class Planner:
             key=f"contact:{contact.pk}",
             channel=channel,
             address=address,
-            language=contact.language or "en",
+            language=contact.message_language,
             zone=contact.zone,
             contact=contact,
         )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
+from accounts.services import language_set
 from audit.models import Action
 from audit.services import audit_record
 from notifications import outbox
@@ -46,11 +47,14 @@ def preference_save(
     preference: NotificationPreference,
     user: User,
     time_zone: str = "",
+    language: str | None = None,
     request: HttpRequest | None = None,
 ) -> NotificationPreference:
-    """Save the person's choices (already applied to `preference`), and their time zone when
-    they chose a different one."""
+    """Save the person's choices (already applied to `preference`), their time zone when they
+    chose a different one, and their language (None: not asked; blank: the clinic's default)."""
     preference.save()
+    if language is not None:
+        language_set(user=user, language=language)
     if time_zone and time_zone != user.time_zone:
         time_zone_set(user=user, zone=time_zone, request=request)
     return preference

@@ -8,13 +8,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import role_required
+from accounts.languages import language_for, page_for_recipient
 from accounts.models import Role
 from audit.services import audit_list, list_filters
 from notifications.forms import LogFilterForm, PreferenceForm
@@ -41,7 +42,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
     preference = preference_for(request.user)
     form = PreferenceForm(
         request.POST if request.method == "POST" else None,
-        initial=PreferenceForm.initial_from(preference) | {"time_zone": request.user.time_zone},
+        initial=PreferenceForm.initial_from(preference)
+        | {"time_zone": request.user.time_zone, "language": request.user.language},
     )
     if request.method == "POST" and form.is_valid():
         form.apply(preference)
@@ -49,8 +51,12 @@ def preferences(request: HttpRequest) -> HttpResponse:
             preference=preference,
             user=request.user,
             time_zone=form.cleaned_data["time_zone"],
+            # Only when the form had the field: a post without it keeps the person's choice.
+            language=form.cleaned_data["language"] if "language" in request.POST else None,
             request=request,
         )
+        # The confirmation already in the language just chosen.
+        translation.activate(language_for(request.user, request.clinic))
         messages.success(request, _("Your notification preferences were saved."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})
@@ -65,6 +71,7 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     row = row_from_token(token)
     if row is None:
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
+    page_for_recipient(request, row.language)  # the language of the message it came in
     context = {"token": token, "kind_label": kind_label(row.kind)}
     if request.method == "GET":
         return render(request, "notifications/unsubscribe_confirm.html", context)

@@ -84,6 +84,8 @@ class PatientForm(forms.ModelForm):
         self.fields["checkin_reminder_time"].required = False
         if not self.initial.get("time_zone"):
             self.initial["time_zone"] = clinic.time_zone
+        if self.instance.pk is None and "preferred_language" not in kwargs.get("initial", {}):
+            self.initial["preferred_language"] = clinic.default_language  # the clinic's default
 
     def _post_clean(self) -> None:
         # Model validation (uniqueness, date of birth) is the service's job; skip it here so a

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.languages import clinic_language, known
 from accounts.models import Organization, timezone_choices
 
 
@@ -115,6 +116,13 @@ class Patient(models.Model):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
+
+    @property
+    def message_language(self) -> str:
+        """What the person reads: the language they chose in their own settings, else the one
+        their record gives, else the clinic's default (accounts.languages)."""
+        own = known(self.user.language) if self.user_id else None
+        return own or known(self.preferred_language) or clinic_language(self.clinic)
 
     @property
     def care_ended(self) -> bool:

@@ -4,8 +4,12 @@ so it lives in the project package, above accounts and notifications."""
 import secrets
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils import translation
 
+from accounts.languages import language_for
+from accounts.models import User
 from notifications.models import Channel, Kind
 from notifications.outbox import Message, enqueue
 
@@ -19,7 +23,15 @@ class ClinicAccountAdapter(DefaultAccountAdapter):
         return False
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        message = self.render_mail(template_prefix, email, context)
+        # In the account holder's language (their choice, else their clinic's default); an
+        # address with no account gets the language of the page that asked.
+        holder = context.get("user") or User.objects.filter(email__iexact=email).first()
+        if isinstance(holder, User):
+            language = language_for(holder)
+        else:
+            language = translation.get_language() or settings.LANGUAGE_CODE
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, context)
         html = next(
             (body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), ""
         )
@@ -33,5 +45,6 @@ class ClinicAccountAdapter(DefaultAccountAdapter):
                 subject=message.subject,
                 body=message.body,
                 html_body=html,
+                language=language,
             )
         )

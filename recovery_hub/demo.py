@@ -567,8 +567,16 @@ def seed_people_logins(demo: DemoClinic, index: int) -> None:
     family = _user(f"family@{domain}", "Pat Rivera")
     _member(family, demo.clinic, Role.SUPPORTER)
     demo.supporters.append(family)
-    for email, name in [(f"friend@{domain}", "Lee Tanaka"), (f"sponsor@{domain}", "Kim Osei")]:
+    # The sponsor reads Spanish while the person and the rest of the network read English:
+    # their pages and messages are in Spanish (README, "Languages").
+    for email, name, language in [
+        (f"friend@{domain}", "Lee Tanaka", ""),
+        (f"sponsor@{domain}", "Rosa Medina", "es"),
+    ]:
         supporter = _user(email, name)
+        if language and supporter.language != language:
+            supporter.language = language
+            supporter.save(update_fields=["language"])
         _member(supporter, demo.clinic, Role.SUPPORTER)
         demo.supporters.append(supporter)
 

@@ -30,6 +30,8 @@ urlpatterns = [
     # Split: the page and its script are two answers, so no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("django-admin/", admin.site.urls),
+    # Before Django's own, at the same address: a signed-in person's choice is also saved.
+    path("i18n/setlang/", account_views.language_switch, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

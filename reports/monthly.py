@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
+from accounts.languages import language_for
 from accounts.models import Membership, Organization, Role, User
 from core.dates import day
 from notifications.models import Channel, Kind, Notification, NotificationPreference
@@ -244,7 +245,7 @@ def _plan_clinic(clinic: Organization, first: date, at: datetime, tally: Monthly
     due_at = max(at, send_at)
     with transaction.atomic():  # dispatched when the whole clinic's rows commit
         for user in due:
-            language = user.language or settings.LANGUAGE_CODE  # the admin's own language
+            language = language_for(user, clinic)  # the admin's own, else the clinic's default
             with translation.override(language):
                 subject, body, html_body = monthly_render(figures)
             message = Message(

@@ -1,7 +1,9 @@
 """Demo seeding for the resources app; registered in recovery_hub.demo.SEED_STEPS: six education
 articles and a directory of fictional partners for each demo clinic (`seed_education`,
 `seed_community`: both look up by natural key before creating, so they are safe to run twice and
-never overwrite a clinic's own edits), and two entries attached to its first patient."""
+never overwrite a clinic's own edits), and two entries attached to its first patient. Each has its
+Spanish version (resources/demo_es.py); a seeded entry from before the Spanish version existed,
+still in its seeded English words and without Spanish, gets it on the next run."""
 
 import random
 from datetime import date
@@ -10,6 +12,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from accounts.models import Organization
+from resources.demo_es import ARTICLES_ES, COMMUNITY_RESOURCES_ES
 from resources.models import Article, Audience, CommunityResource, PatientResource, ResourceKind
 
 if TYPE_CHECKING:  # recovery_hub.demo imports this module to register the step
@@ -302,30 +305,49 @@ COMMUNITY_RESOURCES: list[dict[str, str]] = [
 ]
 
 
+def _fill_spanish(obj: Article | CommunityResource, english: dict, spanish: dict) -> bool:
+    """Give a seeded row its Spanish version if the clinic left it as seeded, with no Spanish."""
+    unchanged = all(getattr(obj, name) == value for name, value in english.items())
+    if not unchanged or any(getattr(obj, name) for name in spanish):
+        return False
+    for name, value in spanish.items():
+        setattr(obj, name, value)
+    obj.save(update_fields=[*spanish, "updated_at"])
+    return True
+
+
 @transaction.atomic
 def seed_education(clinic: Organization) -> int:
-    """Add the starter articles (published) a clinic lacks; the number created."""
+    """Add the starter articles (published, in English and Spanish) a clinic lacks; the number
+    created."""
     created_count = 0
     for article in ARTICLES:
-        _obj, created = Article.objects.get_or_create(
+        spanish = ARTICLES_ES[article["slug"]]
+        english = {k: v for k, v in article.items() if k != "slug"}
+        obj, created = Article.objects.get_or_create(
             clinic=clinic,
             slug=article["slug"],
-            defaults={**{k: v for k, v in article.items() if k != "slug"}, "is_published": True},
+            defaults={**english, **spanish, "is_published": True},
         )
+        if not created:
+            _fill_spanish(obj, english, spanish)
         created_count += created
     return created_count
 
 
 @transaction.atomic
 def seed_community(clinic: Organization) -> int:
-    """Add the fictional partners a clinic lacks (by name); the number created."""
+    """Add the fictional partners a clinic lacks (by name), in English and Spanish; the number
+    created."""
     created_count = 0
     for resource in COMMUNITY_RESOURCES:
-        _obj, created = CommunityResource.objects.get_or_create(
-            clinic=clinic,
-            name=resource["name"],
-            defaults={k: v for k, v in resource.items() if k != "name"},
+        spanish = COMMUNITY_RESOURCES_ES[resource["name"]]
+        english = {k: v for k, v in resource.items() if k != "name"}
+        obj, created = CommunityResource.objects.get_or_create(
+            clinic=clinic, name=resource["name"], defaults={**english, **spanish}
         )
+        if not created:
+            _fill_spanish(obj, english, spanish)
         created_count += created
     return created_count
 

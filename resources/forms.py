@@ -12,10 +12,23 @@ RESERVED_SLUGS = frozenset({"manage"})  # resources/articles/manage/ is the admi
 class ArticleForm(forms.ModelForm):
     class Meta:
         model = Article
-        fields = ["title", "slug", "summary", "audience", "body", "is_published"]
+        fields = [
+            "title",
+            "slug",
+            "summary",
+            "audience",
+            "body",
+            "title_es",
+            "summary_es",
+            "body_es",
+            "is_published",
+        ]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2}),
             "body": forms.Textarea(attrs={"rows": 16}),
+            "title_es": forms.TextInput(attrs={"lang": "es"}),
+            "summary_es": forms.Textarea(attrs={"rows": 2, "lang": "es"}),
+            "body_es": forms.Textarea(attrs={"rows": 16, "lang": "es"}),
         }
 
     def clean_slug(self) -> str:
@@ -44,8 +57,18 @@ class CommunityResourceForm(forms.ModelForm):
             "email",
             "website",
             "languages",
+            "name_es",
+            "description_es",
+            "hours_es",
+            "languages_es",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "name_es": forms.TextInput(attrs={"lang": "es"}),
+            "description_es": forms.Textarea(attrs={"rows": 4, "lang": "es"}),
+            "hours_es": forms.TextInput(attrs={"lang": "es"}),
+            "languages_es": forms.TextInput(attrs={"lang": "es"}),
+        }
         formfield_callback = _formfield
 
 

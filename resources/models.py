@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from core.bilingual import SpanishVersion
 
 
 class Audience(models.TextChoices):
@@ -13,8 +14,11 @@ class Audience(models.TextChoices):
     BOTH = "both", _("Everyone")
 
 
-class Article(models.Model):
-    """A short education piece written by the clinic, in a safe subset of markdown."""
+class Article(SpanishVersion, models.Model):
+    """A short education piece written by the clinic, in a safe subset of markdown, with an
+    optional Spanish version (core.bilingual: all or nothing, English shown otherwise)."""
+
+    SPANISH_FIELDS = ("title", "summary", "body")
 
     clinic = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="articles", verbose_name=_("clinic")
@@ -27,6 +31,16 @@ class Article(models.Model):
         help_text=_(
             "Plain text with a little markdown: # and ## headings, - bullet lists, **bold**, "
             "and [links](https://example.org). Raw HTML is shown as text."
+        ),
+    )
+    title_es = models.CharField(_("title in Spanish"), max_length=200, blank=True)
+    summary_es = models.CharField(_("summary in Spanish"), max_length=300, blank=True)
+    body_es = models.TextField(
+        _("body in Spanish"),
+        blank=True,
+        help_text=_(
+            "The same article in Spanish, with the same markdown. Leave every Spanish field "
+            "empty to show the English article, marked as English, to Spanish readers."
         ),
     )
     audience = models.CharField(
@@ -61,8 +75,12 @@ class ResourceKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class CommunityResource(models.Model):
-    """A local partner the clinic refers people to."""
+class CommunityResource(SpanishVersion, models.Model):
+    """A local partner the clinic refers people to. Its Spanish version (core.bilingual) covers
+    the description, hours and languages; a name in Spanish is optional (names are names)."""
+
+    SPANISH_FIELDS = ("description", "hours", "languages")
+    SPANISH_OPTIONAL = ("name",)
 
     clinic = models.ForeignKey(
         Organization,
@@ -79,6 +97,15 @@ class CommunityResource(models.Model):
     website = models.URLField(_("website"), blank=True)
     languages = models.CharField(_("languages"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    name_es = models.CharField(
+        _("name in Spanish"),
+        max_length=200,
+        blank=True,
+        help_text=_("Only if the partner uses a Spanish name; otherwise leave it empty."),
+    )
+    description_es = models.TextField(_("description in Spanish"), blank=True)
+    hours_es = models.CharField(_("hours in Spanish"), max_length=200, blank=True)
+    languages_es = models.CharField(_("languages in Spanish"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -1,8 +1,9 @@
 """Reads for the resources pages, already scoped to one clinic."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import Organization
+from core.bilingual import with_spanish_ready
 from patients.models import Patient
 from resources.models import Article, Audience, CommunityResource, PatientResource
 
@@ -17,20 +18,21 @@ def published_articles(clinic: Organization, audience: str = "") -> QuerySet[Art
     qs = Article.objects.filter(clinic=clinic, is_published=True)
     if audience in AUDIENCE_FILTERS:
         qs = qs.filter(audience__in=AUDIENCE_FILTERS[audience])
-    return qs.defer("body")
+    return with_spanish_ready(qs).defer("body", "body_es")
 
 
 def articles_for_admin(clinic: Organization) -> QuerySet[Article]:
-    return Article.objects.filter(clinic=clinic).defer("body")
+    return with_spanish_ready(Article.objects.filter(clinic=clinic)).defer("body", "body_es")
 
 
 def directory(clinic: Organization, *, kind: str = "", query: str = "") -> QuerySet:
-    """The clinic's active community resources, optionally by kind and a name search."""
+    """The clinic's active community resources, optionally by kind and a name search (in
+    either language)."""
     qs = CommunityResource.objects.filter(clinic=clinic, is_active=True)
     if kind:
         qs = qs.filter(kind=kind)
     if query:
-        qs = qs.filter(name__icontains=query)
+        qs = qs.filter(Q(name__icontains=query) | Q(name_es__icontains=query))
     return qs
 
 

@@ -10,8 +10,15 @@ from django.utils.translation import gettext as _
 from accounts.models import Organization, User
 from audit.models import Action
 from audit.services import audit_record
+from core.bilingual import check_spanish_complete
 from patients.models import Patient
 from resources.models import Article, CommunityResource, PatientResource
+
+
+def _check_spanish(obj: Article | CommunityResource) -> None:
+    """A Spanish version is whole or absent (core.bilingual), checked on the values as saved."""
+    names = [*obj.SPANISH_FIELDS, *(f"{name}_es" for name in obj.SPANISH_FIELDS)]
+    check_spanish_complete(type(obj), {name: getattr(obj, name) for name in names})
 
 
 @transaction.atomic
@@ -34,6 +41,7 @@ def article_save(
     article = article or Article(clinic=clinic)
     for name, value in values.items():
         setattr(article, name, value)
+    _check_spanish(article)
     article.save()
     audit_record(
         action=Action.CREATE if created else Action.UPDATE,
@@ -75,6 +83,7 @@ def resource_save(
     resource = resource or CommunityResource(clinic=clinic)
     for name, value in values.items():
         setattr(resource, name, value)
+    _check_spanish(resource)
     resource.save()
     audit_record(
         action=Action.CREATE if created else Action.UPDATE,

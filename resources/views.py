@@ -49,13 +49,11 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @role_required(*EVERYONE)
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = resource_access.article_for_reader(request.membership, slug)
+    shown = article.shown  # the reader's language, or English marked as such
     return render(
         request,
         "resources/article_detail.html",
-        {
-            "article": article,
-            "body_html": render_markdown(article.body),
-        },
+        {"article": article, "shown": shown, "body_html": render_markdown(shown.body)},
     )
 
 

@@ -38,6 +38,7 @@ cat <<MSG
     clinician           clinician@demo.clinic
     person in recovery  patient@demo.clinic
     family member       family@demo.clinic
+    sponsor (in Spanish) sponsor@demo.clinic
 
   Staff also type a code from an authenticator app (two-step sign-in). For the demo staff,
   print the current code with:  .venv/bin/python manage.py demo_code admin@demo.clinic

@@ -33,5 +33,10 @@ echo "--- import-linter";         "$BIN/lint-imports"
 echo "--- manage.py check";       "$BIN/python" manage.py check --fail-level WARNING
 echo "--- makemigrations --check"; "$BIN/python" manage.py makemigrations --check --dry-run
 echo "--- collectstatic";         "$BIN/python" manage.py collectstatic --noinput -v0
+# Lighthouse (tests/browser/test_lighthouse.py) comes from the npm registry, pinned in
+# package-lock.json; without Node.js that test skips (with CI=true it fails).
+if command -v npm >/dev/null 2>&1; then
+  echo "--- npm ci (Lighthouse)"; npm ci --no-audit --no-fund --ignore-scripts >/dev/null
+fi
 echo "--- pytest"
 "$BIN/pytest" "$@"

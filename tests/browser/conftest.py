@@ -3,7 +3,9 @@
 The session's one browser is the `browser` fixture of tests/conftest.py (one Playwright per
 run, so browser tests may sit beside their feature); pages and helpers are here."""
 
+import functools
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -63,25 +65,44 @@ def sign_in(page: object, email: str, password: str) -> None:
 SERIOUS = ("serious", "critical")
 
 
-def axe_violations(page: object, impacts: tuple[str, ...] | None = None) -> list[str]:
-    """WCAG 2.1 A/AA violations axe-core finds on the page (only those of `impacts`, if given),
-    as readable lines."""
-    from axe_playwright_python.sync_playwright import Axe
+@functools.cache
+def _axe_script() -> str:
+    """axe-core's source, as the axe-playwright-python package ships it."""
+    import axe_playwright_python
 
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(
+    page: object, impacts: tuple[str, ...] | None = None, *, best_practices: bool = False
+) -> list[str]:
+    """WCAG 2.1 A/AA violations axe-core finds on the page (only those of `impacts`, if given;
+    with axe's best practices too, if asked: headings, landmarks, regions), as readable lines."""
     # Judge the page at rest: no colour transitions half-way (Bootstrap honours reduced motion)
     # and no button left hovered by the pointer.
     page.emulate_media(reduced_motion="reduce")
     page.mouse.move(0, 0)
-    results = Axe().run(
-        page,
-        options={
-            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+    # Inject axe once per document (a second run on the same page, at another width, reuses it);
+    # only violations come back, which keeps each run short.
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_script())
+    response = page.evaluate(
+        "options => axe.run(document, options)",
+        {
+            "runOnly": {
+                "type": "tag",
+                "values": WCAG_TAGS + (["best-practice"] if best_practices else []),
+            },
+            "resultTypes": ["violations"],
         },
     )
     return [
         f"{v['id']} ({v.get('impact')}): {v['help']} ({len(v['nodes'])}x, "
         f"e.g. {v['nodes'][0]['target']})"
-        for v in results.response["violations"]
+        for v in response["violations"]
         if impacts is None or v.get("impact") in impacts
     ]
 
@@ -89,3 +110,19 @@ def axe_violations(page: object, impacts: tuple[str, ...] | None = None) -> list
 def serious_violations(page: object) -> list[str]:
     """Only the violations of serious or critical impact (the bar of the phone checks)."""
     return axe_violations(page, impacts=SERIOUS)
+
+
+# Lines a browser test wants in the run's terminal summary (the axe crawl's page count), shown
+# without -s.
+_SUMMARY: list[str] = []
+
+
+def report_line(text: str) -> None:
+    _SUMMARY.append(text)
+
+
+def pytest_terminal_summary(terminalreporter: object) -> None:
+    if _SUMMARY:
+        terminalreporter.section("accessibility")
+        for line in _SUMMARY:
+            terminalreporter.write_line(line)

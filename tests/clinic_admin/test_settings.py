@@ -13,6 +13,7 @@ URL = "/clinic/settings/"
 def _data(**changes: object) -> dict[str, object]:
     return {
         "name": "Harbor Recovery Center",
+        "default_language": "en",
         "phone": "555-0100",
         "local_emergency_number": "112",
         "craving_alert_threshold": "7",

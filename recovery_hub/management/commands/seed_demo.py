@@ -26,6 +26,7 @@ class Command(BaseCommand):
             ("clinician", "clinician@demo.clinic"),
             ("person in recovery", "patient@demo.clinic"),
             ("family member", "family@demo.clinic"),
+            ("sponsor (Spanish)", "sponsor@demo.clinic"),
         ]:
             self.stdout.write(f"  {label:<20} {email}")
         self.stdout.write(
