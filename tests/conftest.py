@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.test import Client, override_settings
+from django.utils import translation
 
 from accounts.models import Organization, Role, User
 from accounts.second_factor import totp_enrol
@@ -116,6 +117,16 @@ def _fresh_shared_cache() -> Iterator[None]:
     _clear_shared_cache()
     yield
     _clear_shared_cache()
+
+
+@pytest.fixture(autouse=True)
+def _site_language() -> Iterator[None]:
+    """Each test starts in the site's language: a request in Spanish (LocaleMiddleware, or a
+    Spanish reader's own language) leaves its thread in Spanish, which would otherwise carry over
+    into the next test's direct calls."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -142,8 +142,8 @@ def test_the_sign_in_pages_language_switch_works_by_keyboard_at_320_px(browser, 
     assert select.input_value() == "es"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Change language"
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("domcontentloaded")
+    with page.expect_navigation():  # the form posts, then the sign-in page comes back
+        page.keyboard.press("Enter")
 
     assert lang_of(page) == "es"
     assert page.get_by_test_id("language-switch").get_by_label("Idioma").input_value() == "es"

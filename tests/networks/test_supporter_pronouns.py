@@ -143,7 +143,7 @@ def test_pronouns_written_in_spanish_are_honoured_for_a_spanish_speaking_invitee
     patient, team_clinician, mailoutbox, django_capture_on_commit_callbacks
 ):
     """Written "ella", it is she/her; the subject is the whole she/her sentence, looked up in
-    the invitee's language (until a Spanish catalogue has it, the English one, never a mix)."""
+    the invitee's language: one whole Spanish sentence, never a mix."""
     patient.pronouns = "ella"
     patient.save()
     invited = contact_add(
@@ -158,4 +158,4 @@ def test_pronouns_written_in_spanish_are_honoured_for_a_spanish_speaking_invitee
     with django_capture_on_commit_callbacks(execute=True):
         invitation_send(contact=invited, actor=team_clinician)
 
-    assert mailoutbox[0].subject == "Jordan invited you to her support network"
+    assert mailoutbox[0].subject == "Jordan le invitó a su red de apoyo"
