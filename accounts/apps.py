@@ -8,5 +8,5 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Connect the receivers: sign-ins written to the audit trail; lockout; sessions and
-        # tokens ending on sign-out.
-        from accounts import lockout, sessions, signin_audit  # noqa: F401
+        # tokens ending on sign-out; the sign-in page's language kept after signing in.
+        from accounts import languages, lockout, sessions, signin_audit  # noqa: F401

@@ -8,6 +8,8 @@ these two functions.
 """
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import translation
 
@@ -77,3 +79,17 @@ def page_for_recipient(request: HttpRequest, language: str | None) -> None:
         return
     translation.activate(language)
     request.LANGUAGE_CODE = language
+
+
+@receiver(user_logged_in, dispatch_uid="accounts_language_from_the_sign_in_page")
+def _keep_the_sign_in_pages_language(
+    sender: type, request: HttpRequest | None, user: User, **kwargs: object
+) -> None:
+    """Español chosen with the sign-in page's switch stays after signing in: a person who never
+    chose a language of their own keeps the one they picked there."""
+    if request is None or user.language:
+        return
+    chosen = choice_on_page(request)
+    if chosen:
+        user.language = chosen
+        user.save(update_fields=["language"])

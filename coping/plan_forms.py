@@ -7,6 +7,7 @@ tell an edited item from a replaced one. Blank extra rows are ignored (formsets 
 extra forms).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import time
 
@@ -103,9 +104,16 @@ class StrategyItemForm(ItemForm):
         rows=2,
     )
 
-    def __init__(self, *args: object, library: dict[int, Strategy], **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        library: dict[int, Strategy],
+        reader_language: Callable[[], str] | None = None,
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.library = library
+        self.reader_language = reader_language
         self.fields["library"].choices = library_choices(library.values())
         self.fields["text"].help_text = _("Leave it empty to use the library strategy's own words.")
 
@@ -115,8 +123,12 @@ class StrategyItemForm(ItemForm):
         strategy = self.library.get(int(pick)) if pick else None
         text = (data.get("text") or "").strip()
         if strategy is not None and not text:
-            # In the words the editor picked from: the version shown in their language.
-            shown = strategy.shown
+            # In the words of the person whose plan it is (a clinician writing in English for a
+            # person who reads Spanish copies the Spanish version), else the editor's language.
+            if self.reader_language is not None:
+                shown = strategy.shown_in(self.reader_language())
+            else:
+                shown = strategy.shown
             text = f"{shown.title} — {shown.description}"[:MAX_TEXT]
         if not text:
             self.add_error("text", _("Write a strategy or pick one from the library."))
@@ -303,6 +315,7 @@ class PlanEditor:
         content: dict,
         library: dict[int, Strategy],
         base_version: int = 0,
+        reader_language: Callable[[], str] | None = None,
     ) -> None:
         crisis = content.get("crisis_plan", {})
         self.crisis = CrisisPlanForm(
@@ -324,6 +337,7 @@ class PlanEditor:
             form_kwargs: dict[str, object] = {}
             if name == "strategies":
                 form_kwargs["library"] = library
+                form_kwargs["reader_language"] = reader_language
             if name in TEXT_LABELS:
                 form_kwargs["text_label"] = TEXT_LABELS[name]
             formset = _formset(SECTION_FORMS[name])(

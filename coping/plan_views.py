@@ -132,6 +132,7 @@ def plan_edit(request: HttpRequest, patient: Patient, access: CopingAccess) -> H
         content=content,
         library=_library_for_editor(patient, content),
         base_version=version.number if version else 0,
+        reader_language=lambda: patient.message_language,
     )
     if data is not None and editor.is_valid() and conflict is None:
         try:

@@ -289,6 +289,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_ENGINE = "recovery_hub.session_store"
 SESSION_COOKIE_SECURE = env_flag("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The language switch's cookie (accounts/languages.py): sent over HTTPS only where the session is,
+# never read by scripts, and not sent with other sites' forms (Lax).
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -352,3 +352,53 @@ def test_the_api_gives_the_language_a_person_reads_in(clinic):
 
     assert language_in_api(never_chose) == "es"
     assert language_in_api(chose) == "en"
+
+
+# --- the sign-in page's switch, and accounts made before languages could be chosen -----------
+
+
+def _sign_in(client, user: User) -> None:
+    response = client.post(LOGIN, {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()[:500]
+
+
+def test_the_sign_in_pages_choice_stays_after_signing_in(client, clinic):
+    me = member(Role.SUPPORTER, clinic)
+    assert me.language == ""
+    client.post("/i18n/setlang/", {"language": "es", "next": LOGIN})
+
+    _sign_in(client, me)
+
+    me.refresh_from_db()
+    assert me.language == "es"
+    assert language_of(client.get(PREFERENCES, HTTP_ACCEPT_LANGUAGE="en")) == "es"
+
+
+def test_the_sign_in_pages_switch_does_not_overwrite_a_choice_made_in_settings(client, clinic):
+    me = member(Role.SUPPORTER, clinic, language="en")
+    client.post("/i18n/setlang/", {"language": "es", "next": LOGIN})
+
+    _sign_in(client, me)
+
+    me.refresh_from_db()
+    assert me.language == "en"
+    assert language_of(client.get(PREFERENCES, HTTP_ACCEPT_LANGUAGE="es")) == "en"
+
+
+def test_accounts_made_before_languages_could_be_chosen_follow_the_clinic(clinic):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("accounts.migrations.0008_legacy_english_follows_the_clinic")
+    legacy = member(Role.SUPPORTER, clinic, language="en")
+    spanish = member(Role.SUPPORTER, clinic, language="es")
+    clinic.default_language = "es"
+    clinic.save()
+
+    migration.forward(apps, None)
+
+    legacy.refresh_from_db()
+    spanish.refresh_from_db()
+    assert (legacy.language, spanish.language) == ("", "es")
+    assert language_for(legacy, clinic) == "es"

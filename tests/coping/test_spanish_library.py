@@ -173,3 +173,20 @@ def test_the_library_page_reads_the_same_queries_in_spanish(
     with django_assert_max_num_queries(100) as spanish:
         client.get(reverse("coping:library"))
     assert len(spanish.captured_queries) == len(english.captured_queries)
+
+
+def test_a_clinician_in_english_picks_the_spanish_words_for_a_person_who_reads_spanish(clinic):
+    """The plan is the person's: the words copied from the library are in their language,
+    whatever the language of the clinician's pages."""
+    box = Strategy.objects.get(clinic=clinic, title="Box breathing")
+    data = {"library": str(box.pk), "text": "", "category": ""}
+
+    with translation.override("en"):
+        form = StrategyItemForm(data, library={box.pk: box}, reader_language=lambda: "es")
+        assert form.is_valid(), form.errors
+    assert form.cleaned_data["text"].startswith("Respirar en cuatro tiempos — Tome aire")
+
+    with translation.override("es"):
+        form = StrategyItemForm(data, library={box.pk: box}, reader_language=lambda: "en")
+        assert form.is_valid(), form.errors
+    assert form.cleaned_data["text"].startswith("Box breathing — Breathe in")
