@@ -174,7 +174,10 @@ def retry(request: HttpRequest, notification_id: int) -> HttpResponse:
     return redirect(back or "notifications:log")
 
 
-@login_required
 def badge(request: HttpRequest) -> HttpResponse:
-    """The navbar's unread count, fetched by htmx after the page loads."""
+    """The navbar's unread count, fetched by htmx after the page loads. Signed out (the session
+    ended after the page was drawn) it answers 204, which htmx leaves alone: a fragment request
+    must not get the sign-in page swapped into the navbar."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
     return render(request, "notifications/_badge_only.html")

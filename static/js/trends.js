@@ -1,7 +1,28 @@
 // Draws the check-in and assessment trends with Chart.js from data the page embeds as JSON
 // (json_script); every chart also has a table alternative in the page.
+// Chart.js (200 KB) is fetched only when a chart comes near the screen, so a page whose charts
+// sit below the fold, or a phone that never scrolls to them, does not pay for it. The script tag
+// that loads this file names Chart.js in data-chartjs. Each canvas gets data-drawn: "true" once
+// its chart is drawn, "empty" when it has no data.
 (function () {
   "use strict";
+
+  var CHARTJS = document.currentScript && document.currentScript.dataset.chartjs;
+  var loading = null;
+
+  function loadChartJs() {
+    if (window.Chart) return Promise.resolve();
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = CHARTJS;
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return loading;
+  }
 
   function readJSON(id) {
     var node = document.getElementById(id);
@@ -68,25 +89,49 @@
     });
   }
 
+  function draw(canvas, series, assessments, bands) {
+    if (canvas.dataset.chart === "checkins") {
+      canvas.chart = checkinChart(canvas, series);
+    } else {
+      var slug = canvas.dataset.instrument;
+      canvas.chart = assessmentChart(canvas, assessments[slug], bands[slug]);
+    }
+    canvas.dataset.drawn = "true";
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
-    if (!window.Chart) return;
     var series = readJSON("checkin-series") || [];
     var assessments = readJSON("assessment-series") || {};
     var bands = readJSON("assessment-bands") || {};
+    var waiting = [];
     document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
-      if (canvas.dataset.chart === "checkins" && series.length) {
-        canvas.chart = checkinChart(canvas, series);
-      } else if (canvas.dataset.chart === "assessment") {
-        var slug = canvas.dataset.instrument;
-        if ((assessments[slug] || []).length) {
-          canvas.chart = assessmentChart(canvas, assessments[slug], bands[slug]);
-          canvas.dataset.drawn = "true";
-        } else {
-          canvas.setAttribute("aria-label", canvas.dataset.name);
-          canvas.insertAdjacentHTML("afterend", "");
-        }
+      var hasData = canvas.dataset.chart === "checkins"
+        ? series.length > 0
+        : (assessments[canvas.dataset.instrument] || []).length > 0;
+      if (hasData) {
+        waiting.push(canvas);
+      } else {
+        canvas.setAttribute("aria-label", canvas.dataset.name || canvas.getAttribute("aria-label"));
+        canvas.dataset.drawn = "empty";
       }
     });
+    if (!waiting.length || !CHARTJS) return;
+
+    function drawSoon(canvas) {
+      loadChartJs().then(function () { draw(canvas, series, assessments, bands); });
+    }
+    if (!("IntersectionObserver" in window)) {
+      waiting.forEach(drawSoon);
+      return;
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return;
+        observer.unobserve(entry.target);
+        drawSoon(entry.target);
+      });
+    }, { rootMargin: "200px 0px" });
+    waiting.forEach(function (canvas) { observer.observe(canvas); });
   });
 
 })();

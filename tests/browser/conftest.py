@@ -62,6 +62,16 @@ def sign_in(page: object, email: str, password: str) -> None:
         page.wait_for_load_state("domcontentloaded")
 
 
+def draw_charts(page: object) -> None:
+    """The trend charts draw as they come near the screen (static/js/trends.js): scroll each
+    into view, as a person reading down the page would, and wait until every one is drawn."""
+    for canvas in page.locator("canvas[data-chart]").all():
+        canvas.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('canvas[data-chart]')].every(c => c.dataset.drawn)"
+    )
+
+
 SERIOUS = ("serious", "critical")
 
 

@@ -10,7 +10,7 @@ import pytest
 from patients.models import Patient
 from recovery_hub.demo import DEMO_PASSWORD, seed_demo
 from reports.registry import SLUGS
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import draw_charts, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,6 +64,7 @@ def test_every_chart_has_a_table_with_its_figures(page):
     own = Patient.objects.get(user__email="patient@demo.clinic")
     for path in ("/my-recovery/", f"/patients/{own.pk}/checkins/"):
         page.goto(path)
+        draw_charts(page)
         charts += page.locator("canvas").count()
         problems += _missing_from_tables(page)
     page.context.clear_cookies()
@@ -91,3 +92,32 @@ def test_a_chart_without_its_table_is_found(page):
     )
 
     assert _missing_from_tables(page) == [f"{page.url} #lonely: 42 is in no table"]
+
+
+def test_chartjs_is_fetched_only_when_a_chart_comes_near_the_screen(browser, live_server):
+    """A phone that never scrolls down to the charts never downloads Chart.js (200 KB); scrolling
+    to the chart fetches it once and draws it."""
+    seed_demo(clinics=1, patients=3, seed=5)
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 320, "height": 480}, is_mobile=True
+    )
+    try:
+        page = context.new_page()
+        sign_in(page, "patient@demo.clinic", DEMO_PASSWORD)
+        fetched: list[str] = []
+        page.on("request", lambda request: fetched.append(request.url))
+        page.goto("/my-recovery/")
+        page.wait_for_load_state("networkidle")
+        first_top = page.evaluate(
+            "() => Math.min(...[...document.querySelectorAll('canvas[data-chart]')]"
+            ".map(c => c.getBoundingClientRect().top))"
+        )
+        assert first_top > 480 + 200, first_top  # every chart starts well below the screen
+        assert not [url for url in fetched if "chart.umd" in url]
+        assert page.locator("canvas[data-drawn=true]").count() == 0
+
+        draw_charts(page)
+        assert len([url for url in fetched if "chart.umd" in url]) == 1
+        assert page.locator("canvas#checkin-chart[data-drawn=true]").count() == 1
+    finally:
+        context.close()

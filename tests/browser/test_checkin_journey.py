@@ -8,7 +8,7 @@ import pytest
 from coping.models import Assessment, CheckIn
 from patients.models import Alert
 from recovery_hub.demo import DEMO_PASSWORD, seed_demo
-from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.conftest import axe_violations, draw_charts, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,6 +60,7 @@ def test_phone_check_in_and_phq9_reach_the_caseload(phone_page, browser, live_se
 
     page.wait_for_url(re.compile(r"/patients/\d+/checkins/"))
     assert page.get_by_text(re.compile(r"Mood questionnaire \(PHQ-9\) saved: 17")).is_visible()
+    draw_charts(page)
     assert page.locator("canvas#chart-phq9[data-drawn=true]").count() == 1
     checkin = CheckIn.objects.filter(patient__user__email="patient@demo.clinic").latest(
         "local_date"

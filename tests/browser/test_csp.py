@@ -14,7 +14,7 @@ from accounts.models import STAFF_ROLES, User
 from accounts.second_factor import has_totp, totp_enrol
 from patients.models import Patient
 from recovery_hub.demo import DEMO_PASSWORD, seed_demo
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import draw_charts, sign_in
 from tests.factories import TOTP_SECRET
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -169,8 +169,10 @@ def _htmx_search_swaps(page: object) -> None:
 
 def _chart_is_drawn(page: object) -> None:
     page.goto("/my-recovery/progress/")
+    draw_charts(page)
     drawn = page.evaluate(
-        "() => [...document.querySelectorAll('canvas')].some(c => c.chart || c.dataset.drawn)"
+        "() => [...document.querySelectorAll('canvas')]"
+        ".some(c => c.chart && c.dataset.drawn === 'true')"
     )
     assert drawn, "no chart drawn on the progress page"
 

@@ -127,6 +127,17 @@ def test_badge_without_unread_shows_no_count_and_nothing_when_signed_out(me):
     assert _badge(AnonymousUser()).strip() == ""
 
 
+def test_the_lazy_badge_answers_its_count_and_leaves_the_navbar_alone_once_signed_out(client, me):
+    _row(me, 1)
+    client.force_login(me)
+    signed_in = client.get("/notifications/badge/", HTTP_HX_REQUEST="true")
+    assert signed_in.status_code == 200 and b">1<" in signed_in.content
+    client.logout()
+    signed_out = client.get("/notifications/badge/", HTTP_HX_REQUEST="true")
+    # 204: htmx swaps nothing, so the sign-in page never lands inside the navbar.
+    assert signed_out.status_code == 204 and signed_out.content == b""
+
+
 def test_signed_out_centre_redirects(client):
     assert client.get(CENTRE).status_code == 302
 

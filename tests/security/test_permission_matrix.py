@@ -158,7 +158,7 @@ ROUTES: dict[str, Route] = {
     "api:me-moved": r(EVERYONE),  # a permanent redirect to api:me, which names no one
     "notifications:centre": r(MEMBERS),
     "notifications:mark_all_read": r(MEMBERS),
-    "notifications:badge": r(MEMBERS),
+    "notifications:badge": r(EVERYONE),  # signed out: an empty 204 (htmx leaves the navbar)
     "notifications:preferences": r(MEMBERS),
     "notifications:mark_read": r(frozenset({PATIENT})),  # one of P's own notifications
     # The clinic's staff pages
