@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.utils import timezone
 
 from coping.services import current_version
@@ -51,7 +51,9 @@ def ladder_for_chart(patient: Patient) -> LadderView:
     ladder = (
         Ladder.objects.filter(patient=patient)
         .prefetch_related(Prefetch("steps", queryset=steps))
-        .order_by("closed_at", "-opened_at", "-pk")  # the open one (NULL) first, else newest
+        # The open one (closed_at NULL) first, else the newest; PostgreSQL sorts NULLs last in
+        # ascending order unless told.
+        .order_by(F("closed_at").asc(nulls_first=True), "-opened_at", "-pk")
         .first()
     )
     taken = list(ladder.steps.all()) if ladder else []

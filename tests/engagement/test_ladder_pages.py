@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Role
 from audit.models import Action, AuditEvent
 from engagement.models import Ladder, LadderPolicy, LadderStep, PatientEngagement, Rung
+from engagement.selectors import ladder_for_chart
 from patients.models import CareTeamMember, Patient, PatientStatus, TeamRole
 from tests.engagement.conftest import add_supporter, grant
 from tests.factories import PatientFactory, member
@@ -65,6 +66,16 @@ def test_the_chart_shows_the_open_ladder_its_steps_and_who_acted(
     assert "assigned to Chris Alvarez" in page
     assert 'data-testid="ladder-act-supporter"' not in page  # done already
     assert 'data-testid="ladder-act-clinician"' in page
+
+
+def test_the_chart_shows_the_open_ladder_before_a_newer_closed_one(patient):
+    still_open = open_ladder(patient)
+    now = timezone.now()
+    Ladder.objects.create(
+        patient=patient, streak="2026-04-01", opened_at=now - timedelta(hours=1), closed_at=now
+    )
+
+    assert ladder_for_chart(patient).ladder == still_open
 
 
 def test_the_care_teams_i_reached_out_is_recorded_once_and_audited(client, patient, team_clinician):
