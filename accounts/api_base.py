@@ -19,12 +19,17 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import django_filters
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import URLPattern, path
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -217,6 +222,9 @@ class ApiView(generics.GenericAPIView):
     answer a page (and so take `page` and `page_size`)."""
 
     filters: ClassVar[dict[str, type[serializers.Serializer]]] = {}
+    # A list's filters as a django-filter FilterSet (GET): documented in the schema by
+    # ApiAutoSchema, applied with `self.filtered(rows)`, a bad value answered with a 400.
+    filterset_class: ClassVar[type[django_filters.FilterSet] | None] = None
     paginated_methods: ClassVar[tuple[str, ...]] = ()
     parser_classes = [StrictJSONParser]
 
@@ -228,6 +236,8 @@ class ApiView(generics.GenericAPIView):
         names = {CLINIC_PARAMETER}
         if method in self.filters:
             names |= set(self.filters[method]().fields)
+        if method == "GET" and self.filterset_class is not None:
+            names |= set(self.filterset_class.base_filters)
         if method in self.paginated_methods:
             names |= {StandardPagination.page_query_param, StandardPagination.page_size_query_param}
         return names
@@ -235,10 +245,20 @@ class ApiView(generics.GenericAPIView):
     def blank_parameters(self, method: str) -> set[str]:
         """The query parameters that may be empty (`?q=`): text filters that allow blank."""
         method = "GET" if method == "HEAD" else method
+        blank: set[str] = set()
+        if method == "GET" and self.filterset_class is not None:  # `?status=`: no filter
+            text = (django_filters.CharFilter, django_filters.ChoiceFilter)
+            blank |= {
+                name
+                for name, declared in self.filterset_class.base_filters.items()
+                if isinstance(declared, text)
+            }
         if method not in self.filters:
-            return set()
+            return blank
         fields = self.filters[method]().fields
-        return {name for name, field in fields.items() if getattr(field, "allow_blank", False)}
+        return blank | {
+            name for name, field in fields.items() if getattr(field, "allow_blank", False)
+        }
 
     def check_query(self, request: Request) -> None:
         method = request.method or "GET"
@@ -261,6 +281,19 @@ class ApiView(generics.GenericAPIView):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authentication, permissions, throttles
         self.check_query(request)
+
+    def filtered(self, rows: QuerySet) -> QuerySet:
+        """`rows` narrowed by the query's filters (`filterset_class`); a value that is not
+        valid (a date that is not a date, an unknown choice) is a 400 naming the parameter."""
+        if self.filterset_class is None:
+            return rows
+        filterset = self.filterset_class(self.request.query_params, queryset=rows)
+        if not filterset.is_valid():
+            errors = filterset.errors
+            raise serializers.ValidationError(
+                {name: [str(message) for message in errors[name]] for name in errors}
+            )
+        return filterset.qs
 
     def query(self) -> dict[str, Any]:
         """This method's filters, validated (400 with field errors)."""
@@ -470,3 +503,63 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
                 if status[0] in "45" and not response.get("content"):
                     response["content"] = reference
     return result
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row's id in a filter (`?patient_id=12`): a whole number from 1, typed as one."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        super().__init__(*args, **kwargs)
+
+
+# --- Filters in the schema --------------------------------------------------------------------
+
+
+def _filter_type(form_field: forms.Field) -> tuple[OpenApiTypes, list[str] | None]:
+    """The OpenAPI type (and enum) of a django-filter's form field."""
+    if isinstance(form_field, forms.ModelChoiceField | forms.IntegerField):
+        return OpenApiTypes.INT, None
+    if isinstance(form_field, forms.ChoiceField):
+        return OpenApiTypes.STR, [str(value) for value, _label in form_field.choices if value != ""]
+    for field_class, kind in (
+        (forms.NullBooleanField, OpenApiTypes.BOOL),
+        (forms.BooleanField, OpenApiTypes.BOOL),
+        (forms.DateTimeField, OpenApiTypes.DATETIME),
+        (forms.DateField, OpenApiTypes.DATE),
+        (forms.DecimalField, OpenApiTypes.NUMBER),
+    ):
+        if isinstance(form_field, field_class):
+            return kind, None
+    return OpenApiTypes.STR, None
+
+
+def filter_parameters(filterset_class: type[django_filters.FilterSet]) -> list[OpenApiParameter]:
+    """The query parameters of a FilterSet, typed, each described by its label."""
+    parameters = []
+    for name, declared in filterset_class.base_filters.items():
+        kind, enum = _filter_type(declared.field)
+        parameters.append(
+            OpenApiParameter(
+                name,
+                kind,
+                OpenApiParameter.QUERY,
+                required=False,
+                enum=enum,
+                description=str(declared.label or ""),
+            )
+        )
+    return parameters
+
+
+class ApiAutoSchema(AutoSchema):
+    """drf-spectacular's schema, with each view's `filterset_class` documented on GET."""
+
+    def get_override_parameters(self) -> list:
+        parameters = list(super().get_override_parameters())
+        filterset_class = getattr(self.view, "filterset_class", None)
+        if filterset_class is not None and self.method == "GET":
+            parameters += filter_parameters(filterset_class)
+        return parameters

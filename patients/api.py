@@ -38,7 +38,7 @@ from patients.selectors import (
 )
 from patients.serializers import (
     CLINIC_CONTEXT_KEY,
-    AlertFilterSerializer,
+    AlertFilterSet,
     AlertResolveSerializer,
     AlertSerializer,
     AppointmentCreateSerializer,
@@ -407,19 +407,13 @@ class AlertScopedView(ChartApiView):
 class AlertListView(AlertScopedView):
     """Alerts of the patients the user may open, newest first."""
 
-    filters = {"GET": AlertFilterSerializer}
+    filterset_class = AlertFilterSet
     paginated_methods = ("GET",)
 
-    @extend_schema(parameters=[AlertFilterSerializer], responses=AlertSerializer(many=True))
+    @extend_schema(responses=AlertSerializer(many=True))
     def get(self, request: Request) -> Response:
         self.staff_membership()
-        filters = self.query()
-        alerts = self.get_queryset()
-        if filters.get("status"):
-            alerts = alerts.filter(status=filters["status"])
-        if "patient" in filters:
-            alerts = alerts.filter(patient_id=filters["patient"])
-        return self.paginated(alerts, audited="api_alerts")
+        return self.paginated(self.filtered(self.get_queryset()), audited="api_alerts")
 
 
 class AlertAcknowledgeView(AlertScopedView):

@@ -7,12 +7,14 @@ request's clinic, so an id from another clinic reads exactly like an id that doe
 from datetime import date
 from typing import Any
 
+import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.api_base import IdFilter
 from accounts.models import Membership, Organization, User
 from patients.models import (
     Alert,
@@ -384,9 +386,17 @@ class AppointmentCreateSerializer(AppointmentUpdateSerializer):
 # --- Alerts -----------------------------------------------------------------------------------
 
 
-class AlertFilterSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=AlertStatus.choices, required=False, allow_blank=True)
-    patient = serializers.IntegerField(required=False, min_value=1, help_text=_("Patient id."))
+class AlertFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=AlertStatus.choices, label=_("Alert status."))
+    patient_id = IdFilter(label=_("Patient id."))
+    kind = django_filters.ChoiceFilter(choices=AlertKind.choices, label=_("Alert kind."))
+    severity = django_filters.ChoiceFilter(
+        choices=AlertSeverity.choices, label=_("Alert severity.")
+    )
+
+    class Meta:
+        model = Alert
+        fields = ("status", "patient_id", "kind", "severity")
 
 
 class AlertSerializer(serializers.ModelSerializer):

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "axes",
+    "django_filters",
     # ours
     "recovery_hub",
     "core",
@@ -88,6 +89,10 @@ INSTALLED_APPS = [
     "notifications",
     "engagement",
     "joining",
+    "interop",
+    "calendars",
+    "imports",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -395,7 +400,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "core.api_classes.StandardPagination",
     "PAGE_SIZE": 25,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "accounts.api_base.ApiAutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # The API contract (accounts/api_base.py): JSON bodies whose text can be stored, one error
     # shape, OPTIONS that opens nothing, no `?format=` switch (an unknown parameter is a 400).

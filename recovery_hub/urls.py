@@ -6,7 +6,23 @@ from accounts import views as account_views
 from recovery_hub.health import healthz
 
 # Every app's API routes (its api_urls.py), mounted under /api/v1/ in the `api` namespace.
-API_APPS = ("accounts", "patients", "coping", "networks", "reports", "trail")
+API_APPS = (
+    "accounts",
+    "patients",
+    "coping",
+    "networks",
+    "resources",
+    "events",
+    "notifications",
+    "engagement",
+    "reports",
+    "joining",
+    "trail",
+    "interop",
+    "calendars",
+    "imports",
+    "webhooks",
+)
 api_v1 = [path("", include(f"{app}.api_urls")) for app in API_APPS]
 
 urlpatterns = [
@@ -25,6 +41,10 @@ urlpatterns = [
     path("", include("engagement.urls")),
     path("", include("joining.urls")),
     path("", include("trail.urls")),
+    path("", include("interop.urls")),
+    path("", include("calendars.urls")),
+    path("", include("imports.urls")),
+    path("", include("webhooks.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Split: the page and its script are two answers, so no inline script (CSP).

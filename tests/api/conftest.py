@@ -1,6 +1,9 @@
 """One small clinic with a row of every kind the API serves, and who may write each."""
 
+import importlib
+import pkgutil
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from rest_framework.test import APIClient
@@ -101,4 +104,11 @@ def make_world(clinic: Organization) -> World:
         "alert_id": alert.pk,
         "slug": "caseload",
     }
-    return World(clinician, admin, person, supporter, patient, ids)
+    world = World(clinician, admin, person, supporter, patient, ids)
+    # Each area adds its own rows and path ids in tests/api/world_<area>.py (`extend(world)`
+    # returns the ids it adds), so the areas of the API grow without editing this file.
+    for module in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda m: m.name):
+        if module.name.startswith("world_"):
+            extend = importlib.import_module(f"tests.api.{module.name}").extend
+            world.ids.update(extend(world))
+    return world

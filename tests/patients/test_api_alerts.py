@@ -91,12 +91,12 @@ def test_list_filters_by_status_and_patient(clinic, clinician, patient, alert):
 
     assert ids(api.get(ALERTS, {"status": "resolved"})) == {resolved.pk}
     assert ids(api.get(ALERTS, {"status": "open"})) == {alert.pk}
-    assert ids(api.get(ALERTS, {"patient": patient.pk})) == {alert.pk}
+    assert ids(api.get(ALERTS, {"patient_id": patient.pk})) == {alert.pk}
     assert ids(api.get(ALERTS, {"status": ""})) == {alert.pk, resolved.pk}
 
 
 @pytest.mark.parametrize(
-    ("params", "field"), [({"status": "panic"}, "status"), ({"patient": "me"}, "patient")]
+    ("params", "field"), [({"status": "panic"}, "status"), ({"patient_id": "me"}, "patient_id")]
 )
 def test_list_rejects_bad_filters_with_400(clinician, params, field):
     response = as_user(clinician).get(ALERTS, params)

@@ -101,14 +101,14 @@ def test_api_appointment_and_alert_lists_are_audited_with_their_filters(client, 
     client.force_login(clinician)
 
     assert client.get("/api/v1/appointments/").status_code == 200
-    assert client.get("/api/v1/alerts/", {"patient": mine[1].pk}).status_code == 200
+    assert client.get("/api/v1/alerts/", {"patient_id": mine[1].pk}).status_code == 200
 
     [appointments] = list_events("api_appointments")
     assert appointments.details["patients"] == 2
     assert appointments.details["rows"] == 3
     assert listed(appointments) == {mine[0].pk, mine[1].pk}
     [alerts] = list_events("api_alerts")
-    assert alerts.details["filters"] == {"patient": str(mine[1].pk)}
+    assert alerts.details["filters"] == {"patient_id": str(mine[1].pk)}
     assert listed(alerts) == {mine[1].pk}
 
 

@@ -1,0 +1,3 @@
+"""Pages of the calendars app."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the interop app."""
+
+urlpatterns: list = []
