@@ -1,7 +1,8 @@
 """Personal API tokens (django-rest-knox): issued, listed, revoked, and checked on each request.
 
-Clients send `Authorization: Token <key>`. The key is shown once, when it is issued; the
-database keeps only a SHA-512 digest (knox) with a name, an expiry and when it was last used.
+Clients send `Authorization: Token <key>` or `Authorization: Bearer <key>`. The key is shown
+once, when it is issued; the database keeps only a SHA-512 digest (knox) with a name, an
+expiry and when it was last used.
 Tests and other code issue tokens with `token_issue`, never through the model.
 """
 
@@ -17,6 +18,7 @@ from knox.auth import TokenAuthentication
 from knox.crypto import hash_token
 from knox.settings import CONSTANTS, knox_settings
 from rest_framework import exceptions
+from rest_framework.authentication import get_authorization_header
 from rest_framework.request import Request
 
 from accounts.models import ApiToken, User
@@ -70,6 +72,20 @@ class ApiTokenAuthentication(TokenAuthentication):
     loaded and deleted one by one), an undecodable header is a 401 (not a 500), and the
     token's last use is noted (at most once a minute)."""
 
+    # `Authorization: Token <key>` (knox's prefix) or `Authorization: Bearer <key>` (OAuth's).
+    prefixes = (b"token", b"bearer")
+
+    def authenticate(self, request: Request) -> tuple[User, ApiToken] | None:
+        words = get_authorization_header(request).split()
+        if not words or words[0].lower() not in self.prefixes:
+            return None  # another scheme, or none: the session may still authenticate
+        if len(words) != 2:
+            raise exceptions.AuthenticationFailed(
+                _("Give the token after the word %(prefix)s, with one space and nothing else.")
+                % {"prefix": words[0].decode("latin-1")}
+            )
+        return self.authenticate_credentials(words[1])
+
     def authenticate_credentials(self, token: bytes) -> tuple[User, ApiToken]:
         invalid = _("Invalid token.")
         try:
@@ -107,5 +123,7 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": 'Token-based authentication with required prefix "Token"',
+            "description": (
+                'Token-based authentication: "Token <key>" or "Bearer <key>" (the same key).'
+            ),
         }
