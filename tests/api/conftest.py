@@ -20,9 +20,15 @@ from tests.factories import AlertFactory, AppointmentFactory, PatientFactory, me
 # role -> (operations, cases) of the schemathesis run (tests/api/test_schemathesis.py), printed
 # in the run's summary (pytest runs with -ra, not -s).
 SCHEMATHESIS_RUNS: dict[str, tuple[int, int]] = {}
+# page URL name -> why it has no twin under /api/v1/ (tests/api/test_api_twins.py).
+PAGES_WITHOUT_TWIN: dict[str, str] = {}
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if PAGES_WITHOUT_TWIN:
+        terminalreporter.section("page actions without an API twin, and why")
+        for page, reason in sorted(PAGES_WITHOUT_TWIN.items()):
+            terminalreporter.write_line(f"{page}: {reason}")
     if not SCHEMATHESIS_RUNS:
         return
     terminalreporter.section("schemathesis over /api/schema/")
