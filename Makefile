@@ -10,7 +10,7 @@ PORT ?= 8000
 help:
 	@echo "make demo    install, migrate, seed the demo clinic, run web + Celery worker + beat"
 	@echo "make test    install and run the whole suite (ruff, import-linter, checks, pytest, browser tests)"
-	@echo "make bench   page, report and reminder benchmarks (BENCH=pages|reports|reminders|server: one part; BENCH_SCALE=10: 50,000 patients; see bench/README.md)"
+	@echo "make bench   page, report and reminder benchmarks (BENCH=pages|reports|reminders|server|imports: one part; BENCH_SCALE=10: 50,000 patients; see bench/README.md)"
 	@echo "make loadtest  locust: clinicians, patients, supporters, admins at 10/50/100 people (LOAD_SECONDS, LOAD_USERS)"
 	@echo "make backup  dump the database (DATABASE_URL) and uploads into var/backups/ (BACKUP_DIR)"
 	@echo "make restore FILE=var/backups/<name>.dump [TARGET=<db name or URL>] [YES=1]  restore one"

@@ -287,7 +287,9 @@ class ApiView(generics.GenericAPIView):
         valid (a date that is not a date, an unknown choice) is a 400 naming the parameter."""
         if self.filterset_class is None:
             return rows
-        filterset = self.filterset_class(self.request.query_params, queryset=rows)
+        filterset = self.filterset_class(
+            self.request.query_params, queryset=rows, request=self.request
+        )
         if not filterset.is_valid():
             errors = filterset.errors
             raise serializers.ValidationError(

@@ -53,10 +53,13 @@ NAVIGATION: dict[str, list[NavItem | NavGroup]] = {
             (
                 NavItem(_("Staff"), "clinic_admin:staff"),
                 NavItem(_("Programs"), "clinic_admin:programs"),
+                NavItem(_("Import and export"), "imports:index"),
                 NavItem(_("Settings"), "clinic_admin:settings"),
                 NavItem(_("Emergency access"), "clinic_admin:emergency_access"),
                 NavItem(_("Audit trail"), "audit:trail"),
                 NavItem(_("Delivery log"), "notifications:log"),
+                NavItem(_("FHIR export"), "interop:fhir_export"),
+                NavItem(_("Webhooks"), "webhooks:endpoints"),
             ),
         ),
         NavGroup(

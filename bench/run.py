@@ -136,7 +136,8 @@ def throughput(client_factory, path: str, headers: dict) -> float:
 
 
 # `make bench BENCH=pages` (or BENCH=server,reports, ...) runs only the parts named; all by default.
-PARTS = ("server", "reminders", "reports", "pages")
+# `imports` times a 5,000-row patients file and a contacts file (bench/imports.py).
+PARTS = ("server", "reminders", "reports", "pages", "imports")
 CHOSEN = [part.strip() for part in os.environ.get("BENCH", "").split(",") if part.strip()]
 if unknown := set(CHOSEN) - set(PARTS):
     sys.exit(f"BENCH: unknown part(s) {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}")
@@ -145,7 +146,7 @@ if unknown := set(CHOSEN) - set(PARTS):
 def main() -> None:
     if not CHOSEN or "server" in CHOSEN:
         serve_and_time()
-    for part in ("reminders", "reports", "pages"):
+    for part in ("reminders", "reports", "pages", "imports"):
         if not CHOSEN or part in CHOSEN:
             subprocess.run(
                 [sys.executable, str(ROOT / f"bench/{part}.py")],

@@ -2,16 +2,37 @@
 
 from accounts.api_base import PATIENT_ROUTE as PATIENT
 from accounts.api_base import api_routes
-from coping import api
+from coping import api, api_extra
+
+PLAN = PATIENT + "coping-plan/"
 
 urlpatterns = api_routes(
+    # The person's own record (the my-recovery pages)
+    ("me/checkins/", api_extra.MyCheckInListView, "me-checkins"),
+    ("me/progress/", api_extra.MyTrendsView, "me-progress"),
+    ("me/checkin-reminder/", api_extra.MyReminderTimeView, "me-checkin-reminder"),
+    ("me/assessments/", api_extra.MyAssessmentListView, "me-assessments"),
+    ("me/coping-plan/", api_extra.MyCopingPlanView, "me-coping-plan"),
+    # A patient's check-ins, questionnaires and trends
     (PATIENT + "checkins/", api.CheckInListView, "patient-checkins"),
+    (PATIENT + "checkins/trends/", api_extra.TrendsView, "patient-checkin-trends"),
     (PATIENT + "assessments/", api.AssessmentListView, "patient-assessments"),
-    (PATIENT + "coping-plan/", api.CopingPlanView, "patient-coping-plan"),
-    (PATIENT + "coping-plan/versions/", api.PlanVersionListView, "patient-coping-plan-versions"),
+    (PATIENT + "schedule/", api_extra.ScheduleView, "patient-assessment-schedule"),
+    # The coping plan and its versions
+    (PLAN, api.CopingPlanView, "patient-coping-plan"),
+    (PLAN + "versions/", api.PlanVersionListView, "patient-coping-plan-versions"),
+    (PLAN + "versions/compare/", api_extra.PlanCompareView, "patient-coping-plan-compare"),
+    (PLAN + "versions/<int:number>/", api.PlanVersionDetailView, "patient-coping-plan-version"),
     (
-        PATIENT + "coping-plan/versions/<int:number>/",
-        api.PlanVersionDetailView,
-        "patient-coping-plan-version",
+        PLAN + "versions/<int:number>/restore/",
+        api_extra.PlanRestoreView,
+        "patient-coping-plan-restore",
+    ),
+    # The clinic's strategy library
+    ("coping/library/", api_extra.StrategyListView, "coping-library"),
+    (
+        "coping/library/<int:strategy_id>/active/",
+        api_extra.StrategyActiveView,
+        "coping-library-active",
     ),
 )

@@ -1,17 +1,23 @@
 """Serializers of the coping API: they parse and shape data; the rules live in services.py and
 plan.py (the serializers only check types, so a wrong type is a 400 and never reaches them)."""
 
+from collections.abc import Callable
 from typing import Any
 
+import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.api_base import IdFilter
 from coping.instruments import INSTRUMENTS
-from coping.models import Assessment, CheckIn, CopingPlanVersion
-from coping.plan import normalize_plan
+from coping.models import Assessment, CheckIn, CopingPlanVersion, Strategy, StrategyCategory
+from coping.plan import LIST_SECTIONS, normalize_plan
 
 INSTRUMENT_CHOICES = [(slug, INSTRUMENTS[slug].short_name) for slug in sorted(INSTRUMENTS)]
 PLAN_CONTENT_HELP = _(
@@ -207,3 +213,276 @@ class PlanSaveSerializer(serializers.Serializer):
             return normalize_plan(value)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from None
+
+
+# --- Filters of the lists (django-filter: documented in the schema, a bad value is a 400) ------
+
+
+class YesNoFilter(django_filters.TypedChoiceFilter):
+    """`true` or `false`, nothing else (django-filter's BooleanFilter quietly ignores `maybe`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("choices", [("true", _("Yes")), ("false", _("No"))])
+        kwargs.setdefault("coerce", lambda value: value == "true")
+        super().__init__(*args, **kwargs)
+
+
+def with_day_range(field_name: str, what: str | Promise) -> Callable[[type], type]:
+    """Add `from` and `to` (a Python keyword, so not declared as attributes) to a FilterSet:
+    days, both ends included."""
+
+    def decorate(filterset_class: type) -> type:
+        filterset_class.base_filters["from"] = django_filters.DateFilter(
+            field_name=field_name,
+            lookup_expr="gte",
+            label=format_lazy(_("{what} on or after this day."), what=what),
+        )
+        filterset_class.base_filters["to"] = django_filters.DateFilter(
+            field_name=field_name,
+            lookup_expr="lte",
+            label=format_lazy(_("{what} on or before this day."), what=what),
+        )
+        return filterset_class
+
+    return decorate
+
+
+@with_day_range("local_date", _("Check-ins of the person's own day"))
+class CheckInFilterSet(django_filters.FilterSet):
+    used_since_last = YesNoFilter(label=_("Only check-ins that report use (true) or not."))
+    on_behalf = YesNoFilter(label=_("Only check-ins a clinician entered (true) or not."))
+
+    class Meta:
+        model = CheckIn
+        fields = ("used_since_last", "on_behalf")
+
+
+@with_day_range("local_date", _("Questionnaires taken"))
+class AssessmentFilterSet(django_filters.FilterSet):
+    instrument = django_filters.ChoiceFilter(
+        choices=INSTRUMENT_CHOICES, label=_("One instrument (its slug).")
+    )
+    band = django_filters.CharFilter(max_length=30, label=_("One score band (its slug)."))
+    flagged = YesNoFilter(
+        method="filter_flagged", label=_("Only questionnaires with a flag (true) or without.")
+    )
+
+    class Meta:
+        model = Assessment
+        fields = ("instrument", "band")
+
+    def filter_flagged(self, rows: QuerySet, name: str, value: bool) -> QuerySet:
+        return rows.exclude(flags=[]) if value else rows.filter(flags=[])
+
+
+@with_day_range("created_at__date", _("Versions saved (UTC)"))
+class PlanVersionFilterSet(django_filters.FilterSet):
+    author = IdFilter(field_name="author_id", label=_("Saved by this user (id)."))
+    restored = YesNoFilter(
+        method="filter_restored", label=_("Only versions that restored an earlier one (true).")
+    )
+
+    class Meta:
+        model = CopingPlanVersion
+        fields = ("author",)
+
+    def filter_restored(self, rows: QuerySet, name: str, value: bool) -> QuerySet:
+        return rows.filter(restored_from__isnull=not value)
+
+
+class StrategyFilterSet(django_filters.FilterSet):
+    category = django_filters.ChoiceFilter(
+        choices=StrategyCategory.choices, label=_("One category.")
+    )
+    is_active = YesNoFilter(label=_("Offered to clinicians (true) or switched off (false)."))
+    q = django_filters.CharFilter(
+        method="filter_text", max_length=100, label=_("Words in the title or description.")
+    )
+
+    class Meta:
+        model = Strategy
+        fields = ("category", "is_active")
+
+    def filter_text(self, rows: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return rows
+        return rows.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
+
+# --- Trends (the progress page) ---------------------------------------------------------------
+
+
+class TrendsQuerySerializer(serializers.Serializer):
+    days = serializers.ChoiceField(
+        choices=[(30, "30"), (90, "90")],
+        required=False,
+        default=30,
+        help_text=_("How many of the person's local days the series covers."),
+    )
+
+
+class TrendPointSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    mood = serializers.IntegerField()
+    craving = serializers.IntegerField()
+    stress = serializers.IntegerField()
+    sleep = serializers.FloatField(allow_null=True, help_text=_("Hours of sleep."))
+    use = serializers.BooleanField(help_text=_("Reported use since the check-in before."))
+
+
+class ScorePointSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    total = serializers.FloatField()
+    band = serializers.CharField()
+    band_label = serializers.CharField()
+
+
+class DueSerializer(serializers.Serializer):
+    """When one questionnaire is next due for the person."""
+
+    instrument = serializers.CharField(help_text=_("The instrument's slug."))
+    name = serializers.CharField()
+    interval_days = serializers.IntegerField()
+    is_active = serializers.BooleanField(help_text=_("False: the care team turned it off."))
+    custom = serializers.BooleanField(help_text=_("The care team set this interval."))
+    last = serializers.DateField(allow_null=True)
+    next_due = serializers.DateField(allow_null=True)
+    overdue = serializers.BooleanField()
+    due_today = serializers.BooleanField()
+
+
+class TrendsSerializer(serializers.Serializer):
+    days = serializers.IntegerField()
+    today = serializers.DateField(help_text=_("Today in the person's own time zone."))
+    checked_in_today = serializers.BooleanField()
+    streak = serializers.IntegerField(help_text=_("Days in a row with a check-in."))
+    series = TrendPointSerializer(many=True, help_text=_("Oldest first."))
+    assessments = serializers.DictField(
+        child=ScorePointSerializer(many=True),
+        help_text=_("Each instrument's scores (by slug), oldest first."),
+    )
+    schedule = DueSerializer(many=True)
+
+
+# --- Questionnaire schedule -------------------------------------------------------------------
+
+
+class ScheduleSetSerializer(serializers.Serializer):
+    instrument = serializers.ChoiceField(choices=INSTRUMENT_CHOICES)
+    interval_days = serializers.IntegerField(min_value=1, max_value=365)
+    is_active = serializers.BooleanField(required=False, default=True)
+
+
+# --- The person's reminder time ---------------------------------------------------------------
+
+
+class ReminderTimeSerializer(serializers.Serializer):
+    checkin_reminder_time = serializers.TimeField(
+        format="%H:%M",
+        input_formats=["%H:%M", "%H:%M:%S"],
+        help_text=_("HH:MM, in the person's own time zone."),
+    )
+    time_zone = serializers.CharField(read_only=True)
+
+
+# --- Plan: partial save, compare --------------------------------------------------------------
+
+
+PLAN_SECTIONS = ("crisis_plan", *LIST_SECTIONS)
+
+
+class PlanPatchSerializer(serializers.Serializer):
+    content = serializers.DictField(
+        help_text=_(
+            "Only the sections to replace (triggers, warning_signs, strategies, routine, "
+            "reasons, people, crisis_plan); the others stay as they are."
+        )
+    )
+    change_summary = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default=""
+    )
+
+    def validate_content(self, value: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(value) - set(PLAN_SECTIONS))
+        if unknown:
+            raise serializers.ValidationError(
+                _("No such section: %(names)s.") % {"names": ", ".join(unknown)}
+            )
+        if not value:
+            raise serializers.ValidationError(_("Give at least one section."))
+        return value
+
+
+def normalized_content(content: object) -> dict[str, Any]:
+    """plan.normalize_plan, its errors under `content` with the section named (a 400)."""
+    try:
+        return normalize_plan(content)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError({"content": exc.message_dict}) from None
+
+
+class CompareQuerySerializer(serializers.Serializer):
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # "from" is a Python keyword, so both are added here rather than as attributes.
+        fields = super().get_fields()
+        fields["from"] = serializers.IntegerField(min_value=1, help_text=_("The older version."))
+        fields["to"] = serializers.IntegerField(min_value=1, help_text=_("The newer version."))
+        return fields
+
+
+class DiffRowSerializer(serializers.Serializer):
+    left = serializers.CharField(allow_blank=True, help_text=_("The line in `from`."))
+    right = serializers.CharField(allow_blank=True, help_text=_("The line in `to`."))
+    change = serializers.ChoiceField(choices=["same", "added", "removed", "changed"])
+
+
+class DiffSectionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    changes = serializers.IntegerField(help_text=_("Rows that are not the same."))
+    rows = DiffRowSerializer(many=True)
+
+
+class PlanCompareSerializer(serializers.Serializer):
+    from_version = PlanVersionSerializer(source="old")
+    to_version = PlanVersionSerializer(source="new")
+    sections = DiffSectionSerializer(many=True)
+
+
+# --- The clinic's strategy library -----------------------------------------------------------
+
+
+class StrategySerializer(serializers.ModelSerializer):
+    category_label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Strategy
+        fields = (
+            "id",
+            "category",
+            "category_label",
+            "title",
+            "description",
+            "title_es",
+            "description_es",
+            "is_active",
+            "created_at",
+        )
+        read_only_fields = fields
+
+    def get_category_label(self, strategy: Strategy) -> str:
+        return str(CATEGORY_LABELS.get(strategy.category, strategy.category))
+
+
+CATEGORY_LABELS = dict(StrategyCategory.choices)
+
+
+class StrategyAddSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=StrategyCategory.choices)
+    title = serializers.CharField(max_length=120)
+    description = serializers.CharField(max_length=2000)
+    title_es = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    description_es = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default=""
+    )

@@ -25,6 +25,7 @@ from notifications.models import Channel, Kind
 from notifications.planner import Planner, Recipient, Render, local, patient_link, register_rule
 from patients.models import Alert, AlertKind, AlertSeverity, CareTeamMember, Patient, PatientStatus
 from patients.services import alert_raise
+from patients.signals import alerts_raised
 
 MISSED_CHECKINS_FROM = time(9, 0)  # the missed-check-in rule acts from 9:00 patient-local on
 MISSED_CHECKINS_ORDER = 30
@@ -155,7 +156,7 @@ def _missed_together(planner: Planner, to_do: list[tuple]) -> None:
         .values_list("patient_id", "clinician_id")
     ):
         primary[patient_id] = clinician_id  # the first seat wins, as alert_raise() does
-    Alert.objects.bulk_create(
+    alerts = Alert.objects.bulk_create(
         Alert(
             **_missed_alert(patient, streak, days),
             clinic_id=patient.clinic_id,
@@ -164,6 +165,7 @@ def _missed_together(planner: Planner, to_do: list[tuple]) -> None:
         )
         for patient, streak, days in new
     )
+    alerts_raised.send(sender=Alert, alerts=alerts)
     planner.tally.alerts += len(new)
     for patient, streak, _days in new:
         _missed_note(planner, patient, streak)

@@ -42,6 +42,7 @@ from engagement.models import (
 )
 from engagement.models import HelpRequestRecipient as Asked
 from engagement.selectors import crisis_plan_for
+from engagement.signals import help_requested
 from networks.consent import consented_scopes
 from networks.models import ContactStatus, Scope, SupportContact
 from notifications.planner import Planner
@@ -405,6 +406,7 @@ def help_request_send(
             )
             help_request.save(update_fields=["alert"])
             tell_care_team(help_request, planner)
+            help_requested.send(sender=HelpRequest, help_request=help_request)
         already = set(help_request.recipients.values_list("contact_id", flat=True))
         new = [contact for contact in chosen if contact.pk not in already]
         if new:

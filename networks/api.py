@@ -13,6 +13,13 @@
 - /supporter/patients/: a supporter's view of the people they support in the current clinic,
   built from networks.selectors.supporter_view only (so from consented_scopes only). Anyone
   who is not a supporter in that clinic gets 404.
+- /patients/{patient_id}/contacts/{contact_id}/: one person of the network, edited (PATCH),
+  paused or resumed (`status/`) and removed (DELETE: the history is kept, every consent ends),
+  through the same services as the network page. Invitations, the supporter preview,
+  encouragement moderation and telling the network about a setback are in
+  networks/api_network.py; the supporter's own side in networks/api_supporter.py.
+
+Every list takes django-filter filters (`filterset_class`, documented in the schema).
 
 Reading patient data is audited here; the services audit their writes and hold the rules.
 """
@@ -36,20 +43,32 @@ from audit.services import audit_record
 from coping.api import CopingPatientView
 from networks import services
 from networks.consent import consented_scopes
-from networks.models import Consent, HelpStatus, HelpTask, Scope, SupportContact
-from networks.selectors import contact_for_supporter, contacts_of_supporter, network_of
+from networks.models import Consent, ContactStatus, HelpStatus, HelpTask, Scope, SupportContact
+from networks.selectors import (
+    contact_for_supporter,
+    contacts_of_supporter,
+    network_of,
+    network_rows,
+)
 from networks.selectors import supporter_view as build_supporter_view
 from networks.serializers import (
+    ConsentChangeSerializer,
+    ConsentFilterSet,
     ConsentGrantSerializer,
     ConsentRevokeSerializer,
     ConsentSerializer,
     ContactCreateSerializer,
+    ContactFilterSet,
     ContactSerializer,
-    HelpTaskFilterSerializer,
+    ContactStatusSerializer,
+    ContactUpdateSerializer,
+    HelpTaskFilterSet,
     HelpTaskSerializer,
+    SupportedPatientFilterSet,
     SupporterHelpTaskSerializer,
     SupporterPatientSerializer,
 )
+from patients.models import Patient
 
 READ_ONLY_MESSAGE = _(
     "Clinic admins can read a patient's support network but not change it. The person in "
@@ -77,6 +96,18 @@ class NetworkView(CopingPatientView):
         membership = self.membership()
         return membership is not None and membership.role == Role.SUPPORTER
 
+    def patient_contact(self, patient: Patient, contact_id: object) -> SupportContact:
+        """A contact of this (already opened) patient; 404 for anyone else's."""
+        contact = get_object_or_404(SupportContact.objects.filter(patient=patient), pk=contact_id)
+        contact.patient = patient  # spare the services a query for what we already hold
+        return contact
+
+    def contact_data(self, contact: SupportContact) -> dict[str, Any]:
+        """The contact as the list shows it (its consent in force read by network_of)."""
+        rows = network_rows(contact.patient).filter(pk=contact.pk)
+        (row,) = network_of(contact.patient, rows)
+        return ContactSerializer(row).data
+
 
 # --- Contacts ---------------------------------------------------------------------------------
 
@@ -86,12 +117,13 @@ class ContactListView(NetworkView):
     with `invite: true` an invitation is emailed too (both or neither)."""
 
     serializer_class = ContactSerializer
+    filterset_class = ContactFilterSet
     paginated_methods = ("GET",)
 
     @extend_schema(responses=ContactSerializer(many=True))
     def get(self, request: Request, patient_id: int) -> Response:
         patient = self.open_patient(patient_id)
-        response = self.paginated(network_of(patient))
+        response = self.paginated(network_of(patient, self.filtered(network_rows(patient))))
         self.audit_view(patient, "contacts")
         return response
 
@@ -109,15 +141,74 @@ class ContactListView(NetworkView):
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
 
+class ContactDetailView(NetworkView):
+    """One person of the network, as the list shows them. PATCH changes the fields sent (the
+    network page's "Edit"); DELETE removes them from the network (the page's "Remove"): every
+    consent and unanswered invitation ends at once, claimed tasks open again, the history is
+    kept (the contact stays, `status: removed`)."""
+
+    serializer_class = ContactSerializer
+
+    @extend_schema(responses=ContactSerializer)
+    def get(self, request: Request, patient_id: int, contact_id: int) -> Response:
+        patient = self.open_patient(patient_id)
+        contact = self.patient_contact(patient, contact_id)
+        data = self.contact_data(contact)
+        self.audit_view(patient, "contact", contact=contact.pk)
+        return Response(data)
+
+    @extend_schema(request=ContactUpdateSerializer, responses=ContactSerializer)
+    def patch(self, request: Request, patient_id: int, contact_id: int) -> Response:
+        patient = self.editable_patient(patient_id)
+        contact = self.patient_contact(patient, contact_id)
+        fields = self.parse(ContactUpdateSerializer, request.data, partial=True)
+        with service_errors():
+            services.contact_update(contact=contact, actor=request.user, request=request, **fields)
+        return Response(self.contact_data(contact))
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, patient_id: int, contact_id: int) -> Response:
+        patient = self.editable_patient(patient_id)
+        contact = self.patient_contact(patient, contact_id)
+        with service_errors():
+            services.contact_set_status(
+                contact=contact,
+                status=ContactStatus.REMOVED,
+                actor=request.user,
+                request=request,
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ContactStatusView(NetworkView):
+    """Pause (they see nothing until resumed), resume, or remove someone: the network page's
+    buttons. A change the person's state does not allow is a 400 on `status`."""
+
+    @extend_schema(request=ContactStatusSerializer, responses=ContactSerializer)
+    def post(self, request: Request, patient_id: int, contact_id: int) -> Response:
+        patient = self.editable_patient(patient_id)
+        contact = self.patient_contact(patient, contact_id)
+        fields = self.parse(ContactStatusSerializer, request.data)
+        with service_errors():
+            services.contact_set_status(
+                contact=contact, status=fields["status"], actor=request.user, request=request
+            )
+        return Response(self.contact_data(contact))
+
+
 # --- Consents ---------------------------------------------------------------------------------
 
 
 class ContactScopedView(NetworkView):
-    """Opens the contact of the URL through its patient's access; 404 outside it."""
+    """Opens the contact of the URL through its patient's access; 404 outside it. Under
+    /patients/{patient_id}/ the contact must be that patient's; the older paths without the
+    patient (/contacts/{contact_id}/consents/) find the patient from the contact."""
 
     serializer_class = ConsentSerializer
 
     def open_contact(self, contact_id: object) -> SupportContact:
+        if "patient_id" in self.kwargs:
+            return self.patient_contact(self.open_patient(self.kwargs["patient_id"]), contact_id)
         membership = self.membership()
         if membership is None:
             raise NotFound
@@ -146,18 +237,19 @@ class ConsentListView(ContactScopedView):
     paper form (multipart/form-data with `paper_form`, a PDF, JPEG or PNG up to 5 MB)."""
 
     parser_classes = [StrictJSONParser, StrictMultiPartParser]
+    filterset_class = ConsentFilterSet
     paginated_methods = ("GET",)
 
     @extend_schema(responses=ConsentSerializer(many=True))
-    def get(self, request: Request, contact_id: int) -> Response:
+    def get(self, request: Request, contact_id: int, **kwargs: int) -> Response:
         contact = self.open_contact(contact_id)
-        consents = self.consents_of(contact).order_by("-signed_at", "-id")
+        consents = self.filtered(self.consents_of(contact).order_by("-signed_at", "-id"))
         response = self.paginated(consents)
         self.audit_view(contact.patient, "consents", contact=contact.pk)
         return response
 
     @extend_schema(request=ConsentGrantSerializer, responses={201: ConsentSerializer})
-    def post(self, request: Request, contact_id: int) -> Response:
+    def post(self, request: Request, contact_id: int, **kwargs: int) -> Response:
         contact = self.open_contact(contact_id)
         self.check_can_edit(contact.patient)
         fields = self.parse(ConsentGrantSerializer, request.data)
@@ -172,7 +264,7 @@ class ConsentRevokeView(ContactScopedView):
     """Revoke a consent in force; it stops the very next request of the supporter."""
 
     @extend_schema(request=ConsentRevokeSerializer, responses=ConsentSerializer)
-    def post(self, request: Request, contact_id: int, consent_id: int) -> Response:
+    def post(self, request: Request, contact_id: int, consent_id: int, **kwargs: int) -> Response:
         contact = self.open_contact(contact_id)
         self.check_can_edit(contact.patient)
         consent = get_object_or_404(contact.consents.all(), pk=consent_id)
@@ -183,6 +275,28 @@ class ConsentRevokeView(ContactScopedView):
                 consent=consent, actor=request.user, request=request, **fields
             )
         return Response(self.consent_data(consent, contact))
+
+
+class ConsentChangeView(ContactScopedView):
+    """Switch what one supporter sees (the consent page's switches): a new version of the
+    consent in force, with its purpose and end kept, signed in one step (the patient in the
+    app; a clinician with the signed paper form as multipart/form-data). `consent_id` must be
+    the consent in force: if it changed meanwhile the answer is a 400, never an overwrite."""
+
+    parser_classes = [StrictJSONParser, StrictMultiPartParser]
+
+    @extend_schema(request=ConsentChangeSerializer, responses={201: ConsentSerializer})
+    def post(self, request: Request, patient_id: int, contact_id: int, consent_id: int) -> Response:
+        contact = self.open_contact(contact_id)
+        self.check_can_edit(contact.patient)
+        consent = get_object_or_404(contact.consents.all(), pk=consent_id)
+        consent.patient, consent.contact = contact.patient, contact
+        fields = self.parse(ConsentChangeSerializer, request.data)
+        with service_errors():
+            changed = services.consent_scopes_change(
+                consent=consent, actor=request.user, request=request, **fields
+            )
+        return Response(self.consent_data(changed, contact), status=status.HTTP_201_CREATED)
 
 
 # --- Help tasks -------------------------------------------------------------------------------
@@ -234,11 +348,10 @@ class HelpTaskListView(HelpTaskScopedView):
     keeps one state) and add tasks; a supporter sees the open tasks and those they claimed,
     only while the patient shares `help_tasks` with them (404 otherwise)."""
 
-    filters = {"GET": HelpTaskFilterSerializer}
+    filterset_class = HelpTaskFilterSet
     paginated_methods = ("GET",)
 
     @extend_schema(
-        parameters=[HelpTaskFilterSerializer],
         responses=PolymorphicProxySerializer(
             component_name="HelpTaskForRole",
             serializers=[HelpTaskSerializer, SupporterHelpTaskSerializer],
@@ -249,18 +362,12 @@ class HelpTaskListView(HelpTaskScopedView):
     def get(self, request: Request, patient_id: int) -> Response:
         if self.is_supporter():
             contact = self.shared_contact(patient_id)
-            filters = self.query()
-            tasks = tasks_for_supporter(contact)
-            if filters.get("status"):
-                tasks = tasks.filter(status=filters["status"])
+            tasks = self.filtered(tasks_for_supporter(contact))
             response = self.paginated(tasks, SupporterHelpTaskSerializer)
             self.audit_supporter_view(contact, "help-tasks")
             return response
         patient = self.open_patient(patient_id)
-        filters = self.query()
-        tasks = patient.help_tasks.select_related("claimed_by")
-        if filters.get("status"):
-            tasks = tasks.filter(status=filters["status"])
+        tasks = self.filtered(patient.help_tasks.select_related("claimed_by"))
         response = self.paginated(tasks)
         self.audit_view(patient, "help-tasks")
         return response
@@ -353,6 +460,7 @@ class SupporterPatientListView(NetworkView):
     in this clinic: 404."""
 
     serializer_class = SupporterPatientSerializer
+    filterset_class = SupportedPatientFilterSet
     paginated_methods = ("GET",)
 
     @extend_schema(responses=SupporterPatientSerializer(many=True))
@@ -360,7 +468,7 @@ class SupporterPatientListView(NetworkView):
         if not self.is_supporter():
             raise NotFound
         clinic = self.membership().organization
-        page = self.paginate_queryset(contacts_of_supporter(request.user, clinic))
+        page = self.paginate_queryset(self.filtered(contacts_of_supporter(request.user, clinic)))
         # One view per person supported: the page is short (a supporter supports a few
         # people), and each view is computed from the consent in force at this very request.
         views = []

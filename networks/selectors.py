@@ -187,11 +187,10 @@ def encouragements_for_patient(patient: Patient, *, include_hidden: bool = False
     return qs if include_hidden else qs.filter(hidden_at__isnull=True)
 
 
-def network_of(patient: Patient) -> list[SupportContact]:
-    """The clinician's network view: every contact with status, current consent, last
-    reach-out and tasks claimed and done (a constant number of queries)."""
+def network_rows(patient: Patient) -> QuerySet[SupportContact]:
+    """The rows of network_of(), not yet read: a list may narrow them first (the API's filters)."""
     latest_wellbeing = SupporterWellbeing.objects.filter(contact=OuterRef("pk")).order_by("-month")
-    contacts = (
+    return (
         SupportContact.objects.filter(patient=patient)
         .annotate(
             wellbeing_holding_up=Subquery(latest_wellbeing.values("holding_up")[:1]),
@@ -211,6 +210,16 @@ def network_of(patient: Patient) -> list[SupportContact]:
         )
         .order_by("status", "name", "pk")
     )
+
+
+def network_of(
+    patient: Patient, contacts: QuerySet[SupportContact] | None = None
+) -> list[SupportContact]:
+    """The clinician's network view: every contact (or those of `contacts`, from
+    network_rows()) with status, current consent, last reach-out and tasks claimed and done
+    (a constant number of queries)."""
+    if contacts is None:
+        contacts = network_rows(patient)
     result = []
     soon = patient.local_today() + timedelta(days=14)
     for contact in contacts:

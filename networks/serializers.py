@@ -9,31 +9,44 @@ JSON altogether, never sent as null.
 
 from typing import Any
 
+import django_filters
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q, QuerySet
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.api_admin import TrueFalseFilter
+from accounts.api_base import IdFilter
 from coping.plan import LIST_SECTIONS, SECTION_LABELS
 from networks.consent import consent_state
 from networks.models import (
     Consent,
+    ContactStatus,
+    Encouragement,
     ExpiryEvent,
+    HelpKind,
     HelpStatus,
     HelpTask,
+    Invitation,
     Offer,
+    ReachOut,
+    ReachOutChannel,
     Relationship,
     Scope,
     SignatureMethod,
     SupportContact,
+    SupporterWellbeing,
 )
 from networks.sections import sections_for
 from networks.selectors import SupporterView
 from notifications.models import Channel
+from patients.models import SetbackKind
 
 REDISCLOSURE_NOTICE = _(
     "Confidentiality notice: information shared with you here is protected by federal "
@@ -332,15 +345,6 @@ class SupporterHelpTaskSerializer(serializers.Serializer):
     status = serializers.CharField(help_text=_("open, claimed (by you), done or cancelled."))
 
 
-class HelpTaskFilterSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(
-        choices=HelpStatus.choices,
-        required=False,
-        allow_blank=True,
-        help_text=_("Keep tasks in one state (the patient and the care team; not supporters)."),
-    )
-
-
 # --- The supporter's view ---------------------------------------------------------------------
 
 
@@ -441,3 +445,374 @@ class SupporterPatientSerializer(serializers.Serializer):
             data.update(section.serialize(view))
         data["redisclosure_notice"] = str(REDISCLOSURE_NOTICE)
         return data
+
+
+# --- Filters of the lists (django-filter; documented by accounts.api_base.ApiAutoSchema) -------
+
+
+class ContactFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=ContactStatus.choices, label=_("Keep the people in one state.")
+    )
+    relationship = django_filters.ChoiceFilter(
+        choices=Relationship.choices, label=_("Keep one kind of relationship.")
+    )
+
+    class Meta:
+        model = SupportContact
+        fields = ("status", "relationship")
+
+
+class ConsentFilterSet(django_filters.FilterSet):
+    in_force = TrueFalseFilter(
+        field_name="in_force", label=_("true: only the consent in force; false: only the others.")
+    )
+    signature_method = django_filters.ChoiceFilter(
+        choices=SignatureMethod.choices, label=_("How the consent was signed.")
+    )
+
+    class Meta:
+        model = Consent
+        fields = ("in_force", "signature_method")
+
+
+class InvitationState:
+    PENDING = "pending"
+    EXPIRED = "expired"
+    ACCEPTED = "accepted"
+    REVOKED = "revoked"
+    CHOICES = (
+        (PENDING, _("Sent, waiting for an answer")),
+        (EXPIRED, _("The link expired")),
+        (ACCEPTED, _("Accepted")),
+        (REVOKED, _("Withdrawn, or replaced by a newer invitation")),
+    )
+
+
+def invitation_state_q(state: str) -> Q:
+    now = timezone.now()
+    return {
+        InvitationState.ACCEPTED: Q(accepted_at__isnull=False),
+        InvitationState.REVOKED: Q(accepted_at__isnull=True, revoked_at__isnull=False),
+        InvitationState.EXPIRED: Q(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=now
+        ),
+        InvitationState.PENDING: Q(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        ),
+    }[state]
+
+
+class InvitationFilterSet(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(
+        choices=InvitationState.CHOICES, method="by_state", label=_("Keep one state.")
+    )
+
+    class Meta:
+        model = Invitation
+        fields = ("state",)
+
+    def by_state(self, rows: QuerySet, name: str, value: str) -> QuerySet:
+        return rows.filter(invitation_state_q(value))
+
+
+class EncouragementFilterSet(django_filters.FilterSet):
+    contact_id = IdFilter(label=_("Messages of one supporter (the contact's id)."))
+    hidden = TrueFalseFilter(
+        field_name="hidden_at",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("true: only hidden messages; false: only those shown (the care team)."),
+    )
+
+    class Meta:
+        model = Encouragement
+        fields = ("contact_id", "hidden")
+
+
+class HelpTaskFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=HelpStatus.choices,
+        label=_("Keep tasks in one state (a supporter sees open tasks and their own)."),
+    )
+    kind = django_filters.ChoiceFilter(choices=HelpKind.choices, label=_("Keep one kind of help."))
+
+    class Meta:
+        model = HelpTask
+        fields = ("status", "kind")
+
+
+class SupportedPatientFilterSet(django_filters.FilterSet):
+    patient_id = IdFilter(label=_("Patient id."))
+
+    class Meta:
+        model = SupportContact
+        fields = ("patient_id",)
+
+
+class SentEncouragementFilterSet(django_filters.FilterSet):
+    since = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label=_("Sent on or after this day.")
+    )
+
+    class Meta:
+        model = Encouragement
+        fields = ("since",)
+
+
+class ReachOutFilterSet(django_filters.FilterSet):
+    channel = django_filters.ChoiceFilter(
+        choices=ReachOutChannel.choices, label=_("Keep one way of reaching out.")
+    )
+    since = django_filters.DateFilter(
+        field_name="happened_on", lookup_expr="gte", label=_("On or after this day.")
+    )
+
+    class Meta:
+        model = ReachOut
+        fields = ("channel", "since")
+
+
+class WellbeingFilterSet(django_filters.FilterSet):
+    since = django_filters.DateFilter(
+        field_name="month", lookup_expr="gte", label=_("Months from this day on.")
+    )
+
+    class Meta:
+        model = SupporterWellbeing
+        fields = ("since",)
+
+
+# --- Contacts: one person, edited or paused -----------------------------------------------------
+
+
+class ContactUpdateSerializer(ContactCreateSerializer):
+    """The fields to change (PATCH: only those sent). Inviting is its own endpoint."""
+
+    invite = None
+
+
+class ContactStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[
+            (ContactStatus.ACTIVE, _("Resume")),
+            (ContactStatus.PAUSED, _("Pause")),
+            (ContactStatus.REMOVED, _("Remove")),
+        ],
+        help_text=_(
+            "paused: they see nothing until resumed; active: resume; removed: every consent "
+            "ends and the history is kept."
+        ),
+    )
+
+
+# --- Invitations --------------------------------------------------------------------------------
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """An invitation to join as a supporter; never its link (only the invitee's email has it)."""
+
+    state = serializers.SerializerMethodField()
+    sent_by_name = serializers.CharField(
+        source="sent_by.display_name", read_only=True, default=None, allow_null=True
+    )
+
+    class Meta:
+        model = Invitation
+        fields = (
+            "id",
+            "contact",
+            "email",
+            "state",
+            "created_at",
+            "expires_at",
+            "accepted_at",
+            "revoked_at",
+            "sent_by",
+            "sent_by_name",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=InvitationState.CHOICES))
+    def get_state(self, invitation: Invitation) -> str:
+        if invitation.accepted_at is not None:
+            return InvitationState.ACCEPTED
+        if invitation.revoked_at is not None:
+            return InvitationState.REVOKED
+        if invitation.expires_at <= timezone.now():
+            return InvitationState.EXPIRED
+        return InvitationState.PENDING
+
+
+# --- Consents: switching what one supporter sees --------------------------------------------------
+
+
+class ConsentChangeSerializer(serializers.Serializer):
+    """A new version of the consent in force with these scopes; its purpose and end are kept.
+    The patient signs in the app (JSON); a clinician records the signed paper form
+    (multipart/form-data with `paper_form`)."""
+
+    scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=Scope.choices),
+        max_length=len(Scope.values),
+        help_text=_("What they see from now on; at least one (to stop everything, revoke)."),
+    )
+    signed_name = serializers.CharField(max_length=200)
+    signature_method = serializers.ChoiceField(choices=SignatureMethod.choices)
+    paper_form = PaperFormField(
+        required=False,
+        allow_null=True,
+        default=None,
+        max_length=100,
+        help_text=_("The signed paper form: a PDF, JPEG or PNG of at most 5 MB."),
+    )
+
+    validate_paper_form = ConsentGrantSerializer.validate_paper_form
+
+    def validate_scopes(self, scopes: list[str]) -> list[str]:
+        if not scopes:
+            raise serializers.ValidationError(
+                _("To stop sharing everything, revoke the consent instead.")
+            )
+        return scopes
+
+
+# --- Encouragement ------------------------------------------------------------------------------
+
+
+class EncouragementSerializer(serializers.ModelSerializer):
+    """A message of encouragement as the person and the care team see it."""
+
+    contact_name = serializers.CharField(source="contact.name", read_only=True)
+    hidden = serializers.SerializerMethodField()
+    hidden_by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Encouragement
+        fields = (
+            "id",
+            "contact",
+            "contact_name",
+            "message",
+            "created_at",
+            "hidden",
+            "hidden_at",
+            "hidden_by_name",
+        )
+        read_only_fields = fields
+
+    def get_hidden(self, note: Encouragement) -> bool:
+        return note.hidden_at is not None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_hidden_by_name(self, note: Encouragement) -> str | None:
+        return note.hidden_by.display_name if note.hidden_by_id else None
+
+
+class SentEncouragementSerializer(serializers.ModelSerializer):
+    """A message as the supporter who sent it sees it."""
+
+    class Meta:
+        model = Encouragement
+        fields = ("id", "message", "created_at")
+        read_only_fields = fields
+
+
+class EncouragementSendSerializer(serializers.Serializer):
+    message = serializers.CharField(
+        max_length=Encouragement.MAX_LENGTH, help_text=_("A few kind words, up to 280 characters.")
+    )
+
+
+# --- A setback, told to whom the person chooses ------------------------------------------------
+
+
+class SetbackShareSerializer(serializers.Serializer):
+    occurred_on = serializers.DateField()
+    kind = serializers.ChoiceField(choices=SetbackKind.choices)
+    what_happened = serializers.CharField(
+        max_length=5000, help_text=_("In the person's own words.")
+    )
+    what_helped = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default=""
+    )
+    tell_care_team = serializers.BooleanField(
+        required=False, default=True, help_text=_("Raise an alert so the care team can support.")
+    )
+    contacts = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        max_length=200,
+        help_text=_(
+            "The people to let know (contact ids of those who see something now); they get "
+            "guidance on how to respond, never the details."
+        ),
+    )
+
+
+class SetbackSharedSerializer(serializers.Serializer):
+    setback = serializers.IntegerField(source="setback.pk", help_text=_("The setback's id."))
+    occurred_on = serializers.DateField(source="setback.occurred_on")
+    kind = serializers.CharField(source="setback.kind")
+    told_care_team = serializers.BooleanField()
+    told_contacts = serializers.ListField(child=serializers.IntegerField())
+
+
+# --- The supporter's own side: one person, reach-outs, wellbeing ---------------------------------
+
+
+class SetbackNoticeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    told_at = serializers.DateTimeField(source="created_at")
+
+
+class SupporterPatientDetailSerializer(SupporterPatientSerializer):
+    """The supporter's page of one person: the consented sections, and the setbacks the person
+    chose to tell them about lately (only while something is shared; never the details)."""
+
+    setback_notices = SetbackNoticeSerializer(many=True, required=False)
+
+    def to_representation(self, view: SupporterView) -> dict[str, Any]:
+        data = super().to_representation(view)
+        if view.scopes:
+            notices = getattr(view, "setback_notices", [])
+            data["setback_notices"] = SetbackNoticeSerializer(notices, many=True).data
+        return data
+
+
+class ReachOutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReachOut
+        fields = ("id", "channel", "happened_on", "note", "created_at")
+        read_only_fields = fields
+
+
+class ReachOutLogSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=ReachOutChannel.choices)
+    happened_on = serializers.DateField()
+    note = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Only the care team sees this."),
+    )
+
+
+class WellbeingSerializer(serializers.ModelSerializer):
+    low = serializers.BooleanField(
+        read_only=True, help_text=_("Struggling, or without support: resources for you.")
+    )
+
+    class Meta:
+        model = SupporterWellbeing
+        fields = ("id", "month", "holding_up", "has_support", "low", "created_at")
+        read_only_fields = fields
+
+
+class WellbeingSubmitSerializer(serializers.Serializer):
+    holding_up = serializers.IntegerField(
+        min_value=1, max_value=5, help_text=_("1 is struggling, 5 is doing well.")
+    )
+    has_support = serializers.BooleanField(help_text=_("Whether you have support yourself."))

@@ -45,7 +45,7 @@ from networks.models import (
     SupporterWellbeing,
 )
 from networks.sentences import INVITATION_BODY, INVITATION_SUBJECT
-from networks.signals import help_task_created
+from networks.signals import consent_changed, help_task_created
 from notifications.models import Channel, Kind
 from notifications.outbox import Message, enqueue
 from patients.models import AlertKind, AlertSeverity, Patient, Setback
@@ -423,6 +423,7 @@ def consent_grant(
         granted=sorted(chosen),
         supersedes=previous.pk if previous else None,
     )
+    consent_changed.send(sender=Consent, consent=consent, change="granted")
     return consent
 
 
@@ -578,6 +579,7 @@ def consent_revoke(
     consent.revocation_reason = (reason or "").strip()[:300]
     consent.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
     _audit(Action.CONSENT_CHANGE, request, actor, consent.patient, consent, revoked=True)
+    consent_changed.send(sender=Consent, consent=consent, change="revoked")
     return consent
 
 

@@ -5,7 +5,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organization, Role
-from notifications.models import Notification
+from notifications.models import Channel, Notification, Status
 
 
 def with_recipients(rows: QuerySet[Notification], clinic: Organization) -> QuerySet[Notification]:
@@ -63,3 +63,10 @@ def recipient_label(row: Notification) -> str:
     if row.recipient_key.startswith("email:"):
         return _("%(address)s (account email)") % {"address": row.address}
     return row.address or _("Unknown recipient")
+
+
+def inbox_of(user: object) -> QuerySet[Notification]:
+    """A person's in-app notifications that were delivered (the notification centre)."""
+    return Notification.objects.filter(
+        recipient_user=user, channel=Channel.IN_APP, status=Status.SENT
+    )

@@ -19,6 +19,7 @@ from audit.models import Action
 from audit.services import audit_record
 from notifications import outbox
 from notifications.models import Notification, NotificationPreference, Status
+from notifications.selectors import inbox_of
 
 # Called, in the transaction, when a person sets their own time zone: (user, zone, request).
 TimeZoneFollower = Callable[[User, str, HttpRequest | None], None]
@@ -90,3 +91,20 @@ def notification_retry(
     pk, channel = row.pk, row.channel
     transaction.on_commit(lambda: outbox.queue_dispatch(pk, channel))
     return row
+
+
+def notification_mark_read(*, user: User, notification_id: int) -> Notification | None:
+    """Mark one of the person's in-app notifications read (once: a second time keeps the
+    first moment). None when they have no such notification."""
+    row = inbox_of(user).filter(pk=notification_id).first()
+    if row is None:
+        return None
+    if row.read_at is None:
+        row.read_at = timezone.now()
+        Notification.objects.filter(pk=row.pk, read_at__isnull=True).update(read_at=row.read_at)
+    return row
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    """Mark every unread in-app notification of the person read; how many were."""
+    return inbox_of(user).filter(read_at__isnull=True).update(read_at=timezone.now())

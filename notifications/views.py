@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -19,15 +19,20 @@ from accounts.languages import language_for, page_for_recipient
 from accounts.models import Role
 from audit.services import audit_list, list_filters
 from notifications.forms import LogFilterForm, PreferenceForm
-from notifications.models import Channel, Notification, Status
+from notifications.models import Notification, Status
 from notifications.preferences import (
     kind_label,
     preference_for,
     row_from_token,
     unsubscribe,
 )
-from notifications.selectors import recipient_label, with_recipients
-from notifications.services import notification_retry, preference_save
+from notifications.selectors import inbox_of, recipient_label, with_recipients
+from notifications.services import (
+    notification_mark_read,
+    notification_retry,
+    notifications_mark_all_read,
+    preference_save,
+)
 
 CENTRE_PAGE_SIZE = 20
 LOG_PAGE_SIZE = 50
@@ -84,15 +89,9 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
 # --- In-app notification centre ------------------------------------------------------------------
 
 
-def _my_in_app(user: object) -> object:
-    return Notification.objects.filter(
-        recipient_user=user, channel=Channel.IN_APP, status=Status.SENT
-    )
-
-
 @login_required
 def centre(request: HttpRequest) -> HttpResponse:
-    rows = _my_in_app(request.user).order_by(F("sent_at").desc(nulls_last=True), "-id")
+    rows = inbox_of(request.user).order_by(F("sent_at").desc(nulls_last=True), "-id")
     page = Paginator(rows, CENTRE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notifications/centre.html", {"page": page})
 
@@ -100,10 +99,9 @@ def centre(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
-    row = get_object_or_404(_my_in_app(request.user), pk=notification_id)
-    if row.read_at is None:
-        row.read_at = timezone.now()
-        Notification.objects.filter(pk=row.pk, read_at__isnull=True).update(read_at=row.read_at)
+    row = notification_mark_read(user=request.user, notification_id=notification_id)
+    if row is None:
+        raise Http404
     if request.htmx:
         return render(request, "notifications/_centre_item.html", {"row": row, "oob_badge": True})
     return redirect("notifications:centre")
@@ -112,7 +110,7 @@ def mark_read(request: HttpRequest, notification_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
-    count = _my_in_app(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
+    count = notifications_mark_all_read(user=request.user)
     if count:
         messages.success(request, _("All notifications are marked as read."))
     return redirect("notifications:centre")

@@ -5,12 +5,15 @@ Every view opens objects through patients.access in the clinic the request acts 
 accounts.api_base.api_membership), so anything outside answers 404. Clinicians on the care team
 (or acting with emergency access) change a chart; clinic admins read it (403 on writes). The
 views parse with a serializer and call one service; the rules live in patients/services.py.
-Clinical notes are not part of this API.
+Clinical notes are not part of these views: patients/api_chart.py serves them, only with a
+reason. The patient and the care team answer an ETag; a write with a stale `If-Match` is a 412
+(accounts/api_concurrency.py).
 """
 
-from datetime import datetime, time, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -23,6 +26,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api_base import ClinicApiView, service_errors
+from accounts.api_concurrency import (
+    IF_MATCH,
+    PRECONDITION_FAILED_RESPONSE,
+    check_if_match,
+    etag_of,
+    locked,
+    with_etag,
+)
 from accounts.models import Membership, Role
 from audit.models import Action
 from audit.services import audit_record
@@ -30,19 +41,14 @@ from patients import services
 from patients.access import ChartAccess, patient_for_staff, patients_for_staff
 from patients.milestones import anniversary, milestones_between, reached_milestones
 from patients.models import Alert, Appointment, CareTeamMember, Patient, Setback
-from patients.selectors import (
-    PatientFilters,
-    care_team_of,
-    filter_patients,
-    with_chart_summary,
-)
+from patients.selectors import care_team_of, with_chart_summary
 from patients.serializers import (
     CLINIC_CONTEXT_KEY,
     AlertFilterSet,
     AlertResolveSerializer,
     AlertSerializer,
     AppointmentCreateSerializer,
-    AppointmentFilterSerializer,
+    AppointmentFilterSet,
     AppointmentPatientSerializer,
     AppointmentSerializer,
     AppointmentUpdateSerializer,
@@ -52,13 +58,21 @@ from patients.serializers import (
     MilestoneOverviewSerializer,
     MilestoneSerializer,
     PatientCreateSerializer,
-    PatientFilterSerializer,
+    PatientFilterSet,
     PatientSerializer,
     PatientUpdateSerializer,
     SetbackSerializer,
 )
 
 READ_ONLY_MESSAGE = _("Clinic admins can read charts but not change them.")
+
+
+def patient_etag(patient: Patient) -> str:
+    """The version of what a write changes (not the list's counts of alerts or check-ins, which
+    move without anyone editing the record)."""
+    version = dict(PatientUpdateSerializer(patient).data)
+    version["recovery_start"] = patient.recovery_start
+    return etag_of(version)
 
 
 class ChartApiView(ClinicApiView):
@@ -92,20 +106,19 @@ class ChartApiView(ClinicApiView):
 
 class PatientListView(ChartApiView):
     """Patients the user may open in the current clinic: a clinician's care-team patients (and
-    emergency access), every patient for a clinic admin."""
+    emergency access), every patient for a clinic admin (the clinic admin's patients page)."""
 
     serializer_class = PatientSerializer
-    filters = {"GET": PatientFilterSerializer}
+    filterset_class = PatientFilterSet
     paginated_methods = ("GET",)
 
     def get_queryset(self) -> QuerySet[Patient]:
         return with_chart_summary(patients_for_staff(self.membership()))
 
-    @extend_schema(parameters=[PatientFilterSerializer], responses=PatientSerializer(many=True))
+    @extend_schema(responses=PatientSerializer(many=True))
     def get(self, request: Request) -> Response:
         self.staff_membership()  # like every chart endpoint: 404 for anyone but clinic staff
-        filters = PatientFilters(**self.query())
-        patients = filter_patients(patients_for_staff(self.membership()), filters)
+        patients = self.filtered(patients_for_staff(self.membership()))
         return self.paginated(patients, audited="api_patients")
 
     @extend_schema(request=PatientCreateSerializer, responses={201: PatientSerializer})
@@ -148,13 +161,21 @@ class PatientDetailView(ChartApiView):
             target=patient,
             patient=patient,
         )
-        return Response(PatientSerializer(patient).data)
+        return with_etag(Response(PatientSerializer(patient).data), patient_etag(patient))
 
-    @extend_schema(request=PatientUpdateSerializer, responses=PatientSerializer)
+    @extend_schema(
+        request=PatientUpdateSerializer,
+        responses={200: PatientSerializer, **PRECONDITION_FAILED_RESPONSE},
+        parameters=[IF_MATCH],
+    )
     def put(self, request: Request, patient_id: int) -> Response:
         return self.update(request, patient_id, partial=False)
 
-    @extend_schema(request=PatientUpdateSerializer, responses=PatientSerializer)
+    @extend_schema(
+        request=PatientUpdateSerializer,
+        responses={200: PatientSerializer, **PRECONDITION_FAILED_RESPONSE},
+        parameters=[IF_MATCH],
+    )
     def patch(self, request: Request, patient_id: int) -> Response:
         return self.update(request, patient_id, partial=True)
 
@@ -163,19 +184,47 @@ class PatientDetailView(ChartApiView):
         fields = self.parse(PatientUpdateSerializer, request.data, partial=partial)
         new_status = fields.pop("status", None)
         with service_errors(), transaction.atomic():
+            # Locked, so the If-Match check and the write see the same version of the row.
+            patient = locked(Patient.objects.select_related("clinic"), patient.pk)
+            check_if_match(request, patient_etag(patient))
             services.patient_update(patient=patient, actor=request.user, request=request, **fields)
             if new_status and new_status != patient.status:
                 services.patient_set_status(
                     patient=patient, status=new_status, actor=request.user, request=request
                 )
-        return Response(PatientSerializer(self.summary(patient_id)).data)
+        patient = self.summary(patient_id)
+        return with_etag(Response(PatientSerializer(patient).data), patient_etag(patient))
 
 
 # --- Care team --------------------------------------------------------------------------------
 
 
+def care_team_etag(patient: Patient) -> str:
+    """The version of the whole care team (current and past members): any add or end, by
+    anyone, changes it."""
+    rows = CareTeamMember.objects.filter(patient=patient).order_by("pk")
+    return etag_of(
+        list(
+            rows.values_list(
+                "pk", "clinician_id", "team_role", "is_primary", "started_on", "ended_on"
+            )
+        )
+    )
+
+
+@contextmanager
+def care_team_write(request: Request, patient: Patient) -> Iterator[None]:
+    """A change to the care team, refused with 412 when `If-Match` names an older team. The
+    patient's row is locked so two changes to the same team queue up."""
+    with service_errors(), transaction.atomic():
+        locked(Patient.objects.all(), patient.pk)
+        check_if_match(request, care_team_etag(patient))
+        yield
+
+
 class CareTeamView(ChartApiView):
-    """The patient's care team, current and past members."""
+    """The patient's care team, current and past members. The answer's ETag is the version of
+    the whole team; a change sent with `If-Match` is refused (412) if the team changed since."""
 
     serializer_class = CareTeamMemberSerializer
     paginated_methods = ("GET",)
@@ -183,17 +232,23 @@ class CareTeamView(ChartApiView):
     @extend_schema(responses=CareTeamMemberSerializer(many=True))
     def get(self, request: Request, patient_id: int) -> Response:
         patient = self.open_patient(patient_id)
-        return self.paginated(care_team_of(patient, include_past=True))
+        response = self.paginated(care_team_of(patient, include_past=True))
+        return with_etag(response, care_team_etag(patient))
 
-    @extend_schema(request=CareTeamAddSerializer, responses={201: CareTeamMemberSerializer})
+    @extend_schema(
+        request=CareTeamAddSerializer,
+        responses={201: CareTeamMemberSerializer, **PRECONDITION_FAILED_RESPONSE},
+        parameters=[IF_MATCH],
+    )
     def post(self, request: Request, patient_id: int) -> Response:
         patient = self.editable_patient(patient_id)
         fields = self.parse(CareTeamAddSerializer, request.data)
-        with service_errors():
+        with care_team_write(request, patient):
             member = services.care_team_add(
                 patient=patient, actor=request.user, request=request, **fields
             )
-        return Response(CareTeamMemberSerializer(member).data, status=status.HTTP_201_CREATED)
+        response = Response(CareTeamMemberSerializer(member).data, status=status.HTTP_201_CREATED)
+        return with_etag(response, care_team_etag(patient))
 
 
 class CareTeamEndView(ChartApiView):
@@ -201,18 +256,22 @@ class CareTeamEndView(ChartApiView):
 
     serializer_class = CareTeamMemberSerializer
 
-    @extend_schema(request=CareTeamEndSerializer, responses=CareTeamMemberSerializer)
+    @extend_schema(
+        request=CareTeamEndSerializer,
+        responses={200: CareTeamMemberSerializer, **PRECONDITION_FAILED_RESPONSE},
+        parameters=[IF_MATCH],
+    )
     def post(self, request: Request, patient_id: int, member_id: int) -> Response:
         patient = self.editable_patient(patient_id)
         member: CareTeamMember = get_object_or_404(
             care_team_of(patient, include_past=True), pk=member_id
         )
         fields = self.parse(CareTeamEndSerializer, request.data)
-        with service_errors():
+        with care_team_write(request, patient):
             member = services.care_team_end(
                 member=member, actor=request.user, request=request, **fields
             )
-        return Response(CareTeamMemberSerializer(member).data)
+        return with_etag(Response(CareTeamMemberSerializer(member).data), care_team_etag(patient))
 
 
 # --- Setbacks and milestones ------------------------------------------------------------------
@@ -314,26 +373,13 @@ class AppointmentListView(AppointmentScopedView):
     """Appointments of the patients the user may open. `from`/`to` are days in the clinic's
     time zone, both included."""
 
-    filters = {"GET": AppointmentFilterSerializer}
+    filterset_class = AppointmentFilterSet
     paginated_methods = ("GET",)
 
-    @extend_schema(
-        parameters=[AppointmentFilterSerializer], responses=AppointmentSerializer(many=True)
-    )
+    @extend_schema(responses=AppointmentSerializer(many=True))
     def get(self, request: Request) -> Response:
         self.staff_membership()
-        filters = self.query()
-        appointments = self.get_queryset()
-        if "patient" in filters:
-            appointments = appointments.filter(patient_id=filters["patient"])
-        membership = self.membership()
-        zone = ZoneInfo(membership.organization.time_zone) if membership else ZoneInfo("UTC")
-        if "from" in filters:
-            first = datetime.combine(filters["from"], time.min, tzinfo=zone)
-            appointments = appointments.filter(starts_at__gte=first)
-        if "to" in filters:
-            after = datetime.combine(filters["to"] + timedelta(days=1), time.min, tzinfo=zone)
-            appointments = appointments.filter(starts_at__lt=after)
+        appointments = self.filtered(self.get_queryset())
         return self.paginated(appointments, audited="api_appointments")
 
     @extend_schema(request=AppointmentCreateSerializer, responses={201: AppointmentSerializer})

@@ -4,17 +4,21 @@ Inputs that name other objects (a program, a clinician, staff attendees) are lim
 request's clinic, so an id from another clinic reads exactly like an id that does not exist.
 """
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.api_base import IdFilter
+from accounts.api_admin import TrueFalseFilter
+from accounts.api_base import IdFilter, api_membership
 from accounts.models import Membership, Organization, User
 from patients.models import (
     Alert,
@@ -25,14 +29,17 @@ from patients.models import (
     AppointmentKind,
     AppointmentStatus,
     CareTeamMember,
+    ClinicalNote,
+    EmergencyAccess,
     Milestone,
     Patient,
     PatientStatus,
     Program,
+    RecoveryDate,
     Setback,
     TeamRole,
 )
-from patients.selectors import SORTS
+from patients.selectors import SORTS, PatientFilters, filter_patients
 
 CLINIC_CONTEXT_KEY = "clinic"
 TIME_ZONE_HELP = _("IANA time zone name, such as America/Chicago.")
@@ -92,18 +99,41 @@ class ChoiceLabelField(serializers.CharField):
 # --- Patients ---------------------------------------------------------------------------------
 
 
-class PatientFilterSerializer(serializers.Serializer):
-    q = serializers.CharField(
-        required=False, allow_blank=True, max_length=200, help_text=_("Name or MRN contains.")
+def request_zone(request: object) -> ZoneInfo:
+    """The time zone of the clinic the API request acts in (UTC without one): the days of a
+    list's date filters are that clinic's local days, like on the pages."""
+    membership = api_membership(request) if request is not None else None
+    return ZoneInfo(membership.organization.time_zone) if membership else ZoneInfo("UTC")
+
+
+class PatientFilterSet(django_filters.FilterSet):
+    """The patient list's filters: the caseload's and the clinic admin's patients page's."""
+
+    q = django_filters.CharFilter(label=_("Name or MRN contains."), max_length=200)
+    program = IdFilter(label=_("Program id."))
+    status = django_filters.ChoiceFilter(choices=PatientStatus.choices, label=_("Patient status."))
+    has_alerts = TrueFalseFilter(label=_("Only patients with unresolved alerts."))
+    sort = django_filters.ChoiceFilter(
+        choices=[(key, key) for key in sorted(SORTS)], label=_("Order of the list.")
     )
-    program = serializers.IntegerField(required=False, min_value=1, help_text=_("Program id."))
-    status = serializers.ChoiceField(
-        choices=PatientStatus.choices, required=False, allow_blank=True
-    )
-    has_alerts = serializers.BooleanField(
-        required=False, default=False, help_text=_("Only patients with unresolved alerts.")
-    )
-    sort = serializers.ChoiceField(choices=sorted(SORTS), required=False, default="name")
+
+    class Meta:
+        model = Patient
+        fields: tuple[str, ...] = ()
+
+    def filter_queryset(self, queryset: QuerySet[Patient]) -> QuerySet[Patient]:
+        """The same search, filters and sorts as the pages (patients.selectors)."""
+        data = self.form.cleaned_data
+        return filter_patients(
+            queryset,
+            PatientFilters(
+                q=data.get("q") or "",
+                program=data.get("program"),
+                status=data.get("status") or "",
+                has_alerts=bool(data.get("has_alerts")),
+                sort=data.get("sort") or "name",
+            ),
+        )
 
 
 class PatientSerializer(serializers.ModelSerializer):
@@ -299,26 +329,44 @@ class MilestoneOverviewSerializer(serializers.Serializer):
 # --- Appointments -----------------------------------------------------------------------------
 
 
-class AppointmentFilterSerializer(serializers.Serializer):
-    patient = serializers.IntegerField(required=False, min_value=1, help_text=_("Patient id."))
+class AppointmentFilterForm(forms.Form):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        first: date | None = data.get("from")
+        last: date | None = data.get("to")
+        for name, value in (("from", first), ("to", last)):
+            if value is not None and not 1900 <= value.year <= 2199:  # 9999-12-31 + 1 day fails
+                self.add_error(name, _("Choose a date between 1900 and 2199."))
+        if first and last and last < first and not self.errors:
+            self.add_error("to", _("The end day cannot be before the start."))
+        return data
 
-    def get_fields(self) -> dict[str, serializers.Field]:
-        # "from" is a Python keyword, so these two are added here rather than as attributes.
-        fields = super().get_fields()
-        fields["from"] = serializers.DateField(
-            required=False, help_text=_("Starting on or after this day (clinic time zone).")
-        )
-        fields["to"] = serializers.DateField(
-            required=False, help_text=_("Starting on or before this day (clinic time zone).")
-        )
-        return fields
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        first: date | None = attrs.get("from")
-        last: date | None = attrs.get("to")
-        if first and last and last < first:
-            raise serializers.ValidationError({"to": _("The end day cannot be before the start.")})
-        return attrs
+class AppointmentFilterSet(django_filters.FilterSet):
+    """`from`/`to` are days in the clinic's time zone, both included."""
+
+    patient_id = IdFilter(label=_("Patient id."))
+    # "from" is a Python keyword: these two are set in the class namespace by name.
+    locals()["from"] = django_filters.DateFilter(
+        method="starting_from", label=_("Starting on or after this day (clinic time zone).")
+    )
+    locals()["to"] = django_filters.DateFilter(
+        method="starting_to", label=_("Starting on or before this day (clinic time zone).")
+    )
+
+    class Meta:
+        model = Appointment
+        fields: tuple[str, ...] = ()
+        form = AppointmentFilterForm
+
+    def starting_from(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
+        first = datetime.combine(value, time.min, tzinfo=request_zone(self.request))
+        return queryset.filter(starts_at__gte=first)
+
+    def starting_to(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
+        zone = request_zone(self.request)
+        after = datetime.combine(value + timedelta(days=1), time.min, tzinfo=zone)
+        return queryset.filter(starts_at__lt=after)
 
 
 class AppointmentSerializer(serializers.ModelSerializer):
@@ -437,3 +485,155 @@ class AlertResolveSerializer(serializers.Serializer):
     comment = serializers.CharField(
         max_length=2000, help_text=_("How the alert was resolved (required).")
     )
+
+
+# --- The chart's other actions ----------------------------------------------------------------
+
+
+class PatientStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=PatientStatus.choices)
+
+
+class RecoveryDateSerializer(serializers.ModelSerializer):
+    recorded_by_name = serializers.CharField(
+        source="recorded_by.display_name", read_only=True, default=None, allow_null=True
+    )
+
+    class Meta:
+        model = RecoveryDate
+        fields = ("id", "start_date", "reason", "setback", "recorded_by", "recorded_by_name")
+        read_only_fields = fields
+
+
+class RecoveryStartSerializer(serializers.Serializer):
+    start_date = serializers.DateField()
+    reason = serializers.CharField(max_length=300, help_text=_("Why the date changes."))
+
+
+class JourneyQuerySerializer(serializers.Serializer):
+    """The journey's days and kinds; the same rules as the journey page's form."""
+
+    start = serializers.DateField(required=False, help_text=_("First local day (patient's zone)."))
+    end = serializers.DateField(required=False, help_text=_("Last local day (patient's zone)."))
+    kinds = serializers.CharField(
+        required=False,
+        max_length=500,
+        help_text=_("Kinds of entry, separated by commas (none: every kind)."),
+    )
+
+
+class JourneyEventSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    at = serializers.DateTimeField(allow_null=True)
+
+
+class JourneySerializer(serializers.Serializer):
+    start = serializers.DateField(source="window.start")
+    end = serializers.DateField(source="window.end")
+    kinds = serializers.ListField(child=serializers.CharField())
+    first_day = serializers.DateField(allow_null=True)
+    last_day = serializers.DateField(allow_null=True)
+    has_earlier = serializers.BooleanField()
+    has_later = serializers.BooleanField()
+    events = JourneyEventSerializer(many=True)
+
+
+class NoteReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=500,
+        help_text=_("Why you read the clinical notes: required, recorded in the audit trail."),
+    )
+
+
+class ClinicalNoteSerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(source="author.display_name", read_only=True)
+
+    class Meta:
+        model = ClinicalNote
+        fields = ("id", "body", "author", "author_name", "created_at")
+        read_only_fields = ("id", "author", "author_name", "created_at")
+
+
+class NoteCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=20000)
+    reason = serializers.CharField(
+        max_length=500, help_text=_("Why you write in the notes: required, recorded.")
+    )
+
+
+class EmergencyAccessSerializer(serializers.ModelSerializer):
+    user_name = serializers.CharField(source="user.display_name", read_only=True)
+    patient_name = serializers.CharField(source="patient.display_name", read_only=True)
+    still_active = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EmergencyAccess
+        fields = (
+            "id",
+            "patient",
+            "patient_name",
+            "user",
+            "user_name",
+            "reason",
+            "started_at",
+            "expires_at",
+            "still_active",
+        )
+        read_only_fields = fields
+
+    def get_still_active(self, grant: EmergencyAccess) -> bool:
+        active = getattr(grant, "still_active", None)
+        return bool(active) if active is not None else grant.expires_at > timezone.now()
+
+
+class EmergencyAccessRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000,
+        help_text=_("Recorded, shown to the clinic's admins, and valid for 24 hours."),
+    )
+
+
+class PatientFindSerializer(serializers.Serializer):
+    mrn = serializers.CharField(max_length=40, help_text=_("The exact medical record number."))
+
+
+class FoundPatientSerializer(serializers.Serializer):
+    """Nothing but the name before emergency access is taken (like the page)."""
+
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+
+
+# --- The clinic admin's programs --------------------------------------------------------------
+
+
+class EmergencyAccessFilterSet(django_filters.FilterSet):
+    patient_id = IdFilter(label=_("Patient id."))
+    user_id = IdFilter(label=_("The clinician's user id."))
+
+    class Meta:
+        model = EmergencyAccess
+        fields: tuple[str, ...] = ()
+
+
+class ProgramSerializer(serializers.ModelSerializer):
+    patient_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
+    active_patient_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
+
+    class Meta:
+        model = Program
+        fields = ("id", "name", "description", "is_active", "patient_count", "active_patient_count")
+        read_only_fields = ("id", "patient_count", "active_patient_count")
+        # The service checks the name (blank, length, unique in the clinic) and says so.
+        extra_kwargs = {"name": {"validators": []}}
+
+
+class ProgramFilterSet(django_filters.FilterSet):
+    is_active = TrueFalseFilter(label=_("Only active (true) or deactivated (false)."))
+
+    class Meta:
+        model = Program
+        fields: tuple[str, ...] = ()

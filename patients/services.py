@@ -34,6 +34,7 @@ from patients.models import (
     SetbackKind,
     TeamRole,
 )
+from patients.signals import alerts_raised
 
 PATIENT_FIELDS = (
     "mrn",
@@ -594,7 +595,7 @@ def alert_raise(
     )
     try:
         with transaction.atomic():
-            return Alert.objects.create(
+            alert = Alert.objects.create(
                 clinic_id=patient.clinic_id,
                 patient=patient,
                 kind=kind,
@@ -605,6 +606,8 @@ def alert_raise(
             )
     except IntegrityError:
         return None
+    alerts_raised.send(sender=Alert, alerts=[alert])
+    return alert
 
 
 @transaction.atomic

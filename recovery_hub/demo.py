@@ -7,6 +7,7 @@ deterministic for a given random seed and day. Later features add their own seed
 
 import copy
 import random
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -27,6 +28,7 @@ from accounts.models import (
 )
 from accounts.second_factor import has_totp, totp_enrol
 from accounts.tokens import token_issue
+from calendars.demo import seed_calendars
 from coping.instruments import INSTRUMENTS, Instrument, score
 from coping.models import Assessment, CheckIn
 from coping.services import plan_save
@@ -71,6 +73,7 @@ from patients.services import alert_raise
 from reports.demo import seed_reports
 from resources.demo import seed_resources
 from trail.demo import seed_audit
+from webhooks.demo import seed_webhooks
 
 DEMO_PASSWORD = "recovery-demo"  # noqa: S105  (demo data only, printed for the reader)
 # The demo staff's authenticator secret (base32; demo data only, documented in the README):
@@ -149,6 +152,12 @@ class DemoClinic:
     supporters: list[User] = field(default_factory=list)
 
 
+def _mailbox(address: str) -> str:
+    """An address the intake form and the imports accept: "Tomás" writes "tomas" (Django's
+    EmailValidator takes only ASCII before the @)."""
+    return unicodedata.normalize("NFKD", address).encode("ascii", "ignore").decode().lower()
+
+
 def _user(email: str, full_name: str, time_zone: str = "America/New_York") -> User:
     user, created = User.objects.get_or_create(
         email=email, defaults={"full_name": full_name, "time_zone": time_zone}
@@ -224,7 +233,7 @@ def seed_patients(demo: DemoClinic, count: int, rng: random.Random, today: date)
                 "program": programs[position % len(programs)],
                 "status": _status(position),
                 "recovery_start": today - timedelta(days=days),
-                "email": f"{first}.{last}.{position}@example.org".lower(),
+                "email": _mailbox(f"{first}.{last}.{position}@example.org"),
             },
         )
         demo.patients.append(patient)
@@ -672,7 +681,7 @@ def seed_networks(demos: list[DemoClinic], rng: random.Random, today: date) -> N
                     patient=patient,
                     name=f"{first} {family_name}",
                     relationship=relationship,
-                    email=f"{first.split(' ')[-1].lower()}.{patient.pk}.{number}@example.org",
+                    email=_mailbox(f"{first.split(' ')[-1]}.{patient.pk}.{number}@example.org"),
                     status=ContactStatus.INVITED if last else ContactStatus.ACTIVE,
                     offers=rng.sample([o.value for o in Offer], 2),
                     playbook_step=rng.choice(PLAYBOOK),
@@ -817,6 +826,13 @@ def seed_security(demos: list[DemoClinic], rng: random.Random, today: date) -> N
             token_issue(demo.admin, "Monthly report export")
 
 
+def seed_working_beside(demos: list[DemoClinic], rng: random.Random, today: date) -> None:
+    """Step 13's demo rows: calendar feeds for those who sign in, an example webhook (off)."""
+    for demo in demos:
+        seed_calendars(demo.clinic)
+        seed_webhooks(demo.clinic)
+
+
 SeedStep = Callable[[list[DemoClinic], random.Random, date], None]
 # Later features append their own steps.
 SEED_STEPS: list[SeedStep] = [
@@ -827,6 +843,7 @@ SEED_STEPS: list[SeedStep] = [
     seed_audit,
     seed_joining,
     seed_security,
+    seed_working_beside,
     seed_reports,  # last: it decorates what the steps before it made
 ]
 

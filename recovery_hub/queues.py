@@ -26,6 +26,7 @@ PLANNING_TASKS = frozenset(
     {
         "notifications.tasks.plan_reminders",
         "notifications.tasks.sweep_outbox",
+        "webhooks.tasks.sweep_webhooks",
         "engagement.tasks.send_digests",
         "reports.tasks.send_monthly_summaries",
         # With the planner: the dashboard's "background jobs" tile goes stale when the worker

@@ -29,6 +29,12 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": timedelta(minutes=1),
         "options": {"expires": 55},
     },
+    # Webhooks: deliveries whose retry is due (backoff) or whose queueing was lost.
+    "webhooks-sweep": {
+        "task": "webhooks.tasks.sweep_webhooks",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
     # Weekly supporter digests: each supporter's latest due digest, planned once (a missed
     # run catches up with that one digest at the next tick).
     "engagement-digests": {

@@ -4,19 +4,25 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api_base import CLINIC_PARAMETER, ApiView, api_membership
-from accounts.models import Role
+from accounts.api_admin import AdminApiView
+from accounts.api_base import CLINIC_PARAMETER, ApiView, api_membership, service_errors
+from accounts.models import Organization, Role
 from audit.models import Action
 from audit.services import audit_record
 from patients.models import PatientStatus
 from reports.filters import ReportFilterForm
+from reports.forms import HIGHEST, LOWEST
+from reports.models import small_number_threshold
 from reports.registry import REPORTS, SLUGS, Result, database_ready
+from reports.services import report_settings_save
 
 
 def _plain(value: Any) -> Any:
@@ -104,3 +110,46 @@ class ReportView(ApiView):
                 **result_json(result),
             }
         )
+
+
+# --- The clinic's report settings -------------------------------------------------------------
+
+
+class ReportSettingsSerializer(serializers.Serializer):
+    small_number_threshold = serializers.IntegerField(
+        min_value=LOWEST,
+        max_value=HIGHEST,
+        help_text=_lazy(
+            "In exports shared outside the clinic, counts of fewer patients than this are shown "
+            "as a range."
+        ),
+    )
+
+
+class ReportSettingsView(AdminApiView):
+    """The clinic's report settings (the small-number threshold of exports shared outside the
+    clinic), a section of the clinic settings page; clinic admins only (404 otherwise)."""
+
+    serializer_class = ReportSettingsSerializer
+
+    @extend_schema(responses=ReportSettingsSerializer)
+    def get(self, request: Request) -> Response:
+        clinic = self.clinic()
+        return Response({"small_number_threshold": small_number_threshold(clinic)})
+
+    @extend_schema(request=ReportSettingsSerializer, responses=ReportSettingsSerializer)
+    def patch(self, request: Request) -> Response:
+        return self.update(request)
+
+    @extend_schema(request=ReportSettingsSerializer, responses=ReportSettingsSerializer)
+    def put(self, request: Request) -> Response:
+        return self.update(request)
+
+    def update(self, request: Request) -> Response:
+        clinic = Organization.objects.get(pk=self.clinic().pk)
+        threshold = self.parse(ReportSettingsSerializer, request.data)["small_number_threshold"]
+        with service_errors():
+            saved = report_settings_save(
+                clinic=clinic, threshold=threshold, actor=request.user, request=request
+            )
+        return Response({"small_number_threshold": saved.small_number_threshold})

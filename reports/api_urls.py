@@ -3,4 +3,8 @@
 from accounts.api_base import api_routes
 from reports import api
 
-urlpatterns = api_routes(("reports/<slug:slug>/", api.ReportView, "report"))
+urlpatterns = api_routes(
+    # Before the reports: "settings" would otherwise read as a report's slug.
+    ("reports/settings/", api.ReportSettingsView, "report-settings"),
+    ("reports/<slug:slug>/", api.ReportView, "report"),
+)

@@ -636,3 +636,13 @@ class LinkUseFactory(factory.django.DjangoModelFactory):
         model = "joining.LinkUse"
 
     digest = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class CalendarFeedFactory(factory.django.DjangoModelFactory):
+    """A calendar feed: the person's own (pass `contact=…` for a supporter's)."""
+
+    class Meta:
+        model = "calendars.CalendarFeed"
+
+    patient = factory.SubFactory(PatientFactory)
+    contact = None

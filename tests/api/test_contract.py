@@ -125,9 +125,27 @@ def test_options_answers_on_every_route_without_opening_anything(world: World, p
 
 
 def writer(world: World, path: str) -> User:
-    if path.endswith(("/claim/", "/release/")):
+    if path.endswith(("/claim/", "/release/")) or path.startswith("/api/v1/supporter/"):
         return world.supporter
+    if path.startswith("/api/v1/me/"):
+        return world.person  # the person's own record: no one else reaches it
+    if path.startswith(ADMIN_WRITES):
+        return world.admin
     return world.clinician
+
+
+# Writes only a clinic admin makes (a clinician reads there, and is refused before the body).
+ADMIN_WRITES = (
+    "/api/v1/resources/articles/",
+    "/api/v1/resources/community/",
+    "/api/v1/clinic/ladder-policy/",
+    "/api/v1/clinic/programs/",
+    "/api/v1/clinic/staff/",
+    "/api/v1/clinic/settings/",
+    "/api/v1/reports/settings/",
+    "/api/v1/webhooks/",
+    "/api/v1/imports/",
+)
 
 
 def string_properties(operation: dict) -> list[str]:

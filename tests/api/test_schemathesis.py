@@ -15,6 +15,7 @@ from contextlib import contextmanager
 
 import pytest
 import schemathesis
+from django.apps import apps
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
@@ -67,7 +68,35 @@ def existing_ids() -> dict[str, list[object]]:
         "appointment_id": list(Appointment.objects.values_list("pk", flat=True)[:4]),
         "number": sorted(set(CopingPlanVersion.objects.values_list("number", flat=True)))[:3],
         "slug": list(SLUGS),
+        **{
+            name: list(apps.get_model(model).objects.values_list("pk", flat=True)[:4])
+            for name, model in MORE_IDS.items()
+        },
     }
+
+
+# The other path ids: the model whose rows each names.
+MORE_IDS = {
+    "article_id": "resources.Article",
+    "resource_id": "resources.CommunityResource",
+    "link_id": "resources.PatientResource",
+    "request_id": "engagement.HelpRequest",
+    "step_id": "engagement.LadderStep",
+    "celebration_id": "engagement.CelebrationMessage",
+    "invitation_id": "networks.Invitation",
+    "encouragement_id": "networks.Encouragement",
+    "event_id": "events.Event",
+    "event_invitation_id": "events.EventInvitation",
+    "story_id": "events.Story",
+    "notification_id": "notifications.Notification",
+    "strategy_id": "coping.Strategy",
+    "program_id": "patients.Program",
+    "membership_id": "accounts.Membership",
+    "staff_invitation_id": "accounts.StaffInvitation",
+    "user_id": "accounts.User",
+    "endpoint_id": "webhooks.WebhookEndpoint",
+    "feed_id": "calendars.CalendarFeed",
+}
 
 
 @pytest.fixture(scope="module")
@@ -143,6 +172,7 @@ def run_with_app(role: str, token: str) -> None:
         operation = result.ok()
         operations += 1
         names = [p.name for p in operation.path_parameters]
+        failures += [f"{operation.label}: no ids for {name}" for name in names if name not in ids]
         real = [{name: value} for name in names for value in ids.get(name, [])] or [{}]
         plans = [
             (operation.as_strategy(GenerationMode.POSITIVE), POSITIVE_EXAMPLES),

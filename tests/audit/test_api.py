@@ -31,7 +31,7 @@ def test_admin_lists_the_clinics_events_with_filters(
         action=Action.VIEW, clinic=other_clinic, patient=PatientFactory(clinic=other_clinic)
     )
 
-    response = api.get(URL, {"who": "alvarez", "action": "view", "patient": "HR-100"})
+    response = api.get(URL, {"who": "alvarez", "action": "view", "patient_name": "HR-100"})
 
     assert response.status_code == 200
     assert response.json()["count"] == 1
@@ -56,6 +56,8 @@ def test_another_clinics_events_never_appear(api, other_clinic):
         ({"date_from": "yesterday"}, "date_from"),
         ({"date_from": "2026-05-02", "date_to": "2026-05-01"}, "date_to"),
         ({"action": "erase"}, "action"),
+        ({"patient_id": "HR-100"}, "patient_id"),
+        ({"patient": "HR-100"}, "patient"),
     ],
 )
 def test_bad_filters_answer_400_with_field_errors(api, params, field):

@@ -104,7 +104,7 @@ def test_list_filters_by_patient_and_days_in_the_clinic_time_zone(clinic, clinic
     on_the_6th = AppointmentFactory(patient=other, starts_at=datetime(2026, 5, 6, 15, tzinfo=UTC))
     api = as_user(clinician)
 
-    assert ids(api.get(APPOINTMENTS, {"patient": other.pk})) == [on_the_6th.pk]
+    assert ids(api.get(APPOINTMENTS, {"patient_id": other.pk})) == [on_the_6th.pk]
     assert ids(api.get(APPOINTMENTS, {"from": "2026-05-05"})) == [on_the_5th.pk, on_the_6th.pk]
     assert ids(api.get(APPOINTMENTS, {"to": "2026-05-04"})) == [late_on_the_4th.pk]
     assert ids(api.get(APPOINTMENTS, {"from": "2026-05-05", "to": "2026-05-05"})) == [on_the_5th.pk]
@@ -116,7 +116,10 @@ def test_list_filters_by_patient_and_days_in_the_clinic_time_zone(clinic, clinic
         ({"from": "May 5"}, "from"),
         ({"to": "2026-13-01"}, "to"),
         ({"from": "2026-05-06", "to": "2026-05-05"}, "to"),
-        ({"patient": "jordan"}, "patient"),
+        ({"patient_id": "jordan"}, "patient_id"),
+        ({"patient_id": "0"}, "patient_id"),
+        ({"to": "9999-12-31"}, "to"),
+        ({"from": "0001-01-01"}, "from"),
     ],
 )
 def test_list_rejects_bad_filters_with_400(clinician, params, field):

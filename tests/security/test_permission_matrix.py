@@ -29,6 +29,7 @@ from audit.models import AuditEvent
 from coping.models import CopingPlanVersion, Strategy
 from engagement.models import CelebrationMessage, HelpRequest, LadderStep
 from events.models import Event, EventInvitation, Story
+from imports.models import PendingImport
 from networks.models import (
     Consent,
     ContactStatus,
@@ -49,6 +50,7 @@ from recovery_hub.demo import seed_demo
 from resources.models import Article, CommunityResource, PatientResource
 from tests.factories import TOTP_SECRET, member, sign_in_as_allauth_does
 from tests.security.report import report_lines
+from webhooks.models import WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -316,6 +318,17 @@ ROUTES: dict[str, Route] = {
     "api:patient-coping-plan": r(SHARED),
     "api:patient-coping-plan-versions": r(SHARED),
     "api:patient-coping-plan-version": r(SHARED),
+    "api:patient-coping-plan-compare": r(SHARED),
+    "api:patient-coping-plan-restore": r(SHARED),
+    "api:patient-checkin-trends": r(SHARED),
+    "api:patient-assessment-schedule": r(SHARED),
+    "api:me-checkins": r(PATIENTS),
+    "api:me-progress": r(PATIENTS),
+    "api:me-checkin-reminder": r(PATIENTS),
+    "api:me-assessments": r(PATIENTS),
+    "api:me-coping-plan": r(PATIENTS),
+    "api:coping-library": r(STAFF),
+    "api:coping-library-active": r(STAFF),
     "api:patient-contacts": r(SHARED),
     "api:contact-consents": r(SHARED),
     "api:contact-consent-revoke": r(SHARED),
@@ -324,8 +337,135 @@ ROUTES: dict[str, Route] = {
     "api:patient-help-task-release": r(frozenset({SUPPORTER})),
     "api:patient-help-task-done": r(SHARED | {SUPPORTER}),
     "api:supporter-patients": r(SUPPORTERS),
+    # helper "apinet": the network page's twins and the supporter portal's.
+    "api:patient-contact": r(SHARED),
+    "api:patient-contact-status": r(SHARED),
+    "api:patient-contact-invitations": r(SHARED),
+    "api:patient-contact-invitation": r(SHARED),
+    "api:patient-contact-invitation-revoke": r(SHARED),
+    "api:patient-contact-preview": r(SHARED),
+    "api:patient-contact-consents": r(SHARED),
+    "api:patient-contact-consent-change": r(SHARED),
+    "api:patient-contact-consent-revoke": r(SHARED),
+    "api:patient-encouragements": r(SHARED),
+    "api:patient-encouragement-hide": r(SHARED),
+    "api:me-network": r(PATIENTS),
+    "api:me-setback": r(PATIENTS),
+    "api:supporter-patient": r(SUPPORTERS),  # a contact without consent sees "nothing yet"
+    "api:supporter-patient-encouragement": r(SUPPORTERS),
+    "api:supporter-patient-reach-outs": r(SUPPORTERS),
+    "api:supporter-patient-wellbeing": r(SUPPORTERS),
     "api:report": r(frozenset({ADMIN}), slug="report"),
     "api:audit-event-list": r(frozenset({ADMIN})),
+    # Imports (helper "imp"): the clinic admin's page, their own pending upload, templates and
+    # exports, and the API.
+    "imports:index": r(frozenset({ADMIN})),
+    "imports:preview": r(frozenset({ADMIN})),
+    "imports:confirm": r(frozenset({ADMIN})),
+    "imports:cancel": r(frozenset({ADMIN})),
+    "imports:template": r(frozenset({ADMIN}), kind="import_kind"),
+    "imports:export": r(frozenset({ADMIN}), kind="import_kind"),
+    "api:import-patients": r(frozenset({ADMIN})),
+    "api:import-contacts": r(frozenset({ADMIN})),
+    # Webhooks (helper "hook"): the clinic admin's endpoints, pages and API.
+    "webhooks:endpoints": r(frozenset({ADMIN})),
+    "webhooks:endpoint_new": r(frozenset({ADMIN})),
+    "webhooks:endpoint_created": r(frozenset({ADMIN})),  # without a new secret: to the list
+    "webhooks:endpoint_edit": r(frozenset({ADMIN})),
+    "webhooks:endpoint_active": r(frozenset({ADMIN})),
+    "webhooks:endpoint_delete": r(frozenset({ADMIN})),
+    "webhooks:endpoint_test": r(frozenset({ADMIN})),
+    "webhooks:deliveries": r(frozenset({ADMIN})),
+    "api:webhook-list": r(frozenset({ADMIN})),
+    "api:webhook-detail": r(frozenset({ADMIN})),
+    "api:webhook-test": r(frozenset({ADMIN})),
+    "api:webhook-deliveries": r(frozenset({ADMIN})),
+    # FHIR export (interop, helper "fhir"): a patient's bundle for those who read the record
+    # and a consented supporter (their consented view); the clinic's NDJSON for its admin.
+    "api:patient-fhir": r(SHARED | {SUPPORTER}),
+    "api:fhir-export": r(frozenset({ADMIN})),
+    "interop:fhir_export": r(frozenset({ADMIN})),
+    # Calendar feeds (calendars app): the feed is opened by its secret token; a file of an
+    # appointment or a help task for those who see the row; the feed pages for their owners.
+    "calendars:feed": TOKEN,
+    "calendars:appointment_ics": r(SHARED),
+    "calendars:help_task_ics": r(SHARED | {SUPPORTER}),
+    "calendars:supporter_calendar": r(SUPPORTERS),  # without consent: "nothing shared", no link
+    "calendars:supporter_calendar_rotate": r(frozenset({SUPPORTER})),
+    "calendars:my_calendar": r(PATIENTS),
+    "calendars:my_calendar_rotate": r(PATIENTS),
+    "api:calendar-feeds": r(MEMBERS),  # the caller's own feeds (none for staff)
+    "api:calendar-feed-rotate": r(frozenset({PATIENT, SUPPORTER})),  # their own feed only
+    # helper "apichart": the chart's and the clinic admin's page twins.
+    "api:patient-find": r(CLINICIANS),
+    "api:patient-status": r(CHART_WRITE),
+    "api:patient-journey": r(CHART_READ),
+    "api:patient-recovery-start": r(CHART_READ),
+    "api:patient-notes": r(CHART_WRITE),  # the care team's only; and only with a reason
+    "api:patient-emergency-access": r(CLINICIANS),
+    "api:patient-sign-in": r(CHART_READ),
+    "api:patient-access-report": r(frozenset({ADMIN})),
+    "api:me-access-report": r(PATIENTS),
+    "api:report-settings": r(frozenset({ADMIN})),
+    "api:clinic-program-list": r(frozenset({ADMIN})),
+    "api:clinic-program-detail": r(frozenset({ADMIN})),
+    "api:clinic-program-active": r(frozenset({ADMIN})),
+    "api:clinic-emergency-access": r(frozenset({ADMIN})),
+    "api:clinic-staff-list": r(frozenset({ADMIN})),
+    "api:clinic-staff-detail": r(frozenset({ADMIN})),
+    "api:clinic-staff-role": r(frozenset({ADMIN})),
+    "api:clinic-staff-active": r(frozenset({ADMIN})),
+    "api:clinic-staff-invitation-list": r(frozenset({ADMIN})),
+    "api:clinic-staff-invitation-detail": r(frozenset({ADMIN})),
+    "api:clinic-staff-invitation-resend": r(frozenset({ADMIN})),
+    "api:clinic-settings": r(frozenset({ADMIN})),
+    "api:clinic-locked-accounts": r(frozenset({ADMIN})),
+    "api:clinic-person-unlock": r(frozenset({ADMIN})),
+    # API: engagement, events, resources, notifications (helper "apirest")
+    "api:my-help": r(PATIENTS),
+    "api:my-help-requests": r(PATIENTS),
+    "api:my-help-request": r(frozenset({PATIENT})),
+    "api:my-digests": r(PATIENTS),
+    "api:patient-help-requests": r(SHARED),
+    "api:patient-help-request-on-it": r(CHART_WRITE),
+    "api:patient-celebrations": r(SHARED),
+    "api:patient-celebration-review": r(frozenset({CLINICIAN, PATIENT})),
+    "api:patient-ladder": r(CHART_READ),
+    "api:patient-ladder-step-reached-out": r(CHART_WRITE),
+    "api:patient-reach-out-person": r(SHARED),
+    "api:supporter-help-request-on-it": r(SUPPORTERS),  # 404 unless the request asked them
+    "api:supporter-celebrations": r(frozenset({SUPPORTER})),
+    "api:supporter-celebration-milestones": r(frozenset({SUPPORTER})),
+    "api:supporter-digest": r(SUPPORTERS),  # the contact's own digest setting
+    "api:clinic-ladder-policy": r(frozenset({ADMIN})),
+    "api:event-list": r(STAFF),
+    "api:event-detail": r(STAFF),  # counts only for those not on the invitees' care team
+    "api:event-invitations": r(STAFF),  # names only the care team's own
+    "api:my-event-invitations": r(PATIENTS | SUPPORTERS),
+    "api:my-event-invitation-rsvp": r(frozenset({PATIENT}), event_invitation_id="event_invitation"),
+    "api:story-list": r(MEMBERS),
+    "api:story-review": r(STAFF),
+    "api:story-detail": r(frozenset({PATIENT, ADMIN, CLINICIAN})),
+    "api:story-publish": r(STAFF),
+    "api:my-stories": r(PATIENTS),
+    "api:my-story-consent": r(frozenset({PATIENT})),
+    "api:my-story-withdraw": r(frozenset({PATIENT})),
+    "api:patient-stories": r(CHART_READ),
+    "api:article-list": r(MEMBERS),
+    "api:article-detail": r(MEMBERS),
+    "api:article-publish": r(frozenset({ADMIN})),
+    "api:community-resource-list": r(MEMBERS),
+    "api:community-resource-detail": r(MEMBERS),
+    "api:community-resource-active": r(frozenset({ADMIN})),
+    "api:patient-resources": r(SHARED),
+    "api:patient-resource": r(SHARED),
+    "api:my-notifications": r(MEMBERS),
+    "api:my-notification-read": r(frozenset({PATIENT})),  # one of P's own notifications
+    "api:my-notifications-read-all": r(MEMBERS),
+    "api:my-notifications-unread-count": r(MEMBERS),
+    "api:my-notification-preferences": r(MEMBERS),
+    "api:notification-log": r(frozenset({ADMIN})),
+    "api:notification-retry": r(frozenset({ADMIN})),
 }
 
 # Every page of the Django admin (named "admin:…", and its unnamed redirects): superusers only,
@@ -343,7 +483,10 @@ KWARGS = {
     "task_id": "help_task",
     "contact_id": "contact",
     "invitation_id": "invitation",
+    "staff_invitation_id": "staff_invitation",
     "consent_id": "consent",
+    "endpoint_id": "webhook_endpoint",
+    "import_id": "pending_import",
     "encouragement_id": "encouragement",
     "number": "plan_version",
     "strategy_id": "strategy",
@@ -387,6 +530,8 @@ VALUES = {  # kwargs that name no object (a report, an article of the shared lib
     "app_label": "patients",
     "admin_path": "nothing-here/",
     "article_slug": "supporting-without-enabling",
+    "import_kind": "patients",
+    "file_format": "csv",
 }
 # An object the seeded clinics do not have is asked for by an id nobody has: the route's
 # other kwargs (the patient) are still tested.
@@ -425,6 +570,8 @@ OBJECTS: dict[str, tuple[type[Model], str, str]] = {
     "membership": (Membership, "", "organization"),
     "staff_invitation": (StaffInvitation, "", "clinic"),
     "api_token": (ApiToken, "", "user__memberships__organization"),
+    "webhook_endpoint": (WebhookEndpoint, "", "clinic"),
+    "pending_import": (PendingImport, "", "clinic"),
 }
 
 
@@ -515,6 +662,14 @@ def build_world() -> World:
     for clinic in (clinic_a, clinic_b):
         token_create(
             Membership.objects.filter(organization=clinic, role=Role.ADMIN)[0].user, "matrix"
+        )
+        PendingImport.objects.create(  # an upload waiting for its admin's confirmation
+            clinic=clinic,
+            uploaded_by=Membership.objects.filter(organization=clinic, role=Role.ADMIN)[0].user,
+            kind="patients",
+            file_name="people.csv",
+            file_format="csv",
+            rows=[],
         )
         for staff in Membership.objects.filter(
             organization=clinic, role__in=[Role.ADMIN, Role.CLINICIAN]
