@@ -7,11 +7,9 @@ these; anyone else, and anything of another clinic, answers 404. Each write call
 service, which checks its rule and writes the audit event.
 """
 
-from typing import Any, ClassVar
+from typing import Any
 
 import django_filters
-from django import forms
-from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +19,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api_base import ApiView, service_errors
+from accounts.api_base import ApiView, TrueFalseFilter, service_errors
 from accounts.forms import STAFF_ROLE_CHOICES, ClinicSettingsForm
 from accounts.lockout import account_unlock, locked_members, members_of
 from accounts.models import Membership, Organization, Role
@@ -29,39 +27,6 @@ from accounts.services import clinic_settings_save, membership_change_role, memb
 from accounts.staff_views import staff_of
 from audit.models import Action
 from audit.services import audit_record
-
-
-class TrueFalseField(forms.NullBooleanField):
-    """`true` or `false` (also 1/0), or left out; anything else is an error (a plain
-    NullBooleanField reads "perhaps" as "no filter")."""
-
-    widget = forms.TextInput  # the select widget of a NullBooleanField reads "perhaps" as None
-    VALUES: ClassVar[dict[object, bool]] = {
-        True: True,
-        "true": True,
-        "True": True,
-        "1": True,
-        False: False,
-        "false": False,
-        "False": False,
-        "0": False,
-    }
-
-    def to_python(self, value: object) -> bool | None:
-        if value in (None, ""):
-            return None
-        if value in self.VALUES:
-            return self.VALUES[value]
-        raise ValidationError(_("Give true or false."), code="invalid")
-
-    def validate(self, value: object) -> None:
-        pass
-
-
-class TrueFalseFilter(django_filters.BooleanFilter):
-    """A yes/no filter (`?is_active=true`), a 400 for any other value."""
-
-    field_class = TrueFalseField
 
 
 class AdminApiView(ApiView):

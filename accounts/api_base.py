@@ -116,7 +116,7 @@ def expected_json_types(field: serializers.Field) -> tuple[type, ...] | None:
     if isinstance(field, serializers.FloatField):
         return (int, float)
     if isinstance(field, serializers.DecimalField):
-        coerce = field.coerce_to_string
+        coerce = getattr(field, "coerce_to_string", None)  # set only when passed to the field
         if coerce is None:
             coerce = api_settings.COERCE_DECIMAL_TO_STRING
         return (str,) if coerce else (int, float)
@@ -505,6 +505,39 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
                 if status[0] in "45" and not response.get("content"):
                     response["content"] = reference
     return result
+
+
+class TrueFalseField(forms.NullBooleanField):
+    """`true` or `false` (also 1/0), or left out; anything else is an error (a plain
+    NullBooleanField reads "perhaps" as "no filter")."""
+
+    widget = forms.TextInput  # the select widget of a NullBooleanField reads "perhaps" as None
+    VALUES: ClassVar[dict[object, bool]] = {
+        True: True,
+        "true": True,
+        "True": True,
+        "1": True,
+        False: False,
+        "false": False,
+        "False": False,
+        "0": False,
+    }
+
+    def to_python(self, value: object) -> bool | None:
+        if value in (None, ""):
+            return None
+        if value in self.VALUES:
+            return self.VALUES[value]
+        raise DjangoValidationError(_("Give true or false."), code="invalid")
+
+    def validate(self, value: object) -> None:
+        pass
+
+
+class TrueFalseFilter(django_filters.BooleanFilter):
+    """A yes/no filter (`?is_active=true`), a 400 for any other value."""
+
+    field_class = TrueFalseField
 
 
 class IdFilter(django_filters.NumberFilter):

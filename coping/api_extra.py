@@ -318,7 +318,7 @@ class StrategyActiveView(LibraryView):
 
     @extend_schema(
         request=None,
-        responses=OpenApiResponse(StrategySerializer, description=_("No longer offered.")),
+        responses={200: OpenApiResponse(StrategySerializer, description=_("No longer offered."))},
     )
     def delete(self, request: Request, strategy_id: int) -> Response:
         return self.set_active(request, strategy_id, False)

@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.api_base import IdFilter
+from accounts.api_base import IdFilter, TrueFalseFilter
 from coping.instruments import INSTRUMENTS
 from coping.models import Assessment, CheckIn, CopingPlanVersion, Strategy, StrategyCategory
 from coping.plan import LIST_SECTIONS, normalize_plan
@@ -218,15 +218,6 @@ class PlanSaveSerializer(serializers.Serializer):
 # --- Filters of the lists (django-filter: documented in the schema, a bad value is a 400) ------
 
 
-class YesNoFilter(django_filters.TypedChoiceFilter):
-    """`true` or `false`, nothing else (django-filter's BooleanFilter quietly ignores `maybe`)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("choices", [("true", _("Yes")), ("false", _("No"))])
-        kwargs.setdefault("coerce", lambda value: value == "true")
-        super().__init__(*args, **kwargs)
-
-
 def with_day_range(field_name: str, what: str | Promise) -> Callable[[type], type]:
     """Add `from` and `to` (a Python keyword, so not declared as attributes) to a FilterSet:
     days, both ends included."""
@@ -249,8 +240,8 @@ def with_day_range(field_name: str, what: str | Promise) -> Callable[[type], typ
 
 @with_day_range("local_date", _("Check-ins of the person's own day"))
 class CheckInFilterSet(django_filters.FilterSet):
-    used_since_last = YesNoFilter(label=_("Only check-ins that report use (true) or not."))
-    on_behalf = YesNoFilter(label=_("Only check-ins a clinician entered (true) or not."))
+    used_since_last = TrueFalseFilter(label=_("Only check-ins that report use (true) or not."))
+    on_behalf = TrueFalseFilter(label=_("Only check-ins a clinician entered (true) or not."))
 
     class Meta:
         model = CheckIn
@@ -263,7 +254,7 @@ class AssessmentFilterSet(django_filters.FilterSet):
         choices=INSTRUMENT_CHOICES, label=_("One instrument (its slug).")
     )
     band = django_filters.CharFilter(max_length=30, label=_("One score band (its slug)."))
-    flagged = YesNoFilter(
+    flagged = TrueFalseFilter(
         method="filter_flagged", label=_("Only questionnaires with a flag (true) or without.")
     )
 
@@ -278,7 +269,7 @@ class AssessmentFilterSet(django_filters.FilterSet):
 @with_day_range("created_at__date", _("Versions saved (UTC)"))
 class PlanVersionFilterSet(django_filters.FilterSet):
     author = IdFilter(field_name="author_id", label=_("Saved by this user (id)."))
-    restored = YesNoFilter(
+    restored = TrueFalseFilter(
         method="filter_restored", label=_("Only versions that restored an earlier one (true).")
     )
 
@@ -294,7 +285,7 @@ class StrategyFilterSet(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
         choices=StrategyCategory.choices, label=_("One category.")
     )
-    is_active = YesNoFilter(label=_("Offered to clinicians (true) or switched off (false)."))
+    is_active = TrueFalseFilter(label=_("Offered to clinicians (true) or switched off (false)."))
     q = django_filters.CharFilter(
         method="filter_text", max_length=100, label=_("Words in the title or description.")
     )

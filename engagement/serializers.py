@@ -310,6 +310,9 @@ class LadderContactStateSerializer(serializers.Serializer):
 class LadderPolicySerializer(serializers.ModelSerializer):
     first_nudge_after_days = serializers.SerializerMethodField()
 
+    # A clinic that never saved its policy has the defaults and no date yet.
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
     class Meta:
         model = LadderPolicy
         fields = (

@@ -21,8 +21,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.api_admin import TrueFalseFilter
-from accounts.api_base import IdFilter
+from accounts.api_base import IdFilter, TrueFalseFilter
 from coping.plan import LIST_SECTIONS, SECTION_LABELS
 from networks.consent import consent_state
 from networks.models import (

@@ -5,13 +5,12 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 import django_filters
-from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from accounts.api_base import TrueFalseFilter
 from accounts.languages import language_names
 from accounts.models import timezone_choices
 from notifications.models import Channel, Kind, Notification, Status
@@ -22,37 +21,12 @@ KIND_LABELS = dict(Kind.choices)
 CHANNEL_LABELS = dict(Channel.choices)
 STATUS_LABELS = dict(Status.choices)
 
-TRUE_WORDS = frozenset({"true", "True", "1"})
-FALSE_WORDS = frozenset({"false", "False", "0"})
-
-
-class StrictBooleanField(forms.NullBooleanField):
-    """true or false in a query string; anything else is an error (django-filter's own
-    boolean reads `?unread=perhaps` as "no filter", where the API answers a 400)."""
-
-    widget = forms.TextInput  # the value as sent: NullBooleanSelect turns unknown words to None
-
-    def to_python(self, value: object) -> bool | None:
-        if value in (None, ""):
-            return None
-        if value is True or value in TRUE_WORDS:
-            return True
-        if value is False or value in FALSE_WORDS:
-            return False
-        raise ValidationError(_("Give true or false."), code="invalid")
-
-
-class StrictBooleanFilter(django_filters.BooleanFilter):
-    field_class = StrictBooleanField
-
 
 # --- The inbox --------------------------------------------------------------------------------
 
 
 class NotificationFilterSet(django_filters.FilterSet):
-    unread = StrictBooleanFilter(
-        method="by_unread", label=_("true: only unread; false: only read.")
-    )
+    unread = TrueFalseFilter(method="by_unread", label=_("true: only unread; false: only read."))
     kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Kind of notification."))
 
     class Meta:

@@ -17,8 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.api_admin import TrueFalseFilter
-from accounts.api_base import IdFilter, api_membership
+from accounts.api_base import IdFilter, TrueFalseFilter, api_membership
 from accounts.models import Membership, Organization, User
 from patients.models import (
     Alert,

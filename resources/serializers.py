@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from notifications.serializers import StrictBooleanFilter
+from accounts.api_base import TrueFalseFilter
 from resources.forms import RESERVED_SLUGS
 from resources.models import Article, Audience, CommunityResource, PatientResource, ResourceKind
 from resources.selectors import AUDIENCE_FILTERS
@@ -31,7 +31,7 @@ class ArticleFilterSet(django_filters.FilterSet):
         label=_("Written for families or for people in recovery (those for everyone too)."),
     )
     slug = django_filters.CharFilter(label=_("The article's short name."), max_length=80)
-    is_published = StrictBooleanFilter(
+    is_published = TrueFalseFilter(
         label=_("Published or draft (admins; readers see published articles only).")
     )
 
@@ -102,9 +102,7 @@ class CommunityResourceFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="name_contains", max_length=100, label=_("Name contains (either language).")
     )
-    is_active = StrictBooleanFilter(
-        label=_("Listed or not (admins; others see listed entries only).")
-    )
+    is_active = TrueFalseFilter(label=_("Listed or not (admins; others see listed entries only)."))
 
     class Meta:
         model = CommunityResource

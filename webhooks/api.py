@@ -10,9 +10,8 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api_base import ApiView, service_errors
+from accounts.api_base import ApiView, TrueFalseFilter, service_errors
 from accounts.models import Membership, Role
-from notifications.serializers import StrictBooleanFilter
 from webhooks import services
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from webhooks.selectors import deliveries_of, endpoint_of, endpoints_of
@@ -103,7 +102,7 @@ class DeliveryFilterSet(django_filters.FilterSet):
 
 
 class EndpointFilterSet(django_filters.FilterSet):
-    active = StrictBooleanFilter(label=_("true: only endpoints that are on; false: only off."))
+    active = TrueFalseFilter(label=_("true: only endpoints that are on; false: only off."))
 
     class Meta:
         model = WebhookEndpoint

@@ -314,6 +314,8 @@ def test_the_admin_reads_and_changes_the_clinic_settings(clinic, clinic_admin):
         ({"craving_alert_threshold": "7"}, "craving_alert_threshold"),
         ({"craving_alert_threshold": 99}, "craving_alert_threshold"),
         ({"default_language": "tlh"}, "default_language"),
+        ({"brs_drop_alert": 10}, "brs_drop_alert"),  # a decimal travels as a string
+        ({"brs_drop_alert": "-3"}, "brs_drop_alert"),
         ({"name": ""}, "name"),
     ],
 )
