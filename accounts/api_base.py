@@ -29,7 +29,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import exceptions, generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -538,6 +538,19 @@ class TrueFalseFilter(django_filters.BooleanFilter):
     """A yes/no filter (`?is_active=true`), a 400 for any other value."""
 
     field_class = TrueFalseField
+
+
+HOUR_MINUTE = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+
+
+@extend_schema_field({"type": "string", "pattern": HOUR_MINUTE, "example": "19:00"})
+class HourMinuteField(serializers.TimeField):
+    """A time of day as people set it, `HH:MM` (seconds accepted on input, never written)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("format", "%H:%M")
+        kwargs.setdefault("input_formats", ["%H:%M", "%H:%M:%S"])
+        super().__init__(**kwargs)
 
 
 class IdFilter(django_filters.NumberFilter):

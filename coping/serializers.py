@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.api_base import IdFilter, TrueFalseFilter
+from accounts.api_base import HourMinuteField, IdFilter, TrueFalseFilter
 from coping.instruments import INSTRUMENTS
 from coping.models import Assessment, CheckIn, CopingPlanVersion, Strategy, StrategyCategory
 from coping.plan import LIST_SECTIONS, normalize_plan
@@ -369,11 +369,7 @@ class ScheduleSetSerializer(serializers.Serializer):
 
 
 class ReminderTimeSerializer(serializers.Serializer):
-    checkin_reminder_time = serializers.TimeField(
-        format="%H:%M",
-        input_formats=["%H:%M", "%H:%M:%S"],
-        help_text=_("HH:MM, in the person's own time zone."),
-    )
+    checkin_reminder_time = HourMinuteField(help_text=_("HH:MM, in the person's own time zone."))
     time_zone = serializers.CharField(read_only=True)
 
 

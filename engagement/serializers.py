@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.api_base import HourMinuteField
 from engagement import celebrations
 from engagement.models import (
     CelebrationMessage,
@@ -238,7 +239,7 @@ class CelebrationWriteSerializer(serializers.Serializer):
 class DigestSubscriptionSerializer(serializers.Serializer):
     enabled = serializers.BooleanField()
     weekday = serializers.ChoiceField(choices=Weekday.choices)
-    send_time = serializers.TimeField(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"])
+    send_time = HourMinuteField()
     time_zone = serializers.CharField(read_only=True, help_text=_("The supporter's own zone."))
     digest_mode = serializers.CharField(
         read_only=True, help_text=_("What the person chose to share in digests.")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.api_base import TrueFalseFilter
+from accounts.api_base import HourMinuteField, TrueFalseFilter
 from accounts.languages import language_names
 from accounts.models import timezone_choices
 from notifications.models import Channel, Kind, Notification, Status
@@ -70,12 +70,8 @@ class NotificationPreferenceSerializer(serializers.Serializer):
     as they are when absent (an empty `language`: the clinic's default)."""
 
     paused = serializers.BooleanField()
-    quiet_hours_start = serializers.TimeField(
-        allow_null=True, format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"]
-    )
-    quiet_hours_end = serializers.TimeField(
-        allow_null=True, format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"]
-    )
+    quiet_hours_start = HourMinuteField(allow_null=True)
+    quiet_hours_end = HourMinuteField(allow_null=True)
     urgent_in_quiet_hours = serializers.BooleanField()
     unsubscribed_kinds = serializers.ListField(child=serializers.ChoiceField(Kind.choices))
     channels = serializers.DictField(
