@@ -22,6 +22,7 @@ from notifications.models import Channel as NotificationChannel
 from notifications.models import Kind as NotificationKind
 from patients.models import CareTeamMember, Patient, PatientStatus, Program, TeamRole
 from resources.models import ResourceKind
+from webhooks.signing import encrypt_secret, new_secret
 
 PASSWORD = "a-Long-test-passphrase-42"
 # Every staff member of the tests has this authenticator secret (base32), so a test can type
@@ -646,3 +647,42 @@ class CalendarFeedFactory(factory.django.DjangoModelFactory):
 
     patient = factory.SubFactory(PatientFactory)
     contact = None
+
+
+class PendingImportFactory(factory.django.DjangoModelFactory):
+    """An upload waiting for its admin to confirm it (one valid patient row)."""
+
+    class Meta:
+        model = "imports.PendingImport"
+
+    clinic = factory.SubFactory(OrganizationFactory)
+    uploaded_by = factory.SubFactory(UserFactory)
+    kind = "patients"
+    file_name = "patients.csv"
+    file_format = "csv"
+    rows = factory.LazyFunction(
+        lambda: [{"mrn": "MRN-1", "legal_name": "Sam Lee", "date_of_birth": "1990-01-02"}]
+    )
+
+
+class WebhookEndpointFactory(factory.django.DjangoModelFactory):
+    """A clinic's HTTPS endpoint for check-ins recorded, with an encrypted secret."""
+
+    class Meta:
+        model = "webhooks.WebhookEndpoint"
+
+    clinic = factory.SubFactory(OrganizationFactory)
+    url = "https://ehr.example.org/hooks/recovery"
+    events = factory.LazyFunction(lambda: ["checkin.recorded"])
+    secret_encrypted = factory.LazyFunction(lambda: encrypt_secret(new_secret()))
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    """A delivery waiting in an endpoint's outbox."""
+
+    class Meta:
+        model = "webhooks.WebhookDelivery"
+
+    endpoint = factory.SubFactory(WebhookEndpointFactory)
+    event = "checkin.recorded"
+    payload = factory.LazyFunction(lambda: {"event": "checkin.recorded", "data": {}})

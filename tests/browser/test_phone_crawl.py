@@ -33,8 +33,9 @@ ROLES = [
     "family@demo.clinic",
 ]
 SKIP = ("/static/", "/media/", "/accounts/logout", "/django-admin/", "/api/", "/i18n/", "/healthz")
-# Files, not pages: CSV exports, printable cards open as pages and are kept.
-NOT_A_PAGE = re.compile(r"(\.csv$|/csv/|/export|/download|\.ics$|/feed)")
+# Files, not pages: CSV and XLSX exports and templates, calendar files and feeds. Printable
+# cards open as pages and are kept.
+NOT_A_PAGE = re.compile(r"(\.csv$|\.xlsx$|/csv/|/export|/download|/template/|\.ics$|/feed)")
 MAX_PAGES_PER_ROLE = 90
 PHONE_WIDTHS = (320, 375)  # nothing wider than the screen
 AXE_WIDTHS = (1280, 375)  # axe: desktop and phone
