@@ -15,7 +15,7 @@ The contract every endpoint keeps (see the README, "API contract"):
   allowed, so a caller never learns the shape of what they cannot touch.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -26,6 +26,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import URLPattern, path
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -551,6 +552,26 @@ class HourMinuteField(serializers.TimeField):
         kwargs.setdefault("format", "%H:%M")
         kwargs.setdefault("input_formats", ["%H:%M", "%H:%M:%S"])
         super().__init__(**kwargs)
+
+
+def with_day_range(field_name: str, what: str | Promise) -> Callable[[type], type]:
+    """Add `from` and `to` (a Python keyword, so not declared as attributes) to a FilterSet:
+    days, both ends included."""
+
+    def decorate(filterset_class: type) -> type:
+        filterset_class.base_filters["from"] = django_filters.DateFilter(
+            field_name=field_name,
+            lookup_expr="gte",
+            label=format_lazy(_("{what} on or after this day."), what=what),
+        )
+        filterset_class.base_filters["to"] = django_filters.DateFilter(
+            field_name=field_name,
+            lookup_expr="lte",
+            label=format_lazy(_("{what} on or before this day."), what=what),
+        )
+        return filterset_class
+
+    return decorate
 
 
 class IdFilter(django_filters.NumberFilter):

@@ -1,20 +1,17 @@
 """Serializers of the coping API: they parse and shape data; the rules live in services.py and
 plan.py (the serializers only check types, so a wrong type is a 400 and never reaches them)."""
 
-from collections.abc import Callable
 from typing import Any
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
-from django.utils.functional import Promise
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.api_base import HourMinuteField, IdFilter, TrueFalseFilter
+from accounts.api_base import HourMinuteField, IdFilter, TrueFalseFilter, with_day_range
 from coping.instruments import INSTRUMENTS
 from coping.models import Assessment, CheckIn, CopingPlanVersion, Strategy, StrategyCategory
 from coping.plan import LIST_SECTIONS, normalize_plan
@@ -216,26 +213,6 @@ class PlanSaveSerializer(serializers.Serializer):
 
 
 # --- Filters of the lists (django-filter: documented in the schema, a bad value is a 400) ------
-
-
-def with_day_range(field_name: str, what: str | Promise) -> Callable[[type], type]:
-    """Add `from` and `to` (a Python keyword, so not declared as attributes) to a FilterSet:
-    days, both ends included."""
-
-    def decorate(filterset_class: type) -> type:
-        filterset_class.base_filters["from"] = django_filters.DateFilter(
-            field_name=field_name,
-            lookup_expr="gte",
-            label=format_lazy(_("{what} on or after this day."), what=what),
-        )
-        filterset_class.base_filters["to"] = django_filters.DateFilter(
-            field_name=field_name,
-            lookup_expr="lte",
-            label=format_lazy(_("{what} on or before this day."), what=what),
-        )
-        return filterset_class
-
-    return decorate
 
 
 @with_day_range("local_date", _("Check-ins of the person's own day"))

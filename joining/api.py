@@ -7,6 +7,7 @@ Staff invitations: admins of the clinic the request acts in only (404 otherwise)
 emergency access) sends and withdraws, clinic admins read (403 on writes), anyone else 404.
 """
 
+import django_filters
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,7 @@ from rest_framework.response import Response
 from accounts.api_admin import AdminApiView
 from accounts.api_base import service_errors
 from accounts.forms import STAFF_ROLE_CHOICES
-from accounts.models import StaffInvitation
+from accounts.models import Role, StaffInvitation
 from accounts.staff_views import invitations_of
 from joining import services
 from joining.models import PatientInvitation
@@ -68,15 +69,24 @@ class StaffInvitationApiView(AdminApiView):
         return get_object_or_404(self.invitations(), pk=staff_invitation_id)
 
 
+class StaffInvitationFilterSet(django_filters.FilterSet):
+    role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Invited as this role."))
+
+    class Meta:
+        model = StaffInvitation
+        fields = ("role",)
+
+
 class StaffInvitationListView(StaffInvitationApiView):
     """Waiting staff invitations; POST invites a clinician or clinic admin by email (inviting
     the same address again replaces its waiting invitation)."""
 
+    filterset_class = StaffInvitationFilterSet
     paginated_methods = ("GET",)
 
     @extend_schema(responses=StaffInvitationSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return self.paginated(self.invitations())
+        return self.paginated(self.filtered(self.invitations()))
 
     @extend_schema(request=StaffInviteSerializer, responses={201: StaffInvitationSerializer})
     def post(self, request: Request) -> Response:

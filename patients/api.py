@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+import django_filters
 from django.db import transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -25,7 +26,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api_base import ClinicApiView, service_errors
+from accounts.api_base import ClinicApiView, service_errors, with_day_range
 from accounts.api_concurrency import (
     IF_MATCH,
     PRECONDITION_FAILED_RESPONSE,
@@ -40,7 +41,7 @@ from audit.services import audit_record
 from patients import services
 from patients.access import ChartAccess, patient_for_staff, patients_for_staff
 from patients.milestones import anniversary, milestones_between, reached_milestones
-from patients.models import Alert, Appointment, CareTeamMember, Patient, Setback
+from patients.models import Alert, Appointment, CareTeamMember, Patient, Setback, SetbackKind
 from patients.selectors import care_team_of, with_chart_summary
 from patients.serializers import (
     CLINIC_CONTEXT_KEY,
@@ -277,17 +278,27 @@ class CareTeamEndView(ChartApiView):
 # --- Setbacks and milestones ------------------------------------------------------------------
 
 
+@with_day_range("occurred_on", _("Setbacks"))
+class SetbackFilterSet(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=SetbackKind.choices, label=_("Kind of setback."))
+
+    class Meta:
+        model = Setback
+        fields = ("kind",)
+
+
 class SetbackView(ChartApiView):
     """Lapses and relapses, newest first. Recording one may restart the recovery count."""
 
     serializer_class = SetbackSerializer
+    filterset_class = SetbackFilterSet
     paginated_methods = ("GET",)
 
     @extend_schema(responses=SetbackSerializer(many=True))
     def get(self, request: Request, patient_id: int) -> Response:
         patient = self.open_patient(patient_id)
         setbacks: QuerySet[Setback] = patient.setbacks.select_related("recorded_by")
-        return self.paginated(setbacks)
+        return self.paginated(self.filtered(setbacks))
 
     @extend_schema(request=SetbackSerializer, responses={201: SetbackSerializer})
     def post(self, request: Request, patient_id: int) -> Response:

@@ -9,15 +9,17 @@ are read or written only with a `reason`, recorded in the audit trail with the r
 
 from typing import Any
 
+import django_filters
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api_base import ClinicApiView, service_errors
+from accounts.api_base import ClinicApiView, IdFilter, service_errors, with_day_range
 from accounts.api_concurrency import (
     IF_MATCH,
     PRECONDITION_FAILED_RESPONSE,
@@ -32,7 +34,7 @@ from patients import selectors, services
 from patients.access import ChartAccess
 from patients.api import ChartApiView, patient_etag
 from patients.journey_forms import JourneyFilterForm
-from patients.models import Patient
+from patients.models import ClinicalNote, Patient
 from patients.selectors import with_chart_summary
 from patients.serializers import (
     ClinicalNoteSerializer,
@@ -140,6 +142,15 @@ class RecoveryStartView(ChartApiView):
         return Response(RecoveryDateSerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
+@with_day_range("created_at__date", _("Notes written (UTC)"))
+class NoteFilterSet(django_filters.FilterSet):
+    author_id = IdFilter(label=_("Notes by this member of staff (user id)."))
+
+    class Meta:
+        model = ClinicalNote
+        fields = ("author_id",)
+
+
 class NotesView(ChartApiView):
     """Clinical notes: the care team's only (and a clinician acting with emergency access); a
     clinic admin or anyone else gets 404, as on the chart. Reading them takes a `reason`
@@ -147,6 +158,7 @@ class NotesView(ChartApiView):
 
     serializer_class = ClinicalNoteSerializer
     filters = {"GET": NoteReasonSerializer}
+    filterset_class = NoteFilterSet
     paginated_methods = ("GET",)
 
     def notes_patient(self, patient_id: int) -> Patient:
@@ -161,7 +173,7 @@ class NotesView(ChartApiView):
         patient = self.notes_patient(patient_id)
         reason = self.query()["reason"].strip()
         self.audit_view(patient, "notes", reason=reason)
-        return self.paginated(selectors.notes_of(patient))
+        return self.paginated(self.filtered(selectors.notes_of(patient)))
 
     @extend_schema(request=NoteCreateSerializer, responses={201: ClinicalNoteSerializer})
     def post(self, request: Request, patient_id: int) -> Response:
