@@ -46,7 +46,7 @@ def test_checkins_that_report_use(frozen, patient, team_clinician):
         ("checkins/?from=yesterday", "from"),
         ("checkins/?to=2026-02-30", "to"),
         ("checkins/?used_since_last=maybe", "used_since_last"),
-        ("checkins/?on_behalf=1", "on_behalf"),
+        ("checkins/?on_behalf=yes", "on_behalf"),
         ("assessments/?instrument=phq10", "instrument"),
         ("assessments/?flagged=yes", "flagged"),
         ("assessments/?from=2026-13-01", "from"),
