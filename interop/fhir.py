@@ -51,6 +51,8 @@ SCOPE_RESOURCES: dict[str, frozenset[str]] = {
     Scope.COPING_PLAN: frozenset({"CarePlan"}),
     Scope.APPOINTMENTS: frozenset({"Appointment"}),
     Scope.HELP_TASKS: frozenset(),
+    Scope.UPDATES: frozenset(),
+    Scope.MESSAGES: frozenset(),
 }
 
 APPOINTMENT_STATUS = {

@@ -157,6 +157,8 @@ class Scope(models.TextChoices):
     COPING_PLAN = "coping_plan", _("The parts of my coping plan I mark shareable")
     APPOINTMENTS = "appointments", _("Sessions I invite them to")
     HELP_TASKS = "help_tasks", _("How they can help (tasks)")
+    UPDATES = "updates", _("Updates I post for them")
+    MESSAGES = "care_team_messages", _("Writing to my care team, and the team's answers")
 
     @classmethod
     def flags(cls, scopes: Iterable[str]) -> dict[str, bool]:

@@ -12,6 +12,7 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
     SMS = "sms", _("Text message")
     IN_APP = "in_app", _("In the app")
+    PUSH = "push", _("Push notification on my devices")
 
 
 class Status(models.TextChoices):
@@ -47,6 +48,13 @@ class Kind(models.TextChoices):
     HELP_TASK_NEW = "help_task_new", _("A new way to help")
     MONTHLY_SUMMARY = "monthly_summary", _("Monthly clinic summary")
     HEARTBEAT = "heartbeat", _("System message")
+    # Step 14: the help calendar, updates, secure messages.
+    HELP_SLOT_DAY_BEFORE = "help_slot_24h", _("A help slot I took is tomorrow")
+    HELP_SLOT_HOUR_BEFORE = "help_slot_1h", _("A help slot I took is in an hour")
+    HELP_SLOT_CHANGED = "help_slot_changed", _("Someone gave back or swapped a help slot")
+    UPDATE_POSTED = "update_posted", _("A new update from someone I support")
+    UPDATE_RESPONSE = "update_response", _("A reaction or reply to my update")
+    MESSAGE_NEW = "message_new", _("A new secure message")
 
 
 class Notification(models.Model):

@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "reports",
     "resources",
     "events",
+    "updates",
+    "messaging",
     "notifications",
     "engagement",
     "joining",

@@ -396,6 +396,12 @@ ROUTES: dict[str, Route] = {
     "calendars:my_calendar_rotate": r(PATIENTS),
     "api:calendar-feeds": r(MEMBERS),  # the caller's own feeds (none for staff)
     "api:calendar-feed-rotate": r(frozenset({PATIENT, SUPPORTER})),  # their own feed only
+    # Step 14 · help calendar (pages and API)
+    # Step 14 · updates (pages and API)
+    # Step 14 · secure messages (pages and API)
+    # Step 14 · milestones, badges, money and hours regained (pages and API)
+    # Step 14 · the installable app (manifest, service worker, offline pages)
+    # Step 14 · Web Push (subscriptions, pages and API)
     # helper "apichart": the chart's and the clinic admin's page twins.
     "api:patient-find": r(CLINICIANS),
     "api:patient-status": r(CHART_WRITE),

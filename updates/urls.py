@@ -1,0 +1,5 @@
+"""Pages of the updates app."""
+
+app_name = "updates"
+
+urlpatterns: list = []
