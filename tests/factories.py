@@ -686,3 +686,18 @@ class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
     endpoint = factory.SubFactory(WebhookEndpointFactory)
     event = "checkin.recorded"
     payload = factory.LazyFunction(lambda: {"event": "checkin.recorded", "data": {}})
+
+
+# --- Step 14 · help calendar --------------------------------------------------------------------
+
+
+# --- Step 14 · updates --------------------------------------------------------------------------
+
+
+# --- Step 14 · secure messages ------------------------------------------------------------------
+
+
+# --- Step 14 · milestones, badges, money and hours regained ------------------------------------
+
+
+# --- Step 14 · Web Push -------------------------------------------------------------------------

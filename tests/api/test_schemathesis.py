@@ -98,6 +98,11 @@ MORE_IDS = {
     "user_id": "accounts.User",
     "endpoint_id": "webhooks.WebhookEndpoint",
     "feed_id": "calendars.CalendarFeed",
+    # Step 14 · help calendar
+    # Step 14 · updates
+    # Step 14 · secure messages
+    # Step 14 · milestones
+    # Step 14 · Web Push
 }
 
 
