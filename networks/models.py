@@ -358,15 +358,40 @@ class HelpStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class Repeat(models.TextChoices):
+    ONCE = "once", _("One time")
+    DAILY = "daily", _("Every day")
+    WEEKLY = "weekly", _("Every week, on chosen days")
+
+
 class HelpTask(models.Model):
-    """ "How you can help": open, claimed by one supporter, done (or released back to open)."""
+    """ "How you can help": one occasion or a series (daily, or weekly on chosen days, until a
+    date or a number of times), with an optional time window in the patient's zone and a number
+    of people needed. Who took which occasion is `HelpSlotClaim` (one row per occasion and
+    person). `status` and `claimed_by` summarise an undated one-time task (open, claimed, done),
+    as before the help calendar; dated occasions are read from the claims."""
+
+    MAX_PEOPLE = 10
+    MAX_OCCURRENCES = 366  # a series ends by a date or a count, and never after this many
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="help_tasks")
     kind = models.CharField(_("kind"), max_length=20, choices=HelpKind.choices)
     title = models.CharField(_("what would help"), max_length=200)
     details = models.TextField(_("details"), blank=True)
+    # A one-time task's day, or the first day of a series.
     due_on = models.DateField(_("by"), null=True, blank=True)
-    weekly = models.BooleanField(_("every week"), default=False)
+    weekly = models.BooleanField(_("every week"), default=False)  # before the help calendar
+    repeat = models.CharField(
+        _("repeats"), max_length=10, choices=Repeat.choices, default=Repeat.ONCE
+    )
+    # Weekly series: the days, Monday 0 to Sunday 6 (date.weekday()).
+    weekdays = models.JSONField(_("days of the week"), default=list, blank=True)
+    repeat_until = models.DateField(_("until"), null=True, blank=True)
+    repeat_count = models.PositiveSmallIntegerField(_("number of times"), null=True, blank=True)
+    # The time window, in the patient's zone; empty for "any time that day".
+    starts_at = models.TimeField(_("from"), null=True, blank=True)
+    ends_at = models.TimeField(_("to"), null=True, blank=True)
+    people_needed = models.PositiveSmallIntegerField(_("people needed"), default=1)
     status = models.CharField(
         _("status"), max_length=10, choices=HelpStatus.choices, default=HelpStatus.OPEN
     )
@@ -384,9 +409,57 @@ class HelpTask(models.Model):
         verbose_name = _("help task")
         verbose_name_plural = _("help tasks")
         ordering = [models.F("due_on").asc(nulls_last=True), "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(people_needed__gte=1) & Q(people_needed__lte=10),
+                name="networks_helptask_people_needed_1_to_10",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_series(self) -> bool:
+        return self.repeat != Repeat.ONCE
+
+
+class HelpSlotClaim(models.Model):
+    """One person took one occasion of a help task. Giving it back keeps the row (the patient is
+    told, and the history shows it) with `given_back_at` set; a swap is a give-back by one and a
+    claim by the other. An occasion is covered when its active claims reach `people_needed`."""
+
+    task = models.ForeignKey(HelpTask, on_delete=models.CASCADE, related_name="slot_claims")
+    occurs_on = models.DateField(_("day"))
+    contact = models.ForeignKey(
+        SupportContact, on_delete=models.CASCADE, related_name="slot_claims"
+    )
+    claimed_at = models.DateTimeField(_("taken"), default=timezone.now)
+    given_back_at = models.DateTimeField(_("given back"), null=True, blank=True)
+    # A swap: the claim this one was handed to (the other person's new claim).
+    swapped_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("help slot taken")
+        verbose_name_plural = _("help slots taken")
+        ordering = ["occurs_on", "claimed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "occurs_on", "contact"],
+                condition=Q(given_back_at__isnull=True),
+                name="networks_one_active_claim_per_person_and_day",
+            )
+        ]
+        indexes = [models.Index(fields=["task", "occurs_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.occurs_on} · {self.contact}"
+
+    @property
+    def active(self) -> bool:
+        return self.given_back_at is None
 
 
 class Encouragement(models.Model):
