@@ -60,6 +60,7 @@ NAVIGATION: dict[str, list[NavItem | NavGroup]] = {
                 NavItem(_("Delivery log"), "notifications:log"),
                 NavItem(_("FHIR export"), "interop:fhir_export"),
                 NavItem(_("Webhooks"), "webhooks:endpoints"),
+                NavItem(_("Message hours"), "messaging:hours"),
             ),
         ),
         NavGroup(
@@ -73,6 +74,7 @@ NAVIGATION: dict[str, list[NavItem | NavGroup]] = {
     ],
     Role.CLINICIAN: [
         NavItem(_("Caseload"), "patients:caseload"),
+        NavItem(_("Messages"), "messaging:inbox"),
         NavItem(_("Strategy library"), "coping:library"),
         NavItem(_("Resources"), "resources:article_list"),
         NavItem(_("Events"), "events:index"),
@@ -85,7 +87,12 @@ NAVIGATION: dict[str, list[NavItem | NavGroup]] = {
         NavGroup(
             _("More"),
             (
+                # Messages sit here, first: as a top-level entry the row no longer fits 1280 px.
+                NavItem(_("Messages"), "messaging:mine"),
                 NavItem(_("My network"), "networks:my_network"),
+                NavItem(_("Help calendar"), "networks:my_help"),
+                NavItem(_("Updates"), "updates:mine"),
+                NavItem(_("Milestones"), "coping:my_milestones"),
                 NavItem(_("Who saw my information"), "audit:who_saw_me"),
                 NavItem(_("Resources"), "resources:article_list"),
                 NavItem(_("Events and stories"), "events:index"),
@@ -94,8 +101,16 @@ NAVIGATION: dict[str, list[NavItem | NavGroup]] = {
     ],
     Role.SUPPORTER: [
         NavItem(_("How I can help"), "networks:supporter_home"),
-        NavItem(_("Resources"), "resources:article_list"),
-        NavItem(_("Events and stories"), "events:index"),
+        NavItem(_("Updates"), "updates:feed"),
+        NavItem(_("Help calendar"), "networks:supporter_calendar"),
+        NavGroup(
+            _("More"),
+            (
+                # Grouped so the row still fits 1280 px with the help calendar and updates.
+                NavItem(_("Resources"), "resources:article_list"),
+                NavItem(_("Events and stories"), "events:index"),
+            ),
+        ),
     ],
 }
 

@@ -2,7 +2,7 @@
 
 from accounts.api_base import PATIENT_ROUTE as PATIENT
 from accounts.api_base import api_routes
-from coping import api, api_extra
+from coping import api, api_extra, api_milestones
 
 PLAN = PATIENT + "coping-plan/"
 
@@ -13,6 +13,8 @@ urlpatterns = api_routes(
     ("me/checkin-reminder/", api_extra.MyReminderTimeView, "me-checkin-reminder"),
     ("me/assessments/", api_extra.MyAssessmentListView, "me-assessments"),
     ("me/coping-plan/", api_extra.MyCopingPlanView, "me-coping-plan"),
+    ("me/milestones/", api_milestones.MyMilestonesView, "me-milestones"),
+    ("me/use-cost/", api_milestones.MyUseCostView, "me-use-cost"),
     # A patient's check-ins, questionnaires and trends
     (PATIENT + "checkins/", api.CheckInListView, "patient-checkins"),
     (PATIENT + "checkins/trends/", api_extra.TrendsView, "patient-checkin-trends"),

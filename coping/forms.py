@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coping.instruments import Instrument
-from coping.models import CheckIn
+from coping.models import HOURS_IN_A_WEEK, USE_COST_MAX_PER_WEEK, CheckIn, Currency
 from core.bilingual import reader_language
 
 SCALE_CHOICES = [(str(n), str(n)) for n in range(11)]
@@ -158,3 +158,56 @@ class ReminderTimeForm(forms.Form):
         label=_("Remind me to check in every day at"),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
+
+
+class UseCostForm(forms.Form):
+    """What use cost each week, if the person wants to say: money, hours or both."""
+
+    amount_per_week = forms.DecimalField(
+        label=_("Money each week"),
+        required=False,
+        min_value=0,
+        max_value=USE_COST_MAX_PER_WEEK,
+        decimal_places=2,
+        max_digits=9,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={
+            "invalid": _("Enter a number, such as 40."),
+            "min_value": _("Enter 0 or more."),
+            "max_value": _("Enter a number up to %(limit_value)s."),
+            "max_decimal_places": _("Use at most 2 decimal places."),
+            "max_digits": _("Enter a smaller number."),
+        },
+    )
+    currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
+    hours_per_week = forms.DecimalField(
+        label=_("Hours each week"),
+        help_text=_("Time spent getting, using or getting over use. Up to 168 (a whole week)."),
+        required=False,
+        min_value=0,
+        max_value=HOURS_IN_A_WEEK,
+        decimal_places=1,
+        max_digits=4,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={
+            "invalid": _("Enter a number of hours, such as 10."),
+            "min_value": _("Enter 0 or more."),
+            "max_value": _("A week has 168 hours: enter 168 or fewer."),
+            "max_decimal_places": _("Use at most 1 decimal place."),
+            "max_digits": _("Enter 168 or fewer."),
+        },
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if (
+            not self.errors
+            and cleaned.get("amount_per_week") is None
+            and cleaned.get("hours_per_week") is None
+        ):
+            self.add_error(
+                "amount_per_week", _("Enter money, hours or both; or clear what you entered.")
+            )
+        return cleaned

@@ -207,3 +207,60 @@ class AssessmentSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient} {self.instrument} every {self.interval_days}d"
+
+
+class Currency(models.TextChoices):
+    """The few currencies a person may enter what use cost them in (a short list on purpose)."""
+
+    USD = "USD", _("US dollars ($)")
+    CAD = "CAD", _("Canadian dollars ($)")
+    MXN = "MXN", _("Mexican pesos ($)")
+    EUR = "EUR", _("Euros (€)")
+    GBP = "GBP", _("Pounds sterling (£)")
+    AUD = "AUD", _("Australian dollars ($)")
+
+
+USE_COST_MAX_PER_WEEK = 100_000  # in the currency; beyond it is a typing slip
+HOURS_IN_A_WEEK = 168
+
+
+class UseCost(models.Model):
+    """What use used to cost the person each week, in money and in hours, if they chose to say.
+    Theirs alone: shown only on their own milestones page and /api/v1/me/use-cost/, never to
+    the care team, supporters, digests, exports or reports. Clearing it deletes the row."""
+
+    patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="use_cost")
+    amount_per_week = models.DecimalField(
+        _("money each week"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=Currency.USD
+    )
+    hours_per_week = models.DecimalField(
+        _("hours each week"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("what use cost")
+        verbose_name_plural = _("what use cost")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_per_week__isnull=True)
+                | models.Q(amount_per_week__gte=0, amount_per_week__lte=USE_COST_MAX_PER_WEEK),
+                name="coping_usecost_amount_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours_per_week__isnull=True)
+                | models.Q(hours_per_week__gte=0, hours_per_week__lte=HOURS_IN_A_WEEK),
+                name="coping_usecost_hours_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_per_week__isnull=False)
+                | models.Q(hours_per_week__isnull=False),
+                name="coping_usecost_something",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} use cost"

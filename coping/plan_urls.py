@@ -1,4 +1,5 @@
-"""Coping plan pages (editor, versions, compare, restore, print, wallet card, library)."""
+"""Coping plan pages (editor, versions, compare, restore, print, wallet card, the person's crisis
+plan, library)."""
 
 from django.urls import path
 
@@ -18,6 +19,7 @@ urlpatterns = [
     ),
     path(f"{plan}print/", views.plan_print, name="plan_print"),
     path(f"{plan}wallet-card/", views.plan_wallet_card, name="plan_wallet_card"),
+    path("my-recovery/crisis-plan/", views.my_crisis_plan, name="my_crisis_plan"),
     path("coping/library/", views.library, name="library"),
     path("coping/library/<int:strategy_id>/active/", views.library_toggle, name="library_toggle"),
 ]

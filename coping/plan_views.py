@@ -16,8 +16,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
 from accounts.models import Role
+from audit.models import Action
+from audit.services import audit_record
 from coping import library as strategy_library
-from coping.access import CopingAccess, patient_page
+from coping.access import CopingAccess, own_patient_record, patient_page
 from coping.models import CopingPlanVersion, Strategy, StrategyCategory, TriggerCategory
 from coping.plan import SECTION_LABELS, DiffRow, plan_diff
 from coping.plan_forms import CompareForm, PlanEditor, StrategyForm
@@ -281,6 +283,30 @@ def _printable(
             "plan": plan_display(content),
         },
     )
+
+
+@role_required(Role.PATIENT)
+def my_crisis_plan(request: HttpRequest) -> HttpResponse:
+    """The person's own crisis plan alone, printable, and the one page the installable app
+    keeps for use without a connection (recovery_hub/pwa.py). Its copy is refreshed by the
+    service worker, which says so (X-Offline-Copy), and the audit record says so too."""
+    patient = own_patient_record(request.membership)
+    details: dict[str, Any] = {"page": "my_crisis_plan"}
+    if request.headers.get("X-Offline-Copy") == "1":
+        details["offline_copy"] = True
+    audit_record(
+        action=Action.VIEW, request=request, target=patient, patient=patient, details=details
+    )
+    version = current_version(patient)
+    content = version.content if version else plan_content_or_empty(patient)
+    context = {
+        "patient": patient,
+        "clinic": patient.clinic,
+        "plan_access": CopingAccess(request.membership, patient),
+        "version": version,
+        "plan": plan_display(content),
+    }
+    return render(request, "coping/crisis_plan.html", context)
 
 
 # --- The clinic's strategy library -----------------------------------------------------------

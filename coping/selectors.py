@@ -12,6 +12,7 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
+from coping.badges import countdown_on_home
 from coping.instruments import INSTRUMENTS, Instrument
 from coping.models import Assessment, AssessmentSchedule, CheckIn, CopingPlanVersion
 from core.dates import day, month_day
@@ -295,6 +296,8 @@ def register() -> None:
     SUMMARY_ANNOTATIONS["last_checkin"] = last_checkin_date
     if checkins_on_home not in HOME_SOURCES:
         HOME_SOURCES.append(checkins_on_home)
+    if countdown_on_home not in HOME_SOURCES:
+        HOME_SOURCES.append(countdown_on_home)
     for slug, instrument in INSTRUMENTS.items():
         STRIP_ANNOTATIONS[f"last_{slug}_day"] = partial(last_assessment_day, slug)
         STRIP_ANNOTATIONS[f"every_{slug}"] = partial(scheduled_every, slug)

@@ -16,12 +16,16 @@ from audit.models import Action
 from audit.services import audit_record
 from coping.instruments import INSTRUMENTS, score
 from coping.models import (
+    HOURS_IN_A_WEEK,
+    USE_COST_MAX_PER_WEEK,
     Assessment,
     AssessmentSchedule,
     CheckIn,
     CopingPlan,
     CopingPlanVersion,
+    Currency,
     Strategy,
+    UseCost,
 )
 from coping.plan import empty_plan, normalize_plan
 from coping.signals import checkin_saved
@@ -372,3 +376,79 @@ def assessment_schedule_set(
         details={"instrument": instrument, "interval_days": interval_days, "active": is_active},
     )
     return schedule
+
+
+# --- What use cost (the person's own, for the money and hours regained) ----------------------
+
+
+def _weekly(value: object, field: str, most: int, errors: dict[str, list[str]]) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        errors[field] = [_("Enter a number, such as 40.")]
+        return None
+    if not number.is_finite() or not 0 <= number <= most:
+        errors[field] = [_("Enter a number from 0 to %(most)s.") % {"most": f"{most:,}"}]
+        return None
+    return number
+
+
+@transaction.atomic
+def use_cost_set(
+    *,
+    patient: Patient,
+    actor: User | None,
+    amount_per_week: object = None,
+    hours_per_week: object = None,
+    currency: str = Currency.USD,
+    request: HttpRequest | None = None,
+) -> UseCost:
+    """Save what use cost the person each week (money, hours or both). The audit event names
+    the fields, never the figures."""
+    errors: dict[str, list[str]] = {}
+    amount = _weekly(amount_per_week, "amount_per_week", USE_COST_MAX_PER_WEEK, errors)
+    hours = _weekly(hours_per_week, "hours_per_week", HOURS_IN_A_WEEK, errors)
+    if currency not in Currency.values:
+        errors["currency"] = [_("Choose a currency from the list.")]
+    if not errors and amount is None and hours is None:
+        errors["amount_per_week"] = [_("Enter money, hours or both; or clear what you entered.")]
+    if errors:
+        raise ValidationError(errors)
+    amount = amount.quantize(Decimal("0.01")) if amount is not None else None
+    hours = hours.quantize(Decimal("0.1")) if hours is not None else None
+    use_cost, created = UseCost.objects.update_or_create(
+        patient=patient,
+        defaults={"amount_per_week": amount, "hours_per_week": hours, "currency": currency},
+    )
+    audit_record(
+        action=Action.CREATE if created else Action.UPDATE,
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        target=use_cost,
+        patient=patient,
+        details={"fields": ["amount_per_week", "hours_per_week", "currency"]},
+    )
+    return use_cost
+
+
+@transaction.atomic
+def use_cost_clear(
+    *, patient: Patient, actor: User | None, request: HttpRequest | None = None
+) -> bool:
+    """Forget what use cost; returns whether there was anything to forget."""
+    use_cost = UseCost.objects.filter(patient=patient).first()
+    if use_cost is None:
+        return False
+    audit_record(
+        action=Action.DELETE,
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        target=use_cost,
+        patient=patient,
+    )
+    use_cost.delete()
+    return True

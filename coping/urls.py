@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from coping import views
+from coping import milestone_views, views
 
 app_name = "coping"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("my-recovery/progress/", views.my_progress, name="my_progress"),
     path("my-recovery/reminder-time/", views.my_reminder_time, name="my_reminder_time"),
     path("my-recovery/plan/", views.my_plan, name="my_plan"),
+    path("my-recovery/milestones/", milestone_views.my_milestones, name="my_milestones"),
     path("patients/<int:patient_id>/checkins/", views.checkins, name="checkins"),
     path("patients/<int:patient_id>/checkins/new/", views.checkin_new, name="checkin_new"),
     path("patients/<int:patient_id>/schedule/", views.schedule_set, name="schedule"),

@@ -65,6 +65,7 @@ from notifications.preferences import channels_for, unsubscribe_url
 from patients.milestones import MilestoneDate, milestones_between
 from patients.models import Appointment, AppointmentStatus, Patient, PatientStatus
 from patients.pronouns import ByPronoun
+from updates.selectors import unseen_updates
 
 DIGEST = Kind.DIGEST.value
 ONGOING = (PatientStatus.ACTIVE, PatientStatus.INTAKE)
@@ -304,6 +305,10 @@ class Digest:
     summary: CheckinSummary | None = None
     sessions: list[datetime] = field(default_factory=list)
     encourage_url: str = ""
+    # Updates shared with the supporter that they have not seen: when each was posted (the
+    # email never holds an update's text; it links to the feed).
+    unseen_updates: list[datetime] = field(default_factory=list)
+    updates_url: str = ""
 
     @property
     def is_summary(self) -> bool:
@@ -431,6 +436,21 @@ def line_coping_plan(digest: Digest) -> str:
     return PLAN_SHARED_LINE.say(digest.contact.patient)
 
 
+def build_updates(digest: Digest, week: Week) -> None:
+    posted = unseen_updates(digest.contact).values_list("created_at", flat=True)
+    digest.unseen_updates = [moment.astimezone(week.zone) for moment in posted]
+    digest.updates_url = f"{settings.SITE_URL}{reverse('updates:feed')}"
+
+
+def line_updates(digest: Digest) -> str:
+    count = len(digest.unseen_updates)
+    if not count:
+        return _("No new updates")
+    return ngettext(
+        "%(count)d update you have not read yet", "%(count)d updates you have not read yet", count
+    ) % {"count": count}
+
+
 # The email's order: how to help first, the coping plan (nothing computed) last.
 DIGEST_PARTS = {
     Scope.HELP_TASKS: DigestPart(10, line_help_tasks, build_help_tasks),
@@ -438,6 +458,7 @@ DIGEST_PARTS = {
     Scope.CHECKIN_SUMMARY: DigestPart(30, line_checkin_summary, build_checkin_summary),
     Scope.APPOINTMENTS: DigestPart(40, line_appointments, build_appointments),
     Scope.COPING_PLAN: DigestPart(50, line_coping_plan),
+    Scope.UPDATES: DigestPart(15, line_updates, build_updates),
 }
 
 

@@ -2,7 +2,7 @@
 
 from accounts.api_base import PATIENT_ROUTE as PATIENT
 from accounts.api_base import api_routes
-from networks import api, api_network, api_supporter
+from networks import api, api_calendar, api_help_calendar, api_network, api_supporter
 
 CONTACT = "contacts/<int:contact_id>/"
 PATIENT_CONTACT = PATIENT + CONTACT
@@ -60,6 +60,27 @@ urlpatterns = api_routes(
     ("me/setback/", api_network.MySetbackView, "me-setback"),
     # Help tasks.
     (PATIENT + "help-tasks/", api.HelpTaskListView, "patient-help-tasks"),
+    # Step 14 · the help calendar's core (networks/api_help_calendar.py)
+    (
+        PATIENT + "help-tasks/coverage/",
+        api_help_calendar.HelpCoverageView,
+        "patient-help-coverage",
+    ),
+    (
+        TASK + "occasions/<slug:day>/claim/",
+        api_help_calendar.HelpOccasionClaimView,
+        "patient-help-occasion-claim",
+    ),
+    (
+        PATIENT + "help-tasks/slot-claims/<int:claim_id>/give-back/",
+        api_help_calendar.SlotGiveBackView,
+        "patient-help-slot-give-back",
+    ),
+    (
+        PATIENT + "help-tasks/slot-claims/<int:claim_id>/swap/",
+        api_help_calendar.SlotSwapView,
+        "patient-help-slot-swap",
+    ),
     (TASK + "claim/", api.HelpTaskClaimView, "patient-help-task-claim"),
     (TASK + "release/", api.HelpTaskReleaseView, "patient-help-task-release"),
     (TASK + "done/", api.HelpTaskDoneView, "patient-help-task-done"),
@@ -77,4 +98,6 @@ urlpatterns = api_routes(
         "supporter-patient-reach-outs",
     ),
     (SUPPORTED + "wellbeing/", api_supporter.SupporterWellbeingView, "supporter-patient-wellbeing"),
+    # Step 14 · the supporter's help calendar (networks/api_calendar.py)
+    ("supporter/help-calendar/", api_calendar.SupporterCalendarListView, "supporter-help-calendar"),
 )

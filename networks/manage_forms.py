@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
-from networks.models import ExpiryEvent, HelpKind, Offer, Relationship, Scope
+from networks.models import ExpiryEvent, HelpKind, HelpTask, Offer, Relationship, Repeat, Scope
 from networks.services import HeldPaperForm
 from notifications.models import Channel
 from patients.forms import DateInput
@@ -333,5 +333,65 @@ class HelpTaskForm(forms.Form):
     details = forms.CharField(
         label=_("Details"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    due_on = forms.DateField(label=_("By"), required=False, widget=DateInput())
-    weekly = forms.BooleanField(label=_("Every week"), required=False)
+    due_on = forms.DateField(
+        label=_("Day (the first day, for a series)"), required=False, widget=DateInput()
+    )
+    weekly = forms.BooleanField(
+        label=_("Every week, opening again when marked done"),
+        required=False,
+        help_text=_("For a task without set times. For a regular slot, use “Repeats” below."),
+    )
+    repeat = forms.ChoiceField(
+        label=_("Repeats"),
+        choices=Repeat.choices,
+        initial=Repeat.ONCE,
+        required=False,  # left out: one time
+        widget=forms.RadioSelect,
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("On these days (for every week)"),
+        choices=[(number, name) for number, name in WEEKDAYS.items()],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    repeat_until = forms.DateField(label=_("Until (optional)"), required=False, widget=DateInput())
+    repeat_count = forms.IntegerField(
+        label=_("Or a number of times (optional)"),
+        required=False,
+        min_value=1,
+        max_value=HelpTask.MAX_OCCURRENCES,
+        help_text=_("With neither, a series stops after %(n)s times.")
+        % {"n": HelpTask.MAX_OCCURRENCES},
+    )
+    starts_at = forms.TimeField(label=_("From (optional)"), required=False, widget=TimeInput())
+    ends_at = forms.TimeField(label=_("To (optional)"), required=False, widget=TimeInput())
+    people_needed = forms.IntegerField(
+        label=_("People needed each time"),
+        initial=1,
+        required=False,  # left out: one person
+        min_value=1,
+        max_value=HelpTask.MAX_PEOPLE,
+    )
+
+    field_order = [
+        "kind",
+        "title",
+        "details",
+        "due_on",
+        "repeat",
+        "weekdays",
+        "repeat_until",
+        "repeat_count",
+        "starts_at",
+        "ends_at",
+        "people_needed",
+        "weekly",
+    ]
+
+    def clean_repeat(self) -> str:
+        return self.cleaned_data.get("repeat") or Repeat.ONCE
+
+    def clean_people_needed(self) -> int:
+        needed = self.cleaned_data.get("people_needed")
+        return 1 if needed is None else needed

@@ -11,6 +11,7 @@ CONTACT = NETWORK + "<int:contact_id>/"
 urlpatterns = [
     path("my-recovery/setback/", setback_views.my_setback, name="my_setback"),
     path("my-recovery/network/", views.my_network, name="my_network"),
+    path("my-recovery/help-calendar/", views.my_help, name="my_help"),
     path(NETWORK, views.network, name="network"),
     path(NETWORK + "new/", views.contact_new, name="contact_new"),
     path(CONTACT + "edit/", views.contact_edit, name="contact_edit"),

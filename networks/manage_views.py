@@ -30,8 +30,9 @@ from accounts.models import Role
 from coping.access import CopingAccess, own_patient_record, patient_page
 from coping.plan import SECTION_LABELS
 from core.dates import day
-from networks import selectors, services
+from networks import help_calendar, selectors, services
 from networks.consent import consents_in_force
+from networks.help_calendar import UPCOMING_DAYS
 from networks.manage_forms import (
     ConsentForm,
     ConsentRevokeForm,
@@ -303,6 +304,12 @@ def network(request: HttpRequest, patient: Patient, access: CopingAccess) -> Htt
 @role_required(Role.PATIENT)
 def my_network(request: HttpRequest) -> HttpResponse:
     return redirect("networks:network", own_patient_record(request.membership).pk)
+
+
+@role_required(Role.PATIENT)
+def my_help(request: HttpRequest) -> HttpResponse:
+    """The patient's own help calendar: the shared help page of their record."""
+    return redirect("networks:help_tasks", own_patient_record(request.membership).pk)
 
 
 # --- Adding and changing a contact -----------------------------------------------------------
@@ -769,12 +776,18 @@ def help_tasks(request: HttpRequest, patient: Patient, access: CopingAccess) -> 
     open_tasks = [t for t in current if t.status == HelpStatus.OPEN]
     for task in open_tasks:
         task.suggestions = _suggestions(task, candidates)
+        task.schedule = help_calendar.schedule_text(task)
+    today = patient.local_today()
+    coming = help_calendar.coverage(patient, today, today + timedelta(days=UPCOMING_DAYS - 1))
     return _page(
         request,
         patient,
         access,
         "networks/manage_help_tasks.html",
         form=form,
+        coming=coming,
+        coming_gaps=sum(1 for occasion in coming if occasion.gap),
+        upcoming_days=UPCOMING_DAYS,
         open_tasks=open_tasks,
         claimed_tasks=[t for t in current if t.status == HelpStatus.CLAIMED],
         done_tasks=done,

@@ -141,6 +141,8 @@ class SupporterView:
     appointments: list[Appointment] = field(default_factory=list)
     open_tasks: list[HelpTask] = field(default_factory=list)
     my_tasks: list[HelpTask] = field(default_factory=list)
+    # The coming occasions of the person's series (the help calendar): open or theirs.
+    help_occasions: list = field(default_factory=list)
     my_reach_outs: list[ReachOut] = field(default_factory=list)
 
     @property

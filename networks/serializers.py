@@ -21,7 +21,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.api_base import IdFilter, TrueFalseFilter
+from accounts.api_base import HourMinuteField, IdFilter, TrueFalseFilter
 from coping.plan import LIST_SECTIONS, SECTION_LABELS
 from networks.consent import consent_state
 from networks.models import (
@@ -37,6 +37,7 @@ from networks.models import (
     ReachOut,
     ReachOutChannel,
     Relationship,
+    Repeat,
     Scope,
     SignatureMethod,
     SupportContact,
@@ -297,10 +298,29 @@ class ConsentRevokeSerializer(serializers.Serializer):
 
 
 class HelpTaskSerializer(serializers.ModelSerializer):
-    """A help task as the patient and the care team see it (and create it)."""
+    """A help task as the patient and the care team see it (and create it): one day, or a
+    series (`repeat`: daily or weekly on `weekdays`, Monday 0 to Sunday 6, ending by
+    `repeat_until` or `repeat_count`, else after HelpTask.MAX_OCCURRENCES times), with an
+    optional time window in the patient's zone and `people_needed` each time. For a dated
+    task, who takes which day is on the help calendar (`help-tasks/coverage/`)."""
 
     claimed_by_name = serializers.CharField(
         source="claimed_by.name", read_only=True, default=None, allow_null=True
+    )
+    repeat = serializers.ChoiceField(choices=Repeat.choices, required=False)
+    weekdays = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=6),
+        required=False,
+        max_length=7,
+        help_text=_("For a weekly series: the days, Monday 0 to Sunday 6."),
+    )
+    repeat_count = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=HelpTask.MAX_OCCURRENCES
+    )
+    starts_at = HourMinuteField(required=False, allow_null=True)
+    ends_at = HourMinuteField(required=False, allow_null=True)
+    people_needed = serializers.IntegerField(
+        required=False, min_value=1, max_value=HelpTask.MAX_PEOPLE
     )
 
     class Meta:
@@ -312,6 +332,13 @@ class HelpTaskSerializer(serializers.ModelSerializer):
             "details",
             "due_on",
             "weekly",
+            "repeat",
+            "weekdays",
+            "repeat_until",
+            "repeat_count",
+            "starts_at",
+            "ends_at",
+            "people_needed",
             "status",
             "claimed_by",
             "claimed_by_name",
@@ -341,6 +368,13 @@ class SupporterHelpTaskSerializer(serializers.Serializer):
     details = serializers.CharField()
     due_on = serializers.DateField(allow_null=True)
     weekly = serializers.BooleanField()
+    repeat = serializers.CharField(help_text=_("once, daily or weekly."))
+    weekdays = serializers.ListField(child=serializers.IntegerField())
+    repeat_until = serializers.DateField(allow_null=True)
+    repeat_count = serializers.IntegerField(allow_null=True)
+    starts_at = HourMinuteField(allow_null=True)
+    ends_at = HourMinuteField(allow_null=True)
+    people_needed = serializers.IntegerField()
     status = serializers.CharField(help_text=_("open, claimed (by you), done or cancelled."))
 
 
@@ -430,6 +464,16 @@ class SupporterPatientSerializer(serializers.Serializer):
     coping_plan = SharedCopingPlanSerializer(required=False)
     appointments = SharedAppointmentSerializer(many=True, required=False)
     help_tasks = SharedHelpTasksSerializer(required=False)
+    # Sections the upper apps register (updates, messaging): documented by shape here.
+    updates = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        help_text=_("Updates the person shared with this supporter; with the updates scope."),
+    )
+    care_team_messages = serializers.DictField(
+        required=False,
+        help_text=_("Where to write to the care team; with the care team messages scope."),
+    )
     redisclosure_notice = serializers.CharField(required=False)
 
     def to_representation(self, view: SupporterView) -> dict[str, Any]:

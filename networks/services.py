@@ -3,7 +3,7 @@ ValidationError with field names) and writes its audit event."""
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -24,6 +24,7 @@ from accounts.languages import clinic_language
 from accounts.models import Membership, Role, User
 from audit.models import Action
 from audit.services import audit_record
+from networks import help_calendar
 from networks.consent import ALL_SCOPES, consented_scopes
 from networks.models import (
     Consent,
@@ -31,6 +32,7 @@ from networks.models import (
     Encouragement,
     ExpiryEvent,
     HelpKind,
+    HelpSlotClaim,
     HelpStatus,
     HelpTask,
     Invitation,
@@ -38,6 +40,7 @@ from networks.models import (
     ReachOut,
     ReachOutChannel,
     Relationship,
+    Repeat,
     Scope,
     SetbackNotice,
     SignatureMethod,
@@ -174,6 +177,12 @@ def contact_set_status(
         HelpTask.objects.filter(claimed_by=contact, status=HelpStatus.CLAIMED).update(
             status=HelpStatus.OPEN, claimed_by=None, claimed_at=None
         )
+        # Their coming occasions open again (the rows stay, as given back).
+        HelpSlotClaim.objects.filter(
+            contact=contact,
+            given_back_at__isnull=True,
+            occurs_on__gte=contact.patient.local_today(),
+        ).update(given_back_at=now)
     contact.save(update_fields=["status", "removed_at"])
     _audit(Action.UPDATE, request, actor, contact.patient, contact, status=status)
     return contact
@@ -591,6 +600,52 @@ def _require_scope(contact: SupportContact, scope: str) -> None:
         raise ValidationError({"scope": _("This is not shared with you.")})
 
 
+def _series_errors(
+    *,
+    due_on: date | None,
+    repeat: str,
+    weekdays: list[int],
+    repeat_until: date | None,
+    repeat_count: int | None,
+    starts_at: time | None,
+    ends_at: time | None,
+    people_needed: int | None,
+) -> dict[str, list[str]]:
+    """The rules of a help task's days, time window and number of people. A series ends by a
+    date or a number of times (not both); with neither it stops after
+    HelpTask.MAX_OCCURRENCES occasions."""
+    errors: dict[str, list[str]] = {}
+    if repeat not in Repeat.values:
+        errors["repeat"] = [_("Choose one time, every day or every week.")]
+        return errors
+    if repeat != Repeat.ONCE:
+        if due_on is None:
+            errors["due_on"] = [_("A repeating task needs a first date.")]
+        if repeat == Repeat.WEEKLY and not weekdays:
+            errors["weekdays"] = [_("Choose at least one day of the week.")]
+        if any(not isinstance(d, int) or isinstance(d, bool) or not 0 <= d <= 6 for d in weekdays):
+            errors["weekdays"] = [_("Days of the week go from 0 (Monday) to 6 (Sunday).")]
+        if repeat_until is not None and repeat_count is not None:
+            errors["repeat_count"] = [_("Choose an end date or a number of times, not both.")]
+        if repeat_until is not None and due_on is not None and repeat_until < due_on:
+            errors["repeat_until"] = [_("The end date must be on or after the first date.")]
+        if repeat_count is not None and not 1 <= repeat_count <= HelpTask.MAX_OCCURRENCES:
+            errors["repeat_count"] = [
+                _("Choose between 1 and %(n)s times.") % {"n": HelpTask.MAX_OCCURRENCES}
+            ]
+    elif repeat_until is not None or repeat_count is not None or weekdays:
+        errors["repeat"] = [_("Choose how it repeats, or leave out the days and the end.")]
+    if ends_at is not None and starts_at is None:
+        errors["starts_at"] = [_("Give a start time too.")]
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        errors["ends_at"] = [_("The end time must be after the start time.")]
+    if people_needed is None or not 1 <= people_needed <= HelpTask.MAX_PEOPLE:
+        errors["people_needed"] = [
+            _("Choose between 1 and %(n)s people.") % {"n": HelpTask.MAX_PEOPLE}
+        ]
+    return errors
+
+
 @transaction.atomic
 def help_task_create(
     *,
@@ -601,9 +656,20 @@ def help_task_create(
     details: str = "",
     due_on: date | None = None,
     weekly: bool = False,
+    repeat: str = Repeat.ONCE,
+    weekdays: list[int] | None = None,
+    repeat_until: date | None = None,
+    repeat_count: int | None = None,
+    starts_at: time | None = None,
+    ends_at: time | None = None,
+    people_needed: int = 1,
     request: HttpRequest | None = None,
 ) -> HelpTask:
+    """A task for one day (or undated), or a series of occasions (networks.recurrence). The
+    older `weekly` flag (a one-time task that opens again for the next week when done) stays
+    for undated-flow tasks; a series is the help calendar's way."""
     errors = {}
+    weekdays = sorted(set(weekdays or []), key=lambda d: (not isinstance(d, int), d))
     if kind not in HelpKind.values:
         errors["kind"] = [_("Choose what kind of help.")]
     if not (title or "").strip():
@@ -612,6 +678,19 @@ def help_task_create(
         errors["due_on"] = [_("The date cannot be in the past.")]
     if weekly and due_on is None:
         errors["due_on"] = [_("A weekly task needs a first date.")]
+    if weekly and repeat != Repeat.ONCE:
+        errors["weekly"] = [_("Choose how it repeats in one place.")]
+    for name, messages in _series_errors(
+        due_on=due_on,
+        repeat=repeat,
+        weekdays=weekdays,
+        repeat_until=repeat_until,
+        repeat_count=repeat_count,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        people_needed=people_needed,
+    ).items():
+        errors.setdefault(name, messages)
     if errors:
         raise ValidationError(errors)
     task = HelpTask.objects.create(
@@ -621,6 +700,13 @@ def help_task_create(
         details=(details or "").strip(),
         due_on=due_on,
         weekly=bool(weekly),
+        repeat=repeat,
+        weekdays=weekdays if repeat == Repeat.WEEKLY else [],
+        repeat_until=repeat_until,
+        repeat_count=repeat_count,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        people_needed=people_needed,
         created_by=actor,
     )
     _audit(Action.CREATE, request, actor, patient, task)
@@ -631,8 +717,21 @@ def help_task_create(
 def help_task_claim(
     *, task: HelpTask, contact: SupportContact, request: HttpRequest | None = None
 ) -> HelpTask:
-    """One claim wins: a conditional update on the open task, checked by its row count."""
+    """One claim wins: a conditional update on the open task, checked by its row count. A
+    dated task is taken on the help calendar instead (its day's HelpSlotClaim, the one record
+    of who takes a dated occasion); a series is taken one occasion at a time there."""
     _require_scope(contact, Scope.HELP_TASKS)
+    if task.due_on is not None:
+        if task.repeat != Repeat.ONCE:
+            raise ValidationError({"task": _("Choose a day of this task on the help calendar.")})
+        try:
+            help_calendar.claim_slot(
+                task=task, day=task.due_on, contact=contact, actor=contact.user, request=request
+            )
+        except ValidationError as error:
+            raise ValidationError({"task": error.messages}) from None
+        task.refresh_from_db()
+        return task
     with transaction.atomic():
         claimed = HelpTask.objects.filter(
             pk=task.pk, patient_id=contact.patient_id, status=HelpStatus.OPEN
@@ -647,7 +746,21 @@ def help_task_claim(
 def help_task_release(
     *, task: HelpTask, contact: SupportContact, request: HttpRequest | None = None
 ) -> HelpTask:
+    """Give a claimed task back. For a dated one-time task, its day's claim is given back on
+    the help calendar (the patient is told)."""
     _require_scope(contact, Scope.HELP_TASKS)
+    if task.due_on is not None and task.repeat == Repeat.ONCE:
+        claim = HelpSlotClaim.objects.filter(
+            task=task, occurs_on=task.due_on, contact=contact, given_back_at__isnull=True
+        ).first()
+        if claim is None:
+            raise ValidationError({"task": _("Only the person who claimed this can release it.")})
+        try:
+            help_calendar.give_back_slot(claim=claim, actor=contact.user, request=request)
+        except ValidationError as error:
+            raise ValidationError({"task": error.messages}) from None
+        task.refresh_from_db()
+        return task
     with transaction.atomic():
         released = HelpTask.objects.filter(
             pk=task.pk, status=HelpStatus.CLAIMED, claimed_by=contact

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coping.plan import shareable_items
 from coping.services import current_version
+from networks.calendar_serializers import SupporterOccasionSerializer
 from networks.models import HelpStatus, HelpTask, Scope
 from networks.sections import register_section
 from networks.selectors import MILESTONE_WINDOW_DAYS, SupporterView, checkin_summary
@@ -22,6 +23,7 @@ from networks.serializers import (
     SupporterHelpTaskSerializer,
     shared_plan,
 )
+from networks.supporter_calendar import entries_of_view
 from notifications.models import Kind
 from patients.milestones import milestones_between
 from patients.models import Appointment, AppointmentStatus
@@ -93,14 +95,27 @@ def serialize_appointments(view: SupporterView) -> dict[str, Any]:
 
 # --- How they can help -----------------------------------------------------------------------
 
+# The help-tasks block lists a series' occasions of the coming two weeks.
+HELP_OCCASION_DAYS = 14
+
 
 def select_help_tasks(view: SupporterView, today: date) -> None:
+    """One-time tasks as before (claimed from the page); a series is taken one occasion at a
+    time, so its coming occasions (open, or theirs) are listed instead, from the help
+    calendar."""
     contact = view.contact
     tasks = HelpTask.objects.filter(patient=view.patient).filter(
         Q(status=HelpStatus.OPEN) | Q(status=HelpStatus.CLAIMED, claimed_by=contact)
     )
+    has_series = False
     for task in tasks:
+        if task.is_series:
+            has_series = True
+            continue
         (view.my_tasks if task.claimed_by_id == contact.pk else view.open_tasks).append(task)
+    if has_series:  # two more queries, whatever the number of occasions
+        coming = entries_of_view(contact, today, today + timedelta(days=HELP_OCCASION_DAYS - 1))
+        view.help_occasions = [entry for entry in coming if entry.task.is_series]
 
 
 def serialize_help_tasks(view: SupporterView) -> dict[str, Any]:
@@ -108,6 +123,8 @@ def serialize_help_tasks(view: SupporterView) -> dict[str, Any]:
         Scope.HELP_TASKS.value: {
             "open": SupporterHelpTaskSerializer(view.open_tasks, many=True).data,
             "mine": SupporterHelpTaskSerializer(view.my_tasks, many=True).data,
+            # Step 14: the coming occasions of a series (open places, and theirs).
+            "occasions": SupporterOccasionSerializer(view.help_occasions, many=True).data,
         }
     }
 
@@ -160,7 +177,13 @@ register_section(
     Scope.HELP_TASKS,
     select=select_help_tasks,
     serialize=serialize_help_tasks,
-    kinds=[Kind.HELP_TASK_DUE, Kind.HELP_TASK_WEEK, Kind.HELP_TASK_NEW],
+    kinds=[
+        Kind.HELP_TASK_DUE,
+        Kind.HELP_TASK_WEEK,
+        Kind.HELP_TASK_NEW,
+        Kind.HELP_SLOT_DAY_BEFORE,
+        Kind.HELP_SLOT_HOUR_BEFORE,
+    ],
     anchor="section-help_tasks",
     label=_("How you can help"),
     page_order=10,

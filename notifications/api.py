@@ -8,8 +8,9 @@ no sign-in; a signed-in caller changes `unsubscribed_kinds` in their preferences
 """
 
 from django.db.models import F
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -18,7 +19,8 @@ from accounts.models import Membership, User
 from audit.services import audit_list, list_filters
 from notifications.models import Kind, Notification, NotificationPreference
 from notifications.preferences import channels_for, preference_for
-from notifications.selectors import inbox_of, with_recipients
+from notifications.push import public_key as push_public_key
+from notifications.selectors import devices_of, inbox_of, with_recipients
 from notifications.serializers import (
     NotificationFilterSet,
     NotificationLogEntrySerializer,
@@ -26,13 +28,18 @@ from notifications.serializers import (
     NotificationPreferenceSerializer,
     NotificationSerializer,
     NotificationsMarkedSerializer,
+    PushSubscribeSerializer,
+    PushSubscriptionSerializer,
     UnreadNotificationsSerializer,
+    VapidPublicKeySerializer,
 )
 from notifications.services import (
     notification_mark_read,
     notification_retry,
     notifications_mark_all_read,
     preference_save,
+    push_revoke,
+    push_subscribe,
 )
 
 # --- The inbox --------------------------------------------------------------------------------
@@ -179,3 +186,53 @@ class RetryView(AdminApiView):
             raise NotFound
         shown = with_recipients(Notification.objects.filter(pk=row.pk), clinic).get()
         return Response(NotificationLogEntrySerializer(shown).data)
+
+
+# --- Web Push devices -------------------------------------------------------------------------
+
+
+class PushSubscriptionListView(ApiView):
+    """The person's devices that take push notifications (GET), and this browser's
+    subscription (POST, as `PushSubscription.toJSON()` gives it; again: the same device)."""
+
+    serializer_class = PushSubscriptionSerializer
+    paginated_methods = ("GET",)
+
+    @extend_schema(responses=PushSubscriptionSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return self.paginated(devices_of(request.user))
+
+    @extend_schema(request=PushSubscribeSerializer, responses={201: PushSubscriptionSerializer})
+    def post(self, request: Request) -> Response:
+        fields = self.parse(PushSubscribeSerializer, request.data)
+        if not push_public_key():
+            raise ValidationError({"endpoint": [_("Push notifications are not set up here.")]})
+        with service_errors():
+            subscription = push_subscribe(
+                user=request.user,
+                endpoint=fields["endpoint"],
+                p256dh=fields["keys"]["p256dh"],
+                auth=fields["keys"]["auth"],
+                user_agent=request.headers.get("User-Agent", ""),
+                request=request,
+            )
+        return Response(PushSubscriptionSerializer(subscription).data, status=201)
+
+
+class PushSubscriptionDetailView(ApiView):
+    """Remove one of the person's devices: no more pushes to it (again: nothing changes)."""
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, subscription_id: int) -> Response:
+        if push_revoke(user=request.user, subscription_id=subscription_id, request=request) is None:
+            raise NotFound
+        return Response(status=204)
+
+
+class VapidPublicKeyView(ApiView):
+    """The server's VAPID public key, the `applicationServerKey` a browser subscribes with."""
+
+    @extend_schema(responses=VapidPublicKeySerializer)
+    def get(self, request: Request) -> Response:
+        key = push_public_key()
+        return Response({"public_key": key, "configured": bool(key)})

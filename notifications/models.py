@@ -204,3 +204,44 @@ class ContactOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"contact {self.contact_id} opted out of {self.kind}"
+
+
+class PushSubscriptionQuerySet(models.QuerySet["PushSubscription"]):
+    def active(self) -> "PushSubscriptionQuerySet":
+        return self.filter(revoked_at__isnull=True)
+
+
+class PushSubscription(models.Model):
+    """One browser on one device that may receive Web Push messages for a person. Revoking
+    keeps the row (the device list says when it was removed) and stops every push to it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(_("push service address"), max_length=1000, unique=True)
+    p256dh = models.CharField(_("browser public key"), max_length=200)
+    auth = models.CharField(_("browser auth secret"), max_length=100)
+    device_label = models.CharField(_("device"), max_length=80, blank=True)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(_("failed sends in a row"), default=0)
+
+    objects = PushSubscriptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"push subscription {self.pk} of user {self.user_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def subscription_info(self) -> dict:
+        """What pywebpush takes: the endpoint and the browser's keys."""
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}

@@ -16,7 +16,7 @@
 import logging
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cache
 from smtplib import (
@@ -30,7 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError, IntegrityError, connections, router, transaction
-from django.db.models import Model, Q
+from django.db.models import Exists, Model, OuterRef, Q
 from django.utils import timezone
 
 from notifications.hooks import RENDER_AT_SEND, SEND_GUARDS, SkipMessage
@@ -40,15 +40,18 @@ from notifications.models import (
     Kind,
     Notification,
     NotificationPreference,
+    PushSubscription,
     Status,
 )
 from notifications.preferences import (
+    channels_for,
     contact_wants,
     preference_for,
     quiet_until,
     unsubscribe_url,
     wants,
 )
+from notifications.push import PushRefused, send_push
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +93,30 @@ def enqueue(
     recipient_user: object = None,
     recipient_contact: object = None,
 ) -> Notification | None:
-    """Plan one message; None if this very message was planned before."""
+    """Plan one message; None if this very message was planned before. A push to the
+    recipient's devices joins it when they have one and want push for the kind."""
+    extra = {
+        "due_at": due_at,
+        "clinic": clinic,
+        "patient": patient,
+        "recipient_user": recipient_user,
+        "recipient_contact": recipient_contact,
+    }
+    row = _enqueue_one(message, **extra)
+    for companion, companion_extra in push_companions([(message, extra)]):
+        _enqueue_one(companion, **companion_extra)
+    return row
+
+
+def _enqueue_one(
+    message: Message,
+    *,
+    due_at: datetime | None = None,
+    clinic: object = None,
+    patient: object = None,
+    recipient_user: object = None,
+    recipient_contact: object = None,
+) -> Notification | None:
     try:
         with transaction.atomic():
             row = _new_row(
@@ -153,6 +179,8 @@ def enqueue_many(items: list[tuple[Message, dict[str, Any]]]) -> list[int | None
     the caller need not look for them first (planned_before_is_skipped())."""
     if not items:
         return []
+    asked = len(items)
+    items = [*items, *push_companions(items)]
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -163,8 +191,8 @@ def enqueue_many(items: list[tuple[Message, dict[str, Any]]]) -> list[int | None
                 Notification.objects.bulk_create(rows, batch_size=500)
                 ids = [row.pk for row in rows]
     except IntegrityError:
-        rows = [enqueue(message, **extra) for message, extra in items]
-        return [row.pk if row is not None else None for row in rows]
+        rows = [_enqueue_one(message, **extra) for message, extra in items]
+        return [row.pk if row is not None else None for row in rows][:asked]
     due = [
         (pk, message.channel)
         for pk, (message, extra) in zip(ids, items, strict=True)
@@ -172,7 +200,70 @@ def enqueue_many(items: list[tuple[Message, dict[str, Any]]]) -> list[int | None
     ]
     if due:
         transaction.on_commit(lambda: [queue_dispatch(pk, channel) for pk, channel in due])
-    return ids
+    return ids[:asked]
+
+
+# Messages that never go to a lock screen: sign-in and invitation mail, system messages, and
+# the long reads made for email (the weekly digest, the clinic's monthly summary). No lookup
+# is made for them, so the digest's planning reads stay fixed whatever the number of people.
+NO_PUSH_KINDS = {
+    Kind.INVITATION,
+    Kind.PATIENT_INVITATION,
+    Kind.STAFF_INVITATION,
+    Kind.ACCOUNT,
+    Kind.HEARTBEAT,
+    Kind.DIGEST,
+    Kind.MONTHLY_SUMMARY,
+}
+PUSH_LOOKUP_BATCH = 5000
+
+
+def push_companions(
+    items: list[tuple[Message, dict[str, Any]]],
+) -> list[tuple[Message, dict[str, Any]]]:
+    """Web Push joins the other channels: for each message to a person (or a supporter
+    contact with an account) who has an active device and push turned on for its kind, the
+    same message by push (the sender shows a generic text, never this one). One query per
+    PUSH_LOOKUP_BATCH people; none when no message can have one."""
+    owners: dict[int, int] = {}  # item index -> the account whose devices it would reach
+    for index, (message, extra) in enumerate(items):
+        if message.channel == Channel.PUSH or message.kind in NO_PUSH_KINDS:
+            continue
+        user, contact = extra.get("recipient_user"), extra.get("recipient_contact")
+        user_id = user.pk if user is not None else getattr(contact, "user_id", None)
+        if user_id is not None:
+            owners[index] = user_id
+    if not owners:
+        return []
+    wanting = _push_preferences(set(owners.values()))
+    companions, seen = [], set()
+    for index, user_id in owners.items():
+        message, extra = items[index]
+        preference = wanting.get(user_id)
+        key = (message.kind, message.occurrence, message.recipient_key)
+        if (
+            key in seen  # the same message by email and in the app: one push
+            or preference is None
+            or preference.refuses(message.kind)
+            or Channel.PUSH not in channels_for(preference, message.kind)
+        ):
+            continue
+        seen.add(key)
+        companions.append((replace(message, channel=Channel.PUSH, address=""), extra))
+    return companions
+
+
+def _push_preferences(user_ids: set[int]) -> dict[int, NotificationPreference]:
+    """The preferences of those of these people who have an active push device."""
+    devices = PushSubscription.objects.active().filter(user_id=OuterRef("user_id"))
+    found: dict[int, NotificationPreference] = {}
+    ids = sorted(user_ids)
+    for start in range(0, len(ids), PUSH_LOOKUP_BATCH):
+        rows = NotificationPreference.objects.filter(
+            Exists(devices), user_id__in=ids[start : start + PUSH_LOOKUP_BATCH]
+        )
+        found.update((row.user_id, row) for row in rows)
+    return found
 
 
 ARRAY_BATCH = 5000
@@ -543,6 +634,8 @@ def deliver(
             provider_id = _send_email(row, connection=email_connection)
         else:
             provider_id = sender(row)
+    except SkipMessage as skip:  # nothing to send to any more (push: no device)
+        return "skipped", _finished(row, Status.SKIPPED, reason=str(skip))
     except PermanentFailure as exc:
         return "failed", _finished(row, Status.FAILED, error=str(exc))
     except Exception as exc:  # transient: try again later, up to a cap
@@ -637,6 +730,12 @@ def still_wanted(
             return "The person opted out of these messages."
         if owner_preference is not None and owner_preference.refuses(row.kind):
             return "The person opted out of these messages."
+        if (  # push reaches a supporter's own devices: their own channel choice holds
+            row.channel == Channel.PUSH
+            and owner_preference is not None
+            and Channel.PUSH not in channels_for(owner_preference, row.kind)
+        ):
+            return "The person turned push notifications off for these messages."
     if row.patient_id is not None and row.kind in PATIENT_ACTIVE_KINDS and row.patient.care_ended:
         return "The patient was discharged."
     return ""
@@ -747,7 +846,21 @@ def _send_sms(row: Notification) -> str:
     return get_backend().send(row.address, row.body, idempotency_key=row.message_id)
 
 
-CHANNELS = {Channel.EMAIL: _send_email, Channel.IN_APP: _send_in_app, Channel.SMS: _send_sms}
+def _send_push(row: Notification) -> str:
+    """Web Push to the recipient's devices (notifications.push): a generic text per kind, never
+    the row's words. No device left: skipped; 429/5xx: retried with backoff."""
+    try:
+        return send_push(row)
+    except PushRefused as exc:
+        raise PermanentFailure(str(exc)) from exc
+
+
+CHANNELS = {
+    Channel.EMAIL: _send_email,
+    Channel.IN_APP: _send_in_app,
+    Channel.SMS: _send_sms,
+    Channel.PUSH: _send_push,
+}
 
 
 def dispatch_due(limit: int = 500) -> dict[str, int]:

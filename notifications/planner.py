@@ -15,6 +15,7 @@ after each:
     30 missed check-ins      engagement/reminders.py   (the ladder's first rung)
     40 appointments          networks/reminders.py
     50 help tasks            networks/reminders.py
+    55 help calendar slots   networks/slot_reminders.py
     60 reach-outs            networks/reminders.py
     70 assessments           coping/reminders.py
     80 the ladder's rungs    engagement/ladder.py
@@ -413,11 +414,14 @@ class Planner:
         )
 
     def supporter_recipient(self, contact: SupportContact) -> Recipient | None:
-        """Their preferred channel when it can reach them, else email, else SMS."""
+        """Their preferred channel when it can reach them, else email, else SMS. (Push: see
+        below; without an account it falls back to email like the rest.)"""
         preferred = contact.preferred_channel
         if preferred == Channel.SMS and contact.phone:
             channel, address = Channel.SMS, contact.phone
-        elif preferred == Channel.IN_APP and contact.user_id:
+        elif preferred in (Channel.IN_APP, Channel.PUSH) and contact.user_id:
+            # Push rides with the in-app note (the outbox adds it for a device that takes it):
+            # never push alone, so a supporter without a device still hears.
             channel, address = Channel.IN_APP, ""
         elif contact.email:
             channel, address = Channel.EMAIL, contact.email

@@ -5,7 +5,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organization, Role
-from notifications.models import Channel, Notification, Status
+from notifications.models import Channel, Notification, PushSubscription, Status
 
 
 def with_recipients(rows: QuerySet[Notification], clinic: Organization) -> QuerySet[Notification]:
@@ -70,3 +70,8 @@ def inbox_of(user: object) -> QuerySet[Notification]:
     return Notification.objects.filter(
         recipient_user=user, channel=Channel.IN_APP, status=Status.SENT
     )
+
+
+def devices_of(user: object) -> QuerySet[PushSubscription]:
+    """The person's devices that take push notifications, newest first."""
+    return PushSubscription.objects.active().filter(user=user).order_by("-created_at", "-id")

@@ -13,7 +13,7 @@ from rest_framework import serializers
 from accounts.api_base import HourMinuteField, TrueFalseFilter
 from accounts.languages import language_names
 from accounts.models import timezone_choices
-from notifications.models import Channel, Kind, Notification, Status
+from notifications.models import Channel, Kind, Notification, PushSubscription, Status
 from notifications.preferences import kind_label
 from notifications.selectors import recipient_label, recipient_matches
 
@@ -77,7 +77,7 @@ class NotificationPreferenceSerializer(serializers.Serializer):
     channels = serializers.DictField(
         child=serializers.ListField(child=serializers.ChoiceField(Channel.choices)),
         required=False,
-        help_text=_("Kind -> channels (email, sms, in_app)."),
+        help_text=_("Kind -> channels (email, sms, in_app, push)."),
     )
     time_zone = serializers.CharField(
         max_length=64, required=False, help_text=_("IANA time zone name, such as America/Chicago.")
@@ -186,3 +186,43 @@ class NotificationLogEntrySerializer(serializers.ModelSerializer):
 
     def get_recipient(self, row: Notification) -> str:
         return str(recipient_label(row))
+
+
+# --- Web Push devices ---------------------------------------------------------------------------
+
+
+class PushSubscriptionSerializer(serializers.ModelSerializer):
+    active = serializers.BooleanField(source="is_active", read_only=True)
+
+    class Meta:
+        model = PushSubscription
+        fields = ("id", "device_label", "created_at", "last_used_at", "active")
+        read_only_fields = fields
+
+
+class PushKeysSerializer(serializers.Serializer):
+    p256dh = serializers.CharField(
+        max_length=200, help_text=_("The browser's public key (base64url, 65 bytes).")
+    )
+    auth = serializers.CharField(
+        max_length=100, help_text=_("The browser's auth secret (base64url, 16 bytes).")
+    )
+
+
+class PushSubscribeSerializer(serializers.Serializer):
+    """The browser's PushSubscription as `subscription.toJSON()` gives it."""
+
+    endpoint = serializers.CharField(
+        max_length=1000, help_text=_("The push service address (https://).")
+    )
+    keys = PushKeysSerializer()
+    expirationTime = serializers.IntegerField(
+        required=False, allow_null=True, help_text=_("Ignored; browsers send it.")
+    )
+
+
+class VapidPublicKeySerializer(serializers.Serializer):
+    public_key = serializers.CharField(
+        help_text=_("The applicationServerKey (base64url); empty when push is not set up.")
+    )
+    configured = serializers.BooleanField()

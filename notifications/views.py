@@ -1,13 +1,16 @@
 """Pages of notifications: a person's preferences, the one-click unsubscribe (no sign-in), the
 in-app notification centre, and the clinic admin's delivery log with retry."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -26,12 +29,15 @@ from notifications.preferences import (
     row_from_token,
     unsubscribe,
 )
-from notifications.selectors import inbox_of, recipient_label, with_recipients
+from notifications.push import public_key as push_public_key
+from notifications.selectors import devices_of, inbox_of, recipient_label, with_recipients
 from notifications.services import (
     notification_mark_read,
     notification_retry,
     notifications_mark_all_read,
     preference_save,
+    push_revoke,
+    push_subscribe,
 )
 
 CENTRE_PAGE_SIZE = 20
@@ -64,7 +70,64 @@ def preferences(request: HttpRequest) -> HttpResponse:
         translation.activate(language_for(request.user, request.clinic))
         messages.success(request, _("Your notification preferences were saved."))
         return redirect("notifications:preferences")
-    return render(request, "notifications/preferences.html", {"form": form})
+    return render(
+        request, "notifications/preferences.html", {"form": form, **_push_context(request)}
+    )
+
+
+# --- Web Push devices ----------------------------------------------------------------------------
+
+
+def _push_context(request: HttpRequest) -> dict:
+    """The "This device" block: the key the browser subscribes with, and the person's devices."""
+    return {
+        "push_public_key": push_public_key(),
+        "push_devices": list(devices_of(request.user)),
+    }
+
+
+@login_required
+@require_POST
+def push_subscribe_view(request: HttpRequest) -> HttpResponse:
+    """Store the subscription push.js sends (the browser's PushSubscription as JSON)."""
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        data = None
+    if not isinstance(data, dict):
+        return JsonResponse({"errors": {"body": [_("Send the subscription as JSON.")]}}, status=400)
+    keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
+    if not push_public_key():
+        return JsonResponse(
+            {"errors": {"endpoint": [_("Push notifications are not set up here.")]}}, status=400
+        )
+    try:
+        subscription = push_subscribe(
+            user=request.user,
+            endpoint=str(data.get("endpoint") or ""),
+            p256dh=str(keys.get("p256dh") or ""),
+            auth=str(keys.get("auth") or ""),
+            user_agent=request.headers.get("User-Agent", ""),
+            request=request,
+        )
+    except ValidationError as error:
+        return JsonResponse({"errors": error.message_dict}, status=400)
+    return JsonResponse(
+        {"id": subscription.pk, "device_label": subscription.device_label}, status=201
+    )
+
+
+@login_required
+@require_POST
+def push_revoke_view(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    subscription = push_revoke(user=request.user, subscription_id=subscription_id, request=request)
+    if subscription is None:
+        raise Http404
+    messages.success(
+        request,
+        _("%(device)s will get no more notifications.") % {"device": subscription.device_label},
+    )
+    return redirect(f"{reverse('notifications:preferences')}#this-device")
 
 
 # --- One-click unsubscribe (no sign-in: the signed token is the permission) ---------------------

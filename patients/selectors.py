@@ -204,6 +204,8 @@ class NeedsAttention:
     overdue_assessments: list[AttentionItem] = field(default_factory=list)
     # The escalation ladders still open (engagement.ladder adds them as a source).
     open_ladders: list[AttentionItem] = field(default_factory=list)
+    # Threads with messages the clinician has not read (messaging adds them as a source).
+    unread_messages: list[AttentionItem] = field(default_factory=list)
     # The rows of the strip's query (strip_people): only the people some heading names, with
     # each heading's total and rank, for the sources to read instead of loading people again.
     people: list[dict] = field(default_factory=list, repr=False)
@@ -231,6 +233,7 @@ class NeedsAttention:
             or self.missed_checkins
             or self.overdue_assessments
             or self.open_ladders
+            or self.unread_messages
         )
 
 

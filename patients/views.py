@@ -120,6 +120,7 @@ STRIP_HEADINGS = {
     "milestones": "milestones",
     "missed": "missed_checkins",  # spelling: a strip heading, not a Kind
     "ladders": "open_ladders",
+    "messages": "unread_messages",
 }
 
 
@@ -136,6 +137,8 @@ def attention_shown(
         items = getattr(attention, name)
         strip[key] = items if key == more else items[: selectors.STRIP_SHOWN]
         for item in strip[key]:
+            if item.url:  # the source links to its own page (messaging: the thread)
+                continue
             # A ladder's name links to the alerts page, where the ladder is.
             link = alerts_url if key == "ladders" else chart_url
             item.url = link(item.patient_id) + ("#ladder" if key == "ladders" else "")
@@ -158,7 +161,6 @@ def patient_home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"patient": patient}
     if patient is not None:
         today = patient.local_today()
-        context["next_milestone"] = selectors.next_milestone(patient.recovery_start, today)
         context["appointments"] = selectors.upcoming_appointments(patient, limit=3)
         context.update(selectors.home_for(patient, today))
     return render(request, "patients/patient_home.html", context)

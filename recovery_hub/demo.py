@@ -29,13 +29,16 @@ from accounts.models import (
 from accounts.second_factor import has_totp, totp_enrol
 from accounts.tokens import token_issue
 from calendars.demo import seed_calendars
+from coping.demo_milestones import seed_milestones
 from coping.instruments import INSTRUMENTS, Instrument, score
 from coping.models import Assessment, CheckIn
 from coping.services import plan_save
 from engagement.demo import seed_engagement
 from events.demo import seed_events
 from joining.demo import seed_joining
+from messaging.demo import seed_messages
 from networks.consent import consented_scopes
+from networks.demo_calendar import seed_help_calendar
 from networks.models import (
     Consent,
     ContactStatus,
@@ -53,6 +56,7 @@ from networks.models import (
     SupportContact,
 )
 from networks.services import consent_grant, consent_revoke
+from notifications.outbox import dispatch_due
 from patients.models import (
     AlertKind,
     AlertSeverity,
@@ -73,6 +77,7 @@ from patients.services import alert_raise
 from reports.demo import seed_reports
 from resources.demo import seed_resources
 from trail.demo import seed_audit
+from updates.demo import seed_updates
 from webhooks.demo import seed_webhooks
 
 DEMO_PASSWORD = "recovery-demo"  # noqa: S105  (demo data only, printed for the reader)
@@ -833,6 +838,19 @@ def seed_working_beside(demos: list[DemoClinic], rng: random.Random, today: date
         seed_webhooks(demo.clinic)
 
 
+def seed_day_to_day(demos: list[DemoClinic], rng: random.Random, today: date) -> None:
+    """Step 14's demo rows: a weekly ride with gaps on the help calendar, updates with a
+    reaction and a reply, a message thread with one unread, milestones and what use cost."""
+    for demo in demos:
+        seed_help_calendar(demo.clinic, today)
+        seed_updates(demo.clinic, today)
+        seed_messages(demo.clinic, today)
+        seed_milestones(demo.clinic, today)
+    # What those services told people (a reply, a new message, a given-back ride) goes out now,
+    # as a worker would: the demo starts with nothing waiting in the outbox.
+    dispatch_due()
+
+
 SeedStep = Callable[[list[DemoClinic], random.Random, date], None]
 # Later features append their own steps.
 SEED_STEPS: list[SeedStep] = [
@@ -844,6 +862,7 @@ SEED_STEPS: list[SeedStep] = [
     seed_joining,
     seed_security,
     seed_working_beside,
+    seed_day_to_day,
     seed_reports,  # last: it decorates what the steps before it made
 ]
 

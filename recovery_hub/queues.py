@@ -1,7 +1,8 @@
 """The Celery queues, in one place, so each kind of work can get its own workers.
 
-- `email`, `sms`, `in_app`: sending one outbox row (notifications.tasks.dispatch_notification),
-  by the row's channel, which the outbox passes as the task's `channel` keyword.
+- `email`, `sms`, `in_app`, `push`: sending one outbox row
+  (notifications.tasks.dispatch_notification), by the row's channel, which the outbox passes as
+  the task's `channel` keyword.
 - `planning`: the beat-driven tasks that plan messages or look after the outbox (the reminder
   planner, the sweep, the digests, the monthly summaries) and the heartbeat.
 - `celery` (Celery's default): anything else, and a dispatch that names no channel.
@@ -18,7 +19,7 @@ PLANNING_QUEUE = "planning"
 # Channel (notifications.models.Channel's values) to the queue its messages are sent from.
 # Settings read this module before the apps load, so Channel itself cannot be imported here;
 # tests/test_queues.py checks that these are exactly Channel's values.
-CHANNEL_QUEUES = {"email": "email", "sms": "sms", "in_app": "in_app"}  # spelling: see above
+CHANNEL_QUEUES = {name: name for name in ("email", "sms", "in_app", "push")}  # spelling: above
 ALL_QUEUES = (DEFAULT_QUEUE, *CHANNEL_QUEUES.values(), PLANNING_QUEUE)
 
 DISPATCH_TASK = "notifications.tasks.dispatch_notification"

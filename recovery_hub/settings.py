@@ -388,6 +388,15 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.ConsoleBackend")
 SMS_HTTP_URL = env.str("SMS_HTTP_URL", default="")
 SMS_HTTP_TOKEN = env.str("SMS_HTTP_TOKEN", default="")
 SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=VAR_DIR / "sms.log")
+# Web Push (notifications/push.py): the VAPID key pair, base64url (the public key as the
+# browser's applicationServerKey, the private key raw; `make demo` writes a pair into .env),
+# and the contact address push services see. Without the keys push is off (a system check
+# warns in production). HTTP and loopback endpoints only for the tests' local push service.
+VAPID_PUBLIC_KEY = env.str("VAPID_PUBLIC_KEY", default="")
+VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
+VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="mailto:privacy@recoveryhub.example")
+WEB_PUSH_TTL_SECONDS = env.int("WEB_PUSH_TTL_SECONDS", default=12 * 60 * 60)
+WEB_PUSH_ALLOW_HTTP_ENDPOINTS = False
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -437,6 +446,7 @@ SPECTACULAR_SETTINGS = {
         "MilestoneKindEnum": "patients.models.MilestoneKind",
         "AppointmentKindEnum": "patients.models.AppointmentKind",
         "AlertKindEnum": "patients.models.AlertKind",
+        "ReactionKindEnum": "updates.models.ReactionKind",
     },
     # Every operation documents the errors it can answer, in the one error shape.
     "POSTPROCESSING_HOOKS": [

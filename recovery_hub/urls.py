@@ -30,6 +30,8 @@ api_v1 = [path("", include(f"{app}.api_urls")) for app in API_APPS]
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    # The installable app: /manifest.webmanifest, /sw.js (its scope is the site), /offline/.
+    path("", include("recovery_hub.pwa_urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),  # /clinics/..., /accounts/tokens/, /accounts/session/
     path("", include("patients.urls")),

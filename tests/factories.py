@@ -691,13 +691,170 @@ class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
 # --- Step 14 · help calendar --------------------------------------------------------------------
 
 
+class HelpSlotClaimFactory(factory.django.DjangoModelFactory):
+    """One person took one day of a one-time task dated that day (active claim). The task's
+    patient is the contact's."""
+
+    class Meta:
+        model = "networks.HelpSlotClaim"
+
+    contact = factory.SubFactory(SupportContactFactory, status="active")
+    task = factory.SubFactory(
+        HelpTaskFactory,
+        patient=factory.SelfAttribute("..contact.patient"),
+        due_on=factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=3)),
+    )
+    occurs_on = factory.SelfAttribute("task.due_on")
+
+
 # --- Step 14 · updates --------------------------------------------------------------------------
+
+
+class UpdateFactory(factory.django.DjangoModelFactory):
+    """An update of the person in recovery, shared with no one until a test adds an audience."""
+
+    class Meta:
+        model = "updates.Update"
+
+    patient = factory.SubFactory(PatientFactory)
+    author = factory.SubFactory(UserFactory)
+    text = "A good week: two walks and dinner with my sister."
+
+
+class ReactionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "updates.Reaction"
+
+    update = factory.SubFactory(UpdateFactory)
+    contact = factory.SubFactory(
+        SupportContactFactory, patient=factory.SelfAttribute("..update.patient")
+    )
+    kind = "heart"
+
+
+class ReplyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "updates.Reply"
+
+    update = factory.SubFactory(UpdateFactory)
+    contact = factory.SubFactory(
+        SupportContactFactory, patient=factory.SelfAttribute("..update.patient")
+    )
+    text = "So proud of you!"
+
+
+class UpdateSeenFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "updates.UpdateSeen"
+
+    update = factory.SubFactory(UpdateFactory)
+    contact = factory.SubFactory(
+        SupportContactFactory, patient=factory.SelfAttribute("..update.patient")
+    )
 
 
 # --- Step 14 · secure messages ------------------------------------------------------------------
 
 
+class ThreadFactory(factory.django.DjangoModelFactory):
+    """The person's own thread with their care team (give `contact` for a supporter's)."""
+
+    class Meta:
+        model = "messaging.Thread"
+
+    patient = factory.SubFactory(PatientFactory)
+    contact = None
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "messaging.Message"
+
+    thread = factory.SubFactory(ThreadFactory)
+    author = factory.SubFactory(UserFactory)
+    author_role = "patient"  # messaging.models.AuthorRole.PATIENT
+    body = "Could we move Thursday's session to the afternoon?"
+
+
+class ThreadReadFactory(factory.django.DjangoModelFactory):
+    """A read receipt: the thread's writer read it up to now."""
+
+    class Meta:
+        model = "messaging.ThreadRead"
+
+    thread = factory.SubFactory(ThreadFactory)
+    user = factory.SubFactory(UserFactory)
+    last_read_at = factory.LazyFunction(timezone.now)
+
+
+def _clock(hour: int) -> object:
+    """A time of day (`time` here is the module imported at the top)."""
+    from datetime import time as clock
+
+    return clock(hour, 0)
+
+
+class ClinicHoursFactory(factory.django.DjangoModelFactory):
+    """Monday 09:00-17:00 of a clinic's message hours."""
+
+    class Meta:
+        model = "messaging.ClinicHours"
+
+    clinic = factory.SubFactory(OrganizationFactory)
+    weekday = 0
+    opens = factory.LazyFunction(lambda: _clock(9))
+    closes = factory.LazyFunction(lambda: _clock(17))
+
+
 # --- Step 14 · milestones, badges, money and hours regained ------------------------------------
 
 
+class UseCostFactory(factory.django.DjangoModelFactory):
+    """What use cost the person each week (theirs alone: coping.models.UseCost)."""
+
+    class Meta:
+        model = "coping.UseCost"
+
+    patient = factory.SubFactory(PatientFactory)
+    amount_per_week = "70.00"  # a string: the row read back holds a Decimal
+    currency = "USD"
+    hours_per_week = "10.0"
+
+
 # --- Step 14 · Web Push -------------------------------------------------------------------------
+
+
+def _browser_push_keys() -> dict[str, str]:
+    """A browser's push keys, as PushSubscription.toJSON() gives them (base64url)."""
+    import base64
+    import secrets
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    point = (
+        ec.generate_private_key(ec.SECP256R1())
+        .public_key()
+        .public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+    )
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    return {"p256dh": b64(point), "auth": b64(secrets.token_bytes(16))}
+
+
+class PushSubscriptionFactory(factory.django.DjangoModelFactory):
+    """One browser of a person that takes Web Push (notifications.models.PushSubscription)."""
+
+    class Meta:
+        model = "notifications.PushSubscription"
+
+    class Params:
+        keys = factory.LazyFunction(_browser_push_keys)
+
+    user = factory.SubFactory(UserFactory)
+    endpoint = factory.Sequence(lambda n: f"https://fcm.googleapis.com/fcm/send/device-{n}")
+    p256dh = factory.LazyAttribute(lambda o: o.keys["p256dh"])
+    auth = factory.LazyAttribute(lambda o: o.keys["auth"])
+    device_label = "Chrome on Android"

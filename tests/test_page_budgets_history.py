@@ -41,8 +41,10 @@ BUDGETS = {
     # + contacts, their consents and invitations, encouragements.
     "chart network": 11,
     # + the record, appointments, the series with the streak and today's check-in (1), the
-    # schedule (2), help requests, celebrations (2), encouragements, and room for one more.
-    "patient home": 13,
+    # schedule (2), help requests, celebrations (2), encouragements, and room for one more;
+    # Step 14's blocks: the countdown's "did a setback move the start" (1), the help
+    # calendar's gaps (1), new replies to updates (1).
+    "patient home": 16,
     # + the record, the audit event, the coping plan, today's check-in.
     "patient check-in": 7,
     # + the contact, consents in force (once), the consented sections, reach-outs, the audit

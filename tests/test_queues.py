@@ -36,11 +36,12 @@ def _queue_of(name: str, *args: object, **kwargs: object) -> str:
 def test_every_channel_has_a_queue_of_its_own():
     assert set(CHANNEL_QUEUES) == set(Channel.values)
     assert len(set(CHANNEL_QUEUES.values())) == len(Channel.values)
-    assert set(ALL_QUEUES) == {"celery", "email", "sms", "in_app", "planning"}
+    assert set(ALL_QUEUES) == {"celery", "email", "sms", "in_app", "push", "planning"}
 
 
 @pytest.mark.parametrize(
-    ("channel", "queue"), [("email", "email"), ("sms", "sms"), ("in_app", "in_app")]
+    ("channel", "queue"),
+    [("email", "email"), ("sms", "sms"), ("in_app", "in_app"), ("push", "push")],
 )
 def test_a_send_goes_to_its_channels_queue(channel, queue):
     assert _queue_of(DISPATCH_TASK, 1, channel=channel) == queue
@@ -92,7 +93,7 @@ def _message(channel: str, address: str) -> Message:
     )
 
 
-ADDRESSES = {"email": "pat@example.org", "sms": "+15551230000", "in_app": ""}
+ADDRESSES = {"email": "pat@example.org", "sms": "+15551230000", "in_app": "", "push": ""}
 
 
 @pytest.mark.django_db
@@ -110,7 +111,7 @@ def test_enqueue_puts_each_send_on_its_channels_queue_in_the_broker(
             rows = {ch: enqueue(_message(ch, ADDRESSES[ch])) for ch in CHANNEL_QUEUES}
 
         lengths = {name: broker.llen(name) for name in ALL_QUEUES}
-        assert lengths == {"celery": 0, "email": 1, "sms": 1, "in_app": 1, "planning": 0}
+        assert lengths == {"celery": 0, "email": 1, "sms": 1, "in_app": 1, "push": 1, "planning": 0}
         for channel, queue in CHANNEL_QUEUES.items():
             message = json.loads(broker.lindex(queue, 0))
             assert message["headers"]["task"] == DISPATCH_TASK

@@ -41,6 +41,7 @@ ORDINARY = {
     "invitation",
     "milestones",
     "appointments",
+    "updates",  # also the updates app's label
 }
 NAME_ARGUMENTS = {"name", "related_name", "related_query_name", "url_name"}
 MARK = "# spelling:"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Organization, Role
 from audit.models import Action, AuditEvent, ListedPatient
 from audit.targets import list_label
+from core.dates import day
 from networks.models import SupportContact
 from notifications.models import Notification, Status
 from patients.models import Patient
@@ -136,6 +137,16 @@ def role_label(role: str | None) -> str:
         return role
 
 
+def _shown_day(value: object) -> object:
+    """A day kept as YYYY-MM-DD in the details (a help slot's day) reads as every date does."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return day(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return value
+
+
 def details_text(details: dict) -> str:
     """The event's details on one line ("reason: …; page: chart"), for the page and the CSV."""
     if not isinstance(details, dict):
@@ -145,7 +156,7 @@ def details_text(details: dict) -> str:
         if isinstance(value, dict):  # a list read's filters: "filters: status=active, page=2"
             chosen = [f"{name}={shown}" for name, shown in value.items() if shown is not None]
             value = ", ".join(chosen) or "-"
-        shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else _shown_day(value)
         parts.append(f"{key}: {shown}")
     return "; ".join(parts)
 

@@ -30,6 +30,9 @@ UNFILTERED = {
     "api/v1/clinic/locked-accounts/": (
         "Who is locked out right now: a few people, read whole by the admin to unlock them."
     ),
+    "api/v1/me/push-subscriptions/": (
+        "The caller's own devices: a few rows, read whole to choose which to remove."
+    ),
 }
 
 # Parameters a list needs before it answers at all.

@@ -28,7 +28,7 @@ from accounts.models import STAFF_ROLES, Membership, User
 from accounts.second_factor import has_totp, totp_enrol
 from accounts.tokens import token_issue
 from coping.models import CopingPlanVersion
-from networks.models import Consent, HelpTask, SupportContact
+from networks.models import Consent, HelpSlotClaim, HelpTask, SupportContact
 from patients.models import Alert, Appointment, CareTeamMember, Patient
 from recovery_hub.demo import seed_demo
 from reports.registry import SLUGS
@@ -70,6 +70,10 @@ def existing_ids() -> dict[str, list[object]]:
         "appointment_id": list(Appointment.objects.values_list("pk", flat=True)[:4]),
         "number": sorted(set(CopingPlanVersion.objects.values_list("number", flat=True)))[:3],
         "slug": list(SLUGS),
+        # A help task's occasion (YYYY-MM-DD): days people took in the demo.
+        "day": sorted(
+            {d.isoformat() for d in HelpSlotClaim.objects.values_list("occurs_on", flat=True)[:8]}
+        )[:4],
         **{
             name: list(apps.get_model(model).objects.values_list("pk", flat=True)[:4])
             for name, model in MORE_IDS.items()
@@ -99,10 +103,16 @@ MORE_IDS = {
     "endpoint_id": "webhooks.WebhookEndpoint",
     "feed_id": "calendars.CalendarFeed",
     # Step 14 · help calendar
+    "claim_id": "networks.HelpSlotClaim",  # (hcal) the help calendar's claims (hcore's routes)
     # Step 14 · updates
+    "update_id": "updates.Update",
+    "reply_id": "updates.Reply",
     # Step 14 · secure messages
+    "thread_id": "messaging.Thread",
+    "message_id": "messaging.Message",
     # Step 14 · milestones
     # Step 14 · Web Push
+    "subscription_id": "notifications.PushSubscription",
 }
 
 

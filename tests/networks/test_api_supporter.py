@@ -45,6 +45,8 @@ SCOPE_KEYS = {
     "coping_plan": {"coping_plan"},
     "appointments": {"appointments"},
     "help_tasks": {"help_tasks"},
+    "care_team_messages": {"care_team_messages"},  # messaging: where to write to the team
+    "updates": {"updates"},  # the updates the person shared with this supporter
 }
 ALWAYS = {"patient", "scopes"}
 NOTICE = "redisclosure_notice"
@@ -394,8 +396,9 @@ def test_the_view_keeps_a_constant_number_of_queries(
 
     # Per person supported (one here), whatever the number of tasks and sessions: memberships,
     # count, page of contacts; then supporter_view: consents in force, check-ins, recent heavy
-    # assessments, current plan version, sessions, tasks, reach-outs; and the audit insert.
-    with django_assert_max_num_queries(11):
+    # assessments, current plan version, sessions, tasks, reach-outs, the updates shared with
+    # them (updates' section); and the audit insert.
+    with django_assert_max_num_queries(12):
         row = only_row(as_user(supporter))
 
     assert len(row["help_tasks"]["open"]) == rows

@@ -14,6 +14,7 @@ def test_the_rules_run_in_their_fixed_order():
         "engagement.reminders.missed_checkins",
         "networks.reminders.appointments",
         "networks.reminders.help_tasks",
+        "networks.slot_reminders.help_slots",
         "networks.reminders.reach_outs",
         "coping.reminders.assessments",
         "engagement.ladder.ladder_rule",

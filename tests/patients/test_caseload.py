@@ -180,10 +180,11 @@ def test_caseload_query_count_does_not_grow(client, clinic, django_assert_max_nu
 
     # session, user, memberships, programs (filter form), page rows with their total, strip
     # alerts with theirs, strip patients with all the strip reads about them (last check-in,
-    # each questionnaire's last date and schedule), open ladders; and the read's audit event
-    # with its rows of patients shown (two inserts, whatever the page's size): ten
-    # (tests/patients/test_caseload_scale.py holds it at 5 and 500 with every heading full).
-    with django_assert_max_num_queries(10):
+    # each questionnaire's last date and schedule), open ladders, unread message threads
+    # (messaging's source); and the read's audit event with its rows of patients shown (two
+    # inserts, whatever the page's size): eleven (tests/patients/test_caseload_scale.py holds
+    # it at 5 and 500 with every heading full).
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("patients:caseload"), {"sort": "last_checkin"})
 
     assert response.status_code == 200

@@ -106,14 +106,15 @@ def test_the_caseload_reads_the_same_queries_for_5_people_or_500(
     client, clinic, me, other_clinic, django_assert_max_num_queries, params
 ):
     """Session, user, membership; the programs; the page's rows with their total; the strip's
-    alerts with theirs, its people with all it reads about them, the open ladders; the audit
-    event and its rows. Ten, at either size, with every heading of the strip full."""
+    alerts with theirs, its people with all it reads about them, the open ladders, the unread
+    message threads (messaging's source); the audit event and its rows. Eleven, at either size,
+    with every heading of the strip full."""
     client.force_login(me)
     counts = {}
     for size in (5, 500):
         Patient.objects.filter(clinic=clinic).update(clinic=other_clinic)  # off the caseload
         caseload(size, clinic, me)
-        with django_assert_max_num_queries(10) as captured:
+        with django_assert_max_num_queries(11) as captured:
             response = get(client, **params)
         assert response.status_code == 200
         strip = response.context["attention"]
@@ -145,6 +146,7 @@ def test_the_strip_counts_everyone_and_names_a_few_under_each_heading(client, cl
         "milestones": SHOWN,
         "missed": SHOWN,
         "ladders": SHOWN,
+        "messages": 0,  # no one wrote to the care team
     }
     page = response.content.decode()
     section = page.split('data-testid="needs-attention"', 1)[1].split("</section>", 1)[0]

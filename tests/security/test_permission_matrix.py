@@ -397,11 +397,78 @@ ROUTES: dict[str, Route] = {
     "api:calendar-feeds": r(MEMBERS),  # the caller's own feeds (none for staff)
     "api:calendar-feed-rotate": r(frozenset({PATIENT, SUPPORTER})),  # their own feed only
     # Step 14 · help calendar (pages and API)
+    # (hcal) the supporter's calendar: any supporter opens it (without `help_tasks` in force it
+    # is empty); its actions answer 404 outside the supporter's own claims (claim ids: ABSENT).
+    "networks:supporter_calendar": r(SUPPORTERS),
+    "networks:supporter_calendar_claim": Route(SUPPORTERS, redirect_ok=True),
+    "networks:supporter_calendar_give_back": r(frozenset({SUPPORTER})),
+    "networks:supporter_calendar_swap": r(frozenset({SUPPORTER})),
+    "api:supporter-help-calendar": r(SUPPORTERS),
+    # (hcore) the patient's and care team's side: the person's own entry (a redirect to the
+    # shared help page), the coverage of the coming weeks (a consented supporter too, with
+    # their own claims marked), a supporter's claim of one occasion (others: 403), and giving
+    # back or swapping a claim (its supporter, or the person and the care team; admins 403).
+    "networks:my_help": r(PATIENTS),
+    "api:patient-help-coverage": r(SHARED | {SUPPORTER}),
+    "api:patient-help-occasion-claim": r(frozenset({SUPPORTER})),
+    "api:patient-help-slot-give-back": r(frozenset({CLINICIAN, PATIENT, SUPPORTER})),
+    "api:patient-help-slot-swap": r(frozenset({CLINICIAN, PATIENT, SUPPORTER})),
     # Step 14 · updates (pages and API)
-    # Step 14 · secure messages (pages and API)
+    # The person's own page and answers; the chart's page (the care team posts, admins read);
+    # the supporter's feed (without `updates` in force: an empty feed, and 404 on any update).
+    # Update and reply ids are asked by an id nobody has (ABSENT) unless seeded.
+    "updates:mine": r(PATIENTS),
+    "updates:delete": r(frozenset({PATIENT})),
+    "updates:reply_hide": r(frozenset({PATIENT})),
+    "updates:reply_unhide": r(frozenset({PATIENT})),
+    "updates:patient": r(CHART_READ),
+    "updates:feed": r(SUPPORTERS),
+    "updates:react": r(frozenset({SUPPORTER})),
+    "updates:reply": r(frozenset({SUPPORTER})),
+    "updates:photo": r(frozenset({PATIENT, ADMIN, CLINICIAN, SUPPORTER})),
+    "api:my-updates": r(PATIENTS),
+    "api:my-update": r(frozenset({PATIENT})),
+    "api:my-update-reply-hide": r(frozenset({PATIENT})),
+    "api:patient-updates": r(CHART_READ),
+    "api:supporter-updates": r(SUPPORTERS),
+    "api:supporter-update-reaction": r(frozenset({SUPPORTER})),
+    "api:supporter-update-replies": r(frozenset({SUPPORTER})),
+    "api:update-photo": r(frozenset({PATIENT, ADMIN, CLINICIAN, SUPPORTER})),
+    # Step 14 · secure messages (pages and API): the person's own thread; a supporter's only
+    # with Scope.MESSAGES in force; a clinician of the care team (admins and clinicians off
+    # the team: 404); the opening hours for the clinic admin (read by staff in the API).
+    "messaging:mine": r(PATIENTS),
+    "messaging:supporter": r(frozenset({SUPPORTER})),
+    "messaging:inbox": r(CLINICIANS),  # each clinician's own care teams' threads
+    "messaging:patient": r(CHART_WRITE),
+    "messaging:reply": r(CHART_WRITE),
+    "messaging:note": r(CHART_WRITE),
+    "messaging:hours": r(frozenset({ADMIN})),
+    "api:me-messages": r(PATIENTS),
+    "api:supporter-patient-messages": r(frozenset({SUPPORTER})),
+    "api:patient-message-threads": r(CHART_WRITE),
+    "api:patient-message-thread": r(CHART_WRITE),
+    "api:patient-message-thread-read": r(CHART_WRITE),
+    "api:patient-message-note": r(CHART_WRITE),
+    "api:messages-unread": r(CLINICIANS),
+    "api:clinic-message-hours": r(STAFF),
     # Step 14 · milestones, badges, money and hours regained (pages and API)
+    "coping:my_milestones": r(PATIENTS),
+    "api:me-milestones": r(PATIENTS),
+    "api:me-use-cost": r(PATIENTS),
     # Step 14 · the installable app (manifest, service worker, offline pages)
+    "pwa:manifest": r(EVERYONE),  # files for the browser, the same for everyone, no data
+    "pwa:service_worker": r(EVERYONE),
+    "pwa:offline": r(EVERYONE),
+    "coping:my_crisis_plan": r(PATIENTS),  # each person's own
     # Step 14 · Web Push (subscriptions, pages and API)
+    # The person's own devices only: the seeded clinics have none, so a removal asks for an id
+    # nobody has (404 for everyone); the key is the server's, no patient data.
+    "notifications:push_subscribe": r(MEMBERS),
+    "notifications:push_revoke": r(MEMBERS),
+    "api:my-push-subscriptions": r(MEMBERS),
+    "api:my-push-subscription": r(MEMBERS),
+    "api:push-vapid-public-key": r(MEMBERS),
     # helper "apichart": the chart's and the clinic admin's page twins.
     "api:patient-find": r(CLINICIANS),
     "api:patient-status": r(CHART_WRITE),

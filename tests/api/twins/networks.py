@@ -25,7 +25,6 @@ TWINS = {
     "networks:consent_revoke": ("api:patient-contact-consent-revoke", "api:contact-consent-revoke"),
     "networks:contact_preview": ("api:patient-contact-preview",),
     "networks:encouragement_hide": ("api:patient-encouragement-hide",),
-    "networks:help_tasks": ("api:patient-help-tasks",),
     "networks:help_task_done": ("api:patient-help-task-done",),
     # The supporter portal.
     "networks:supporter_home": ("api:supporter-patients",),
