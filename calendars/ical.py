@@ -18,7 +18,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event, Todo, vRecur
 
-from networks.models import HelpTask
+from networks.models import HelpSlotClaim, HelpTask
+from networks.recurrence import Occasion
 from patients.milestones import MilestoneDate
 from patients.models import Appointment, AppointmentStatus
 
@@ -107,6 +108,24 @@ def help_task_entry(task: HelpTask) -> Event | Todo:
     event.add("transp", "OPAQUE")
     if task.weekly:
         event.add("rrule", vRecur(freq="WEEKLY"))
+    return event
+
+
+def help_slot_entry(claim: HelpSlotClaim) -> Event:
+    """One occasion of the help calendar that this supporter took: at its time window in the
+    patient's zone (shown in the reader's own by their calendar app), or all day."""
+    task = claim.task
+    occasion = Occasion(task, claim.occurs_on)
+    zone = task.patient.zone
+    event = Event()
+    _stamp(event, uid_for("help_slot", claim.pk), task.title)
+    starts, ends = occasion.starts(zone), occasion.ends(zone)
+    if starts is None:
+        event.add("dtstart", claim.occurs_on)
+        event.add("dtend", claim.occurs_on + timedelta(days=1))
+        event.add("transp", "OPAQUE")
+    else:
+        _timed(event, starts, ends if ends is not None and ends > starts else starts)
     return event
 
 

@@ -17,7 +17,14 @@ from calendars import ical
 from calendars.models import CalendarFeed, hash_of
 from events.models import EventInvitation, Rsvp
 from networks.consent import consented_scopes
-from networks.models import ContactStatus, HelpStatus, HelpTask, Scope, SupportContact
+from networks.models import (
+    ContactStatus,
+    HelpSlotClaim,
+    HelpStatus,
+    HelpTask,
+    Scope,
+    SupportContact,
+)
 from networks.selectors import contacts_of_supporter
 from patients.milestones import milestones_between
 from patients.models import Appointment, AppointmentStatus, Patient
@@ -97,9 +104,30 @@ def feed_answer(feed: CalendarFeed) -> FeedAnswer | None:
 
 
 def claimed_tasks(contact: SupportContact) -> QuerySet[HelpTask]:
-    return HelpTask.objects.filter(
-        patient_id=contact.patient_id, claimed_by=contact, status=HelpStatus.CLAIMED
-    ).order_by("due_on", "pk")
+    """Tasks claimed the old way (no day on the help calendar): a dated task taken on the
+    calendar is in `taken_slots` instead, once per day taken."""
+    return (
+        HelpTask.objects.filter(
+            patient_id=contact.patient_id, claimed_by=contact, status=HelpStatus.CLAIMED
+        )
+        .exclude(slot_claims__contact=contact, slot_claims__given_back_at__isnull=True)
+        .order_by("due_on", "pk")
+    )
+
+
+def taken_slots(contact: SupportContact, since: datetime) -> QuerySet[HelpSlotClaim]:
+    """The help calendar's occasions this supporter holds, from `since` on."""
+    return (
+        HelpSlotClaim.objects.filter(
+            contact=contact,
+            given_back_at__isnull=True,
+            occurs_on__gte=since.date(),
+            task__patient_id=contact.patient_id,
+        )
+        .exclude(task__status__in=[HelpStatus.DONE, HelpStatus.CANCELLED])
+        .select_related("task", "task__patient")
+        .order_by("occurs_on", "pk")
+    )
 
 
 def invited_appointments(contact: SupportContact, since: datetime) -> QuerySet[Appointment]:
@@ -136,6 +164,8 @@ def supporter_calendar(feed: CalendarFeed, scopes: frozenset[str]) -> Calendar:
         if Scope.HELP_TASKS in scopes:
             for task in claimed_tasks(contact):
                 calendar.add_component(ical.help_task_entry(task))
+            for claim in taken_slots(contact, since):
+                calendar.add_component(ical.help_slot_entry(claim))
         if Scope.MILESTONES in scopes:
             today = patient.local_today()
             found = milestones_between(

@@ -43,10 +43,12 @@ from engagement.models import (
     PatientEngagement,
 )
 from networks.consent import consented_scopes, consented_scopes_of
+from networks.help_calendar import CoveredOccasion, coverage
 from networks.models import (
     ContactStatus,
     HelpStatus,
     HelpTask,
+    Repeat,
     Scope,
     SupportContact,
 )
@@ -325,9 +327,26 @@ class Digest:
 
 
 def _tasks_this_week(contact: SupportContact, today: date) -> list[HelpTask]:
+    """One-time tasks (a series is read day by day from the help calendar: `_series_days`)."""
     this_week = Q(due_on__isnull=True) | Q(weekly=True) | Q(due_on__range=(today, today + WEEK))
     mine_or_open = Q(status=HelpStatus.OPEN) | Q(status=HelpStatus.CLAIMED, claimed_by=contact)
-    return list(HelpTask.objects.filter(this_week, mine_or_open, patient=contact.patient))
+    return list(
+        HelpTask.objects.filter(this_week, mine_or_open, patient=contact.patient).filter(
+            repeat=Repeat.ONCE
+        )
+    )
+
+
+def _series_days(contact: SupportContact, today: date) -> list[CoveredOccasion]:
+    """The coming week's days of the person's series (the help calendar): the ones this
+    supporter took and the ones that still need someone."""
+    week = coverage(contact.patient, today, today + WEEK)
+    return [
+        occasion
+        for occasion in week
+        if occasion.task.repeat != Repeat.ONCE
+        and (occasion.gap or any(c.contact_id == contact.pk for c in occasion.claims))
+    ]
 
 
 # --- the parts, one per scope (registered on the scope's section, see register_digest_parts) --
@@ -372,6 +391,14 @@ def build_help_tasks(digest: Digest, week: Week) -> None:
                 else ""
             )
             digest.open_tasks.append(TaskLine(task.title, task.due_on, url))
+        else:
+            digest.more_open_tasks += 1
+    for occasion in _series_days(contact, week.today):
+        if any(claim.contact_id == contact.pk for claim in occasion.claims):
+            digest.my_tasks.append(TaskLine(occasion.task.title, occasion.day))
+        elif len(digest.open_tasks) < MAX_OPEN_TASKS:
+            # A time of a series is taken on the help calendar (no one-action link).
+            digest.open_tasks.append(TaskLine(occasion.task.title, occasion.day))
         else:
             digest.more_open_tasks += 1
 

@@ -11,7 +11,7 @@ import calendar
 from collections import defaultdict
 from datetime import date, time, timedelta
 
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from accounts.models import Organization, User
 from core.dates import weekday
 from networks.consent import consented_scopes, consented_scopes_of
-from networks.models import ContactStatus, HelpStatus, HelpTask, Scope, SupportContact
+from networks.models import (
+    ContactStatus,
+    HelpSlotClaim,
+    HelpStatus,
+    HelpTask,
+    Scope,
+    SupportContact,
+)
 from notifications.models import Channel, Kind, Notification
 from notifications.planner import (
     Planner,
@@ -344,19 +351,26 @@ def help_tasks(planner: Planner) -> None:
             lambda name: Q(claimed_by__user__time_zone=name) | Q(patient__time_zone=name),
             days_before=before,
         )
-    tasks = HelpTask.objects.filter(
-        dates, status=HelpStatus.CLAIMED, claimed_by__isnull=False
-    ).select_related(
-        "patient",
-        "patient__clinic",
-        "claimed_by",
-        "claimed_by__user",
-        "claimed_by__patient",
+    # A task taken through the help calendar (a HelpSlotClaim) has its day-before reminder from
+    # the slot rule (networks/slot_reminders.py), to each person on it: not a second one here.
+    on_calendar = HelpSlotClaim.objects.filter(task=OuterRef("pk"), given_back_at__isnull=True)
+    tasks = (
+        HelpTask.objects.filter(dates, status=HelpStatus.CLAIMED, claimed_by__isnull=False)
+        .annotate(on_calendar=Exists(on_calendar))
+        .select_related(
+            "patient",
+            "patient__clinic",
+            "claimed_by",
+            "claimed_by__user",
+            "claimed_by__patient",
+        )
     )
     for task in tasks:
         contact, patient = task.claimed_by, task.patient
         zone = contact.zone
         for kind, before, name in marks:
+            if kind == Kind.HELP_TASK_DUE and task.on_calendar:
+                continue
             due_at = planner.due(task.due_on - timedelta(days=before), HELP_TASK_TIME, zone)
             if not planner.in_window(due_at):
                 continue

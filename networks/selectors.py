@@ -4,7 +4,18 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -15,6 +26,7 @@ from networks.models import (
     Consent,
     ContactStatus,
     Encouragement,
+    HelpSlotClaim,
     HelpStatus,
     HelpTask,
     ReachOut,
@@ -192,9 +204,22 @@ def encouragements_for_patient(patient: Patient, *, include_hidden: bool = False
 def network_rows(patient: Patient) -> QuerySet[SupportContact]:
     """The rows of network_of(), not yet read: a list may narrow them first (the API's filters)."""
     latest_wellbeing = SupporterWellbeing.objects.filter(contact=OuterRef("pk")).order_by("-month")
+    # The help calendar's times each person holds from today on.
+    times_taken = (
+        HelpSlotClaim.objects.filter(
+            contact=OuterRef("pk"),
+            given_back_at__isnull=True,
+            occurs_on__gte=patient.local_today(),
+        )
+        .order_by()
+        .values("contact")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         SupportContact.objects.filter(patient=patient)
         .annotate(
+            times_taken=Coalesce(Subquery(times_taken, output_field=IntegerField()), Value(0)),
             wellbeing_holding_up=Subquery(latest_wellbeing.values("holding_up")[:1]),
             wellbeing_has_support=Subquery(latest_wellbeing.values("has_support")[:1]),
             last_reach_out=Max("reach_outs__happened_on"),

@@ -192,8 +192,9 @@ def test_reading_the_feed_costs_the_same_with_many_entries(
     supporter_feed, patient, person, contact, django_assert_max_num_queries, pinned
 ):
     # The feed, the consent rule, the owner's sign-in, then one query each for the tasks, the
-    # sessions and the workshops, and the stamp of the read: 7, whatever the entries.
-    with django_assert_max_num_queries(7):
+    # help calendar's times taken, the sessions and the workshops, and the stamp of the read:
+    # 8, whatever the entries.
+    with django_assert_max_num_queries(8):
         few = fetch(supporter_feed)
     for day in range(20):
         task = help_task_create(
@@ -210,7 +211,7 @@ def test_reading_the_feed_costs_the_same_with_many_entries(
         ).network_attendees.add(contact)
     pinned.shift(timedelta(minutes=11))  # past the stamp's interval: the stamp is written
 
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         many = fetch(supporter_feed)
 
     assert len(events_of(parse(many))) == len(events_of(parse(few))) + 40
@@ -231,3 +232,44 @@ def test_a_supporter_of_two_people_has_a_feed_for_each(supporter, person, clinic
     assert mine.token != theirs.token
     assert "Jordan" in str(parse(fetch(mine))["X-WR-CALNAME"])
     assert "Sam" in str(parse(fetch(theirs))["X-WR-CALNAME"])
+
+
+def test_help_calendar_occasions_taken_are_timed_entries_until_given_back(
+    patient, person, contact, supporter, consent
+):
+    """A weekly ride on the help calendar: each Tuesday the supporter took is its own entry at
+    the time window (in the patient's zone); a time given back leaves the feed."""
+    from datetime import UTC, datetime, time
+
+    from networks.help_calendar import claim_slot, give_back_slot
+    from networks.models import Repeat
+
+    ride = help_task_create(
+        patient=patient,
+        actor=person,
+        kind="ride",
+        title="Ride to group",
+        due_on=date(2026, 3, 10),
+        repeat=Repeat.WEEKLY,
+        weekdays=[1],
+        repeat_count=6,
+        starts_at=time(17),
+        ends_at=time(18),
+        people_needed=2,
+    )
+    first = claim_slot(task=ride, day=date(2026, 3, 17), contact=contact, actor=supporter)
+    claim_slot(task=ride, day=date(2026, 3, 24), contact=contact, actor=supporter)
+    feed = feed_ensure(patient=patient, contact=contact, actor=supporter)
+
+    rides = [c for c in events_of(parse(fetch(feed))) if str(c["SUMMARY"]) == "Ride to group"]
+    starts = sorted(c.decoded("DTSTART").astimezone(UTC) for c in rides)
+    # 17:00 in New York (EDT from 8 March): 21:00 UTC.
+    assert starts == [
+        datetime(2026, 3, 17, 21, tzinfo=UTC),
+        datetime(2026, 3, 24, 21, tzinfo=UTC),
+    ]
+    assert all(c.decoded("DTEND") - c.decoded("DTSTART") == timedelta(hours=1) for c in rides)
+
+    give_back_slot(claim=first, actor=supporter)
+    rides = [c for c in events_of(parse(fetch(feed))) if str(c["SUMMARY"]) == "Ride to group"]
+    assert [c.decoded("DTSTART").date() for c in rides] == [date(2026, 3, 24)]

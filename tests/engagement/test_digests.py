@@ -690,3 +690,40 @@ def test_seed_digests_turns_digests_on_and_is_idempotent():
         == first
     )
     assert PatientEngagement.objects.get(patient=demos[0].patients[1]).digest_mode == "summary"
+
+
+def test_a_series_shows_the_weeks_days_taken_and_still_open(patient, contact, week):
+    """A weekly series on the help calendar: the digest lists the days of the coming week this
+    supporter took (theirs) and the days still needing someone, not the series once."""
+    from networks.help_calendar import claim_slot
+    from networks.models import Repeat
+
+    in_new_york(contact)
+    with time_machine.travel(BEFORE, tick=False):
+        grant(contact, SCOPES)
+    with time_machine.travel(SUNDAY_EVENING - timedelta(hours=2), tick=False):
+        walks = help_task_create(
+            patient=patient,
+            actor=patient.user,
+            kind="company",
+            title="An evening walk",
+            due_on=date(2026, 3, 16),
+            repeat=Repeat.WEEKLY,
+            weekdays=[0, 2],  # Mondays and Wednesdays
+            repeat_count=8,
+        )
+        claim_slot(task=walks, day=date(2026, 3, 18), contact=contact, actor=contact.user)
+
+    rendered = render_now(contact)
+
+    with time_machine.travel(SUNDAY_EVENING, tick=False):
+        digest = digests.build_digest(
+            contact, frozenset(SCOPES), DigestMode.FULL, contact.zone, links=False
+        )
+    mine = [(line.title, line.due_on) for line in digest.my_tasks]
+    still_open = [(line.title, line.due_on) for line in digest.open_tasks]
+    assert mine == [("An evening walk", date(2026, 3, 18))]
+    assert ("An evening walk", date(2026, 3, 16)) in still_open
+    assert ("An evening walk", date(2026, 3, 18)) not in still_open
+    assert ("An evening walk", date(2026, 3, 30)) not in still_open  # beyond the week
+    assert "An evening walk" in rendered.body

@@ -105,6 +105,9 @@ def test_the_page_shows_the_coming_two_weeks_with_gaps_in_words(
     assert "Covered by Pat" in html
     assert "Gap: needs 1 more person" in html and "Gap: needs 2 more people" in html
     assert "4 times still need someone." in html
+    # "Who carries what" counts the help calendar's times too, not only one-time tasks.
+    load = html.split('data-testid="task-load"')[1].split("</section>")[0]
+    assert "1 time coming up on the help calendar" in load
 
 
 def test_the_page_costs_the_same_queries_with_more_occasions(

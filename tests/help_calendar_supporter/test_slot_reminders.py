@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from networks.models import ContactStatus, HelpSlotClaim, HelpStatus, Scope
+from networks.models import ContactStatus, HelpSlotClaim, HelpStatus, Repeat, Scope
 from networks.slot_reminders import HELP_SLOTS_ORDER, help_slots, occurrence_key
 from notifications import planner
 from notifications.models import Kind, Notification, NotificationPreference, Status
@@ -193,3 +193,24 @@ def test_nothing_for_a_paused_contact_a_cancelled_task_or_a_day_no_longer_in_the
     run(DAY_BEFORE + timedelta(days=1))
     run(DAY_BEFORE)
     assert len(rows()) == 1
+
+
+def test_a_dated_one_time_task_taken_on_the_calendar_gets_one_day_before_reminder(patient, pat):
+    """The old help-task rule (9:00 the day before, to the claimer) stands down for a task
+    taken through the help calendar: the slot rule reminds each person on it, once."""
+    from networks.help_calendar import claim_slot
+
+    task = weekly_ride(
+        patient, repeat=Repeat.ONCE, weekdays=[], due_on=TUESDAY, starts_at=None, people_needed=1
+    )
+    task.ends_at = None
+    task.save()
+    claim_slot(task=task, day=TUESDAY, contact=pat, actor=None)
+    task.refresh_from_db()
+    assert task.status == HelpStatus.CLAIMED and task.claimed_by == pat
+
+    nine = datetime.combine(TUESDAY - timedelta(days=1), time(9), tzinfo=pat.zone)
+    with time_machine.travel(nine, tick=False):
+        plan(nine)
+    assert Notification.objects.filter(kind=Kind.HELP_TASK_DUE).count() == 0
+    assert [r.recipient_contact for r in rows()] == [pat]
