@@ -70,6 +70,27 @@ def audit_record(
     )
 
 
+def audit_about(
+    action: str,
+    request: HttpRequest | None,
+    actor: User | None,
+    patient: models.Model,
+    target: models.Model | None,
+    **details: object,
+) -> AuditEvent:
+    """An event about one patient's data, in the patient's clinic (the common case of the apps'
+    services: `audit_about(Action.CREATE, request, actor, patient, row, day=...)`)."""
+    return audit_record(
+        action=action,
+        request=request,
+        actor=actor,
+        clinic=patient.clinic,
+        target=target,
+        patient=patient,
+        details=details,
+    )
+
+
 def list_filters(query: Mapping[str, object], *, leave_out: Iterable[str] = ("page",)) -> dict:
     """The filters of a list as they are recorded: the query's values (cut to a readable
     length), without paging and empty values."""

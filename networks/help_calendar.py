@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.models import Action
-from audit.services import audit_record
+from audit.services import audit_about
 from core.dates import day as day_label
 from networks.consent import consented_scopes, consented_scopes_of
 from networks.models import (
@@ -115,23 +115,7 @@ def _require_help_scope(contact: SupportContact) -> None:
         )
 
 
-def _audit(
-    action: str,
-    request: HttpRequest | None,
-    actor: User | None,
-    patient: Patient,
-    target: object,
-    **details: object,
-) -> None:
-    audit_record(
-        action=action,
-        request=request,
-        actor=actor,
-        clinic=patient.clinic,
-        target=target,
-        patient=patient,
-        details=details,
-    )
+_audit = audit_about  # an event about the patient, in their clinic
 
 
 def _locked_task(task: HelpTask) -> HelpTask:

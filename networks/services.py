@@ -23,7 +23,7 @@ from accounts.identity import holds_email
 from accounts.languages import clinic_language
 from accounts.models import Membership, Role, User
 from audit.models import Action
-from audit.services import audit_record
+from audit.services import audit_about
 from networks import help_calendar
 from networks.consent import ALL_SCOPES, consented_scopes
 from networks.models import (
@@ -69,23 +69,7 @@ CONTACT_FIELDS = (
 )
 
 
-def _audit(
-    action: str,
-    request: HttpRequest | None,
-    actor: User | None,
-    patient: Patient,
-    target: object,
-    **details: object,
-) -> None:
-    audit_record(
-        action=action,
-        request=request,
-        actor=actor,
-        clinic=patient.clinic,
-        target=target,
-        patient=patient,
-        details=details,
-    )
+_audit = audit_about  # an event about the patient, in their clinic
 
 
 def _check_contact(contact: SupportContact) -> None:

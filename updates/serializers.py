@@ -1,8 +1,10 @@
 """Serializers and filters of the updates API (updates/api.py)."""
 
+from datetime import UTC
 from typing import Any
 
 import django_filters
+from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -10,6 +12,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from updates.models import Reaction, ReactionKind, Reply, Update
+
+# The photo's path on this site (the API serves it to those who may read the update), or null.
+PHOTO_URL_FIELD = serializers.CharField(
+    allow_null=True,
+    read_only=True,
+    help_text=_("The photo's path on this site (with your credentials); null: no photo."),
+)
 
 
 def photo_url(update: Update) -> str | None:
@@ -75,7 +84,7 @@ class UpdateSerializer(serializers.ModelSerializer):
     def get_posted_by(self, update: Update) -> str:
         return posted_by(update)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(PHOTO_URL_FIELD)
     def get_photo_url(self, update: Update) -> str | None:
         return photo_url(update)
 
@@ -123,7 +132,7 @@ class FeedUpdateSerializer(serializers.ModelSerializer):
     def get_posted_by(self, update: Update) -> str:
         return posted_by(update)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(PHOTO_URL_FIELD)
     def get_photo_url(self, update: Update) -> str | None:
         return photo_url(update)
 
@@ -177,8 +186,26 @@ class ReplyCreateSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=Reply.MAX_LENGTH)
 
 
+class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 moment, turned to UTC: an offset the database cannot hold (beyond ±15:59)
+    or a moment outside the calendar is a 400, not a 500."""
+
+    def to_python(self, value: Any) -> Any:
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
 class UpdateFilterSet(django_filters.FilterSet):
-    posted_after = django_filters.IsoDateTimeFilter(
+    posted_after = UtcIsoDateTimeFilter(
         field_name="created_at", lookup_expr="gte", label=_("Posted at or after (ISO 8601).")
     )
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from audit.models import Action
-from audit.services import audit_record
+from audit.services import audit_about
 from networks.consent import consented_scopes
 from networks.models import Scope, SupportContact
 from notifications.models import Channel, Kind
@@ -32,24 +32,7 @@ from updates.rules import CLINICAL_MESSAGE, looks_clinical
 NOT_SHARED = gettext_lazy("Updates are not shared with you.")
 
 
-def _audit(
-    action: str,
-    *,
-    request: HttpRequest | None,
-    actor: User | None,
-    patient: Patient,
-    target: object,
-    **details: object,
-) -> None:
-    audit_record(
-        action=action,
-        request=request,
-        actor=actor,
-        clinic=patient.clinic,
-        target=target,
-        patient=patient,
-        details=details,
-    )
+_audit = audit_about  # an event about the patient, in their clinic
 
 
 def _checked_text(text: str, *, limit: int, field: str = "text") -> str:

@@ -139,6 +139,7 @@ ADMIN_WRITES = (
     "/api/v1/resources/articles/",
     "/api/v1/resources/community/",
     "/api/v1/clinic/ladder-policy/",
+    "/api/v1/clinic/message-hours/",
     "/api/v1/clinic/programs/",
     "/api/v1/clinic/staff/",
     "/api/v1/clinic/settings/",
