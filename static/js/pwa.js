@@ -27,13 +27,18 @@
     });
   };
 
-  navigator.serviceWorker
-    .register(config.serviceWorker, { scope: "/" })
-    .then(() => {
-      if (config.crisisPlan) tell({ type: "keep-crisis-plan" });
-      else if ("forgetCrisisPlan" in config) tell({ type: "forget-crisis-plan" });
-    })
-    .catch(() => {
-      // No worker (a private window, an old browser): the site works as a plain website.
-    });
+  // After the page has loaded: the worker's first install fetches the shell (and the crisis
+  // plan), which must not compete with the page the person opened.
+  const register = () =>
+    navigator.serviceWorker
+      .register(config.serviceWorker, { scope: "/" })
+      .then(() => {
+        if (config.crisisPlan) tell({ type: "keep-crisis-plan" });
+        else if ("forgetCrisisPlan" in config) tell({ type: "forget-crisis-plan" });
+      })
+      .catch(() => {
+        // No worker (a private window, an old browser): the site works as a plain website.
+      });
+  if (document.readyState === "complete") register();
+  else window.addEventListener("load", register, { once: true });
 })();
