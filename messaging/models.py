@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from core.choices import Weekday
 from networks.models import SupportContact
 from patients.models import ClinicalNote, Patient
 
@@ -126,16 +127,6 @@ class ThreadRead(models.Model):
 
     def __str__(self) -> str:
         return f"user {self.user_id} read thread {self.thread_id}"
-
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, _("Monday")
-    TUESDAY = 1, _("Tuesday")
-    WEDNESDAY = 2, _("Wednesday")
-    THURSDAY = 3, _("Thursday")
-    FRIDAY = 4, _("Friday")
-    SATURDAY = 5, _("Saturday")
-    SUNDAY = 6, _("Sunday")
 
 
 class ClinicHours(models.Model):
