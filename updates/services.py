@@ -86,19 +86,25 @@ def update_post(
     update = Update(patient=patient, author=author, text=text, on_behalf=on_behalf)
     if clean_photo is not None:
         update.photo.save("photo.jpg", clean_photo, save=False)
-    update.save()
-    update.audience.set([allowed[pk] for pk in sorted(chosen)])
-    _audit(
-        Action.CREATE,
-        request=request,
-        actor=author,
-        patient=patient,
-        target=update,
-        audience=sorted(chosen),
-        photo=bool(clean_photo),
-        on_behalf=on_behalf,
-    )
-    _tell_audience(update, [allowed[pk] for pk in sorted(chosen)])
+    try:
+        update.save()
+        update.audience.set([allowed[pk] for pk in sorted(chosen)])
+        _audit(
+            Action.CREATE,
+            request=request,
+            actor=author,
+            patient=patient,
+            target=update,
+            audience=sorted(chosen),
+            photo=bool(clean_photo),
+            on_behalf=on_behalf,
+        )
+        _tell_audience(update, [allowed[pk] for pk in sorted(chosen)])
+    except BaseException:
+        # The rows roll back; the file written above would stay behind, named by no row.
+        if update.photo:
+            update.photo.storage.delete(update.photo.name)
+        raise
     return update
 
 

@@ -125,3 +125,28 @@ def test_a_deleted_update_s_photo_is_gone(
 
     assert client.get(reverse("updates:photo", args=[update.pk])).status_code == 404
     assert not update.photo.storage.exists(update.photo.name)
+
+
+def test_a_post_that_fails_after_its_photo_was_written_leaves_no_file(
+    settings, monkeypatch, patient, pat
+):
+    """The rows roll back when telling the audience fails; the photo written before them must
+    not stay on disk, named by no row."""
+
+    def outbox_down(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the outbox is down")
+
+    monkeypatch.setattr(services, "_tell_audience", outbox_down)
+
+    with pytest.raises(RuntimeError):
+        services.update_post(
+            patient=patient,
+            author=patient.user,
+            text="A quiet Sunday.",
+            audience=[pat],
+            photo=photo_upload(),
+        )
+
+    media = settings.MEDIA_ROOT
+    assert not [path for path in media.rglob("*") if path.is_file()]
+    assert not patient.updates.exists()
