@@ -36,7 +36,7 @@ from tests.api.conftest import SCHEMATHESIS_RUNS
 from tests.factories import TOTP_SECRET
 from tests.shared_rows import shared_rows
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.schemathesis]
 
 ROLES = {
     "clinic admin": "admin@demo.clinic",
