@@ -86,3 +86,14 @@ def test_the_button_appears_when_the_browser_offers_and_asks_it_once(
     page.get_by_text(said).wait_for()
     assert page.evaluate("window.asked") == 1
     assert button.is_hidden()
+
+
+def test_the_crisis_plan_page_leads_to_the_steps(client, person, patient):
+    """Where keeping a page offline matters most, the person finds how to add the app."""
+    client.force_login(person)
+
+    page = client.get(reverse("coping:my_crisis_plan")).content.decode()
+
+    assert (
+        'href="/notifications/preferences/#this-device">Add Recovery Hub to this phone</a>' in page
+    )
